@@ -1,0 +1,63 @@
+# Parcours — two commands matter: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Icons copied from lucide-static by `make assets`; the templates name them with {% icon %}.
+ICONS := users user user-plus calendar search log-out house clipboard-list file-text check x \
+	pause play door-open languages phone building-2 settings chevron-right triangle-alert info \
+	circle-check list-checks history pencil arrow-left globe layout-dashboard key-round clock \
+	filter plus list-ordered hourglass ban undo-2 menu
+
+.PHONY: run test install migrate demo assets messages lint format ci clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+run: demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py demo_logins
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-vendor the front-end assets from the npm registry (needs Node.js; the result is committed,
+# so `make run` never needs Node). See docs/decisions/0003-static-assets.md.
+assets:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/lucide
+	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/lucide-static/LICENSE static/vendor/lucide/LICENSE
+	for icon in $(ICONS); do cp node_modules/lucide-static/icons/$$icon.svg static/vendor/lucide/; done
+
+# Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
+messages: install
+	$(PY) manage.py makemessages --all --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

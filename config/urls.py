@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from programme.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("programmes/", include("programme.urls")),
+    path("", include("participants.urls")),
+    path("admin/", admin.site.urls),
+]

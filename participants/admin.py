@@ -1,0 +1,47 @@
+"""Participant data is worked on in the application, where every change goes through the
+services and is kept in the history. The admin shows it read-only, to superusers only."""
+
+from django.contrib import admin
+
+from participants.models import Enrolment, EnrolmentStatusChange, Participant
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = EnrolmentStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ReadOnlyAdmin):
+    list_display = ["last_name", "first_name", "birth_date", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["last_name", "first_name", "national_number"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    list_display = ["participant", "programme", "status", "referred_on", "coach"]
+    list_filter = ["status", "programme"]
+    inlines = [StatusChangeInline]

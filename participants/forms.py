@@ -1,0 +1,313 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants import choices, eligibility
+from participants.models import (
+    Enrolment,
+    IntakeInterview,
+    Participant,
+    birth_date_in_national_number,
+    format_national_number,
+    normalise_national_number,
+)
+from participants.services import Decision
+from programme.access import coaches_for, partners_for, programmes_for
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ParticipantForm(forms.ModelForm):
+    """Creates or edits a participant. Catches a person already on file in the organisation:
+    the same register number is refused, the same names and birth date must be confirmed."""
+
+    different_person = forms.BooleanField(
+        label=_("I checked: this is a different person with the same names and date of birth."),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "first_name", "last_name", "birth_date", "gender", "national_number", "phone",
+            "nationality", "country_of_birth", "arrived_on", "residence_status",
+            "integration_income", "civic_integration_completed", "children", "childcare_needed",
+            "portal_language", "interpreter_language", "literacy", "schooling", "schooling_years",
+            "labour_market_status", "housing", "coach",
+        ]  # fmt: skip
+        widgets = {"birth_date": DateInput(), "arrived_on": DateInput()}
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        self.duplicates = []
+        self.fields["coach"].queryset = coaches_for(staff)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.initial["national_number"] = format_national_number(self.instance.national_number)
+        elif staff.is_coach:
+            self.fields["coach"].initial = staff.user.pk
+
+    def clean_national_number(self):
+        return normalise_national_number(self.cleaned_data["national_number"])
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date > timezone.localdate():
+            raise ValidationError(_("The date of birth cannot be in the future."))
+        return birth_date
+
+    def clean(self):
+        data = super().clean()
+        number, birth_date = data.get("national_number"), data.get("birth_date")
+        if number and birth_date and "national_number" not in self.errors:
+            encoded = birth_date_in_national_number(number)
+            if encoded and encoded != birth_date:
+                self.add_error(
+                    "national_number",
+                    _("This number belongs to someone born on %(date)s, not on the date of birth above.")
+                    % {"date": encoded.strftime("%d/%m/%Y")},
+                )
+        if data.get("arrived_on") and birth_date and data["arrived_on"] < birth_date:
+            self.add_error("arrived_on", _("The arrival date cannot be before the date of birth."))
+        self._check_duplicates(data)
+        return data
+
+    def _check_duplicates(self, data):
+        existing = Participant.objects.filter(organisation_id=self.staff.organisation_id)
+        if self.instance.pk:
+            existing = existing.exclude(pk=self.instance.pk)
+        self.duplicates = list(
+            existing.possible_duplicates(
+                national_number=data.get("national_number", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                birth_date=data.get("birth_date"),
+            ).select_related("coach")[:5]
+        )
+        if not self.duplicates:
+            return
+        same_number = [p for p in self.duplicates if data.get("national_number") and p.national_number == data["national_number"]]
+        if same_number:
+            self.add_error(
+                "national_number",
+                _("A person with this register number is already on file in your organisation."),
+            )
+        elif not data.get("different_person"):
+            self.add_error(
+                None,
+                _(
+                    "A person with the same names and date of birth is already on file. "
+                    "Open their file below, or tick the box if this really is someone else."
+                ),
+            )
+
+    def participant_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class LanguageSkillForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *choices.LANGUAGES])
+    use = forms.ChoiceField(
+        label=_("How the person uses it"), choices=[("", "---------"), *choices.LanguageUse.choices]
+    )
+
+
+class BaseLanguageFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            language = form.cleaned_data["language"]
+            if language in seen:
+                raise ValidationError(_("Each language only once, please."))
+            seen.add(language)
+
+    def rows(self) -> list[dict]:
+        return [
+            {"language": f.cleaned_data["language"], "use": f.cleaned_data["use"]}
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+LanguageFormSet = forms.formset_factory(
+    LanguageSkillForm, formset=BaseLanguageFormSet, extra=2, can_delete=True, max_num=12
+)
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = [
+            "programme", "coach", "referred_on", "referral_source", "referring_partner",
+            "referrer_name", "referral_reason",
+        ]  # fmt: skip
+        widgets = {"referred_on": DateInput(), "referral_reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes_for(staff)
+        self.fields["coach"].queryset = coaches_for(staff)
+        self.fields["coach"].required = True
+        self.fields["referring_partner"].queryset = partners_for(staff)
+        self.fields["referred_on"].initial = timezone.localdate()
+        if staff.is_coach:
+            self.fields["coach"].initial = staff.user.pk
+
+    def clean_referred_on(self):
+        referred_on = self.cleaned_data["referred_on"]
+        if referred_on > timezone.localdate():
+            raise ValidationError(_("The referral date cannot be in the future."))
+        return referred_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referral_source") == choices.ReferralSource.PARTNER and not data.get(
+            "referring_partner"
+        ):
+            self.add_error("referring_partner", _("Choose the partner organisation that referred."))
+        return data
+
+
+class EligibilityForm(forms.Form):
+    """One yes/no per criterion. A computed criterion starts from what the data says; changing
+    it asks for a reason."""
+
+    YES_NO = [("yes", _("Met")), ("no", _("Not met"))]
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        previous = {a.criterion_id: a for a in enrolment.eligibility.all()}
+        participant = enrolment.participant
+        for criterion in enrolment.programme.criteria.all():
+            computed = eligibility.evaluate(criterion, participant, enrolment.referred_on)
+            answer = previous.get(criterion.pk)
+            met_field = f"criterion_{criterion.pk}"
+            reason_field = f"reason_{criterion.pk}"
+            if answer is not None:
+                initial = "yes" if answer.met else "no"
+            elif computed is not None:
+                initial = "yes" if computed else "no"
+            else:
+                initial = None
+            self.fields[met_field] = forms.ChoiceField(
+                label=str(criterion), choices=self.YES_NO, widget=forms.RadioSelect, initial=initial
+            )
+            self.fields[reason_field] = forms.CharField(
+                label=_("Why does your judgement differ from the data?"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.override_reason if answer else "",
+            )
+            self.rows.append(
+                {"criterion": criterion, "computed": computed, "met": self[met_field], "reason": self[reason_field]}
+            )
+
+    def answers(self):
+        from participants.services import CriterionAnswer
+
+        return [
+            CriterionAnswer(
+                criterion=row["criterion"],
+                met=self.cleaned_data[f"criterion_{row['criterion'].pk}"] == "yes",
+                override_reason=self.cleaned_data.get(f"reason_{row['criterion'].pk}", ""),
+            )
+            for row in self.rows
+        ]
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = IntakeInterview
+        fields = ["held_on", "duration_minutes", "support", "support_language", "notes"]
+        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["duration_minutes"].widget.attrs.update(min=5, max=480)
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise ValidationError(_("Record an interview once it has taken place."))
+        return held_on
+
+    def clean_duration_minutes(self):
+        minutes = self.cleaned_data["duration_minutes"]
+        if not 5 <= minutes <= 480:
+            raise ValidationError(_("Give a length between 5 and 480 minutes."))
+        return minutes
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.ADMITTED, _("Admitted: the trajectory starts")),
+            (Decision.WAITING_LIST, _("Waiting list")),
+            (Decision.NOT_ADMITTED, _("Not admitted")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason or remark"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the person is not admitted."),
+    )
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=DateInput(), help_text=_("For an admission.")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.NOT_ADMITTED and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the person is not admitted."))
+        return data
+
+
+class StatusForm(forms.Form):
+    """Pause, resume, exit or close an enrolment."""
+
+    reason = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    exit_reason = forms.ChoiceField(
+        label=_("Exit reason"), choices=[("", "---------"), *choices.ExitReason.choices], required=False
+    )
+    drop_out_reason = forms.ChoiceField(
+        label=_("Drop-out reason"),
+        choices=[("", "---------"), *choices.DropOutReason.choices],
+        required=False,
+    )
+    exit_destination = forms.ChoiceField(
+        label=_("Destination"),
+        choices=[("", "---------"), *choices.ExitDestination.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, to_status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_status = to_status
+        self.fields["on"].initial = timezone.localdate()
+        if to_status != Enrolment.Status.EXITED:
+            for name in ("exit_reason", "drop_out_reason", "exit_destination", "on"):
+                del self.fields[name]
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on") or timezone.localdate()
+        if on > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return on

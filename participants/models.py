@@ -1,0 +1,475 @@
+"""Participants, their language profile, and their enrolments from referral to closure."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from stdnum.be import bis as bis_number_rules
+from stdnum.be import nn as national_number_rules
+from stdnum.exceptions import ValidationError as NumberError
+
+from participants import choices
+from programme.models import EligibilityCriterion, Organisation, PartnerOrganisation, Programme
+
+
+def validate_national_number(value: str) -> None:
+    """Belgian national register number (or BIS number): 11 digits whose check digits match,
+    either for a birth before 2000 or, with a leading 2, from 2000 on."""
+    try:
+        national_number_rules.validate(value)
+        return
+    except NumberError:
+        pass
+    try:
+        bis_number_rules.validate(value)
+    except NumberError:
+        raise ValidationError(
+            _("This is not a valid national register number: check the 11 digits."),
+            code="invalid_national_number",
+        ) from None
+
+
+def birth_date_in_national_number(value: str) -> datetime.date | None:
+    """The birth date a register number encodes (None for a BIS number or a partial date)."""
+    try:
+        return national_number_rules.get_birth_date(value)
+    except NumberError:
+        return None
+
+
+def normalise_national_number(value: str) -> str:
+    return national_number_rules.compact(value) if value else ""
+
+
+def format_national_number(value: str) -> str:
+    if not value:
+        return ""
+    return f"{value[0:2]}.{value[2:4]}.{value[4:6]}-{value[6:9]}.{value[9:11]}"
+
+
+def age_on(birth_date: datetime.date, on: datetime.date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def possible_duplicates(
+        self,
+        *,
+        national_number: str = "",
+        first_name: str = "",
+        last_name: str = "",
+        birth_date: datetime.date | None = None,
+    ):
+        """The same register number, or the same names and birth date (ignoring case)."""
+        match = Q(pk__in=[])
+        if national_number:
+            match |= Q(national_number=national_number)
+        if first_name and last_name and birth_date:
+            match |= Q(
+                first_name__iexact=first_name.strip(),
+                last_name__iexact=last_name.strip(),
+                birth_date=birth_date,
+            )
+        return self.filter(match)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 6 and len(digits) >= len(text.replace(" ", "")) - 4:
+            return self.filter(national_number__startswith=digits)
+        query = Q()
+        for word in text.split():
+            query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(query)
+
+
+class Participant(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participants",
+        verbose_name=_("organisation"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referent coach"),
+        help_text=_("The coach the person turns to first."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    gender = models.CharField(_("gender"), max_length=20, choices=choices.Gender.choices)
+    national_number = models.CharField(
+        _("national register number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_number],
+        help_text=_("11 digits, e.g. 85.07.30-033.28. Optional."),
+    )
+    nationality = CountryField(_("nationality"), blank=True)
+    country_of_birth = CountryField(_("country of birth"), blank=True)
+    arrived_on = models.DateField(_("arrival in Belgium"), null=True, blank=True)
+    residence_status = models.CharField(
+        _("residence status"), max_length=30, choices=choices.ResidenceStatus.choices, blank=True
+    )
+    integration_income = models.BooleanField(_("receives the integration income"), default=False)
+    civic_integration_completed = models.BooleanField(
+        _("civic-integration course completed"), default=False
+    )
+    children = models.PositiveSmallIntegerField(_("children in the household"), default=0)
+    childcare_needed = models.BooleanField(_("needs childcare to take part"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    portal_language = models.CharField(
+        _("language for the participant pages"),
+        max_length=10,
+        choices=choices.LANGUAGES,
+        default="fr",
+    )
+    interpreter_language = models.CharField(
+        _("needs an interpreter for"),
+        max_length=10,
+        choices=choices.LANGUAGES,
+        blank=True,
+        help_text=_("Leave empty if no interpreter is needed."),
+    )
+    literacy = models.CharField(
+        _("literacy"), max_length=20, choices=choices.Literacy.choices, blank=True
+    )
+    schooling = models.CharField(
+        _("highest schooling completed"),
+        max_length=10,
+        choices=choices.Schooling.choices,
+        blank=True,
+    )
+    schooling_years = models.PositiveSmallIntegerField(
+        _("years of schooling"), null=True, blank=True
+    )
+    labour_market_status = models.CharField(
+        _("labour-market status at entry"),
+        max_length=30,
+        choices=choices.LabourMarketStatus.choices,
+        blank=True,
+    )
+    housing = models.CharField(
+        _("housing situation at entry"), max_length=20, choices=choices.Housing.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save through the services: a form posted with an older version was
+    # filled in before someone else's change and is refused instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "national_number"],
+                condition=~Q(national_number=""),
+                name="participant_unique_national_number",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            models.Index(fields=["organisation", "birth_date"]),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def national_number_display(self) -> str:
+        return format_national_number(self.national_number)
+
+    def age(self, on: datetime.date | None = None) -> int:
+        return age_on(self.birth_date, on or timezone.localdate())
+
+    @property
+    def is_third_country_national(self) -> bool | None:
+        if not self.nationality:
+            return None
+        return self.nationality.code not in choices.EU_EEA_CH
+
+    @property
+    def has_foreign_background(self) -> bool | None:
+        if not self.country_of_birth:
+            return None
+        return self.country_of_birth.code != "BE"
+
+    @property
+    def isced_band(self) -> str:
+        return choices.isced_band(self.schooling) if self.schooling else ""
+
+    def get_isced_band_display(self) -> str:
+        return str(choices.IscedBand(self.isced_band).label) if self.schooling else ""
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("participants:detail", args=[self.pk])
+
+
+class LanguageSkill(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=choices.LANGUAGES)
+    use = models.CharField(_("how the person uses it"), max_length=20, choices=choices.LanguageUse.choices)
+
+    class Meta:
+        ordering = ["participant", "use", "language"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "language"], name="language_skill_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_language_display()} ({self.get_use_display()})"
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=Enrolment.FINISHED)
+
+    def waiting(self):
+        return self.filter(status=Enrolment.Status.WAITING_LIST)
+
+
+class Enrolment(models.Model):
+    """One participant in one programme, from referral to closure."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        INTAKE = "intake", _("Intake")
+        WAITING_LIST = "waiting_list", _("Waiting list")
+        NOT_ADMITTED = "not_admitted", _("Not admitted")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        EXITED = "exited", _("Exited")
+        CLOSED = "closed", _("Closed")
+
+    # Which status may follow which. Anything else is refused with a plain message.
+    TRANSITIONS = {
+        Status.REFERRED: {Status.INTAKE, Status.CLOSED},
+        Status.INTAKE: {Status.WAITING_LIST, Status.ACTIVE, Status.NOT_ADMITTED, Status.CLOSED},
+        Status.WAITING_LIST: {Status.ACTIVE, Status.NOT_ADMITTED, Status.CLOSED},
+        Status.NOT_ADMITTED: {Status.CLOSED},
+        Status.ACTIVE: {Status.PAUSED, Status.EXITED},
+        Status.PAUSED: {Status.ACTIVE, Status.EXITED},
+        Status.EXITED: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+    FINISHED = {Status.NOT_ADMITTED, Status.EXITED, Status.CLOSED}
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("participant"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("programme")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("coach"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
+    )
+    referred_on = models.DateField(_("referral date"))
+    referral_source = models.CharField(
+        _("referred by"), max_length=20, choices=choices.ReferralSource.choices
+    )
+    referring_partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_in",
+        verbose_name=_("referring partner"),
+    )
+    referrer_name = models.CharField(
+        _("who referred"), max_length=200, blank=True, help_text=_("Name and service of the person who referred")
+    )
+    referral_reason = models.TextField(_("reason for the referral"), blank=True)
+    waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for not admitting"), blank=True)
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    exited_on = models.DateField(_("exit date"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=20, choices=choices.ExitReason.choices, blank=True
+    )
+    drop_out_reason = models.CharField(
+        _("drop-out reason"), max_length=20, choices=choices.DropOutReason.choices, blank=True
+    )
+    exit_destination = models.CharField(
+        _("destination"), max_length=20, choices=choices.ExitDestination.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            # One open enrolment per person and programme; a finished one may be followed by
+            # a new referral.
+            models.UniqueConstraint(
+                fields=["participant", "programme"],
+                condition=~Q(status__in=["not_admitted", "exited", "closed"]),
+                name="enrolment_one_open_per_programme",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["coach", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} — {self.programme}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("participants:enrolment", args=[self.pk])
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.FINISHED
+
+    @property
+    def in_intake(self) -> bool:
+        return self.status in {self.Status.REFERRED, self.Status.INTAKE, self.Status.WAITING_LIST}
+
+    def waiting_position(self) -> int | None:
+        """1 for the person waiting longest in this programme."""
+        if self.status != self.Status.WAITING_LIST or not self.waiting_since:
+            return None
+        ahead = (
+            Enrolment.objects.waiting()
+            .filter(programme_id=self.programme_id)
+            .filter(Q(waiting_since__lt=self.waiting_since) | Q(waiting_since=self.waiting_since, pk__lt=self.pk))
+            .count()
+        )
+        return ahead + 1
+
+
+class EnrolmentStatusChange(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Enrolment.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Enrolment.Status.choices)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("why"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class EligibilityAnswer(models.Model):
+    """The outcome of one criterion for one enrolment. For a computed criterion, `computed`
+    keeps what the data said; a coach who overrides it must say why."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="eligibility")
+    criterion = models.ForeignKey(
+        EligibilityCriterion, on_delete=models.PROTECT, related_name="answers"
+    )
+    computed = models.BooleanField(_("result from the data"), null=True)
+    met = models.BooleanField(_("met"))
+    override_reason = models.TextField(_("reason for overriding"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "criterion"], name="eligibility_one_answer"
+            ),
+            models.CheckConstraint(
+                condition=Q(computed__isnull=True) | Q(met=models.F("computed")) | ~Q(override_reason=""),
+                name="eligibility_override_has_reason",
+            ),
+        ]
+
+    @property
+    def overridden(self) -> bool:
+        return self.computed is not None and self.computed != self.met
+
+
+class IntakeInterview(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="interviews")
+    held_on = models.DateField(_("date"))
+    duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"), default=60)
+    support = models.CharField(
+        _("interpreting"),
+        max_length=20,
+        choices=choices.IntakeSupport.choices,
+        default=choices.IntakeSupport.NONE,
+    )
+    support_language = models.CharField(
+        _("in which language"), max_length=10, choices=choices.LANGUAGES, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    conducted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("intake interview")
+        verbose_name_plural = _("intake interviews")
+
+    def clean(self):
+        if self.support != choices.IntakeSupport.NONE and not self.support_language:
+            raise ValidationError(
+                {"support_language": _("Say in which language the interpreter or mediator helped.")}
+            )
+
+
+def coached_by(user) -> Exists:
+    """Participants on a coach's caseload: their referent coach, or coach of an enrolment."""
+    return Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=user))

@@ -1,0 +1,274 @@
+"""Every write to participants and enrolments goes through these functions, whether it comes
+from a page, the admin, a management command or (later) the API."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants import eligibility
+from participants.models import (
+    EligibilityAnswer,
+    Enrolment,
+    EnrolmentStatusChange,
+    IntakeInterview,
+    LanguageSkill,
+    Participant,
+)
+from programme.models import EligibilityCriterion, Organisation, Programme
+
+Status = Enrolment.Status
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record after this form was opened."""
+
+
+def participant_create(
+    *, organisation: Organisation, data: Mapping, languages: Iterable[Mapping] = (), by
+) -> Participant:
+    with transaction.atomic():
+        participant = Participant(organisation=organisation, **data)
+        participant.full_clean()
+        participant.save()
+        _replace_languages(participant, languages)
+    return participant
+
+
+def participant_update(
+    *, participant: Participant, data: Mapping, version: int, languages: Iterable[Mapping] | None = None, by
+) -> Participant:
+    with transaction.atomic():
+        # Bump the version only if nobody else did since the form was opened.
+        updated = Participant.objects.filter(pk=participant.pk, version=version).update(
+            version=version + 1
+        )
+        if not updated:
+            raise StaleEdit(
+                _(
+                    "Someone else changed this file while you were editing it. "
+                    "Your changes were not saved: reload the page to see theirs."
+                ),
+                code="stale",
+            )
+        for field, value in data.items():
+            setattr(participant, field, value)
+        participant.version = version + 1
+        participant.full_clean()
+        participant.save()
+        if languages is not None:
+            _replace_languages(participant, languages)
+    return participant
+
+
+def _replace_languages(participant: Participant, languages: Iterable[Mapping]) -> None:
+    participant.languages.all().delete()
+    LanguageSkill.objects.bulk_create(
+        LanguageSkill(participant=participant, language=row["language"], use=row["use"])
+        for row in languages
+    )
+
+
+def enrolment_refer(
+    *,
+    participant: Participant,
+    programme: Programme,
+    coach,
+    referred_on: datetime.date,
+    referral_source: str,
+    referring_partner=None,
+    referrer_name: str = "",
+    referral_reason: str = "",
+    by,
+) -> Enrolment:
+    if programme.organisation_id != participant.organisation_id:
+        raise ValidationError(_("This programme belongs to another organisation."))
+    if participant.enrolments.open().filter(programme=programme).exists():
+        raise ValidationError(
+            _("%(name)s already has an open enrolment in %(programme)s.")
+            % {"name": participant.full_name, "programme": programme.name}
+        )
+    with transaction.atomic():
+        enrolment = Enrolment(
+            participant=participant,
+            programme=programme,
+            coach=coach,
+            referred_on=referred_on,
+            referral_source=referral_source,
+            referring_partner=referring_partner,
+            referrer_name=referrer_name,
+            referral_reason=referral_reason,
+        )
+        enrolment.full_clean()
+        enrolment.save()
+        EnrolmentStatusChange.objects.create(
+            enrolment=enrolment, to_status=Status.REFERRED, changed_by=by, reason=referral_reason
+        )
+        if participant.coach_id is None and coach is not None:
+            Participant.objects.filter(pk=participant.pk).update(coach=coach)
+            participant.coach = coach
+    return enrolment
+
+
+def enrolment_change_status(
+    *,
+    enrolment: Enrolment,
+    to_status: str,
+    by,
+    reason: str = "",
+    on: datetime.date | None = None,
+    exit_reason: str = "",
+    drop_out_reason: str = "",
+    exit_destination: str = "",
+) -> Enrolment:
+    """Move an enrolment to another status, keeping who, when and why."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        # Lock the row so two coaches acting at once cannot both apply a change from the same
+        # starting status.
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        from_status = enrolment.status
+        if not enrolment.can_become(to_status):
+            raise ValidationError(
+                _("An enrolment that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": Status(from_status).label, "to": Status(to_status).label},
+                code="transition",
+            )
+        _check_requirements(enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination)
+        enrolment.status = to_status
+        if to_status == Status.WAITING_LIST:
+            enrolment.waiting_since = timezone.now()
+        elif to_status == Status.ACTIVE and enrolment.started_on is None:
+            enrolment.started_on = on
+        elif to_status == Status.NOT_ADMITTED:
+            enrolment.decision_reason = reason
+        elif to_status == Status.EXITED:
+            if on < (enrolment.started_on or on):
+                raise ValidationError(_("The exit date cannot be before the start date."))
+            enrolment.exited_on = on
+            enrolment.exit_reason = exit_reason
+            enrolment.drop_out_reason = drop_out_reason if exit_reason == "dropped_out" else ""
+            enrolment.exit_destination = exit_destination
+        enrolment.save()
+        EnrolmentStatusChange.objects.create(
+            enrolment=enrolment,
+            from_status=from_status,
+            to_status=to_status,
+            changed_by=by,
+            reason=reason,
+        )
+    return enrolment
+
+
+def _check_requirements(enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination):
+    errors = {}
+    needs_reason = {Status.NOT_ADMITTED, Status.PAUSED, Status.CLOSED}
+    if to_status in needs_reason and not reason.strip():
+        errors["reason"] = _("Say why.")
+    if to_status == Status.EXITED:
+        if not exit_reason:
+            errors["exit_reason"] = _("Choose why the person leaves.")
+        if exit_reason == "dropped_out" and not drop_out_reason:
+            errors["drop_out_reason"] = _("Choose why the person dropped out.")
+        if not exit_destination:
+            errors["exit_destination"] = _("Choose where the person goes next (or “unknown”).")
+    if to_status in {Status.ACTIVE, Status.WAITING_LIST} and enrolment.status == Status.INTAKE:
+        errors.update(_admission_errors(enrolment))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _admission_errors(enrolment: Enrolment) -> dict:
+    errors = []
+    if not enrolment.interviews.exists():
+        errors.append(_("Record the intake interview first."))
+    criteria = enrolment.programme.criteria.count()
+    answers = list(enrolment.eligibility.all())
+    if len(answers) < criteria:
+        errors.append(_("Check every eligibility criterion first."))
+    elif not all(answer.met for answer in answers):
+        errors.append(_("Not every eligibility criterion is met: the person cannot be admitted."))
+    return {"__all__": errors} if errors else {}
+
+
+def intake_start(*, enrolment: Enrolment, by) -> Enrolment:
+    return enrolment_change_status(enrolment=enrolment, to_status=Status.INTAKE, by=by)
+
+
+@dataclass
+class CriterionAnswer:
+    criterion: EligibilityCriterion
+    met: bool
+    override_reason: str = ""
+
+
+def eligibility_record(*, enrolment: Enrolment, answers: Iterable[CriterionAnswer], by) -> list[EligibilityAnswer]:
+    """Record the eligibility check. Computed criteria are recomputed from the data here, so
+    the stored `computed` value is the data's answer, not what a form claimed."""
+    answers = list(answers)
+    if enrolment.status not in {Status.REFERRED, Status.INTAKE, Status.WAITING_LIST}:
+        raise ValidationError(_("Eligibility is checked during intake only."))
+    participant = enrolment.participant
+    expected = {c.pk for c in enrolment.programme.criteria.all()}
+    if {a.criterion.pk for a in answers} != expected:
+        raise ValidationError(_("Answer every criterion of this programme."))
+    rows, errors = [], {}
+    for answer in answers:
+        computed = eligibility.evaluate(answer.criterion, participant, enrolment.referred_on)
+        reason = answer.override_reason.strip()
+        if computed is not None and computed != answer.met and not reason:
+            errors[f"criterion_{answer.criterion.pk}"] = _(
+                "You changed what the data says: write why."
+            )
+        rows.append(
+            EligibilityAnswer(
+                enrolment=enrolment,
+                criterion=answer.criterion,
+                computed=computed,
+                met=answer.met,
+                override_reason=reason if computed is not None and computed != answer.met else "",
+                checked_by=by,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        enrolment.eligibility.all().delete()
+        EligibilityAnswer.objects.bulk_create(rows)
+    return rows
+
+
+def intake_interview_record(*, enrolment: Enrolment, data: Mapping, by) -> IntakeInterview:
+    if enrolment.status not in {Status.REFERRED, Status.INTAKE, Status.WAITING_LIST}:
+        raise ValidationError(_("The intake interview is recorded during intake only."))
+    with transaction.atomic():
+        interview = IntakeInterview(enrolment=enrolment, conducted_by=by, **data)
+        interview.full_clean()
+        interview.save()
+        if enrolment.status == Status.REFERRED:
+            enrolment_change_status(enrolment=enrolment, to_status=Status.INTAKE, by=by)
+    return interview
+
+
+class Decision:
+    ADMITTED = "admitted"
+    WAITING_LIST = "waiting_list"
+    NOT_ADMITTED = "not_admitted"
+
+    STATUS = {
+        ADMITTED: Status.ACTIVE,
+        WAITING_LIST: Status.WAITING_LIST,
+        NOT_ADMITTED: Status.NOT_ADMITTED,
+    }
+
+
+def intake_decide(
+    *, enrolment: Enrolment, decision: str, reason: str = "", on: datetime.date | None = None, by
+) -> Enrolment:
+    return enrolment_change_status(
+        enrolment=enrolment, to_status=Decision.STATUS[decision], by=by, reason=reason, on=on
+    )

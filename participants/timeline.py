@@ -1,0 +1,88 @@
+"""The participant file's timeline.
+
+Each app contributes entries through a provider registered in its AppConfig.ready(), so this
+app never imports the apps above it. A provider takes the participant and returns entries; it
+must run a fixed number of queries whatever the size of the file.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: datetime.datetime | datetime.date
+    kind: str  # a short key, also used for the icon and CSS class
+    title: str
+    detail: str = ""
+    by: str = ""
+    url: str = ""
+
+    @property
+    def sort_key(self) -> datetime.datetime:
+        when = self.when
+        if not isinstance(when, datetime.datetime):
+            when = timezone.make_aware(datetime.datetime.combine(when, datetime.time.max))
+        return when
+
+
+Provider = Callable[[object], Iterable[Entry]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def entries_for(participant) -> list[Entry]:
+    """Everything that happened to the participant, newest first."""
+    entries = [entry for provider in _providers for entry in provider(participant)]
+    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def participant_entries(participant) -> list[Entry]:
+    from participants.models import EnrolmentStatusChange, IntakeInterview
+
+    entries = []
+    changes = EnrolmentStatusChange.objects.filter(
+        enrolment__participant=participant
+    ).select_related("enrolment__programme", "changed_by")
+    for change in changes:
+        programme = change.enrolment.programme.name
+        entries.append(
+            Entry(
+                when=change.changed_at,
+                kind=f"status-{change.to_status}",
+                title=f"{programme}: {change.get_to_status_display()}",
+                detail=change.reason,
+                by=_name(change.changed_by),
+                url=change.enrolment.get_absolute_url(),
+            )
+        )
+    interviews = IntakeInterview.objects.filter(
+        enrolment__participant=participant
+    ).select_related("enrolment__programme", "conducted_by")
+    for interview in interviews:
+        detail = _("%(minutes)s minutes") % {"minutes": interview.duration_minutes}
+        if interview.support != "none":
+            detail += f" · {interview.get_support_display()} ({interview.get_support_language_display()})"
+        entries.append(
+            Entry(
+                when=interview.held_on,
+                kind="interview",
+                title=_("Intake interview — %(programme)s") % {"programme": interview.enrolment.programme.name},
+                detail=detail,
+                by=_name(interview.conducted_by),
+                url=interview.enrolment.get_absolute_url(),
+            )
+        )
+    return entries

@@ -1,0 +1,331 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from participants import services, timeline
+from participants.access import get_enrolment, get_participant, participants_for
+from participants.filters import CaseloadFilter
+from participants.forms import (
+    DecisionForm,
+    EligibilityForm,
+    InterviewForm,
+    LanguageFormSet,
+    ParticipantForm,
+    ReferralForm,
+    StatusForm,
+)
+from participants.models import Enrolment
+from programme.access import participant_work_required
+
+Status = Enrolment.Status
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    participants = participants_for(request.staff).select_related("coach").prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.select_related("programme").order_by("-referred_on", "-pk"),
+        )
+    )
+    if request.staff.is_coach and "coach" not in request.GET:
+        heading = _("My caseload")
+    else:
+        heading = _("Participants")
+    filterset = CaseloadFilter(request.GET or None, queryset=participants, staff=request.staff)
+    page = Paginator(filterset.qs, settings.CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "participants/caseload.html"
+    if request.htmx:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "heading": heading, "query": query.urlencode()},
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def participant_create(request: HttpRequest) -> HttpResponse:
+    form = ParticipantForm(request.POST or None, staff=request.staff)
+    languages = LanguageFormSet(request.POST or None, prefix="lang")
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
+        try:
+            participant = services.participant_create(
+                organisation=request.staff.organisation,
+                data=form.participant_data(),
+                languages=languages.rows(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The file of %(name)s was created.") % {"name": participant.full_name})
+            return redirect("participants:refer", pk=participant.pk)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {"form": form, "languages": languages, "visible_ids": _visible_ids(request, form)},
+    )
+
+
+def _visible_ids(request, form) -> set[int]:
+    """Duplicates the user may open; the others are named without a link."""
+    ids = [p.pk for p in form.duplicates]
+    if not ids:
+        return set()
+    return set(participants_for(request.staff).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant(request, pk)
+    form = ParticipantForm(request.POST or None, instance=participant, staff=request.staff)
+    initial = [{"language": s.language, "use": s.use} for s in participant.languages.all()]
+    languages = LanguageFormSet(request.POST or None, prefix="lang", initial=initial)
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
+        try:
+            services.participant_update(
+                participant=participant,
+                data=form.participant_data(),
+                version=form.cleaned_data.get("version") or 0,
+                languages=languages.rows(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(participant)
+    return render(
+        request,
+        "participants/participant_form.html",
+        {
+            "form": form,
+            "languages": languages,
+            "participant": participant,
+            "visible_ids": _visible_ids(request, form),
+        },
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant(request, pk)
+    enrolments = participant.enrolments.select_related("programme", "coach")
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "participant": participant,
+            "enrolments": enrolments,
+            "languages": participant.languages.all(),
+            "timeline": timeline.entries_for(participant),
+        },
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant(request, pk)
+    form = ReferralForm(request.POST or None, staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrolment_refer(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Referral recorded. Next: the intake."))
+            return redirect(enrolment)
+    return render(request, "participants/referral_form.html", {"form": form, "participant": participant})
+
+
+def _intake_steps(enrolment: Enrolment) -> list[dict]:
+    """The four intake steps and how far this enrolment got."""
+    answers = list(enrolment.eligibility.all())
+    criteria = len(enrolment.programme.criteria.all())
+    decided = enrolment.status not in {Status.REFERRED, Status.INTAKE}
+    steps = [
+        {"key": "referral", "label": _("Referral"), "done": True},
+        {"key": "eligibility", "label": _("Eligibility"), "done": len(answers) >= criteria and bool(answers or not criteria)},
+        {"key": "interview", "label": _("Intake interview"), "done": bool(enrolment.interviews.all())},
+        {"key": "decision", "label": _("Decision"), "done": decided and enrolment.status != Status.WAITING_LIST},
+    ]
+    for step in steps:
+        step["url"] = reverse(f"participants:intake-{step['key']}", args=[enrolment.pk]) if step["key"] != "referral" else ""
+    current = next((s for s in steps if not s["done"]), None)
+    if current:
+        current["current"] = True
+    return steps
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment(request, pk)
+    enrolment = (
+        Enrolment.objects.select_related("participant", "programme", "coach", "referring_partner")
+        .prefetch_related("eligibility__criterion", "interviews__conducted_by", "programme__criteria", "changes__changed_by")
+        .get(pk=enrolment.pk)
+    )
+    actions = [
+        (status, label)
+        for status, label in [
+            (Status.PAUSED, _("Pause")),
+            (Status.ACTIVE, _("Resume")),
+            (Status.EXITED, _("Exit")),
+            (Status.CLOSED, _("Close the file")),
+        ]
+        if enrolment.can_become(status) and not (status == Status.ACTIVE and enrolment.in_intake)
+    ]
+    return render(
+        request,
+        "participants/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "participant": enrolment.participant,
+            "steps": _intake_steps(enrolment) if enrolment.in_intake else None,
+            "actions": actions,
+            "position": enrolment.waiting_position(),
+        },
+    )
+
+
+def _intake_page(request, enrolment, step: str, form, extra=None):
+    context = {
+        "enrolment": enrolment,
+        "participant": enrolment.participant,
+        "steps": _intake_steps(enrolment),
+        "step": step,
+        "form": form,
+        **(extra or {}),
+    }
+    return render(request, f"participants/intake_{step}.html", context)
+
+
+def _intake_enrolment(request, pk):
+    enrolment = get_enrolment(request, pk)
+    return (
+        Enrolment.objects.select_related("participant", "programme", "coach")
+        .prefetch_related("eligibility", "interviews", "programme__criteria")
+        .get(pk=enrolment.pk)
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def intake_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _intake_enrolment(request, pk)
+    form = EligibilityForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eligibility_record(enrolment=enrolment, answers=form.answers(), by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Eligibility recorded."))
+            return redirect("participants:intake-interview", pk=enrolment.pk)
+    return _intake_page(request, enrolment, "eligibility", form)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def intake_interview(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _intake_enrolment(request, pk)
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_interview_record(enrolment=enrolment, data=form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Intake interview recorded."))
+            return redirect("participants:intake-decision", pk=enrolment.pk)
+    return _intake_page(request, enrolment, "interview", form)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def intake_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _intake_enrolment(request, pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.intake_decide(
+                enrolment=enrolment,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data.get("start_date"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decision recorded: %(status)s.") % {"status": enrolment.get_status_display()},
+            )
+            return redirect(enrolment)
+    return _intake_page(request, enrolment, "decision", form)
+
+
+@participant_work_required
+@require_POST
+def intake_start(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment(request, pk)
+    try:
+        services.intake_start(enrolment=enrolment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("participants:intake-eligibility", pk=enrolment.pk)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+    """Pause, resume, exit or close. With htmx the form opens inline on the enrolment page."""
+    enrolment = get_enrolment(request, pk)
+    if to not in Status.values or to in {Status.REFERRED, Status.INTAKE}:
+        return redirect(enrolment)
+    form = StatusForm(request.POST or None, to_status=to)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_change_status(enrolment=enrolment, to_status=to, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to).label})
+            response = redirect(enrolment)
+            if request.htmx:
+                response = HttpResponse(status=204, headers={"HX-Redirect": enrolment.get_absolute_url()})
+            return response
+    template = "participants/enrolment_status.html"
+    if request.htmx:
+        template += "#status-form"
+    return render(
+        request,
+        template,
+        {"enrolment": enrolment, "participant": enrolment.participant, "form": form, "to": Status(to)},
+    )

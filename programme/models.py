@@ -1,0 +1,272 @@
+"""Organisations, their sites and staff, and the programmes they run."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CPAS = "cpas", _("Public social welfare centre (CPAS/OCMW)")
+        ASSOCIATION = "association", _("Association")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CPAS)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class Site(models.Model):
+    """An antenna or office of an organisation, where people are received and groups meet."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="sites", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(models.Model):
+    """A user's place in one organisation, and the role that decides what they may do there."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Administrator")
+        MANAGER = "manager", _("Manager")
+        COACH = "coach", _("Coach")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="staff", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("site")
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+
+    def clean(self):
+        if self.site_id and self.site.organisation_id != self.organisation_id:
+            raise ValidationError({"site": _("This site belongs to another organisation.")})
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == self.Role.COACH
+
+    @property
+    def works_with_participants(self) -> bool:
+        """Coaches (their caseload) and managers (the whole organisation) open participant
+        files; administrators configure the organisation and never need to."""
+        return self.role in {self.Role.MANAGER, self.Role.COACH}
+
+
+class PartnerOrganisation(models.Model):
+    """An outside organisation a programme works with: it receives referrals, hosts
+    volunteers or provides sessions (one partner can do all three)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partners",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    services = models.CharField(
+        _("services"), max_length=300, blank=True, help_text=_("e.g. trauma therapy, debt mediation")
+    )
+    receives_referrals = models.BooleanField(_("receives referrals"), default=False)
+    hosts_volunteers = models.BooleanField(_("hosts volunteers"), default=False)
+    provides_sessions = models.BooleanField(_("provides sessions"), default=False)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="partner_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(models.Model):
+    class EntryMode(models.TextChoices):
+        CONTINUOUS = "continuous", _("Continuous entry")
+        COHORT = "cohort", _("By cohort")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    funder = models.CharField(_("funder"), max_length=200, blank=True, help_text=_("e.g. AMIF"))
+    funding_reference = models.CharField(_("funding reference"), max_length=100, blank=True)
+    starts_on = models.DateField(_("start of the period"))
+    ends_on = models.DateField(_("end of the period"), null=True, blank=True)
+    planned_length_months = models.PositiveSmallIntegerField(
+        _("planned trajectory length (months)"), default=6
+    )
+    entry_mode = models.CharField(
+        _("entry mode"), max_length=20, choices=EntryMode.choices, default=EntryMode.CONTINUOUS
+    )
+    target_participants = models.PositiveIntegerField(
+        _("target: participants"), null=True, blank=True
+    )
+    target_completion_rate = models.PositiveSmallIntegerField(
+        _("target: completion rate (%)"), null=True, blank=True
+    )
+    target_work_ready_rate = models.PositiveSmallIntegerField(
+        _("target: leaving ready for work (%)"), null=True, blank=True
+    )
+    sites = models.ManyToManyField(Site, blank=True, verbose_name=_("sites"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+
+
+class Module(models.Model):
+    """A part of a programme: individual coaching, a weekly group, a welcome day…"""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual coaching")
+        GROUP = "group", _("Group sessions")
+        INFORMATION = "information", _("Information sessions")
+        WORKSHOP = "workshop", _("Workshops")
+        EXCURSION = "excursion", _("Excursions")
+        WELCOME = "welcome", _("Welcome module")
+        PRE_ACTIVATION = "pre_activation", _("Pre-activation")
+        COLLECTIVE = "collective", _("Intensive collective module")
+        SOCIO_PROFESSIONAL = "socio_professional", _("Socio-professional preparation")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="modules", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    rhythm = models.CharField(
+        _("rhythm"), max_length=200, blank=True, help_text=_("e.g. weekly, 3 hours")
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    length_weeks = models.PositiveSmallIntegerField(_("length (weeks)"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "name"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def __str__(self):
+        return self.name
+
+
+class EligibilityCriterion(models.Model):
+    """One condition for admission. Some are read from the participant's data (the coach may
+    override them with a written reason); the others are the coach's judgement at intake."""
+
+    class Kind(models.TextChoices):
+        PROTECTION_STATUS = "protection_status", _(
+            "Recognised refugee or subsidiary protection"
+        )
+        THIRD_COUNTRY_NATIONAL = "third_country_national", _("Non-EU national")
+        INTEGRATION_INCOME = "integration_income", _("Receives the integration income")
+        MIN_AGE = "min_age", _("Minimum age")
+        CIVIC_INTEGRATION = "civic_integration", _("Civic-integration course completed")
+        JUDGEMENT = "judgement", _("Coach's judgement at intake")
+
+    COMPUTED_KINDS = {
+        Kind.PROTECTION_STATUS,
+        Kind.THIRD_COUNTRY_NATIONAL,
+        Kind.INTEGRATION_INCOME,
+        Kind.MIN_AGE,
+        Kind.CIVIC_INTEGRATION,
+    }
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("Shown to the coach; required for a judgement.")
+    )
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
+
+    def __str__(self):
+        if self.label:
+            return self.label
+        if self.kind == self.Kind.MIN_AGE and self.min_age:
+            return _("%(age)s years or older") % {"age": self.min_age}
+        return str(self.get_kind_display())
+
+    def clean(self):
+        if self.kind == self.Kind.MIN_AGE and not self.min_age:
+            raise ValidationError({"min_age": _("Give the minimum age.")})
+        if self.kind == self.Kind.JUDGEMENT and not self.label:
+            raise ValidationError({"label": _("Describe what the coach must judge.")})
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind in self.COMPUTED_KINDS

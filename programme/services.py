@@ -1,0 +1,39 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from programme.models import Organisation, Site, Staff
+
+# What an organisation's administrator may configure in the admin.
+ADMINISTRATOR_MODELS = ["organisation", "site", "programme", "module", "eligibilitycriterion", "partnerorganisation", "staff"]
+
+
+def staff_create(
+    *,
+    organisation: Organisation,
+    role: str,
+    username: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    site: Site | None = None,
+) -> Staff:
+    """A user with their role in one organisation. Administrators get the admin screens for
+    configuration, and nothing of participant data."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            password=password,
+            is_staff=role == Staff.Role.ADMINISTRATOR,
+        )
+        if role == Staff.Role.ADMINISTRATOR:
+            user.user_permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label="programme", content_type__model__in=ADMINISTRATOR_MODELS
+                )
+            )
+        return Staff.objects.create(user=user, organisation=organisation, role=role, site=site)

@@ -1,0 +1,5 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.requestSubmit();
+});
