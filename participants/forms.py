@@ -32,6 +32,14 @@ class ParticipantForm(forms.ModelForm):
         required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Longer than the 11 stored digits: people type (and the edit form shows) the formatted
+    # number, 85.07.30-033.28; clean_national_number keeps the digits only.
+    national_number = forms.CharField(
+        label=Participant._meta.get_field("national_number").verbose_name,
+        help_text=Participant._meta.get_field("national_number").help_text,
+        max_length=20,
+        required=False,
+    )
 
     class Meta:
         model = Participant

@@ -1,0 +1,448 @@
+"""Demo data: the five CPAS programme designs of ../shared/PROGRAMMES.md, with fictitious staff
+and participants. Deterministic for a given seed and date; bulk inserts so that a large scale
+builds quickly."""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from participants import choices, eligibility
+from participants.models import (
+    EligibilityAnswer,
+    Enrolment,
+    EnrolmentStatusChange,
+    IntakeInterview,
+    LanguageSkill,
+    Participant,
+)
+from programme.models import (
+    EligibilityCriterion,
+    Module,
+    Organisation,
+    PartnerOrganisation,
+    Programme,
+    Site,
+    Staff,
+)
+from programme.services import staff_create
+
+DEMO_PASSWORD = "parcours-demo"
+Kind = EligibilityCriterion.Kind
+Status = Enrolment.Status
+
+
+@dataclass
+class Design:
+    org: str
+    city: str
+    code: str
+    name: str
+    description: str
+    language: str  # the national language of the group work
+    sites: list[str]
+    entry_mode: str
+    planned_months: int
+    criteria: list[tuple]  # (kind, label, min_age)
+    modules: list[tuple]  # (kind, name, rhythm, hours_per_week, length_weeks)
+    partners: list[tuple]  # (name, services, referrals, volunteers, sessions)
+    staff: list[tuple]  # (username, first, last, role)
+    target: int = 60
+    extras: dict = field(default_factory=dict)
+
+
+DESIGNS = [
+    Design(
+        org="OCMW Antwerpen", city="Antwerpen", code="amie", name="AMIE",
+        description="Individuele en groepsbegeleiding voor erkende vluchtelingen en subsidiair beschermden met een leefloon.",
+        language="nl", sites=["Sociaal centrum Centrum", "Sociaal centrum Noord", "Sociaal centrum Zuid"],
+        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=6,
+        criteria=[
+            (Kind.PROTECTION_STATUS, "", None),
+            (Kind.THIRD_COUNTRY_NATIONAL, "", None),
+            (Kind.INTEGRATION_INCOME, "", None),
+            (Kind.MIN_AGE, "", 18),
+            (Kind.CIVIC_INTEGRATION, "", None),
+            (Kind.JUDGEMENT, "Beperkt sociaal netwerk", None),
+            (Kind.JUDGEMENT, "Drempels tot integratie", None),
+            (Kind.JUDGEMENT, "Nederlands minstens niveau 1.1", None),
+            (Kind.JUDGEMENT, "Gemotiveerd, wil zich integreren in Antwerpen", None),
+        ],
+        modules=[
+            (Module.Kind.INDIVIDUAL, "Individuele begeleiding", "wekelijks tot maandelijks", None, 26),
+            (Module.Kind.GROUP, "Groepsbegeleiding", "wekelijks, 3 uur", 3, 26),
+        ],
+        partners=[
+            ("Solentra", "traumatherapie in de moedertaal, met tolk", True, False, False),
+            ("Juridisch advies verblijf", "juridisch advies over verblijf", True, False, False),
+            ("Buddywerking Antwerpen", "buddy's en peterschap, bezoekt de groep", True, False, True),
+            ("Woonwinkel Stad Antwerpen", "huisvesting", True, False, False),
+        ],
+        staff=[
+            ("an.peeters", "An", "Peeters", Staff.Role.MANAGER),
+            ("jef.maes", "Jef", "Maes", Staff.Role.COACH),
+            ("sara.elamrani", "Sara", "El Amrani", Staff.Role.COACH),
+            ("tom.jacobs", "Tom", "Jacobs", Staff.Role.COACH),
+            ("beheer.antwerpen", "Lies", "Wouters", Staff.Role.ADMINISTRATOR),
+        ],
+    ),
+    Design(
+        org="OCMW Gent", city="Gent", code="interactief", name="Interactief!",
+        description="Modules naar keuze: OCMW Go, individuele begeleiding, VIA en M.I., met een initiatiestage die naar artikel 60 kan leiden.",
+        language="nl", sites=["Activeringscentrum", "Sociaal huis Ledeberg", "Sociaal huis Brugse Poort"],
+        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=9,
+        criteria=[
+            (Kind.JUDGEMENT, "Afstand tot de arbeidsmarkt", None),
+            (Kind.JUDGEMENT, "Zwakke taalvaardigheid, Nederlands minstens 1.1", None),
+        ],
+        modules=[
+            (Module.Kind.WELCOME, "OCMW Go", "één dag", 6, 1),
+            (Module.Kind.INDIVIDUAL, "Individuele begeleiding", "op afspraak", None, None),
+            (Module.Kind.PRE_ACTIVATION, "VIA", "twee halve dagen per week", 7, 13),
+            (Module.Kind.GROUP, "M.I. — maatschappelijke integratie", "wekelijks", 3, None),
+        ],
+        partners=[
+            ("Kringwinkel Gent", "vrijwilligerswerk, kringwinkel", False, True, False),
+            ("Fietsatelier De Ketting", "vrijwilligerswerk, fietsherstelling", False, True, False),
+            ("Agentschap Integratie en Inburgering", "lessen Nederlands", True, False, True),
+        ],
+        staff=[
+            ("katrien.devos", "Katrien", "De Vos", Staff.Role.MANAGER),
+            ("pieter.claes", "Pieter", "Claes", Staff.Role.COACH),
+            ("noor.haddad", "Noor", "Haddad", Staff.Role.COACH),
+            ("beheer.gent", "Wim", "Goossens", Staff.Role.ADMINISTRATOR),
+        ],
+    ),
+    Design(
+        org="CPAS de Charleroi", city="Charleroi", code="activ-up", name="ACTIV UP!",
+        description="Accompagnement individuel toutes les trois semaines et collectif tous les quinze jours, volontariat à la maison de repos et à la banque alimentaire.",
+        language="fr", sites=["Antenne Centre", "Antenne Marcinelle", "Antenne Gilly"],
+        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=12,
+        criteria=[(Kind.MIN_AGE, "", 18), (Kind.JUDGEMENT, "Perte d'autonomie ou stress important", None)],
+        modules=[
+            (Module.Kind.INDIVIDUAL, "Suivi individuel", "toutes les trois semaines", None, None),
+            (Module.Kind.GROUP, "Coaching collectif", "tous les quinze jours, 3 heures", 1.5, None),
+            (Module.Kind.WORKSHOP, "Ateliers de pratique du français", "deux matinées par semaine", 6, None),
+            (Module.Kind.SOCIO_PROFESSIONAL, "START", "hebdomadaire", 3, 12),
+        ],
+        partners=[
+            ("Maison de repos du CPAS", "volontariat", False, True, False),
+            ("Banque alimentaire de Charleroi", "volontariat", False, True, False),
+            ("Lire et Écrire Charleroi", "cours d'alphabétisation", True, False, True),
+        ],
+        staff=[
+            ("isabelle.lambert", "Isabelle", "Lambert", Staff.Role.MANAGER),
+            ("marc.dupont", "Marc", "Dupont", Staff.Role.COACH),
+            ("fatima.benali", "Fatima", "Benali", Staff.Role.COACH),
+            ("admin.charleroi", "Luc", "Martin", Staff.Role.ADMINISTRATOR),
+        ],
+    ),
+    Design(
+        org="CPAS de Liège", city="Liège", code="mod-actions", name="MOD'ACTIONS",
+        description="Ouvert à tous : orientation individuelle, ateliers thématiques et sorties culturelles.",
+        language="fr", sites=["Antenne des personnes d'origine étrangère", "Antenne Sainte-Marguerite"],
+        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=9,
+        criteria=[],
+        modules=[
+            (Module.Kind.INDIVIDUAL, "Orientation exploratoire", "intensif, 4 à 6 semaines", None, 6),
+            (Module.Kind.WORKSHOP, "Groupe alpha", "hebdomadaire", 4, None),
+            (Module.Kind.WORKSHOP, "Groupe informatique", "hebdomadaire", 3, None),
+            (Module.Kind.WORKSHOP, "Groupe art", "hebdomadaire", 3, None),
+            (Module.Kind.EXCURSION, "Sorties culturelles", "mensuel", None, None),
+        ],
+        partners=[
+            ("Aide juridique Liège", "aide juridique", True, False, False),
+            ("Cours de français du CRIPEL", "cours de français", True, False, True),
+            ("Service de santé mentale Exil", "soutien aux victimes de trauma", True, False, False),
+        ],
+        staff=[
+            ("claire.renard", "Claire", "Renard", Staff.Role.MANAGER),
+            ("olivier.gilles", "Olivier", "Gilles", Staff.Role.COACH),
+            ("amina.diallo", "Amina", "Diallo", Staff.Role.COACH),
+            ("admin.liege", "Paul", "Henrard", Staff.Role.ADMINISTRATOR),
+        ],
+    ),
+    Design(
+        org="CPAS de Bruxelles", city="Bruxelles", code="move-up", name="MOVE UP!",
+        description="Module collectif intensif d'au moins 21 heures par semaine, suivi individuel et préparation socioprofessionnelle.",
+        language="fr", sites=["Département formation", "Antenne Laeken"],
+        entry_mode=Programme.EntryMode.COHORT, planned_months=6,
+        criteria=[(Kind.JUDGEMENT, "Objectifs compatibles avec le module (entretien d'orientation)", None)],
+        modules=[
+            (Module.Kind.COLLECTIVE, "Module collectif", "au moins 21 heures par semaine", 21, 26),
+            (Module.Kind.INDIVIDUAL, "Suivi individuel", "au moins trimestriel", None, None),
+            (Module.Kind.SOCIO_PROFESSIONAL, "Préparation socioprofessionnelle", "hebdomadaire", 6, 12),
+        ],
+        partners=[
+            ("Centre de santé mentale Ulysse", "thérapie du trauma", True, False, False),
+            ("Médiation de dettes CPAS", "ateliers énergie, budget, banque, assurances", True, False, True),
+            ("Bibliothèque des Riches Claires", "ateliers bibliothèque", False, False, True),
+        ],
+        staff=[
+            ("manager", "Nathalie", "Dubois", Staff.Role.MANAGER),
+            ("coach", "Sophie", "Leroy", Staff.Role.COACH),
+            ("karim.ouali", "Karim", "Ouali", Staff.Role.COACH),
+            ("julie.mertens", "Julie", "Mertens", Staff.Role.COACH),
+            ("admin", "Thomas", "Lemaire", Staff.Role.ADMINISTRATOR),
+        ],
+    ),
+]
+
+# The one login per role that `make run` prints.
+DEMO_LOGINS = [("coach", Staff.Role.COACH), ("manager", Staff.Role.MANAGER), ("admin", Staff.Role.ADMINISTRATOR)]
+
+# Countries of birth of the published participant profile, with the names and languages
+# typical of each (fictitious combinations).
+ORIGINS = {
+    "SY": (["Rami", "Omar", "Ahmad", "Khaled", "Yousef", "Bassel"], ["Rasha", "Lina", "Hiba", "Nour", "Dima", "Reem"], ["Alhasan", "Haddad", "Khalil", "Darwish", "Saleh", "Nasser"], [("ar", "mother_tongue"), ("ku", "conversation")]),
+    "IQ": (["Ali", "Hussein", "Mustafa", "Haider"], ["Zainab", "Maryam", "Sara", "Noor"], ["Al-Jaburi", "Kareem", "Hamid", "Jasim"], [("ar", "mother_tongue"), ("ckb", "conversation")]),
+    "ER": (["Yonas", "Dawit", "Samuel", "Tesfay", "Mebrahtu"], ["Senait", "Helen", "Saba", "Luwam", "Winta"], ["Tesfamariam", "Haile", "Kidane", "Berhe", "Gebremedhin"], [("ti", "mother_tongue"), ("am", "conversation")]),
+    "AF": (["Ahmad", "Mohammad", "Farid", "Jawad", "Sayed"], ["Fatima", "Marzia", "Zahra", "Shabnam", "Parwana"], ["Rahimi", "Ahmadi", "Hosseini", "Karimi", "Sultani"], [("prs", "mother_tongue"), ("ps", "conversation")]),
+    "IR": (["Reza", "Amir", "Behzad"], ["Shirin", "Maryam", "Parisa"], ["Moradi", "Rezaei", "Jafari"], [("fa", "mother_tongue")]),
+    "TR": (["Mehmet", "Emre", "Serdar"], ["Ayse", "Elif", "Zeynep"], ["Yilmaz", "Demir", "Kaya"], [("tr", "mother_tongue"), ("ku", "conversation")]),
+    "YE": (["Abdullah", "Saleh"], ["Amal", "Huda"], ["Al-Ahmadi", "Qasim"], [("ar", "mother_tongue")]),
+    "SD": (["Adam", "Ibrahim", "Mohamed"], ["Aisha", "Khadija", "Hawa"], ["Abdelrahman", "Osman", "Yousif"], [("ar", "mother_tongue")]),
+    "CN": (["Tenzin", "Lobsang"], ["Dolma", "Pema"], ["Dorjee", "Tsering"], [("bo", "mother_tongue")]),
+    "SO": (["Abdi", "Hassan"], ["Hodan", "Ifrah"], ["Warsame", "Farah"], [("so", "mother_tongue"), ("ar", "conversation")]),
+    "UA": (["Oleksandr", "Dmytro"], ["Olena", "Iryna", "Tetiana"], ["Kovalenko", "Shevchenko", "Bondarenko"], [("uk", "mother_tongue"), ("ru", "fluent"), ("en", "conversation")]),
+}
+ORIGIN_WEIGHTS = {"SY": 24, "IQ": 10, "ER": 16, "AF": 18, "IR": 6, "TR": 5, "YE": 4, "SD": 6, "CN": 3, "SO": 4, "UA": 4}
+
+RESIDENCE_WEIGHTS = [
+    (choices.ResidenceStatus.REFUGEE, 62), (choices.ResidenceStatus.SUBSIDIARY, 20),
+    (choices.ResidenceStatus.TEMPORARY, 4), (choices.ResidenceStatus.FAMILY_REUNIFICATION, 8),
+    (choices.ResidenceStatus.REGULARISATION, 4), (choices.ResidenceStatus.EU_CITIZEN, 2),
+]  # fmt: skip
+SCHOOLING_WEIGHTS = [("isced0", 18), ("isced1", 24), ("isced2", 22), ("isced3", 20), ("isced4", 4), ("isced6", 9), ("isced7", 3)]
+LITERACY_BY_SCHOOLING = {"isced0": "none", "isced1": "limited"}
+# Exit reasons in the published shape: about three quarters complete, one in ten drops out
+# (health first), the rest are transferred.
+EXIT_WEIGHTS = [("completed", 75), ("dropped_out", 10), ("transferred", 15)]
+DROP_OUT_WEIGHTS = [("health", 45), ("moved", 20), ("work", 15), ("lost_contact", 15), ("other", 5)]
+DESTINATION_WEIGHTS = [("article_60", 18), ("job", 8), ("training", 14), ("volunteering", 22), ("other_service", 20), ("none", 12), ("unknown", 6)]
+
+
+def _pick(rng: random.Random, weighted):
+    items, weights = zip(*weighted, strict=True)
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+@transaction.atomic
+def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None) -> dict:
+    """Build every demo organisation. `scale` multiplies the number of participants
+    (40 per organisation at scale 1)."""
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    counts = {"organisations": 0, "participants": 0, "enrolments": 0}
+    for design in DESIGNS:
+        programme, coaches = _configure(design, today)
+        built = _participants(design, programme, coaches, rng, today, 40 * scale)
+        counts["organisations"] += 1
+        counts["participants"] += built["participants"]
+        counts["enrolments"] += built["enrolments"]
+    return counts
+
+
+def _configure(design: Design, today: datetime.date):
+    organisation = Organisation.objects.create(name=design.org, city=design.city, kind=Organisation.Kind.CPAS)
+    sites = [Site.objects.create(organisation=organisation, name=name, address=f"{name}, {design.city}") for name in design.sites]
+    programme = Programme.objects.create(
+        organisation=organisation, code=design.code, name=design.name, description=design.description,
+        funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}",
+        starts_on=datetime.date(today.year - 3, 1, 1), ends_on=datetime.date(today.year + 1, 12, 31),
+        planned_length_months=design.planned_months, entry_mode=design.entry_mode,
+        target_participants=design.target, target_completion_rate=75, target_work_ready_rate=30,
+    )  # fmt: skip
+    programme.sites.set(sites)
+    EligibilityCriterion.objects.bulk_create(
+        EligibilityCriterion(programme=programme, kind=kind, label=label, min_age=min_age, position=i)
+        for i, (kind, label, min_age) in enumerate(design.criteria)
+    )
+    Module.objects.bulk_create(
+        Module(programme=programme, kind=kind, name=name, rhythm=rhythm, hours_per_week=hours, length_weeks=weeks, position=i)
+        for i, (kind, name, rhythm, hours, weeks) in enumerate(design.modules)
+    )
+    PartnerOrganisation.objects.bulk_create(
+        PartnerOrganisation(organisation=organisation, name=name, services=services, receives_referrals=ref, hosts_volunteers=vol, provides_sessions=ses)
+        for name, services, ref, vol, ses in design.partners
+    )
+    coaches = []
+    for username, first, last, role in design.staff:
+        staff = staff_create(
+            organisation=organisation, role=role, username=username, first_name=first, last_name=last,
+            email=f"{username}@{design.code}.example.org", password=DEMO_PASSWORD, site=sites[0],
+        )  # fmt: skip
+        if role == Staff.Role.COACH:
+            coaches.append(staff.user)
+    return programme, coaches
+
+
+def _participants(design, programme, coaches, rng, today, count):
+    """People and their enrolments, with a status history consistent with each status."""
+    origins = list(ORIGIN_WEIGHTS.items())
+    criteria = list(programme.criteria.all())
+    people, plans = [], []
+    for i in range(count):
+        country = _pick(rng, origins)
+        men, women, surnames, languages = ORIGINS[country]
+        gender = rng.choices(["man", "woman", "non_binary"], weights=[52, 47, 1])[0]
+        first = rng.choice(women if gender == "woman" else men)
+        mean_age = 35 if gender == "man" else 33
+        age_days = int(max(19, rng.gauss(mean_age, 8)) * 365.25) + rng.randrange(365)
+        birth = today - datetime.timedelta(days=age_days)
+        status = _pick(rng, RESIDENCE_WEIGHTS)
+        schooling = _pick(rng, SCHOOLING_WEIGHTS)
+        people.append(
+            Participant(
+                organisation=programme.organisation,
+                coach=coaches[i % len(coaches)],
+                first_name=first,
+                last_name=rng.choice(surnames),
+                birth_date=birth,
+                gender=gender,
+                nationality="BE" if status == "eu_citizen" and rng.random() < 0.5 else ("RO" if status == "eu_citizen" else country),
+                country_of_birth=country,
+                arrived_on=today - datetime.timedelta(days=rng.randint(3 * 365, 6 * 365)),
+                residence_status=status,
+                integration_income=rng.random() < 0.9,
+                civic_integration_completed=rng.random() < 0.7,
+                children=rng.choice([0, 0, 1, 2, 2, 3, 4]),
+                childcare_needed=rng.random() < 0.25,
+                phone=f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                portal_language=languages[0][0] if languages[0][0] in {"ar", "ti", "prs", "fa", "ps", "uk"} else design.language,
+                interpreter_language=languages[0][0] if rng.random() < 0.6 else "",
+                literacy=LITERACY_BY_SCHOOLING.get(schooling, rng.choice(["latin", "other_script", "other_script"])),
+                schooling=schooling,
+                schooling_years={"isced0": 0, "isced1": 6, "isced2": 9}.get(schooling, 12),
+                labour_market_status=rng.choices(["long_term_unemployed", "unemployed", "inactive"], weights=[55, 15, 30])[0],
+                housing=rng.choices(["stable", "temporary", "inadequate", "reception"], weights=[70, 15, 10, 5])[0],
+            )
+        )
+        plans.append((languages, _plan(rng, today, programme)))
+    for number, person in enumerate(people):
+        if rng.random() < 0.7:
+            person.national_number = _national_number(person.birth_date, person.gender, number)
+    people = Participant.objects.bulk_create(people)
+
+    skills, enrolments, histories = [], [], []
+    for person, (languages, plan) in zip(people, plans, strict=True):
+        skills.extend(LanguageSkill(participant=person, language=code, use=use) for code, use in languages)
+        skills.append(LanguageSkill(participant=person, language=design.language, use=rng.choice(["conversation", "conversation", "written_only"])))
+        status, referred_on, started_on, exited_on = plan
+        enrolment = Enrolment(
+            participant=person, programme=programme, coach=person.coach, status=status, referred_on=referred_on,
+            referral_source=rng.choices(["social_service", "partner", "self"], weights=[75, 15, 10])[0],
+            referrer_name=rng.choice(["Assistante sociale de l'antenne", "Maatschappelijk werker", "Service social de quartier"]),
+            started_on=started_on, exited_on=exited_on,
+        )  # fmt: skip
+        if status == Status.WAITING_LIST:
+            enrolment.waiting_since = _at(referred_on + datetime.timedelta(days=14))
+        if status in {Status.EXITED, Status.CLOSED}:
+            enrolment.exit_reason = _pick(rng, EXIT_WEIGHTS)
+            if enrolment.exit_reason == "dropped_out":
+                enrolment.drop_out_reason = _pick(rng, DROP_OUT_WEIGHTS)
+                enrolment.exit_destination = rng.choice(["none", "unknown", "other_service"])
+            else:
+                enrolment.exit_destination = _pick(rng, DESTINATION_WEIGHTS)
+        if status == Status.NOT_ADMITTED:
+            enrolment.decision_reason = "Les besoins de la personne relèvent d'un autre service."
+        enrolments.append(enrolment)
+        histories.append(_history(status, referred_on, started_on, exited_on))
+    LanguageSkill.objects.bulk_create(skills, ignore_conflicts=True)
+    enrolments = Enrolment.objects.bulk_create(enrolments)
+
+    changes, interviews, answers = [], [], []
+    for enrolment, history in zip(enrolments, histories, strict=True):
+        previous = ""
+        for to_status, when, reason in history:
+            changes.append(EnrolmentStatusChange(enrolment=enrolment, from_status=previous, to_status=to_status, changed_at=when, changed_by=enrolment.coach, reason=reason))
+            previous = to_status
+        if enrolment.status not in {Status.REFERRED}:
+            interviews.append(IntakeInterview(
+                enrolment=enrolment, held_on=enrolment.referred_on + datetime.timedelta(days=7), duration_minutes=rng.choice([45, 60, 60, 75, 90]),
+                support="interpreter" if enrolment.participant.interpreter_language else "none",
+                support_language=enrolment.participant.interpreter_language, conducted_by=enrolment.coach,
+                notes="Entretien d'accueil : attentes, disponibilités, garde d'enfants.",
+            ))  # fmt: skip
+            for criterion in criteria:
+                computed = eligibility.evaluate(criterion, enrolment.participant, enrolment.referred_on)
+                met = enrolment.status != Status.NOT_ADMITTED
+                answers.append(EligibilityAnswer(
+                    enrolment=enrolment, criterion=criterion, computed=computed, met=met,
+                    override_reason="Situation en cours de régularisation, vue avec le service social." if computed not in (None, met) else "",
+                    checked_by=enrolment.coach, checked_at=_at(enrolment.referred_on + datetime.timedelta(days=7)),
+                ))  # fmt: skip
+    EnrolmentStatusChange.objects.bulk_create(changes, batch_size=2000)
+    IntakeInterview.objects.bulk_create(interviews, batch_size=2000)
+    EligibilityAnswer.objects.bulk_create(answers, batch_size=2000)
+    return {"participants": len(people), "enrolments": len(enrolments)}
+
+
+def _plan(rng, today, programme):
+    """A status and its dates: older referrals are more likely to have finished."""
+    planned = programme.planned_length_months * 30
+    days_ago = rng.randint(5, 3 * 365)
+    referred_on = today - datetime.timedelta(days=days_ago)
+    if days_ago < 21:
+        return rng.choice([Status.REFERRED, Status.INTAKE]), referred_on, None, None
+    if rng.random() < 0.05:
+        return Status.NOT_ADMITTED, referred_on, None, None
+    started_on = referred_on + datetime.timedelta(days=rng.randint(14, 45))
+    if started_on > today - datetime.timedelta(days=3):
+        return Status.WAITING_LIST, referred_on, None, None
+    # Trajectories last about 1.5× their planned length on average (published: 6 planned, 9 real).
+    length = int(rng.gauss(planned * 1.5, planned * 0.4))
+    exited_on = started_on + datetime.timedelta(days=max(30, length))
+    if exited_on >= today:
+        return (Status.PAUSED if rng.random() < 0.06 else Status.ACTIVE), referred_on, started_on, None
+    status = Status.CLOSED if (today - exited_on).days > 365 else Status.EXITED
+    return status, referred_on, started_on, exited_on
+
+
+def _national_number(birth: datetime.date, gender: str, serial: int) -> str:
+    """A valid register number: sequence odd for men, even for women; check digits on a
+    leading 2 for births from 2000 on."""
+    sequence = 2 * (serial % 499) + (1 if gender == "man" else 2)
+    digits = f"{birth:%y%m%d}{sequence:03d}"
+    base = int(("2" if birth.year >= 2000 else "") + digits)
+    return f"{digits}{97 - base % 97:02d}"
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _history(status, referred_on, started_on, exited_on):
+    interview = referred_on + datetime.timedelta(days=7)
+    steps = [(Status.REFERRED, _at(referred_on), "")]
+    if status == Status.REFERRED:
+        return steps
+    steps.append((Status.INTAKE, _at(interview), ""))
+    if status == Status.INTAKE:
+        return steps
+    if status == Status.NOT_ADMITTED:
+        return [*steps, (Status.NOT_ADMITTED, _at(interview + datetime.timedelta(days=3)), "Besoins hors du cadre du programme.")]
+    steps.append((Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""))
+    if status == Status.WAITING_LIST:
+        return steps
+    steps.append((Status.ACTIVE, _at(started_on), ""))
+    if status == Status.PAUSED:
+        steps.append((Status.PAUSED, _at(started_on + datetime.timedelta(days=60)), "Hospitalisation."))
+    if status in {Status.EXITED, Status.CLOSED}:
+        steps.append((Status.EXITED, _at(exited_on), ""))
+    if status == Status.CLOSED:
+        steps.append((Status.CLOSED, _at(exited_on + datetime.timedelta(days=180)), "Dossier clôturé après le suivi."))
+    return steps
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    staff = {s.user.username: s for s in Staff.objects.select_related("user", "organisation").filter(user__username__in=[u for u, _ in DEMO_LOGINS])}
+    return [(str(Staff.Role(role).label), username, str(staff[username].organisation)) for username, role in DEMO_LOGINS if username in staff]
+
+
+def already_loaded() -> bool:
+    return get_user_model().objects.filter(username="coach").exists()
+

@@ -1,0 +1,146 @@
+"""Personas shared by every test: one organisation with a coach, a colleague coach, a
+manager and an administrator, and another organisation whose coach and manager must never see
+the first one's participants."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from programme.models import Staff
+from tests.factories import (
+    make_enrolment,
+    make_organisation,
+    make_participant,
+    make_programme,
+    make_staff,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_fast_hashing(settings):
+    # Messages are asserted in the source language; the default (fr) would only translate
+    # Django's own strings and make the assertions depend on the installed catalogues.
+    settings.LANGUAGE_CODE = "en"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def organisation(db):
+    return make_organisation(name="CPAS de Liège", city="Liège")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return make_organisation(name="OCMW Antwerpen", city="Antwerpen")
+
+
+@pytest.fixture
+def coach(organisation):
+    return make_staff(
+        organisation=organisation, role=Staff.Role.COACH, username="amina",
+        first_name="Amina", last_name="Benali",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def colleague(organisation):
+    return make_staff(
+        organisation=organisation, role=Staff.Role.COACH, username="pieter",
+        first_name="Pieter", last_name="Claes",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def manager(organisation):
+    return make_staff(
+        organisation=organisation, role=Staff.Role.MANAGER, username="sophie",
+        first_name="Sophie", last_name="Lambert",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def administrator(organisation):
+    return make_staff(
+        organisation=organisation, role=Staff.Role.ADMINISTRATOR, username="admin-liege",
+        first_name="Marc", last_name="Renard",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    return make_staff(
+        organisation=other_organisation, role=Staff.Role.COACH, username="jan",
+        first_name="Jan", last_name="Peeters",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def outsider_manager(other_organisation):
+    return make_staff(
+        organisation=other_organisation, role=Staff.Role.MANAGER, username="els",
+        first_name="Els", last_name="Maes",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def programme(organisation):
+    return make_programme(organisation=organisation, name="Vivre ensemble", code="vivre-ensemble")
+
+
+@pytest.fixture
+def other_programme(other_organisation):
+    return make_programme(organisation=other_organisation, name="Samen op weg", code="samen-op-weg")
+
+
+@pytest.fixture
+def participant(coach):
+    """On the coach's caseload (referent coach), not on the colleague's."""
+    return make_participant(
+        organisation=coach.organisation, coach=coach.user, first_name="Selam", last_name="Haile",
+        national_number="85073003328", birth_date=datetime.date(1985, 7, 30),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def enrolment(participant, programme, coach):
+    return make_enrolment(participant=participant, programme=programme, coach=coach.user)
+
+
+def _client_for(staff: Staff) -> Client:
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+@pytest.fixture
+def coach_client(coach):
+    return _client_for(coach)
+
+
+@pytest.fixture
+def colleague_client(colleague):
+    return _client_for(colleague)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return _client_for(manager)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _client_for(administrator)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def outsider_manager_client(outsider_manager):
+    return _client_for(outsider_manager)
