@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrolment, Participant
 from programme.access import coaches_for, programmes_for
+from programme.forms import StaffChoiceField
+
+
+class StaffChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
 
 
 class CaseloadFilter(django_filters.FilterSet):
@@ -12,12 +17,17 @@ class CaseloadFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Name or register number"), method="filter_search")
     programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=None, method="filter_enrolment"
+        label=_("Programme"), queryset=None, method="filter_enrolment", empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Enrolment.Status.choices, method="filter_enrolment"
+        label=_("Status"),
+        choices=Enrolment.Status.choices,
+        method="filter_enrolment",
+        empty_label=_("All"),
     )
-    coach = django_filters.ModelChoiceFilter(label=_("Coach"), queryset=None, method="filter_coach")
+    coach = StaffChoiceFilter(
+        label=_("Coach"), queryset=None, method="filter_coach", empty_label=_("All")
+    )
 
     class Meta:
         model = Participant

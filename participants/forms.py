@@ -1,6 +1,8 @@
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from participants import choices, eligibility
@@ -14,6 +16,7 @@ from participants.models import (
 )
 from participants.services import Decision
 from programme.access import coaches_for, partners_for, programmes_for
+from programme.forms import StaffChoiceField
 
 
 class DateInput(forms.DateInput):
@@ -35,7 +38,7 @@ class ParticipantForm(forms.ModelForm):
     # Longer than the 11 stored digits: people type (and the edit form shows) the formatted
     # number, 85.07.30-033.28; clean_national_number keeps the digits only.
     national_number = forms.CharField(
-        label=Participant._meta.get_field("national_number").verbose_name,
+        label=capfirst(Participant._meta.get_field("national_number").verbose_name),
         help_text=Participant._meta.get_field("national_number").help_text,
         max_length=20,
         required=False,
@@ -51,6 +54,7 @@ class ParticipantForm(forms.ModelForm):
             "labour_market_status", "housing", "coach",
         ]  # fmt: skip
         widgets = {"birth_date": DateInput(), "arrived_on": DateInput()}
+        field_classes = {"coach": StaffChoiceField}
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +69,19 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_national_number(self):
         return normalise_national_number(self.cleaned_data["national_number"])
+
+    def clean_phone(self):
+        """Accept the ways people write numbers (0470 12 34 56, +32 470…); store one format."""
+        phone = self.cleaned_data["phone"].strip()
+        if not phone:
+            return ""
+        try:
+            number = phonenumbers.parse(phone, "BE")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(_("This is not a valid phone number, e.g. 0470 12 34 56."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
@@ -162,6 +179,7 @@ class ReferralForm(forms.ModelForm):
             "referrer_name", "referral_reason",
         ]  # fmt: skip
         widgets = {"referred_on": DateInput(), "referral_reason": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"coach": StaffChoiceField}
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
