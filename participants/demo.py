@@ -56,10 +56,15 @@ class Design:
 
 DESIGNS = [
     Design(
-        org="OCMW Antwerpen", city="Antwerpen", code="amie", name="AMIE",
+        org="OCMW Antwerpen",
+        city="Antwerpen",
+        code="amie",
+        name="AMIE",
         description="Individuele en groepsbegeleiding voor erkende vluchtelingen en subsidiair beschermden met een leefloon.",
-        language="nl", sites=["Sociaal centrum Centrum", "Sociaal centrum Noord", "Sociaal centrum Zuid"],
-        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=6,
+        language="nl",
+        sites=["Sociaal centrum Centrum", "Sociaal centrum Noord", "Sociaal centrum Zuid"],
+        entry_mode=Programme.EntryMode.CONTINUOUS,
+        planned_months=6,
         criteria=[
             (Kind.PROTECTION_STATUS, "", None),
             (Kind.THIRD_COUNTRY_NATIONAL, "", None),
@@ -72,13 +77,25 @@ DESIGNS = [
             (Kind.JUDGEMENT, "Gemotiveerd, wil zich integreren in Antwerpen", None),
         ],
         modules=[
-            (Module.Kind.INDIVIDUAL, "Individuele begeleiding", "wekelijks tot maandelijks", None, 26),
+            (
+                Module.Kind.INDIVIDUAL,
+                "Individuele begeleiding",
+                "wekelijks tot maandelijks",
+                None,
+                26,
+            ),
             (Module.Kind.GROUP, "Groepsbegeleiding", "wekelijks, 3 uur", 3, 26),
         ],
         partners=[
             ("Solentra", "traumatherapie in de moedertaal, met tolk", True, False, False),
             ("Juridisch advies verblijf", "juridisch advies over verblijf", True, False, False),
-            ("Buddywerking Antwerpen", "buddy's en peterschap, bezoekt de groep", True, False, True),
+            (
+                "Buddywerking Antwerpen",
+                "buddy's en peterschap, bezoekt de groep",
+                True,
+                False,
+                True,
+            ),
             ("Woonwinkel Stad Antwerpen", "huisvesting", True, False, False),
         ],
         staff=[
@@ -90,10 +107,15 @@ DESIGNS = [
         ],
     ),
     Design(
-        org="OCMW Gent", city="Gent", code="interactief", name="Interactief!",
+        org="OCMW Gent",
+        city="Gent",
+        code="interactief",
+        name="Interactief!",
         description="Modules naar keuze: OCMW Go, individuele begeleiding, VIA en M.I., met een initiatiestage die naar artikel 60 kan leiden.",
-        language="nl", sites=["Activeringscentrum", "Sociaal huis Ledeberg", "Sociaal huis Brugse Poort"],
-        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=9,
+        language="nl",
+        sites=["Activeringscentrum", "Sociaal huis Ledeberg", "Sociaal huis Brugse Poort"],
+        entry_mode=Programme.EntryMode.CONTINUOUS,
+        planned_months=9,
         criteria=[
             (Kind.JUDGEMENT, "Afstand tot de arbeidsmarkt", None),
             (Kind.JUDGEMENT, "Zwakke taalvaardigheid, Nederlands minstens 1.1", None),
@@ -117,15 +139,29 @@ DESIGNS = [
         ],
     ),
     Design(
-        org="CPAS de Charleroi", city="Charleroi", code="activ-up", name="ACTIV UP!",
+        org="CPAS de Charleroi",
+        city="Charleroi",
+        code="activ-up",
+        name="ACTIV UP!",
         description="Accompagnement individuel toutes les trois semaines et collectif tous les quinze jours, volontariat à la maison de repos et à la banque alimentaire.",
-        language="fr", sites=["Antenne Centre", "Antenne Marcinelle", "Antenne Gilly"],
-        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=12,
-        criteria=[(Kind.MIN_AGE, "", 18), (Kind.JUDGEMENT, "Perte d'autonomie ou stress important", None)],
+        language="fr",
+        sites=["Antenne Centre", "Antenne Marcinelle", "Antenne Gilly"],
+        entry_mode=Programme.EntryMode.CONTINUOUS,
+        planned_months=12,
+        criteria=[
+            (Kind.MIN_AGE, "", 18),
+            (Kind.JUDGEMENT, "Perte d'autonomie ou stress important", None),
+        ],
         modules=[
             (Module.Kind.INDIVIDUAL, "Suivi individuel", "toutes les trois semaines", None, None),
             (Module.Kind.GROUP, "Coaching collectif", "tous les quinze jours, 3 heures", 1.5, None),
-            (Module.Kind.WORKSHOP, "Ateliers de pratique du français", "deux matinées par semaine", 6, None),
+            (
+                Module.Kind.WORKSHOP,
+                "Ateliers de pratique du français",
+                "deux matinées par semaine",
+                6,
+                None,
+            ),
             (Module.Kind.SOCIO_PROFESSIONAL, "START", "hebdomadaire", 3, 12),
         ],
         partners=[
@@ -141,13 +177,24 @@ DESIGNS = [
         ],
     ),
     Design(
-        org="CPAS de Liège", city="Liège", code="mod-actions", name="MOD'ACTIONS",
+        org="CPAS de Liège",
+        city="Liège",
+        code="mod-actions",
+        name="MOD'ACTIONS",
         description="Ouvert à tous : orientation individuelle, ateliers thématiques et sorties culturelles.",
-        language="fr", sites=["Antenne des personnes d'origine étrangère", "Antenne Sainte-Marguerite"],
-        entry_mode=Programme.EntryMode.CONTINUOUS, planned_months=9,
+        language="fr",
+        sites=["Antenne des personnes d'origine étrangère", "Antenne Sainte-Marguerite"],
+        entry_mode=Programme.EntryMode.CONTINUOUS,
+        planned_months=9,
         criteria=[],
         modules=[
-            (Module.Kind.INDIVIDUAL, "Orientation exploratoire", "intensif, 4 à 6 semaines", None, 6),
+            (
+                Module.Kind.INDIVIDUAL,
+                "Orientation exploratoire",
+                "intensif, 4 à 6 semaines",
+                None,
+                6,
+            ),
             (Module.Kind.WORKSHOP, "Groupe alpha", "hebdomadaire", 4, None),
             (Module.Kind.WORKSHOP, "Groupe informatique", "hebdomadaire", 3, None),
             (Module.Kind.WORKSHOP, "Groupe art", "hebdomadaire", 3, None),
@@ -166,19 +213,38 @@ DESIGNS = [
         ],
     ),
     Design(
-        org="CPAS de Bruxelles", city="Bruxelles", code="move-up", name="MOVE UP!",
+        org="CPAS de Bruxelles",
+        city="Bruxelles",
+        code="move-up",
+        name="MOVE UP!",
         description="Module collectif intensif d'au moins 21 heures par semaine, suivi individuel et préparation socioprofessionnelle.",
-        language="fr", sites=["Département formation", "Antenne Laeken"],
-        entry_mode=Programme.EntryMode.COHORT, planned_months=6,
-        criteria=[(Kind.JUDGEMENT, "Objectifs compatibles avec le module (entretien d'orientation)", None)],
+        language="fr",
+        sites=["Département formation", "Antenne Laeken"],
+        entry_mode=Programme.EntryMode.COHORT,
+        planned_months=6,
+        criteria=[
+            (Kind.JUDGEMENT, "Objectifs compatibles avec le module (entretien d'orientation)", None)
+        ],
         modules=[
             (Module.Kind.COLLECTIVE, "Module collectif", "au moins 21 heures par semaine", 21, 26),
             (Module.Kind.INDIVIDUAL, "Suivi individuel", "au moins trimestriel", None, None),
-            (Module.Kind.SOCIO_PROFESSIONAL, "Préparation socioprofessionnelle", "hebdomadaire", 6, 12),
+            (
+                Module.Kind.SOCIO_PROFESSIONAL,
+                "Préparation socioprofessionnelle",
+                "hebdomadaire",
+                6,
+                12,
+            ),
         ],
         partners=[
             ("Centre de santé mentale Ulysse", "thérapie du trauma", True, False, False),
-            ("Médiation de dettes CPAS", "ateliers énergie, budget, banque, assurances", True, False, True),
+            (
+                "Médiation de dettes CPAS",
+                "ateliers énergie, budget, banque, assurances",
+                True,
+                False,
+                True,
+            ),
             ("Bibliothèque des Riches Claires", "ateliers bibliothèque", False, False, True),
         ],
         staff=[
@@ -192,37 +258,124 @@ DESIGNS = [
 ]
 
 # The one login per role that `make run` prints.
-DEMO_LOGINS = [("coach", Staff.Role.COACH), ("manager", Staff.Role.MANAGER), ("admin", Staff.Role.ADMINISTRATOR)]
+DEMO_LOGINS = [
+    ("coach", Staff.Role.COACH),
+    ("manager", Staff.Role.MANAGER),
+    ("admin", Staff.Role.ADMINISTRATOR),
+]
 
 # Countries of birth of the published participant profile, with the names and languages
 # typical of each (fictitious combinations).
 ORIGINS = {
-    "SY": (["Rami", "Omar", "Ahmad", "Khaled", "Yousef", "Bassel"], ["Rasha", "Lina", "Hiba", "Nour", "Dima", "Reem"], ["Alhasan", "Haddad", "Khalil", "Darwish", "Saleh", "Nasser"], [("ar", "mother_tongue"), ("ku", "conversation")]),
-    "IQ": (["Ali", "Hussein", "Mustafa", "Haider"], ["Zainab", "Maryam", "Sara", "Noor"], ["Al-Jaburi", "Kareem", "Hamid", "Jasim"], [("ar", "mother_tongue"), ("ckb", "conversation")]),
-    "ER": (["Yonas", "Dawit", "Samuel", "Tesfay", "Mebrahtu"], ["Senait", "Helen", "Saba", "Luwam", "Winta"], ["Tesfamariam", "Haile", "Kidane", "Berhe", "Gebremedhin"], [("ti", "mother_tongue"), ("am", "conversation")]),
-    "AF": (["Ahmad", "Mohammad", "Farid", "Jawad", "Sayed"], ["Fatima", "Marzia", "Zahra", "Shabnam", "Parwana"], ["Rahimi", "Ahmadi", "Hosseini", "Karimi", "Sultani"], [("prs", "mother_tongue"), ("ps", "conversation")]),
-    "IR": (["Reza", "Amir", "Behzad"], ["Shirin", "Maryam", "Parisa"], ["Moradi", "Rezaei", "Jafari"], [("fa", "mother_tongue")]),
-    "TR": (["Mehmet", "Emre", "Serdar"], ["Ayse", "Elif", "Zeynep"], ["Yilmaz", "Demir", "Kaya"], [("tr", "mother_tongue"), ("ku", "conversation")]),
-    "YE": (["Abdullah", "Saleh"], ["Amal", "Huda"], ["Al-Ahmadi", "Qasim"], [("ar", "mother_tongue")]),
-    "SD": (["Adam", "Ibrahim", "Mohamed"], ["Aisha", "Khadija", "Hawa"], ["Abdelrahman", "Osman", "Yousif"], [("ar", "mother_tongue")]),
-    "CN": (["Tenzin", "Lobsang"], ["Dolma", "Pema"], ["Dorjee", "Tsering"], [("bo", "mother_tongue")]),
-    "SO": (["Abdi", "Hassan"], ["Hodan", "Ifrah"], ["Warsame", "Farah"], [("so", "mother_tongue"), ("ar", "conversation")]),
-    "UA": (["Oleksandr", "Dmytro"], ["Olena", "Iryna", "Tetiana"], ["Kovalenko", "Shevchenko", "Bondarenko"], [("uk", "mother_tongue"), ("ru", "fluent"), ("en", "conversation")]),
+    "SY": (
+        ["Rami", "Omar", "Ahmad", "Khaled", "Yousef", "Bassel"],
+        ["Rasha", "Lina", "Hiba", "Nour", "Dima", "Reem"],
+        ["Alhasan", "Haddad", "Khalil", "Darwish", "Saleh", "Nasser"],
+        [("ar", "mother_tongue"), ("ku", "conversation")],
+    ),
+    "IQ": (
+        ["Ali", "Hussein", "Mustafa", "Haider"],
+        ["Zainab", "Maryam", "Sara", "Noor"],
+        ["Al-Jaburi", "Kareem", "Hamid", "Jasim"],
+        [("ar", "mother_tongue"), ("ckb", "conversation")],
+    ),
+    "ER": (
+        ["Yonas", "Dawit", "Samuel", "Tesfay", "Mebrahtu"],
+        ["Senait", "Helen", "Saba", "Luwam", "Winta"],
+        ["Tesfamariam", "Haile", "Kidane", "Berhe", "Gebremedhin"],
+        [("ti", "mother_tongue"), ("am", "conversation")],
+    ),
+    "AF": (
+        ["Ahmad", "Mohammad", "Farid", "Jawad", "Sayed"],
+        ["Fatima", "Marzia", "Zahra", "Shabnam", "Parwana"],
+        ["Rahimi", "Ahmadi", "Hosseini", "Karimi", "Sultani"],
+        [("prs", "mother_tongue"), ("ps", "conversation")],
+    ),
+    "IR": (
+        ["Reza", "Amir", "Behzad"],
+        ["Shirin", "Maryam", "Parisa"],
+        ["Moradi", "Rezaei", "Jafari"],
+        [("fa", "mother_tongue")],
+    ),
+    "TR": (
+        ["Mehmet", "Emre", "Serdar"],
+        ["Ayse", "Elif", "Zeynep"],
+        ["Yilmaz", "Demir", "Kaya"],
+        [("tr", "mother_tongue"), ("ku", "conversation")],
+    ),
+    "YE": (
+        ["Abdullah", "Saleh"],
+        ["Amal", "Huda"],
+        ["Al-Ahmadi", "Qasim"],
+        [("ar", "mother_tongue")],
+    ),
+    "SD": (
+        ["Adam", "Ibrahim", "Mohamed"],
+        ["Aisha", "Khadija", "Hawa"],
+        ["Abdelrahman", "Osman", "Yousif"],
+        [("ar", "mother_tongue")],
+    ),
+    "CN": (
+        ["Tenzin", "Lobsang"],
+        ["Dolma", "Pema"],
+        ["Dorjee", "Tsering"],
+        [("bo", "mother_tongue")],
+    ),
+    "SO": (
+        ["Abdi", "Hassan"],
+        ["Hodan", "Ifrah"],
+        ["Warsame", "Farah"],
+        [("so", "mother_tongue"), ("ar", "conversation")],
+    ),
+    "UA": (
+        ["Oleksandr", "Dmytro"],
+        ["Olena", "Iryna", "Tetiana"],
+        ["Kovalenko", "Shevchenko", "Bondarenko"],
+        [("uk", "mother_tongue"), ("ru", "fluent"), ("en", "conversation")],
+    ),
 }
-ORIGIN_WEIGHTS = {"SY": 24, "IQ": 10, "ER": 16, "AF": 18, "IR": 6, "TR": 5, "YE": 4, "SD": 6, "CN": 3, "SO": 4, "UA": 4}
+ORIGIN_WEIGHTS = {
+    "SY": 24,
+    "IQ": 10,
+    "ER": 16,
+    "AF": 18,
+    "IR": 6,
+    "TR": 5,
+    "YE": 4,
+    "SD": 6,
+    "CN": 3,
+    "SO": 4,
+    "UA": 4,
+}
 
 RESIDENCE_WEIGHTS = [
     (choices.ResidenceStatus.REFUGEE, 62), (choices.ResidenceStatus.SUBSIDIARY, 20),
     (choices.ResidenceStatus.TEMPORARY, 4), (choices.ResidenceStatus.FAMILY_REUNIFICATION, 8),
     (choices.ResidenceStatus.REGULARISATION, 4), (choices.ResidenceStatus.EU_CITIZEN, 2),
 ]  # fmt: skip
-SCHOOLING_WEIGHTS = [("isced0", 18), ("isced1", 24), ("isced2", 22), ("isced3", 20), ("isced4", 4), ("isced6", 9), ("isced7", 3)]
+SCHOOLING_WEIGHTS = [
+    ("isced0", 18),
+    ("isced1", 24),
+    ("isced2", 22),
+    ("isced3", 20),
+    ("isced4", 4),
+    ("isced6", 9),
+    ("isced7", 3),
+]
 LITERACY_BY_SCHOOLING = {"isced0": "none", "isced1": "limited"}
 # Exit reasons in the published shape: about three quarters complete, one in ten drops out
 # (health first), the rest are transferred.
 EXIT_WEIGHTS = [("completed", 75), ("dropped_out", 10), ("transferred", 15)]
 DROP_OUT_WEIGHTS = [("health", 45), ("moved", 20), ("work", 15), ("lost_contact", 15), ("other", 5)]
-DESTINATION_WEIGHTS = [("article_60", 18), ("job", 8), ("training", 14), ("volunteering", 22), ("other_service", 20), ("none", 12), ("unknown", 6)]
+DESTINATION_WEIGHTS = [
+    ("article_60", 18),
+    ("job", 8),
+    ("training", 14),
+    ("volunteering", 22),
+    ("other_service", 20),
+    ("none", 12),
+    ("unknown", 6),
+]
 
 
 def _pick(rng: random.Random, weighted):
@@ -247,8 +400,13 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
 
 
 def _configure(design: Design, today: datetime.date):
-    organisation = Organisation.objects.create(name=design.org, city=design.city, kind=Organisation.Kind.CPAS)
-    sites = [Site.objects.create(organisation=organisation, name=name, address=f"{name}, {design.city}") for name in design.sites]
+    organisation = Organisation.objects.create(
+        name=design.org, city=design.city, kind=Organisation.Kind.CPAS
+    )
+    sites = [
+        Site.objects.create(organisation=organisation, name=name, address=f"{name}, {design.city}")
+        for name in design.sites
+    ]
     programme = Programme.objects.create(
         organisation=organisation, code=design.code, name=design.name, description=design.description,
         funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}",
@@ -258,15 +416,32 @@ def _configure(design: Design, today: datetime.date):
     )  # fmt: skip
     programme.sites.set(sites)
     EligibilityCriterion.objects.bulk_create(
-        EligibilityCriterion(programme=programme, kind=kind, label=label, min_age=min_age, position=i)
+        EligibilityCriterion(
+            programme=programme, kind=kind, label=label, min_age=min_age, position=i
+        )
         for i, (kind, label, min_age) in enumerate(design.criteria)
     )
     Module.objects.bulk_create(
-        Module(programme=programme, kind=kind, name=name, rhythm=rhythm, hours_per_week=hours, length_weeks=weeks, position=i)
+        Module(
+            programme=programme,
+            kind=kind,
+            name=name,
+            rhythm=rhythm,
+            hours_per_week=hours,
+            length_weeks=weeks,
+            position=i,
+        )
         for i, (kind, name, rhythm, hours, weeks) in enumerate(design.modules)
     )
     PartnerOrganisation.objects.bulk_create(
-        PartnerOrganisation(organisation=organisation, name=name, services=services, receives_referrals=ref, hosts_volunteers=vol, provides_sessions=ses)
+        PartnerOrganisation(
+            organisation=organisation,
+            name=name,
+            services=services,
+            receives_referrals=ref,
+            hosts_volunteers=vol,
+            provides_sessions=ses,
+        )
         for name, services, ref, vol, ses in design.partners
     )
     coaches = []
@@ -303,7 +478,9 @@ def _participants(design, programme, coaches, rng, today, count):
                 last_name=rng.choice(surnames),
                 birth_date=birth,
                 gender=gender,
-                nationality="BE" if status == "eu_citizen" and rng.random() < 0.5 else ("RO" if status == "eu_citizen" else country),
+                nationality="BE"
+                if status == "eu_citizen" and rng.random() < 0.5
+                else ("RO" if status == "eu_citizen" else country),
                 country_of_birth=country,
                 arrived_on=today - datetime.timedelta(days=rng.randint(3 * 365, 6 * 365)),
                 residence_status=status,
@@ -312,13 +489,21 @@ def _participants(design, programme, coaches, rng, today, count):
                 children=rng.choice([0, 0, 1, 2, 2, 3, 4]),
                 childcare_needed=rng.random() < 0.25,
                 phone=f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                portal_language=languages[0][0] if languages[0][0] in {"ar", "ti", "prs", "fa", "ps", "uk"} else design.language,
+                portal_language=languages[0][0]
+                if languages[0][0] in {"ar", "ti", "prs", "fa", "ps", "uk"}
+                else design.language,
                 interpreter_language=languages[0][0] if rng.random() < 0.6 else "",
-                literacy=LITERACY_BY_SCHOOLING.get(schooling, rng.choice(["latin", "other_script", "other_script"])),
+                literacy=LITERACY_BY_SCHOOLING.get(
+                    schooling, rng.choice(["latin", "other_script", "other_script"])
+                ),
                 schooling=schooling,
                 schooling_years={"isced0": 0, "isced1": 6, "isced2": 9}.get(schooling, 12),
-                labour_market_status=rng.choices(["long_term_unemployed", "unemployed", "inactive"], weights=[55, 15, 30])[0],
-                housing=rng.choices(["stable", "temporary", "inadequate", "reception"], weights=[70, 15, 10, 5])[0],
+                labour_market_status=rng.choices(
+                    ["long_term_unemployed", "unemployed", "inactive"], weights=[55, 15, 30]
+                )[0],
+                housing=rng.choices(
+                    ["stable", "temporary", "inadequate", "reception"], weights=[70, 15, 10, 5]
+                )[0],
             )
         )
         plans.append((languages, _plan(rng, today, programme)))
@@ -329,8 +514,16 @@ def _participants(design, programme, coaches, rng, today, count):
 
     skills, enrolments, histories = [], [], []
     for person, (languages, plan) in zip(people, plans, strict=True):
-        skills.extend(LanguageSkill(participant=person, language=code, use=use) for code, use in languages)
-        skills.append(LanguageSkill(participant=person, language=design.language, use=rng.choice(["conversation", "conversation", "written_only"])))
+        skills.extend(
+            LanguageSkill(participant=person, language=code, use=use) for code, use in languages
+        )
+        skills.append(
+            LanguageSkill(
+                participant=person,
+                language=design.language,
+                use=rng.choice(["conversation", "conversation", "written_only"]),
+            )
+        )
         status, referred_on, started_on, exited_on = plan
         enrolment = Enrolment(
             participant=person, programme=programme, coach=person.coach, status=status, referred_on=referred_on,
@@ -358,7 +551,16 @@ def _participants(design, programme, coaches, rng, today, count):
     for enrolment, history in zip(enrolments, histories, strict=True):
         previous = ""
         for to_status, when, reason in history:
-            changes.append(EnrolmentStatusChange(enrolment=enrolment, from_status=previous, to_status=to_status, changed_at=when, changed_by=enrolment.coach, reason=reason))
+            changes.append(
+                EnrolmentStatusChange(
+                    enrolment=enrolment,
+                    from_status=previous,
+                    to_status=to_status,
+                    changed_at=when,
+                    changed_by=enrolment.coach,
+                    reason=reason,
+                )
+            )
             previous = to_status
         if enrolment.status not in {Status.REFERRED}:
             interviews.append(IntakeInterview(
@@ -368,7 +570,9 @@ def _participants(design, programme, coaches, rng, today, count):
                 notes="Entretien d'accueil : attentes, disponibilités, garde d'enfants.",
             ))  # fmt: skip
             for criterion in criteria:
-                computed = eligibility.evaluate(criterion, enrolment.participant, enrolment.referred_on)
+                computed = eligibility.evaluate(
+                    criterion, enrolment.participant, enrolment.referred_on
+                )
                 met = enrolment.status != Status.NOT_ADMITTED
                 answers.append(EligibilityAnswer(
                     enrolment=enrolment, criterion=criterion, computed=computed, met=met,
@@ -397,7 +601,12 @@ def _plan(rng, today, programme):
     length = int(rng.gauss(planned * 1.5, planned * 0.4))
     exited_on = started_on + datetime.timedelta(days=max(30, length))
     if exited_on >= today:
-        return (Status.PAUSED if rng.random() < 0.06 else Status.ACTIVE), referred_on, started_on, None
+        return (
+            (Status.PAUSED if rng.random() < 0.06 else Status.ACTIVE),
+            referred_on,
+            started_on,
+            None,
+        )
     status = Status.CLOSED if (today - exited_on).days > 365 else Status.EXITED
     return status, referred_on, started_on, exited_on
 
@@ -424,25 +633,48 @@ def _history(status, referred_on, started_on, exited_on):
     if status == Status.INTAKE:
         return steps
     if status == Status.NOT_ADMITTED:
-        return [*steps, (Status.NOT_ADMITTED, _at(interview + datetime.timedelta(days=3)), "Besoins hors du cadre du programme.")]
+        return [
+            *steps,
+            (
+                Status.NOT_ADMITTED,
+                _at(interview + datetime.timedelta(days=3)),
+                "Besoins hors du cadre du programme.",
+            ),
+        ]
     steps.append((Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""))
     if status == Status.WAITING_LIST:
         return steps
     steps.append((Status.ACTIVE, _at(started_on), ""))
     if status == Status.PAUSED:
-        steps.append((Status.PAUSED, _at(started_on + datetime.timedelta(days=60)), "Hospitalisation."))
+        steps.append(
+            (Status.PAUSED, _at(started_on + datetime.timedelta(days=60)), "Hospitalisation.")
+        )
     if status in {Status.EXITED, Status.CLOSED}:
         steps.append((Status.EXITED, _at(exited_on), ""))
     if status == Status.CLOSED:
-        steps.append((Status.CLOSED, _at(exited_on + datetime.timedelta(days=180)), "Dossier clôturé après le suivi."))
+        steps.append(
+            (
+                Status.CLOSED,
+                _at(exited_on + datetime.timedelta(days=180)),
+                "Dossier clôturé après le suivi.",
+            )
+        )
     return steps
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    staff = {s.user.username: s for s in Staff.objects.select_related("user", "organisation").filter(user__username__in=[u for u, _ in DEMO_LOGINS])}
-    return [(str(Staff.Role(role).label), username, str(staff[username].organisation)) for username, role in DEMO_LOGINS if username in staff]
+    staff = {
+        s.user.username: s
+        for s in Staff.objects.select_related("user", "organisation").filter(
+            user__username__in=[u for u, _ in DEMO_LOGINS]
+        )
+    }
+    return [
+        (str(Staff.Role(role).label), username, str(staff[username].organisation))
+        for username, role in DEMO_LOGINS
+        if username in staff
+    ]
 
 
 def already_loaded() -> bool:
     return get_user_model().objects.filter(username="coach").exists()
-

@@ -47,7 +47,8 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def filter_coach(self, queryset, name, value):
         return queryset.filter(
-            Q(coach=value) | Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=value))
+            Q(coach=value)
+            | Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=value))
         )
 
     def filter_queryset(self, queryset):

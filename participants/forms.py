@@ -97,7 +97,10 @@ class ParticipantForm(forms.ModelForm):
             if encoded and encoded != birth_date:
                 self.add_error(
                     "national_number",
-                    _("This number belongs to someone born on %(date)s, not on the date of birth above.")
+                    _(
+                        "This number belongs to someone born on %(date)s, "
+                        "not on the date of birth above."
+                    )
                     % {"date": encoded.strftime("%d/%m/%Y")},
                 )
         if data.get("arrived_on") and birth_date and data["arrived_on"] < birth_date:
@@ -119,7 +122,11 @@ class ParticipantForm(forms.ModelForm):
         )
         if not self.duplicates:
             return
-        same_number = [p for p in self.duplicates if data.get("national_number") and p.national_number == data["national_number"]]
+        same_number = [
+            p
+            for p in self.duplicates
+            if data.get("national_number") and p.national_number == data["national_number"]
+        ]
         if same_number:
             self.add_error(
                 "national_number",
@@ -139,7 +146,9 @@ class ParticipantForm(forms.ModelForm):
 
 
 class LanguageSkillForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *choices.LANGUAGES])
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", "---------"), *choices.LANGUAGES]
+    )
     use = forms.ChoiceField(
         label=_("How the person uses it"), choices=[("", "---------"), *choices.LanguageUse.choices]
     )
@@ -238,7 +247,12 @@ class EligibilityForm(forms.Form):
                 initial=answer.override_reason if answer else "",
             )
             self.rows.append(
-                {"criterion": criterion, "computed": computed, "met": self[met_field], "reason": self[reason_field]}
+                {
+                    "criterion": criterion,
+                    "computed": computed,
+                    "met": self[met_field],
+                    "reason": self[reason_field],
+                }
             )
 
     def answers(self):
@@ -308,10 +322,14 @@ class DecisionForm(forms.Form):
 class StatusForm(forms.Form):
     """Pause, resume, exit or close an enrolment."""
 
-    reason = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
     exit_reason = forms.ChoiceField(
-        label=_("Exit reason"), choices=[("", "---------"), *choices.ExitReason.choices], required=False
+        label=_("Exit reason"),
+        choices=[("", "---------"), *choices.ExitReason.choices],
+        required=False,
     )
     drop_out_reason = forms.ChoiceField(
         label=_("Drop-out reason"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -191,6 +192,9 @@ class Participant(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("participants:detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -221,18 +225,13 @@ class Participant(models.Model):
     def get_isced_band_display(self) -> str:
         return str(choices.IscedBand(self.isced_band).label) if self.schooling else ""
 
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("participants:detail", args=[self.pk])
-
 
 class LanguageSkill(models.Model):
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="languages"
-    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="languages")
     language = models.CharField(_("language"), max_length=10, choices=choices.LANGUAGES)
-    use = models.CharField(_("how the person uses it"), max_length=20, choices=choices.LanguageUse.choices)
+    use = models.CharField(
+        _("how the person uses it"), max_length=20, choices=choices.LanguageUse.choices
+    )
 
     class Meta:
         ordering = ["participant", "use", "language"]
@@ -315,7 +314,10 @@ class Enrolment(models.Model):
         verbose_name=_("referring partner"),
     )
     referrer_name = models.CharField(
-        _("who referred"), max_length=200, blank=True, help_text=_("Name and service of the person who referred")
+        _("who referred"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and service of the person who referred"),
     )
     referral_reason = models.TextField(_("reason for the referral"), blank=True)
     waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
@@ -357,8 +359,6 @@ class Enrolment(models.Model):
         return f"{self.participant} — {self.programme}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("participants:enrolment", args=[self.pk])
 
     def can_become(self, status: str) -> bool:
@@ -379,7 +379,10 @@ class Enrolment(models.Model):
         ahead = (
             Enrolment.objects.waiting()
             .filter(programme_id=self.programme_id)
-            .filter(Q(waiting_since__lt=self.waiting_since) | Q(waiting_since=self.waiting_since, pk__lt=self.pk))
+            .filter(
+                Q(waiting_since__lt=self.waiting_since)
+                | Q(waiting_since=self.waiting_since, pk__lt=self.pk)
+            )
             .count()
         )
         return ahead + 1
@@ -429,10 +432,15 @@ class EligibilityAnswer(models.Model):
                 fields=["enrolment", "criterion"], name="eligibility_one_answer"
             ),
             models.CheckConstraint(
-                condition=Q(computed__isnull=True) | Q(met=models.F("computed")) | ~Q(override_reason=""),
+                condition=Q(computed__isnull=True)
+                | Q(met=models.F("computed"))
+                | ~Q(override_reason=""),
                 name="eligibility_override_has_reason",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.met}"
 
     @property
     def overridden(self) -> bool:
@@ -462,6 +470,9 @@ class IntakeInterview(models.Model):
         ordering = ["held_on", "pk"]
         verbose_name = _("intake interview")
         verbose_name_plural = _("intake interviews")
+
+    def __str__(self):
+        return f"{self.enrolment} — {self.held_on}"
 
     def clean(self):
         if self.support != choices.IntakeSupport.NONE and not self.support_language:

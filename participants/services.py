@@ -40,7 +40,12 @@ def participant_create(
 
 
 def participant_update(
-    *, participant: Participant, data: Mapping, version: int, languages: Iterable[Mapping] | None = None, by
+    *,
+    participant: Participant,
+    data: Mapping,
+    version: int,
+    languages: Iterable[Mapping] | None = None,
+    by,
 ) -> Participant:
     with transaction.atomic():
         # Bump the version only if nobody else did since the form was opened.
@@ -138,7 +143,9 @@ def enrolment_change_status(
                 % {"from": Status(from_status).label, "to": Status(to_status).label},
                 code="transition",
             )
-        _check_requirements(enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination)
+        _check_requirements(
+            enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination
+        )
         enrolment.status = to_status
         if to_status == Status.WAITING_LIST:
             enrolment.waiting_since = timezone.now()
@@ -164,7 +171,9 @@ def enrolment_change_status(
     return enrolment
 
 
-def _check_requirements(enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination):
+def _check_requirements(
+    enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination
+):
     errors = {}
     needs_reason = {Status.NOT_ADMITTED, Status.PAUSED, Status.CLOSED}
     if to_status in needs_reason and not reason.strip():
@@ -206,7 +215,9 @@ class CriterionAnswer:
     override_reason: str = ""
 
 
-def eligibility_record(*, enrolment: Enrolment, answers: Iterable[CriterionAnswer], by) -> list[EligibilityAnswer]:
+def eligibility_record(
+    *, enrolment: Enrolment, answers: Iterable[CriterionAnswer], by
+) -> list[EligibilityAnswer]:
     """Record the eligibility check. Computed criteria are recomputed from the data here, so
     the stored `computed` value is the data's answer, not what a form claimed."""
     answers = list(answers)

@@ -68,18 +68,21 @@ def participant_entries(participant) -> list[Entry]:
                 url=change.enrolment.get_absolute_url(),
             )
         )
-    interviews = IntakeInterview.objects.filter(
-        enrolment__participant=participant
-    ).select_related("enrolment__programme", "conducted_by")
+    interviews = IntakeInterview.objects.filter(enrolment__participant=participant).select_related(
+        "enrolment__programme", "conducted_by"
+    )
     for interview in interviews:
         detail = _("%(minutes)s minutes") % {"minutes": interview.duration_minutes}
         if interview.support != "none":
-            detail += f" · {interview.get_support_display()} ({interview.get_support_language_display()})"
+            detail += (
+                f" · {interview.get_support_display()} ({interview.get_support_language_display()})"
+            )
         entries.append(
             Entry(
                 when=interview.held_on,
                 kind="interview",
-                title=_("Intake interview — %(programme)s") % {"programme": interview.enrolment.programme.name},
+                title=_("Intake interview — %(programme)s")
+                % {"programme": interview.enrolment.programme.name},
                 detail=detail,
                 by=_name(interview.conducted_by),
                 url=interview.enrolment.get_absolute_url(),

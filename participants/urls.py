@@ -11,7 +11,11 @@ urlpatterns = [
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
     path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
-    path("enrolments/<int:pk>/intake/eligibility/", views.intake_eligibility, name="intake-eligibility"),
+    path(
+        "enrolments/<int:pk>/intake/eligibility/",
+        views.intake_eligibility,
+        name="intake-eligibility",
+    ),
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     path("enrolments/<int:pk>/status/<slug:to>/", views.enrolment_status, name="enrolment-status"),

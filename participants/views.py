@@ -39,10 +39,16 @@ def _add_errors(form, error: ValidationError) -> None:
 @participant_work_required
 @require_http_methods(["GET"])
 def caseload(request: HttpRequest) -> HttpResponse:
-    participants = participants_for(request.staff).select_related("coach").prefetch_related(
-        Prefetch(
-            "enrolments",
-            queryset=Enrolment.objects.select_related("programme").order_by("-referred_on", "-pk"),
+    participants = (
+        participants_for(request.staff)
+        .select_related("coach")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.select_related("programme").order_by(
+                    "-referred_on", "-pk"
+                ),
+            )
         )
     )
     if request.staff.is_coach and "coach" not in request.GET:
@@ -79,7 +85,9 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The file of %(name)s was created.") % {"name": participant.full_name})
+            messages.success(
+                request, _("The file of %(name)s was created.") % {"name": participant.full_name}
+            )
             return redirect("participants:refer", pk=participant.pk)
     return render(
         request,
@@ -153,13 +161,17 @@ def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(request.POST or None, staff=request.staff)
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrolment_refer(participant=participant, by=request.user, **form.cleaned_data)
+            enrolment = services.enrolment_refer(
+                participant=participant, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Referral recorded. Next: the intake."))
             return redirect(enrolment)
-    return render(request, "participants/referral_form.html", {"form": form, "participant": participant})
+    return render(
+        request, "participants/referral_form.html", {"form": form, "participant": participant}
+    )
 
 
 def _intake_steps(enrolment: Enrolment) -> list[dict]:
@@ -169,12 +181,28 @@ def _intake_steps(enrolment: Enrolment) -> list[dict]:
     decided = enrolment.status not in {Status.REFERRED, Status.INTAKE}
     steps = [
         {"key": "referral", "label": _("Referral"), "done": True},
-        {"key": "eligibility", "label": _("Eligibility"), "done": len(answers) >= criteria and bool(answers or not criteria)},
-        {"key": "interview", "label": _("Intake interview"), "done": bool(enrolment.interviews.all())},
-        {"key": "decision", "label": _("Decision"), "done": decided and enrolment.status != Status.WAITING_LIST},
+        {
+            "key": "eligibility",
+            "label": _("Eligibility"),
+            "done": len(answers) >= criteria and bool(answers or not criteria),
+        },
+        {
+            "key": "interview",
+            "label": _("Intake interview"),
+            "done": bool(enrolment.interviews.all()),
+        },
+        {
+            "key": "decision",
+            "label": _("Decision"),
+            "done": decided and enrolment.status != Status.WAITING_LIST,
+        },
     ]
     for step in steps:
-        step["url"] = reverse(f"participants:intake-{step['key']}", args=[enrolment.pk]) if step["key"] != "referral" else ""
+        step["url"] = (
+            reverse(f"participants:intake-{step['key']}", args=[enrolment.pk])
+            if step["key"] != "referral"
+            else ""
+        )
     current = next((s for s in steps if not s["done"]), None)
     if current:
         current["current"] = True
@@ -187,7 +215,12 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment(request, pk)
     enrolment = (
         Enrolment.objects.select_related("participant", "programme", "coach", "referring_partner")
-        .prefetch_related("eligibility__criterion", "interviews__conducted_by", "programme__criteria", "changes__changed_by")
+        .prefetch_related(
+            "eligibility__criterion",
+            "interviews__conducted_by",
+            "programme__criteria",
+            "changes__changed_by",
+        )
         .get(pk=enrolment.pk)
     )
     actions = [
@@ -241,7 +274,9 @@ def intake_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
     form = EligibilityForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
-            services.eligibility_record(enrolment=enrolment, answers=form.answers(), by=request.user)
+            services.eligibility_record(
+                enrolment=enrolment, answers=form.answers(), by=request.user
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -257,7 +292,9 @@ def intake_interview(request: HttpRequest, pk: int) -> HttpResponse:
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake_interview_record(enrolment=enrolment, data=form.cleaned_data, by=request.user)
+            services.intake_interview_record(
+                enrolment=enrolment, data=form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -312,14 +349,20 @@ def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     form = StatusForm(request.POST or None, to_status=to)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_change_status(enrolment=enrolment, to_status=to, by=request.user, **form.cleaned_data)
+            services.enrolment_change_status(
+                enrolment=enrolment, to_status=to, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Status changed to “%(status)s”.") % {"status": Status(to).label})
+            messages.success(
+                request, _("Status changed to “%(status)s”.") % {"status": Status(to).label}
+            )
             response = redirect(enrolment)
             if request.htmx:
-                response = HttpResponse(status=204, headers={"HX-Redirect": enrolment.get_absolute_url()})
+                response = HttpResponse(
+                    status=204, headers={"HX-Redirect": enrolment.get_absolute_url()}
+                )
             return response
     template = "participants/enrolment_status.html"
     if request.htmx:
@@ -327,5 +370,10 @@ def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     return render(
         request,
         template,
-        {"enrolment": enrolment, "participant": enrolment.participant, "form": form, "to": Status(to)},
+        {
+            "enrolment": enrolment,
+            "participant": enrolment.participant,
+            "form": form,
+            "to": Status(to),
+        },
     )

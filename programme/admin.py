@@ -92,7 +92,13 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
 
 @admin.register(PartnerOrganisation)
 class PartnerAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "services", "receives_referrals", "hosts_volunteers", "provides_sessions"]
+    list_display = [
+        "name",
+        "services",
+        "receives_referrals",
+        "hosts_volunteers",
+        "provides_sessions",
+    ]
     list_filter = ["receives_referrals", "hosts_volunteers", "provides_sessions"]
     search_fields = ["name", "services"]
 

@@ -72,7 +72,9 @@ class Staff(models.Model):
         verbose_name_plural = _("staff")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+        return (
+            f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+        )
 
     def clean(self):
         if self.site_id and self.site.organisation_id != self.organisation_id:
@@ -105,7 +107,10 @@ class PartnerOrganisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     services = models.CharField(
-        _("services"), max_length=300, blank=True, help_text=_("e.g. trauma therapy, debt mediation")
+        _("services"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. trauma therapy, debt mediation"),
     )
     receives_referrals = models.BooleanField(_("receives referrals"), default=False)
     hosts_volunteers = models.BooleanField(_("hosts volunteers"), default=False)
@@ -219,9 +224,7 @@ class EligibilityCriterion(models.Model):
     override them with a written reason); the others are the coach's judgement at intake."""
 
     class Kind(models.TextChoices):
-        PROTECTION_STATUS = "protection_status", _(
-            "Recognised refugee or subsidiary protection"
-        )
+        PROTECTION_STATUS = "protection_status", _("Recognised refugee or subsidiary protection")
         THIRD_COUNTRY_NATIONAL = "third_country_national", _("Non-EU national")
         INTEGRATION_INCOME = "integration_income", _("Receives the integration income")
         MIN_AGE = "min_age", _("Minimum age")
@@ -244,7 +247,10 @@ class EligibilityCriterion(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     label = models.CharField(
-        _("label"), max_length=200, blank=True, help_text=_("Shown to the coach; required for a judgement.")
+        _("label"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to the coach; required for a judgement."),
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

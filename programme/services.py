@@ -5,7 +5,15 @@ from django.db import transaction
 from programme.models import Organisation, Site, Staff
 
 # What an organisation's administrator may configure in the admin.
-ADMINISTRATOR_MODELS = ["organisation", "site", "programme", "module", "eligibilitycriterion", "partnerorganisation", "staff"]
+ADMINISTRATOR_MODELS = [
+    "organisation",
+    "site",
+    "programme",
+    "module",
+    "eligibilitycriterion",
+    "partnerorganisation",
+    "staff",
+]
 
 
 def staff_create(
@@ -33,7 +41,8 @@ def staff_create(
         if role == Staff.Role.ADMINISTRATOR:
             user.user_permissions.set(
                 Permission.objects.filter(
-                    content_type__app_label="programme", content_type__model__in=ADMINISTRATOR_MODELS
+                    content_type__app_label="programme",
+                    content_type__model__in=ADMINISTRATOR_MODELS,
                 )
             )
         return Staff.objects.create(user=user, organisation=organisation, role=role, site=site)

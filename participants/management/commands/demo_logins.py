@@ -11,7 +11,7 @@ class Command(BaseCommand):
         if not logins:
             self.stdout.write("No demo users: run `manage.py load_demo_data` first.")
             return
-        self.stdout.write("\nDemo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for role, username, organisation in logins:
             self.stdout.write(f"  {role:<15} {username:<10} ({organisation})")
         self.stdout.write("Open http://127.0.0.1:8000/\n")

@@ -8,8 +8,15 @@ class Command(BaseCommand):
     help = "Load the demo organisations, programmes, staff and participants (safe to run again)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Multiply the number of participants (40 per organisation at 1).")
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed gives the same data.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Multiply the number of participants (40 per organisation at 1).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Random seed: the same seed gives the same data."
+        )
         parser.add_argument("--reset", action="store_true", help="Empty the database first.")
 
     def handle(self, *args, scale, seed, reset, **options):
@@ -19,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded (use --reset to rebuild it).")
             return
         counts = demo.load(scale=scale, seed=seed)
-        self.stdout.write(self.style.SUCCESS(
-            "Demo data loaded: {organisations} organisations, {participants} participants, {enrolments} enrolments.".format(**counts)
-        ))
+        message = (
+            "Demo data loaded: {organisations} organisations, {participants} participants, "
+            "{enrolments} enrolments."
+        )
+        self.stdout.write(self.style.SUCCESS(message.format(**counts)))
