@@ -507,9 +507,14 @@ def _participants(design, programme, coaches, rng, today, count):
             )
         )
         plans.append((languages, _plan(rng, today, programme)))
+    used = set()
     for number, person in enumerate(people):
         if rng.random() < 0.7:
-            person.national_number = _national_number(person.birth_date, person.gender, number)
+            serial = number
+            while (nn := _national_number(person.birth_date, person.gender, serial)) in used:
+                serial += 1
+            used.add(nn)
+            person.national_number = nn
     people = Participant.objects.bulk_create(people)
 
     skills, enrolments, histories = [], [], []
