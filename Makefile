@@ -28,7 +28,6 @@ demo: migrate
 	$(PY) manage.py load_demo_data
 
 run: demo
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
