@@ -51,7 +51,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             )
         )
     )
-    if request.staff.is_coach and "coach" not in request.GET:
+    # The filter form always sends `coach`, empty for "All": only a chosen coach changes the title.
+    if request.staff.is_coach and not request.GET.get("coach"):
         heading = _("My caseload")
     else:
         heading = _("Participants")

@@ -18,6 +18,12 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    # WhiteNoise warns that STATIC_ROOT is missing until collectstatic has run; tests never
+    # serve static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 @pytest.fixture(autouse=True)
 def _english_and_fast_hashing(settings):
     # Messages are asserted in the source language; the default (fr) would only translate
@@ -41,49 +47,67 @@ def other_organisation(db):
 @pytest.fixture
 def coach(organisation):
     return make_staff(
-        organisation=organisation, role=Staff.Role.COACH, username="amina",
-        first_name="Amina", last_name="Benali",
-    )  # fmt: skip
+        organisation=organisation,
+        role=Staff.Role.COACH,
+        username="amina",
+        first_name="Amina",
+        last_name="Benali",
+    )
 
 
 @pytest.fixture
 def colleague(organisation):
     return make_staff(
-        organisation=organisation, role=Staff.Role.COACH, username="pieter",
-        first_name="Pieter", last_name="Claes",
-    )  # fmt: skip
+        organisation=organisation,
+        role=Staff.Role.COACH,
+        username="pieter",
+        first_name="Pieter",
+        last_name="Claes",
+    )
 
 
 @pytest.fixture
 def manager(organisation):
     return make_staff(
-        organisation=organisation, role=Staff.Role.MANAGER, username="sophie",
-        first_name="Sophie", last_name="Lambert",
-    )  # fmt: skip
+        organisation=organisation,
+        role=Staff.Role.MANAGER,
+        username="sophie",
+        first_name="Sophie",
+        last_name="Lambert",
+    )
 
 
 @pytest.fixture
 def administrator(organisation):
     return make_staff(
-        organisation=organisation, role=Staff.Role.ADMINISTRATOR, username="admin-liege",
-        first_name="Marc", last_name="Renard",
-    )  # fmt: skip
+        organisation=organisation,
+        role=Staff.Role.ADMINISTRATOR,
+        username="admin-liege",
+        first_name="Marc",
+        last_name="Renard",
+    )
 
 
 @pytest.fixture
 def outsider(other_organisation):
     return make_staff(
-        organisation=other_organisation, role=Staff.Role.COACH, username="jan",
-        first_name="Jan", last_name="Peeters",
-    )  # fmt: skip
+        organisation=other_organisation,
+        role=Staff.Role.COACH,
+        username="jan",
+        first_name="Jan",
+        last_name="Peeters",
+    )
 
 
 @pytest.fixture
 def outsider_manager(other_organisation):
     return make_staff(
-        organisation=other_organisation, role=Staff.Role.MANAGER, username="els",
-        first_name="Els", last_name="Maes",
-    )  # fmt: skip
+        organisation=other_organisation,
+        role=Staff.Role.MANAGER,
+        username="els",
+        first_name="Els",
+        last_name="Maes",
+    )
 
 
 @pytest.fixture
@@ -100,9 +124,13 @@ def other_programme(other_organisation):
 def participant(coach):
     """On the coach's caseload (referent coach), not on the colleague's."""
     return make_participant(
-        organisation=coach.organisation, coach=coach.user, first_name="Selam", last_name="Haile",
-        national_number="85073003328", birth_date=datetime.date(1985, 7, 30),
-    )  # fmt: skip
+        organisation=coach.organisation,
+        coach=coach.user,
+        first_name="Selam",
+        last_name="Haile",
+        national_number="85073003328",
+        birth_date=datetime.date(1985, 7, 30),
+    )
 
 
 @pytest.fixture

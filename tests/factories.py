@@ -37,7 +37,9 @@ def make_organisation(**kwargs) -> Organisation:
     return Organisation.objects.create(**kwargs)
 
 
-def make_staff(*, organisation: Organisation | None = None, role: str = Staff.Role.COACH, **kwargs) -> Staff:
+def make_staff(
+    *, organisation: Organisation | None = None, role: str = Staff.Role.COACH, **kwargs
+) -> Staff:
     n = next(_numbers)
     kwargs.setdefault("username", f"{role}{n}")
     kwargs.setdefault("email", f"{role}{n}@example.org")
@@ -90,7 +92,9 @@ def make_participant(**kwargs) -> Participant:
     return Participant.objects.create(**kwargs)
 
 
-def make_enrolment(*, participant: Participant, programme: Programme | None = None, **kwargs) -> Enrolment:
+def make_enrolment(
+    *, participant: Participant, programme: Programme | None = None, **kwargs
+) -> Enrolment:
     if programme is None:
         programme = make_programme(organisation=participant.organisation)
     kwargs.setdefault("coach", participant.coach)
@@ -112,6 +116,8 @@ def make_interview(*, enrolment: Enrolment, **kwargs) -> IntakeInterview:
     return IntakeInterview.objects.create(enrolment=enrolment, **kwargs)
 
 
-def make_answer(*, enrolment: Enrolment, criterion: EligibilityCriterion, **kwargs) -> EligibilityAnswer:
+def make_answer(
+    *, enrolment: Enrolment, criterion: EligibilityCriterion, **kwargs
+) -> EligibilityAnswer:
     kwargs.setdefault("met", True)
     return EligibilityAnswer.objects.create(enrolment=enrolment, criterion=criterion, **kwargs)

@@ -27,3 +27,12 @@ def row_counts() -> dict[str, int]:
 
 def login_url(path: str) -> str:
     return f"/accounts/login/?next={path}"
+
+
+# The management form of an empty language formset, posted with every participant form.
+EMPTY_LANGUAGES = {
+    "lang-TOTAL_FORMS": "0",
+    "lang-INITIAL_FORMS": "0",
+    "lang-MIN_NUM_FORMS": "0",
+    "lang-MAX_NUM_FORMS": "12",
+}

@@ -102,3 +102,10 @@ def test_the_form_accepts_no_number(coach):
     form = ParticipantForm(form_data(national_number=""), staff=coach)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["national_number"] == ""
+
+
+def test_the_form_accepts_a_bis_number_for_its_birth_date(coach):
+    number = with_check_digits("852730033")  # born 30 July 1985, month + 20
+    form = ParticipantForm(form_data(national_number=number), staff=coach)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["national_number"] == number

@@ -1,0 +1,37 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+URL = reverse("home")
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+
+
+@pytest.mark.parametrize("persona", ["coach_client", "manager_client"])
+def test_people_who_work_with_participants_go_to_the_caseload(request, persona):
+    response = request.getfixturevalue(persona).get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("participants:caseload")
+
+
+def test_an_administrator_goes_to_the_programmes(administrator_client):
+    response = administrator_client.get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("programme:list")
+
+
+def test_a_superuser_without_organisation_goes_to_the_admin(client, db):
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(superuser)
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_it_rejects_post(coach_client):
+    assert coach_client.post(URL).status_code == 405
