@@ -2,6 +2,7 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +102,7 @@ class ParticipantForm(forms.ModelForm):
                         "This number belongs to someone born on %(date)s, "
                         "not on the date of birth above."
                     )
-                    % {"date": encoded.strftime("%d/%m/%Y")},
+                    % {"date": date_format(encoded, "SHORT_DATE_FORMAT")},
                 )
         if data.get("arrived_on") and birth_date and data["arrived_on"] < birth_date:
             self.add_error("arrived_on", _("The arrival date cannot be before the date of birth."))
@@ -208,8 +209,10 @@ class ReferralForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("referral_source") == choices.ReferralSource.PARTNER and not data.get(
-            "referring_partner"
+        if (
+            data.get("referral_source") == choices.ReferralSource.PARTNER
+            and not data.get("referring_partner")
+            and "referring_partner" not in self.errors
         ):
             self.add_error("referring_partner", _("Choose the partner organisation that referred."))
         return data
@@ -346,7 +349,22 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.to_status = to_status
         self.fields["on"].initial = timezone.localdate()
-        if to_status != Enrolment.Status.EXITED:
+        # Mark what the service will ask for, so the form says it before refusing.
+        self.fields["reason"].required = to_status in {
+            Enrolment.Status.PAUSED,
+            Enrolment.Status.CLOSED,
+        }
+        self.fields["reason"].error_messages["required"] = _("Say why.")
+        if to_status == Enrolment.Status.EXITED:
+            self.fields["exit_reason"].required = True
+            self.fields["exit_reason"].error_messages["required"] = _(
+                "Choose why the person leaves."
+            )
+            self.fields["exit_destination"].required = True
+            self.fields["exit_destination"].error_messages["required"] = _(
+                "Choose where the person goes next (or “unknown”)."
+            )
+        else:
             for name in ("exit_reason", "drop_out_reason", "exit_destination", "on"):
                 del self.fields[name]
 

@@ -36,7 +36,7 @@ def validate_national_number(value: str) -> None:
 
 
 def birth_date_in_national_number(value: str) -> datetime.date | None:
-    """The birth date a register number encodes (None for a BIS number or a partial date)."""
+    """The birth date a register or BIS number encodes (None when it encodes no full date)."""
     try:
         return national_number_rules.get_birth_date(value)
     except NumberError:
@@ -440,7 +440,7 @@ class EligibilityAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.criterion}: {self.met}"
+        return f"{self.criterion}: {'✓' if self.met else '✗'}"
 
     @property
     def overridden(self) -> bool:

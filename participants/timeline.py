@@ -21,13 +21,15 @@ class Entry:
     detail: str = ""
     by: str = ""
     url: str = ""
+    # For an entry known only by its date: when it was recorded, to order it within that day.
+    recorded_at: datetime.datetime | None = None
 
     @property
-    def sort_key(self) -> datetime.datetime:
-        when = self.when
-        if not isinstance(when, datetime.datetime):
-            when = timezone.make_aware(datetime.datetime.combine(when, datetime.time.max))
-        return when
+    def sort_key(self) -> tuple[datetime.date, datetime.datetime]:
+        if isinstance(self.when, datetime.datetime):
+            return timezone.localdate(self.when), self.when
+        end_of_day = datetime.datetime.combine(self.when, datetime.time.max)
+        return self.when, self.recorded_at or timezone.make_aware(end_of_day)
 
 
 Provider = Callable[[object], Iterable[Entry]]
@@ -86,6 +88,7 @@ def participant_entries(participant) -> list[Entry]:
                 detail=detail,
                 by=_name(interview.conducted_by),
                 url=interview.enrolment.get_absolute_url(),
+                recorded_at=interview.created_at,
             )
         )
     return entries

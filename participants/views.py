@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -73,8 +75,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @participant_work_required
 @require_http_methods(["GET", "POST"])
 def participant_create(request: HttpRequest) -> HttpResponse:
-    form = ParticipantForm(request.POST or None, staff=request.staff)
-    languages = LanguageFormSet(request.POST or None, prefix="lang")
+    form = ParticipantForm(request.POST if request.method == "POST" else None, staff=request.staff)
+    languages = LanguageFormSet(request.POST if request.method == "POST" else None, prefix="lang")
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             participant = services.participant_create(
@@ -109,9 +111,15 @@ def _visible_ids(request, form) -> set[int]:
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
-    form = ParticipantForm(request.POST or None, instance=participant, staff=request.staff)
+    form = ParticipantForm(
+        request.POST if request.method == "POST" else None,
+        instance=participant,
+        staff=request.staff,
+    )
     initial = [{"language": s.language, "use": s.use} for s in participant.languages.all()]
-    languages = LanguageFormSet(request.POST or None, prefix="lang", initial=initial)
+    languages = LanguageFormSet(
+        request.POST if request.method == "POST" else None, prefix="lang", initial=initial
+    )
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             services.participant_update(
@@ -159,7 +167,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
-    form = ReferralForm(request.POST or None, staff=request.staff)
+    form = ReferralForm(request.POST if request.method == "POST" else None, staff=request.staff)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_refer(
@@ -268,11 +276,24 @@ def _intake_enrolment(request, pk):
     )
 
 
+def intake_only(view):
+    """Once the intake is decided its pages only lead back to the enrolment."""
+
+    @wraps(view)
+    def wrapper(request, pk):
+        enrolment = _intake_enrolment(request, pk)
+        if not enrolment.in_intake:
+            return redirect(enrolment)
+        return view(request, enrolment)
+
+    return wrapper
+
+
 @participant_work_required
 @require_http_methods(["GET", "POST"])
-def intake_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _intake_enrolment(request, pk)
-    form = EligibilityForm(request.POST or None, enrolment=enrolment)
+@intake_only
+def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    form = EligibilityForm(request.POST if request.method == "POST" else None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             services.eligibility_record(
@@ -288,9 +309,9 @@ def intake_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_work_required
 @require_http_methods(["GET", "POST"])
-def intake_interview(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _intake_enrolment(request, pk)
-    form = InterviewForm(request.POST or None)
+@intake_only
+def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    form = InterviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_interview_record(
@@ -306,9 +327,9 @@ def intake_interview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @participant_work_required
 @require_http_methods(["GET", "POST"])
-def intake_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _intake_enrolment(request, pk)
-    form = DecisionForm(request.POST or None)
+@intake_only
+def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.intake_decide(
@@ -347,7 +368,7 @@ def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     enrolment = get_enrolment(request, pk)
     if to not in Status.values or to in {Status.REFERRED, Status.INTAKE}:
         return redirect(enrolment)
-    form = StatusForm(request.POST or None, to_status=to)
+    form = StatusForm(request.POST if request.method == "POST" else None, to_status=to)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_change_status(

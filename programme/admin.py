@@ -1,7 +1,10 @@
 """Configuration screens for administrators. An organisation's administrator sees and edits
 only their own organisation's records; a superuser sees everything."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from programme.access import staff_of
 from programme.models import (
@@ -13,6 +16,7 @@ from programme.models import (
     Site,
     Staff,
 )
+from programme.services import staff_change, staff_create
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -103,9 +107,86 @@ class PartnerAdmin(OrganisationScopedAdmin):
     search_fields = ["name", "services"]
 
 
+class StaffCreationForm(forms.ModelForm):
+    """A new colleague: their user account is created with them. They choose their password
+    through "Forgot your password?", so no one else ever knows it."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+
+    class Meta:
+        model = Staff
+        fields = ["organisation", "role", "site"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is already taken."))
+        return username
+
+
+class StaffChangeForm(forms.ModelForm):
+    is_active = forms.BooleanField(
+        label=_("May sign in"), required=False, help_text=_("Untick when the person leaves.")
+    )
+
+    class Meta:
+        model = Staff
+        fields = ["role", "site"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["is_active"].initial = self.instance.user.is_active
+
+
 @admin.register(Staff)
 class StaffAdmin(OrganisationScopedAdmin):
-    list_display = ["user", "role", "organisation", "site"]
+    list_display = ["name", "username", "role", "organisation", "site", "active"]
     list_filter = ["role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user"]
+    list_select_related = ["user", "organisation", "site"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def name(self, staff):
+        return staff.user.get_full_name()
+
+    @admin.display(description=_("user name"), ordering="user__username")
+    def username(self, staff):
+        return staff.user.username
+
+    @admin.display(description=_("may sign in"), boolean=True)
+    def active(self, staff):
+        return staff.user.is_active
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = StaffChangeForm if obj else StaffCreationForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj:
+            return ["role", "site", "is_active"]
+        return ["username", "first_name", "last_name", "email", "organisation", "role", "site"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            staff_change(
+                staff=obj, role=data["role"], site=data["site"], is_active=data["is_active"]
+            )
+        else:
+            created = staff_create(
+                organisation=data["organisation"],
+                role=data["role"],
+                site=data["site"],
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
+            obj.pk = created.pk
+
+    def has_delete_permission(self, request, obj=None):
+        # People leave by losing access, so their name stays on what they recorded.
+        return False

@@ -36,13 +36,35 @@ def staff_create(
             first_name=first_name,
             last_name=last_name,
             password=password,
-            is_staff=role == Staff.Role.ADMINISTRATOR,
         )
-        if role == Staff.Role.ADMINISTRATOR:
-            user.user_permissions.set(
-                Permission.objects.filter(
-                    content_type__app_label="programme",
-                    content_type__model__in=ADMINISTRATOR_MODELS,
-                )
+        staff = Staff.objects.create(user=user, organisation=organisation, role=role, site=site)
+        _grant_role(staff)
+    return staff
+
+
+def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool) -> Staff:
+    """Change a staff member's role, site or access; admin rights follow the role."""
+    with transaction.atomic():
+        staff.role = role
+        staff.site = site
+        staff.full_clean()
+        staff.save()
+        staff.user.is_active = is_active
+        _grant_role(staff)
+    return staff
+
+
+def _grant_role(staff: Staff) -> None:
+    user = staff.user
+    is_administrator = staff.role == Staff.Role.ADMINISTRATOR
+    user.is_staff = is_administrator
+    user.save(update_fields=["is_staff", "is_active"])
+    if is_administrator:
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="programme",
+                content_type__model__in=ADMINISTRATOR_MODELS,
             )
-        return Staff.objects.create(user=user, organisation=organisation, role=role, site=site)
+        )
+    else:
+        user.user_permissions.clear()

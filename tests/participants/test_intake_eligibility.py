@@ -133,12 +133,15 @@ def test_a_missing_answer_is_refused_and_nothing_written(enrolment, criteria, co
     assert row_counts() == before
 
 
-def test_it_refuses_after_the_intake(enrolment, criteria, coach_client):
+def test_after_the_intake_it_leads_back_to_the_enrolment(enrolment, criteria, coach_client):
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.ACTIVE)
     before = row_counts()
-    response = coach_client.post(url(enrolment), answers(criteria))
-    assert response.status_code == 200
-    assert "Eligibility is checked during intake only." in response.content.decode()
+    for response in (
+        coach_client.get(url(enrolment)),
+        coach_client.post(url(enrolment), answers(criteria)),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == enrolment.get_absolute_url()
     assert row_counts() == before
 
 

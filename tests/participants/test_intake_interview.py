@@ -87,11 +87,15 @@ def test_it_explains_bad_input_and_writes_nothing(
     assert Enrolment.objects.get(pk=enrolment.pk).status == Status.REFERRED
 
 
-def test_it_refuses_after_the_intake(enrolment, coach_client):
+def test_after_the_intake_it_leads_back_to_the_enrolment(enrolment, coach_client):
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.ACTIVE)
     before = row_counts()
-    response = coach_client.post(url(enrolment), interview())
-    assert "The intake interview is recorded during intake only." in response.content.decode()
+    for response in (
+        coach_client.get(url(enrolment)),
+        coach_client.post(url(enrolment), interview()),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == enrolment.get_absolute_url()
     assert row_counts() == before
 
 
