@@ -28,7 +28,7 @@ demo: migrate
 	$(PY) manage.py load_demo_data
 
 run: demo
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

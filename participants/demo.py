@@ -390,9 +390,10 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
     rng = random.Random(seed)
     today = today or timezone.localdate()
     counts = {"organisations": 0, "participants": 0, "enrolments": 0}
+    used_numbers: set[str] = set()  # one fictitious person per register number, country-wide
     for design in DESIGNS:
         programme, coaches = _configure(design, today)
-        built = _participants(design, programme, coaches, rng, today, 40 * scale)
+        built = _participants(design, programme, coaches, rng, today, 40 * scale, used_numbers)
         counts["organisations"] += 1
         counts["participants"] += built["participants"]
         counts["enrolments"] += built["enrolments"]
@@ -455,7 +456,7 @@ def _configure(design: Design, today: datetime.date):
     return programme, coaches
 
 
-def _participants(design, programme, coaches, rng, today, count):
+def _participants(design, programme, coaches, rng, today, count, used):
     """People and their enrolments, with a status history consistent with each status."""
     origins = list(ORIGIN_WEIGHTS.items())
     criteria = list(programme.criteria.all())
@@ -507,7 +508,6 @@ def _participants(design, programme, coaches, rng, today, count):
             )
         )
         plans.append((languages, _plan(rng, today, programme)))
-    used = set()
     for number, person in enumerate(people):
         if rng.random() < 0.7:
             serial = number

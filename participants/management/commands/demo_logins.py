@@ -6,7 +6,10 @@ from participants import demo
 class Command(BaseCommand):
     help = "Print one demo login per role."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the app runs.")
+
+    def handle(self, *args, url, **options):
         logins = demo.demo_logins()
         if not logins:
             self.stdout.write("No demo users: run `manage.py load_demo_data` first.")
@@ -14,4 +17,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for role, username, organisation in logins:
             self.stdout.write(f"  {role:<15} {username:<10} ({organisation})")
-        self.stdout.write("Open http://127.0.0.1:8000/\n")
+        self.stdout.write(f"Open {url}\n")
