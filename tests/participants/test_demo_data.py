@@ -46,6 +46,8 @@ def test_register_numbers_are_valid_and_unique():
     assert len(numbers) == len(set(numbers))
 
 
+# --reset flushes the database, which PostgreSQL refuses inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_same_seed_gives_the_same_people():
     demo.load(today=TODAY)
     first = list(
