@@ -3,6 +3,7 @@ filters, demo data and (later) reports all read them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # EU member states plus the EEA and Switzerland: their nationals are not third-country
 # nationals, so AMIF does not count them.
@@ -135,7 +136,7 @@ class ReferralSource(models.TextChoices):
 
 
 class IntakeSupport(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", pgettext_lazy("interpreting", "None")
     INTERPRETER = "interpreter", _("Social interpreter")
     MEDIATOR = "mediator", _("Intercultural mediator")
 
@@ -161,5 +162,5 @@ class ExitDestination(models.TextChoices):
     TRAINING = "training", _("Training or education")
     VOLUNTEERING = "volunteering", _("Volunteering")
     OTHER_SERVICE = "other_service", _("Another service")
-    NONE = "none", _("None")
+    NONE = "none", pgettext_lazy("destination", "None")
     UNKNOWN = "unknown", _("Unknown")

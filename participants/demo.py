@@ -402,7 +402,7 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
 
 def _configure(design: Design, today: datetime.date):
     organisation = Organisation.objects.create(
-        name=design.org, city=design.city, kind=Organisation.Kind.CPAS
+        name=design.org, city=design.city, kind=Organisation.Kind.CPAS, language=design.language
     )
     sites = [
         Site.objects.create(organisation=organisation, name=name, address=f"{name}, {design.city}")

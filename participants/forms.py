@@ -15,7 +15,7 @@ from participants.models import (
     format_national_number,
     normalise_national_number,
 )
-from participants.services import Decision
+from participants.services import CriterionAnswer, Decision
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffChoiceField
 
@@ -65,8 +65,10 @@ class ParticipantForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.initial["national_number"] = format_national_number(self.instance.national_number)
-        elif staff.is_coach:
-            self.fields["coach"].initial = staff.user.pk
+        else:
+            self.fields["portal_language"].initial = staff.organisation.language
+            if staff.is_coach:
+                self.fields["coach"].initial = staff.user.pk
 
     def clean_national_number(self):
         return normalise_national_number(self.cleaned_data["national_number"])
@@ -259,8 +261,6 @@ class EligibilityForm(forms.Form):
             )
 
     def answers(self):
-        from participants.services import CriterionAnswer
-
         return [
             CriterionAnswer(
                 criterion=row["criterion"],
@@ -279,7 +279,8 @@ class InterviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].initial = timezone.localdate()
+        if self.initial.get("held_on") is None:
+            self.initial["held_on"] = timezone.localdate()
         self.fields["duration_minutes"].widget.attrs.update(min=5, max=480)
 
     def clean_held_on(self):
@@ -336,6 +337,7 @@ class StatusForm(forms.Form):
     )
     drop_out_reason = forms.ChoiceField(
         label=_("Drop-out reason"),
+        help_text=_("Only when the person dropped out."),
         choices=[("", "---------"), *choices.DropOutReason.choices],
         required=False,
     )

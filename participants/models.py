@@ -82,8 +82,9 @@ class ParticipantQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 6 and len(digits) >= len(text.replace(" ", "")) - 4:
+        if not any(ch.isalpha() for ch in text):
+            # A register number, typed whole or in part, with or without its dots and dashes.
+            digits = "".join(ch for ch in text if ch.isdigit())
             return self.filter(national_number__startswith=digits)
         query = Q()
         for word in text.split():
@@ -211,12 +212,6 @@ class Participant(models.Model):
         if not self.nationality:
             return None
         return self.nationality.code not in choices.EU_EEA_CH
-
-    @property
-    def has_foreign_background(self) -> bool | None:
-        if not self.country_of_birth:
-            return None
-        return self.country_of_birth.code != "BE"
 
     @property
     def isced_band(self) -> str:
@@ -372,6 +367,15 @@ class Enrolment(models.Model):
     def in_intake(self) -> bool:
         return self.status in {self.Status.REFERRED, self.Status.INTAKE, self.Status.WAITING_LIST}
 
+    # The two intake checks read the related rows through .all(), so a page that prefetched
+    # them asks the database nothing more.
+    def eligibility_checked(self) -> bool:
+        """Every criterion of the programme has an answer."""
+        return len(self.eligibility.all()) >= len(self.programme.criteria.all())
+
+    def interviewed(self) -> bool:
+        return bool(self.interviews.all())
+
     def waiting_position(self) -> int | None:
         """1 for the person waiting longest in this programme."""
         if self.status != self.Status.WAITING_LIST or not self.waiting_since:
@@ -475,6 +479,10 @@ class IntakeInterview(models.Model):
         return f"{self.enrolment} — {self.held_on}"
 
     def clean(self):
+        if self.held_on and self.enrolment_id and self.held_on < self.enrolment.referred_on:
+            raise ValidationError(
+                {"held_on": _("The interview cannot be before the referral date.")}
+            )
         if self.support != choices.IntakeSupport.NONE and not self.support_language:
             raise ValidationError(
                 {"support_language": _("Say in which language the interpreter or mediator helped.")}

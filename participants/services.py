@@ -150,6 +150,10 @@ def enrolment_change_status(
         if to_status == Status.WAITING_LIST:
             enrolment.waiting_since = timezone.now()
         elif to_status == Status.ACTIVE and enrolment.started_on is None:
+            if on < enrolment.referred_on:
+                raise ValidationError(
+                    {"start_date": _("The start date cannot be before the referral date.")}
+                )
             enrolment.started_on = on
         elif to_status == Status.NOT_ADMITTED:
             enrolment.decision_reason = reason
@@ -193,13 +197,11 @@ def _check_requirements(
 
 def _admission_errors(enrolment: Enrolment) -> dict:
     errors = []
-    if not enrolment.interviews.exists():
+    if not enrolment.interviewed():
         errors.append(_("Record the intake interview first."))
-    criteria = enrolment.programme.criteria.count()
-    answers = list(enrolment.eligibility.all())
-    if len(answers) < criteria:
+    if not enrolment.eligibility_checked():
         errors.append(_("Check every eligibility criterion first."))
-    elif not all(answer.met for answer in answers):
+    elif not all(answer.met for answer in enrolment.eligibility.all()):
         errors.append(_("Not every eligibility criterion is met: the person cannot be admitted."))
     return {"__all__": errors} if errors else {}
 

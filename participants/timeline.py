@@ -64,7 +64,8 @@ def participant_entries(participant) -> list[Entry]:
             Entry(
                 when=change.changed_at,
                 kind=f"status-{change.to_status}",
-                title=f"{programme}: {change.get_to_status_display()}",
+                title=_("%(programme)s: %(status)s")
+                % {"programme": programme, "status": change.get_to_status_display()},
                 detail=change.reason,
                 by=_name(change.changed_by),
                 url=change.enrolment.get_absolute_url(),

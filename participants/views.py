@@ -6,13 +6,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants import services, timeline
-from participants.access import get_enrolment, get_participant, participants_for
+from participants.access import (
+    enrolments_for,
+    get_enrolment,
+    get_participant,
+    participants_for,
+)
 from participants.filters import CaseloadFilter
 from participants.forms import (
     DecisionForm,
@@ -23,10 +29,16 @@ from participants.forms import (
     ReferralForm,
     StatusForm,
 )
-from participants.models import Enrolment
+from participants.models import Enrolment, IntakeInterview
 from programme.access import participant_work_required
 
 Status = Enrolment.Status
+
+
+def _posted(request: HttpRequest):
+    """The submitted data, or None on GET. `request.POST or None` would leave a form unbound,
+    and silently unvalidated, on a POST whose fields are all empty."""
+    return request.POST if request.method == "POST" else None
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -75,8 +87,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @participant_work_required
 @require_http_methods(["GET", "POST"])
 def participant_create(request: HttpRequest) -> HttpResponse:
-    form = ParticipantForm(request.POST if request.method == "POST" else None, staff=request.staff)
-    languages = LanguageFormSet(request.POST if request.method == "POST" else None, prefix="lang")
+    form = ParticipantForm(_posted(request), staff=request.staff)
+    languages = LanguageFormSet(_posted(request), prefix="lang")
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             participant = services.participant_create(
@@ -112,14 +124,12 @@ def _visible_ids(request, form) -> set[int]:
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
     form = ParticipantForm(
-        request.POST if request.method == "POST" else None,
+        _posted(request),
         instance=participant,
         staff=request.staff,
     )
     initial = [{"language": s.language, "use": s.use} for s in participant.languages.all()]
-    languages = LanguageFormSet(
-        request.POST if request.method == "POST" else None, prefix="lang", initial=initial
-    )
+    languages = LanguageFormSet(_posted(request), prefix="lang", initial=initial)
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             services.participant_update(
@@ -167,7 +177,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
-    form = ReferralForm(request.POST if request.method == "POST" else None, staff=request.staff)
+    form = ReferralForm(_posted(request), staff=request.staff)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_refer(
@@ -185,26 +195,11 @@ def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _intake_steps(enrolment: Enrolment) -> list[dict]:
     """The four intake steps and how far this enrolment got."""
-    answers = list(enrolment.eligibility.all())
-    criteria = len(enrolment.programme.criteria.all())
-    decided = enrolment.status not in {Status.REFERRED, Status.INTAKE}
     steps = [
         {"key": "referral", "label": _("Referral"), "done": True},
-        {
-            "key": "eligibility",
-            "label": _("Eligibility"),
-            "done": len(answers) >= criteria and bool(answers or not criteria),
-        },
-        {
-            "key": "interview",
-            "label": _("Intake interview"),
-            "done": bool(enrolment.interviews.all()),
-        },
-        {
-            "key": "decision",
-            "label": _("Decision"),
-            "done": decided and enrolment.status != Status.WAITING_LIST,
-        },
+        {"key": "eligibility", "label": _("Eligibility"), "done": enrolment.eligibility_checked()},
+        {"key": "interview", "label": _("Intake interview"), "done": enrolment.interviewed()},
+        {"key": "decision", "label": _("Decision"), "done": not enrolment.in_intake},
     ]
     for step in steps:
         step["url"] = (
@@ -221,23 +216,23 @@ def _intake_steps(enrolment: Enrolment) -> list[dict]:
 @participant_work_required
 @require_http_methods(["GET"])
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = get_enrolment(request, pk)
-    enrolment = (
-        Enrolment.objects.select_related("participant", "programme", "coach", "referring_partner")
+    enrolment = get_object_or_404(
+        enrolments_for(request.staff)
+        .select_related("participant", "programme", "coach", "referring_partner")
         .prefetch_related(
             "eligibility__criterion",
             "interviews__conducted_by",
             "programme__criteria",
             "changes__changed_by",
-        )
-        .get(pk=enrolment.pk)
+        ),
+        pk=pk,
     )
     actions = [
         (status, label)
         for status, label in [
             (Status.PAUSED, _("Pause")),
             (Status.ACTIVE, _("Resume")),
-            (Status.EXITED, _("Exit")),
+            (Status.EXITED, pgettext("action", "Exit")),
             (Status.CLOSED, _("Close the file")),
         ]
         if enrolment.can_become(status) and not (status == Status.ACTIVE and enrolment.in_intake)
@@ -267,21 +262,17 @@ def _intake_page(request, enrolment, step: str, form, extra=None):
     return render(request, f"participants/intake_{step}.html", context)
 
 
-def _intake_enrolment(request, pk):
-    enrolment = get_enrolment(request, pk)
-    return (
-        Enrolment.objects.select_related("participant", "programme", "coach")
-        .prefetch_related("eligibility", "interviews", "programme__criteria")
-        .get(pk=enrolment.pk)
-    )
-
-
 def intake_only(view):
     """Once the intake is decided its pages only lead back to the enrolment."""
 
     @wraps(view)
     def wrapper(request, pk):
-        enrolment = _intake_enrolment(request, pk)
+        enrolment = get_object_or_404(
+            enrolments_for(request.staff)
+            .select_related("participant", "programme", "coach")
+            .prefetch_related("eligibility", "interviews", "programme__criteria"),
+            pk=pk,
+        )
         if not enrolment.in_intake:
             return redirect(enrolment)
         return view(request, enrolment)
@@ -293,7 +284,7 @@ def intake_only(view):
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = EligibilityForm(request.POST if request.method == "POST" else None, enrolment=enrolment)
+    form = EligibilityForm(_posted(request), enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             services.eligibility_record(
@@ -311,7 +302,7 @@ def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = InterviewForm(request.POST if request.method == "POST" else None)
+    form = InterviewForm(_posted(request), instance=IntakeInterview(enrolment=enrolment))
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_interview_record(
@@ -329,7 +320,7 @@ def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = DecisionForm(request.POST if request.method == "POST" else None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.intake_decide(
@@ -368,7 +359,7 @@ def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     enrolment = get_enrolment(request, pk)
     if to not in Status.values or to in {Status.REFERRED, Status.INTAKE}:
         return redirect(enrolment)
-    form = StatusForm(request.POST if request.method == "POST" else None, to_status=to)
+    form = StatusForm(_posted(request), to_status=to)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_change_status(

@@ -56,8 +56,7 @@ class SiteInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdmin):
-    organisation_path = "pk"  # filter on the organisation itself
-    list_display = ["name", "kind", "city"]
+    list_display = ["name", "kind", "city", "language"]
     search_fields = ["name", "city"]
     inlines = [SiteInline]
 

@@ -14,6 +14,13 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CPAS)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    language = models.CharField(
+        _("working language"),
+        max_length=2,
+        choices=[("fr", "Français"), ("nl", "Nederlands")],
+        default="fr",
+        help_text=_("The language of the group work; new participant files start from it."),
+    )
 
     class Meta:
         ordering = ["name"]

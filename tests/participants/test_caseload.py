@@ -245,3 +245,9 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(
     with django_assert_num_queries(9):
         response = coach_client.get(URL, {"status": "active"})
     assert len(response.context["page"].object_list) == min(size, 25)
+
+
+def test_a_programme_out_of_reach_is_refused_with_a_message(coach_client, other_programme):
+    response = coach_client.get(URL, {"programme": other_programme.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -157,14 +157,14 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
         make_status_change(enrolment=enrolment, reason=f"Change {n}")
     set_status(enrolment, Status.WAITING_LIST, waiting_since=timezone.now())
     # 1. the session  2. the user  3. their staff record
-    # 4. the enrolment, within the user's reach
-    # 5. the enrolment again with participant, programme, coach and referring partner
-    # 6. its eligibility answers and 7. their criteria
-    # 8. its interviews and 9. who held them
-    # 10. the programme's criteria
-    # 11. its status changes and 12. who made them
-    # 13. its place on the waiting list
-    # 14. the staff member's organisation (page header)
-    with django_assert_num_queries(14):
+    # 4. the enrolment, within the user's reach, with participant, programme, coach and
+    #    referring partner
+    # 5. its eligibility answers and 6. their criteria
+    # 7. its interviews and 8. who held them
+    # 9. the programme's criteria
+    # 10. its status changes and 11. who made them
+    # 12. its place on the waiting list
+    # 13. the staff member's organisation (page header)
+    with django_assert_num_queries(13):
         response = coach_client.get(url(enrolment))
     assert len(response.context["enrolment"].changes.all()) == size

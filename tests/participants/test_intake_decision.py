@@ -89,6 +89,15 @@ def test_it_refuses_admission_with_the_reason(interviewed, coach_client):
             "Select a valid choice. maybe is not one of the available choices.",
         ),
         ({"decision": "admitted", "start_date": "soon"}, "start_date", "Enter a valid date."),
+        (
+            # The enrolment was referred 30 days ago.
+            {
+                "decision": "admitted",
+                "start_date": (timezone.localdate() - datetime.timedelta(days=60)).isoformat(),
+            },
+            "start_date",
+            "The start date cannot be before the referral date.",
+        ),
     ],
 )
 def test_it_explains_bad_input_and_writes_nothing(interviewed, coach_client, data, field, message):

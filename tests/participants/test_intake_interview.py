@@ -31,7 +31,9 @@ def interview(**overrides) -> dict:
 def test_it_shows_the_form(enrolment, coach_client):
     response = coach_client.get(url(enrolment))
     assert response.status_code == 200
-    assert response.context["form"].fields["held_on"].initial == timezone.localdate()
+    # The date starts at today, as the coach sees it in the field.
+    assert response.context["form"]["held_on"].value() == timezone.localdate()
+    assert f'value="{timezone.localdate().isoformat()}"' in response.content.decode()
     assert response.context["step"] == "interview"
 
 
@@ -61,6 +63,12 @@ def test_it_records_the_interview_and_goes_to_the_decision(enrolment, coach, coa
     ("overrides", "field", "message"),
     [
         ({"held_on": "2999-01-01"}, "held_on", "Record an interview once it has taken place."),
+        (
+            # The enrolment was referred 30 days ago.
+            {"held_on": (timezone.localdate() - datetime.timedelta(days=60)).isoformat()},
+            "held_on",
+            "The interview cannot be before the referral date.",
+        ),
         ({"held_on": ""}, "held_on", "This field is required."),
         ({"duration_minutes": "2"}, "duration_minutes", "Give a length between 5 and 480 minutes."),
         (

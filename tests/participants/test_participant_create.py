@@ -41,6 +41,13 @@ def test_it_shows_the_form(coach, coach_client):
     assert "New participant" in response.content.decode()
 
 
+def test_the_participant_pages_start_in_the_organisations_language(coach, coach_client):
+    coach.organisation.language = "nl"
+    coach.organisation.save()
+    response = coach_client.get(URL)
+    assert response.context["form"]["portal_language"].value() == "nl"
+
+
 def test_it_creates_the_file_and_goes_on_to_the_referral(coach, coach_client, organisation):
     response = coach_client.post(
         URL,

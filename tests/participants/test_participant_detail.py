@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import Enrolment
+from participants.models import Enrolment, Participant
 from tests.factories import make_enrolment, make_interview, make_programme, make_status_change
 from tests.helpers import login_url
 
@@ -117,3 +117,10 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     with django_assert_num_queries(9):
         response = coach_client.get(url(participant))
     assert len(response.context["timeline"]) == 2 * size
+
+
+def test_it_shows_the_isced_band_funders_report(participant, coach_client):
+    Participant.objects.filter(pk=participant.pk).update(schooling="isced3")
+    html = coach_client.get(url(participant)).content.decode()
+    assert "Upper secondary (ISCED 3)" in html
+    assert "ISCED 3–4" in html

@@ -341,7 +341,7 @@ def test_eligibility_record_only_during_intake(enrolment, criteria, coach):
 # intake_interview_record -------------------------------------------------------------------
 
 INTERVIEW = {
-    "held_on": datetime.date(2025, 3, 3),
+    "held_on": timezone.localdate(),
     "duration_minutes": 75,
     "support": "interpreter",
     "support_language": "ti",
