@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("programme.urls")),
     path("", include("participants.urls")),
+    path("", include("sessions.urls")),
     path("admin/", admin.site.urls),
 ]

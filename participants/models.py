@@ -328,6 +328,13 @@ class Enrolment(models.Model):
     exit_destination = models.CharField(
         _("destination"), max_length=20, choices=choices.ExitDestination.choices, blank=True
     )
+    # Kept up to date by the sessions app each time attendance is recorded
+    # (participants.services.enrolment_set_attendance), so lists can sort and filter on them.
+    attendance_rate = models.DecimalField(
+        _("attendance rate (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    consecutive_absences = models.PositiveSmallIntegerField(_("absences in a row"), default=0)
+    last_attended_on = models.DateField(_("last attended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EnrolmentQuerySet.as_manager()

@@ -285,3 +285,18 @@ def intake_decide(
     return enrolment_change_status(
         enrolment=enrolment, to_status=Decision.STATUS[decision], by=by, reason=reason, on=on
     )
+
+
+def enrolment_set_attendance(
+    *,
+    enrolment_id: int,
+    rate: float | None,
+    consecutive_absences: int,
+    last_attended_on: datetime.date | None,
+) -> None:
+    """Store the attendance figures the sessions app computed for one enrolment."""
+    Enrolment.objects.filter(pk=enrolment_id).update(
+        attendance_rate=None if rate is None else round(rate, 1),
+        consecutive_absences=consecutive_absences,
+        last_attended_on=last_attended_on,
+    )

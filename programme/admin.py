@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.access import staff_of
 from programme.models import (
+    ClosureDay,
     EligibilityCriterion,
     Module,
     Organisation,
     PartnerOrganisation,
     Programme,
+    Room,
     Site,
     Staff,
 )
@@ -54,11 +56,16 @@ class SiteInline(admin.TabularInline):
     extra = 0
 
 
+class ClosureDayInline(admin.TabularInline):
+    model = ClosureDay
+    extra = 0
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdmin):
     list_display = ["name", "kind", "city", "language"]
     search_fields = ["name", "city"]
-    inlines = [SiteInline]
+    inlines = [SiteInline, ClosureDayInline]
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
@@ -189,3 +196,10 @@ class StaffAdmin(OrganisationScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         # People leave by losing access, so their name stays on what they recorded.
         return False
+
+
+@admin.register(Room)
+class RoomAdmin(OrganisationScopedAdmin):
+    organisation_path = "site__organisation"
+    list_display = ["name", "site", "capacity"]
+    list_filter = ["site"]

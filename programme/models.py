@@ -173,6 +173,30 @@ class Programme(models.Model):
         _("target: leaving ready for work (%)"), null=True, blank=True
     )
     sites = models.ManyToManyField(Site, blank=True, verbose_name=_("sites"))
+    language_scale = models.CharField(
+        _("local language scale"),
+        max_length=10,
+        choices=[
+            ("nt2", _("Dutch as a second language (NT2 1.1–4)")),
+            ("fle", _("French as a foreign language (alpha, FLE A1–C1)")),
+        ],
+        blank=True,
+        help_text=_("Shown beside the CEFR level in language assessments."),
+    )
+    max_mother_tongue_share = models.PositiveSmallIntegerField(
+        _("largest share of one mother tongue in a group (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Keeps the group language Dutch or French. Empty: no limit."),
+    )
+    min_hours_per_week = models.DecimalField(
+        _("required attendance (hours per week)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("e.g. 21 for an intensive collective module."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -283,3 +307,44 @@ class EligibilityCriterion(models.Model):
     @property
     def is_computed(self) -> bool:
         return self.kind in self.COMPUTED_KINDS
+
+
+class Room(models.Model):
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("site")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["site", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="room_unique_name")]
+
+    def __str__(self):
+        return f"{self.site} — {self.name}"
+
+
+class ClosureDay(models.Model):
+    """A day the organisation is closed besides public holidays; no session is planned on it."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="closure_days",
+        verbose_name=_("organisation"),
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="closure_day_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.reason}".strip()

@@ -6,6 +6,8 @@ from programme.models import Organisation, Site, Staff
 
 # What an organisation's administrator may configure in the admin.
 ADMINISTRATOR_MODELS = [
+    "room",
+    "closureday",
     "organisation",
     "site",
     "programme",

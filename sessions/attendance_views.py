@@ -1,0 +1,3 @@
+"""attendance_views"""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""feeds"""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""grouping_views"""
+
+urlpatterns = []

@@ -1,0 +1,519 @@
+"""Every write to groups, series, sessions and attendance goes through these functions."""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants import services as participant_services
+from participants.models import Enrolment, Participant
+from programme.models import ClosureDay
+from sessions import recurrence
+from sessions.models import Attendance, Group, GroupMembership, Series, Session
+
+Status = Attendance.Status
+# Fields a series hands down to each of its sessions.
+SHARED_FIELDS = [
+    "programme", "group", "kind", "topic", "start_time", "end_time", "place", "room", "address",
+    "online_link", "capacity", "partner", "bring", "notes",
+]  # fmt: skip
+
+
+# Groups ----------------------------------------------------------------------------------
+
+
+def group_create(*, data: Mapping, coaches: Iterable = ()) -> Group:
+    with transaction.atomic():
+        group = Group(**data)
+        group.full_clean()
+        group.save()
+        group.coaches.set(coaches)
+    return group
+
+
+def group_add_members(
+    *, group: Group, participants: Iterable[Participant], joined_on: datetime.date
+) -> list[GroupMembership]:
+    """Add several people at once; they become expected at the group's coming sessions."""
+    participants = list(participants)
+    with transaction.atomic():
+        # Lock the group so two coaches filling the last places cannot both succeed.
+        Group.objects.select_for_update().get(pk=group.pk)
+        current = set(
+            group.memberships.filter(left_on__isnull=True).values_list("participant_id", flat=True)
+        )
+        new = [p for p in participants if p.pk not in current]
+        if len(current) + len(new) > group.capacity:
+            raise ValidationError(
+                _("The group has %(free)s free places; you chose %(chosen)s people.")
+                % {"free": max(group.capacity - len(current), 0), "chosen": len(new)}
+            )
+        outsiders = [p for p in new if p.organisation_id != group.programme.organisation_id]
+        if outsiders:
+            raise ValidationError(_("Only participants of the programme's organisation can join."))
+        memberships = GroupMembership.objects.bulk_create(
+            GroupMembership(group=group, participant=p, joined_on=joined_on) for p in new
+        )
+        coming = Session.objects.filter(group=group, date__gte=joined_on).active()
+        _expect(coming, [p.pk for p in new])
+    return memberships
+
+
+def group_remove_member(*, group: Group, participant: Participant, left_on: datetime.date) -> None:
+    with transaction.atomic():
+        updated = GroupMembership.objects.filter(
+            group=group, participant=participant, left_on__isnull=True
+        ).update(left_on=left_on)
+        if not updated:
+            raise ValidationError(_("This person is not in the group."))
+        # No longer expected at sessions after leaving; recorded attendance stays.
+        Attendance.objects.filter(
+            session__group=group,
+            session__date__gt=left_on,
+            participant=participant,
+            status=Status.EXPECTED,
+        ).delete()
+
+
+def _expect(sessions, participant_ids: list[int]) -> None:
+    """Create the missing "expected" rows for these people at these sessions, in one insert."""
+    if not participant_ids:
+        return
+    session_ids = list(sessions.values_list("pk", flat=True))
+    existing = set(
+        Attendance.objects.filter(
+            session_id__in=session_ids, participant_id__in=participant_ids
+        ).values_list("session_id", "participant_id")
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session_id=s, participant_id=p)
+        for s in session_ids
+        for p in participant_ids
+        if (s, p) not in existing
+    )
+
+
+# Conflicts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str  # participant, facilitator, interpreter, room, capacity
+    message: str
+    session: Session | None = None
+
+
+def find_conflicts(
+    *,
+    day: datetime.date,
+    start: datetime.time,
+    end: datetime.time,
+    participant_ids: Iterable[int] = (),
+    facilitator_ids: Iterable[int] = (),
+    room_id: int | None = None,
+    interpreter_names: Iterable[str] = (),
+    capacity: int | None = None,
+    exclude: Iterable[int] = (),
+) -> list[Conflict]:
+    """What would be booked twice at that time, and whether the session is over capacity.
+    A fixed number of queries, whatever the number of people."""
+    participant_ids, facilitator_ids = list(participant_ids), list(facilitator_ids)
+    names = [name.strip() for name in interpreter_names if name and name.strip()]
+    overlapping = Session.objects.overlapping(day, start, end).exclude(pk__in=list(exclude))
+    conflicts = []
+    if participant_ids:
+        rows = (
+            Attendance.objects.filter(session__in=overlapping, participant_id__in=participant_ids)
+            .select_related("participant", "session__kind")
+            .order_by("participant__last_name")
+        )
+        conflicts += [
+            Conflict(
+                "participant",
+                _("%(name)s is already expected at %(session)s.")
+                % {"name": row.participant, "session": row.session},
+                row.session,
+            )
+            for row in rows
+        ]
+    if facilitator_ids:
+        busy = (
+            overlapping.filter(facilitators__in=facilitator_ids)
+            .prefetch_related("facilitators")
+            .select_related("kind")
+            .distinct()
+        )
+        for other in busy:
+            for user in other.facilitators.all():
+                if user.pk in facilitator_ids:
+                    conflicts.append(
+                        Conflict(
+                            "facilitator",
+                            _("%(name)s already leads %(session)s.")
+                            % {"name": user.get_full_name() or user.username, "session": other},
+                            other,
+                        )
+                    )
+    if room_id:
+        conflicts += [
+            Conflict(
+                "room", _("The room is already booked for %(session)s.") % {"session": other}, other
+            )
+            for other in overlapping.filter(room_id=room_id).select_related("kind")
+        ]
+    if names:
+        query = Q()
+        for name in names:
+            query |= Q(interpreters__interpreter_name__iexact=name)
+        busy = (
+            overlapping.filter(query, interpreters__status__in=["requested", "confirmed"])
+            .select_related("kind")
+            .distinct()
+        )
+        conflicts += [
+            Conflict(
+                "interpreter",
+                _("The interpreter is already booked for %(session)s.") % {"session": other},
+                other,
+            )
+            for other in busy
+        ]
+    if capacity is not None and len(participant_ids) > capacity:
+        conflicts.append(
+            Conflict(
+                "capacity",
+                _("%(count)s people are expected for %(capacity)s places.")
+                % {"count": len(participant_ids), "capacity": capacity},
+            )
+        )
+    return conflicts
+
+
+# Series and sessions ---------------------------------------------------------------------
+
+
+def _skip_days(series: Series, start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    closed = ClosureDay.objects.filter(
+        organisation_id=series.programme.organisation_id, date__range=(start, end)
+    ).values_list("date", flat=True)
+    return recurrence.belgian_holidays(start, end) | set(closed)
+
+
+def series_dates(series: Series, *, after: datetime.date | None = None) -> list[datetime.date]:
+    last = series.ends_on or series.starts_on + recurrence.HORIZON
+    days = recurrence.dates(
+        frequency=series.frequency,
+        interval=series.interval,
+        weekdays=series.weekday_list(),
+        week_of_month=series.week_of_month,
+        starts_on=series.starts_on,
+        ends_on=series.ends_on,
+        count=series.count,
+        skip=_skip_days(series, series.starts_on, last),
+    )
+    return [day for day in days if after is None or day > after]
+
+
+def _create_sessions(series: Series, days: list[datetime.date]) -> list[Session]:
+    shared = {field: getattr(series, field) for field in SHARED_FIELDS}
+    sessions = Session.objects.bulk_create(
+        Session(series=series, date=day, **shared) for day in days
+    )
+    facilitators = list(series.facilitators.all())
+    Session.facilitators.through.objects.bulk_create(
+        Session.facilitators.through(session_id=s.pk, user_id=u.pk)
+        for s in sessions
+        for u in facilitators
+    )
+    if series.group_id:
+        for session in sessions:
+            _expect(
+                Session.objects.filter(pk=session.pk),
+                [p.pk for p in series.group.members_on(session.date)],
+            )
+    return sessions
+
+
+def series_create(*, data: Mapping, facilitators: Iterable = ()) -> Series:
+    """Save the schedule and create its sessions ahead of time."""
+    with transaction.atomic():
+        series = Series(**data)
+        series.full_clean()
+        series.save()
+        series.facilitators.set(facilitators)
+        days = series_dates(series)
+        if not days:
+            raise ValidationError(
+                _("These dates give no session (holidays and closure days are skipped).")
+            )
+        _create_sessions(series, days)
+    return series
+
+
+def series_extend(*, series: Series, count: int) -> list[Session]:
+    """Add `count` more sessions after the last one."""
+    if count < 1:
+        raise ValidationError(_("Add at least one session."))
+    with transaction.atomic():
+        last = (
+            series.sessions.order_by("-date").values_list("date", flat=True).first()
+            or series.starts_on
+        )
+        extended = Series(
+            **{
+                field: getattr(series, field)
+                for field in ["frequency", "interval", "weekdays", "week_of_month", "programme"]
+            },
+            starts_on=last + datetime.timedelta(days=1),
+            count=count,
+        )
+        days = series_dates(extended)
+        series.count = None
+        series.ends_on = days[-1]
+        series.save(update_fields=["count", "ends_on"])
+        return _create_sessions(series, days)
+
+
+def series_change_from(
+    *, series: Series, from_date: datetime.date, data: Mapping, facilitators: Iterable
+) -> Series:
+    """Change the schedule from a date on ("this and following"). Sessions before that date,
+    and any attendance already recorded, stay as they are."""
+    with transaction.atomic():
+        coming = series.sessions.filter(date__gte=from_date, detached=False)
+        if Attendance.objects.filter(session__in=coming).exclude(status=Status.EXPECTED).exists():
+            raise ValidationError(
+                _("Attendance was already recorded after this date: change from a later date.")
+            )
+        kept = series.sessions.filter(date__lt=from_date).count()
+        coming.delete()
+        new = Series(
+            **{field: getattr(series, field) for field in SHARED_FIELDS},
+            frequency=series.frequency,
+            interval=series.interval,
+            weekdays=series.weekdays,
+            week_of_month=series.week_of_month,
+            ends_on=series.ends_on,
+            count=(series.count - kept) if series.count else None,
+        )
+        for field, value in data.items():
+            setattr(new, field, value)
+        new.starts_on = from_date
+        new.previous = series
+        new.full_clean()
+        series.ends_on = from_date - datetime.timedelta(days=1)
+        series.count = None
+        series.save(update_fields=["ends_on", "count"])
+        new.save()
+        new.facilitators.set(facilitators)
+        days = series_dates(new)
+        _create_sessions(new, days)
+    return new
+
+
+def session_create(
+    *, data: Mapping, facilitators: Iterable = (), participants: Iterable[Participant] = ()
+) -> Session:
+    """A single session: individual (with the people named) or for a group (its members)."""
+    with transaction.atomic():
+        session = Session(**data)
+        session.full_clean()
+        session.save()
+        session.facilitators.set(facilitators)
+        people = [p.pk for p in participants]
+        if session.group_id:
+            people += [p.pk for p in session.group.members_on(session.date)]
+        _expect(Session.objects.filter(pk=session.pk), sorted(set(people)))
+    return session
+
+
+def session_add_participants(*, session: Session, participants: Iterable[Participant]) -> None:
+    _expect(Session.objects.filter(pk=session.pk), [p.pk for p in participants])
+
+
+def session_move(
+    *, session: Session, date: datetime.date, start_time: datetime.time, end_time: datetime.time
+) -> Session:
+    with transaction.atomic():
+        session.date, session.start_time, session.end_time = date, start_time, end_time
+        session.detached = True
+        session.full_clean()
+        session.save(update_fields=["date", "start_time", "end_time", "detached"])
+    return session
+
+
+def session_cancel(*, session: Session, reason: str) -> Session:
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+    if session.is_cancelled:
+        raise ValidationError(_("This session is already cancelled."))
+    session.cancelled_at = timezone.now()
+    session.cancel_reason = reason.strip()
+    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    return session
+
+
+# Attendance ------------------------------------------------------------------------------
+
+
+class StaleAttendance(ValidationError):
+    """Someone else recorded this person's attendance since the page was loaded."""
+
+    def __init__(self, current: Attendance):
+        super().__init__(
+            _(
+                "%(name)s was just recorded as “%(status)s” by someone else. "
+                "Check and tap again if needed."
+            )
+            % {"name": current.participant, "status": current.get_status_display()},
+            code="stale",
+        )
+        self.current = current
+
+
+def attendance_record(
+    *, session: Session, participant: Participant, status: str, version: int, reason: str = "", by
+) -> Attendance:
+    """Record one person's attendance. The version the page showed must still be current:
+    two coaches tapping at once never overwrite each other silently."""
+    if status not in Status.values or status == Status.EXPECTED:
+        raise ValidationError(_("Choose present, late, excused or unexcused absence."))
+    if status == Status.EXCUSED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the excused absence.")})
+    if session.is_cancelled:
+        raise ValidationError(_("This session was cancelled."))
+    if session.date > timezone.localdate():
+        raise ValidationError(_("Attendance is recorded on the day of the session or later."))
+    with transaction.atomic():
+        row, created = Attendance.objects.get_or_create(session=session, participant=participant)
+        if not created and row.version != version:
+            raise StaleAttendance(row)
+        if created and version not in (0, 1):
+            raise StaleAttendance(row)
+        updated = Attendance.objects.filter(pk=row.pk, version=row.version).update(
+            status=status,
+            reason=reason.strip() if status in Attendance.ABSENCES else "",
+            recorded_by=by,
+            recorded_at=timezone.now(),
+            version=row.version + 1,
+        )
+        if not updated:
+            raise StaleAttendance(Attendance.objects.get(pk=row.pk))
+        row.refresh_from_db()
+        refresh_attendance_figures(
+            participant_ids=[participant.pk], programme_id=session.programme_id
+        )
+    return row
+
+
+def attendance_record_session(
+    *, session: Session, marks: Mapping[int, str], reasons: Mapping[int, str] | None = None, by
+) -> int:
+    """Record a whole session at once (participant id → status), e.g. from the API."""
+    reasons = reasons or {}
+    bad = [
+        pk
+        for pk, status in marks.items()
+        if status not in Status.values or status == Status.EXPECTED
+    ]
+    if bad:
+        raise ValidationError(_("Choose present, late, excused or unexcused absence for everyone."))
+    missing_reason = [
+        pk
+        for pk, status in marks.items()
+        if status == Status.EXCUSED and not reasons.get(pk, "").strip()
+    ]
+    if missing_reason:
+        raise ValidationError(_("Give the reason for each excused absence."))
+    if session.is_cancelled or session.date > timezone.localdate():
+        raise ValidationError(_("Attendance is recorded on the day of a session that took place."))
+    with transaction.atomic():
+        _expect(Session.objects.filter(pk=session.pk), list(marks))
+        rows = list(
+            Attendance.objects.select_for_update().filter(
+                session=session, participant_id__in=list(marks)
+            )
+        )
+        now = timezone.now()
+        for row in rows:
+            row.status = marks[row.participant_id]
+            row.reason = (
+                reasons.get(row.participant_id, "").strip()
+                if row.status in Attendance.ABSENCES
+                else ""
+            )
+            row.recorded_by, row.recorded_at, row.version = by, now, row.version + 1
+        Attendance.objects.bulk_update(
+            rows, ["status", "reason", "recorded_by", "recorded_at", "version"]
+        )
+        refresh_attendance_figures(participant_ids=list(marks), programme_id=session.programme_id)
+    return len(rows)
+
+
+def refresh_attendance_figures(*, participant_ids: list[int], programme_id: int) -> None:
+    """Recompute the attendance rate, absences in a row and last attended date of these
+    people's open enrolments in the programme. Excused absences do not lower the rate."""
+    enrolments = Enrolment.objects.filter(
+        participant_id__in=participant_ids, programme_id=programme_id
+    ).exclude(status__in=Enrolment.FINISHED)
+    recorded = (
+        Attendance.objects.filter(
+            participant_id__in=participant_ids, session__programme_id=programme_id
+        )
+        .exclude(status=Status.EXPECTED)
+        .filter(session__cancelled_at__isnull=True)
+        .order_by("participant_id", "-session__date", "-session__start_time")
+        .values_list("participant_id", "status", "session__date")
+    )
+    history: dict[int, list[tuple[str, datetime.date]]] = {}
+    for participant_id, status, day in recorded:
+        history.setdefault(participant_id, []).append((status, day))
+    for enrolment in enrolments:
+        rows = history.get(enrolment.participant_id, [])
+        counted = [status for status, _day in rows if status != Status.EXCUSED]
+        attended = [day for status, day in rows if status in Attendance.ATTENDED]
+        in_a_row = 0
+        for status, _day in rows:
+            if status not in Attendance.ABSENCES:
+                break
+            in_a_row += 1
+        participant_services.enrolment_set_attendance(
+            enrolment_id=enrolment.pk,
+            rate=100 * len([s for s in counted if s in Attendance.ATTENDED]) / len(counted)
+            if counted
+            else None,
+            consecutive_absences=in_a_row,
+            last_attended_on=max(attended) if attended else None,
+        )
+
+
+def hours_by_period(
+    *, participant_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict:
+    """Hours attended per participant and ISO week: {participant_id: {(year, week): hours}}."""
+    rows = (
+        Attendance.objects.filter(
+            participant_id__in=list(participant_ids),
+            status__in=Attendance.ATTENDED,
+            session__date__range=(start, end),
+            session__cancelled_at__isnull=True,
+        )
+        .select_related("session")
+        .only("participant_id", "session__date", "session__start_time", "session__end_time")
+    )
+    hours: dict[int, dict[tuple[int, int], float]] = {}
+    for row in rows:
+        year, week, _day = row.session.date.isocalendar()
+        per_week = hours.setdefault(row.participant_id, {})
+        per_week[(year, week)] = per_week.get((year, week), 0) + row.session.hours
+    return hours
+
+
+def needs_attention(*, enrolments, threshold: int = 3):
+    """Open enrolments with at least `threshold` absences in a row."""
+    return enrolments.filter(consecutive_absences__gte=threshold).order_by("-consecutive_absences")

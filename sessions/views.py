@@ -1,0 +1,3 @@
+"""Groups, series and sessions pages."""
+
+urlpatterns = []
