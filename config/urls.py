@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("programme.urls")),
     path("", include("participants.urls")),
+    path("", include("evaluations.urls")),
     path("", include("sessions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,14 @@ LOCAL_SCALES = {
 LOCAL_LEVEL_CHOICES = [
     (code, label) for steps in LOCAL_SCALES.values() for code, label, _cefr in steps
 ]
+# Local level code -> (scale, label, the CEFR level it roughly matches).
+LOCAL_LEVELS = {
+    code: (scale, label, cefr)
+    for scale, steps in LOCAL_SCALES.items()
+    for code, label, cefr in steps
+}
+# The language each local scale measures: an NT2 level says nothing about someone's French.
+SCALE_LANGUAGE = {"nt2": "nl", "fle": "fr"}
 
 
 class LanguageAssessmentQuerySet(models.QuerySet):
@@ -115,6 +123,26 @@ class LanguageAssessment(models.Model):
             raise ValidationError(
                 {"assessed_on": _("Record an assessment once it has taken place.")}
             )
+        if self.local_level in LOCAL_LEVELS:
+            self._check_local_level()
+
+    def _check_local_level(self):
+        """The local level must belong to a scale of the language tested and roughly agree
+        with the oral level, so the two scales never tell different stories."""
+        scale, label, cefr = LOCAL_LEVELS[self.local_level]
+        if self.language and SCALE_LANGUAGE[scale] != self.language:
+            language = dict(self._meta.get_field("language").choices)[SCALE_LANGUAGE[scale]]
+            message = _("The %(scale)s scale measures %(language)s, not the language tested.")
+            raise ValidationError(
+                {"local_level": message % {"scale": scale.upper(), "language": language}}
+            )
+        if self.oral in Cefr.values and abs(Cefr.rank(cefr) - Cefr.rank(self.oral)) > 1:
+            message = _(
+                "Level %(local)s matches about %(cefr)s, more than one step away from the "
+                "oral level %(oral)s. Check both levels."
+            )
+            values = {"local": label, "cefr": Cefr(cefr).label, "oral": Cefr(self.oral).label}
+            raise ValidationError({"local_level": message % values})
 
     @property
     def level_rank(self) -> float:

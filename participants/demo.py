@@ -383,6 +383,16 @@ def _pick(rng: random.Random, weighted):
     return rng.choices(items, weights=weights, k=1)[0]
 
 
+# Apps above this one add their own demo data (groups, sessions, assessments…) by registering
+# a function(rng, today) -> counts in their AppConfig.ready(); it runs after the people exist.
+_extensions: list = []
+
+
+def register(extension) -> None:
+    if extension not in _extensions:
+        _extensions.append(extension)
+
+
 @transaction.atomic
 def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None) -> dict:
     """Build every demo organisation. `scale` multiplies the number of participants
@@ -397,6 +407,8 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
         counts["organisations"] += 1
         counts["participants"] += built["participants"]
         counts["enrolments"] += built["enrolments"]
+    for extension in _extensions:
+        counts.update(extension(rng, today))
     return counts
 
 
@@ -414,6 +426,9 @@ def _configure(design: Design, today: datetime.date):
         starts_on=datetime.date(today.year - 3, 1, 1), ends_on=datetime.date(today.year + 1, 12, 31),
         planned_length_months=design.planned_months, entry_mode=design.entry_mode,
         target_participants=design.target, target_completion_rate=75, target_work_ready_rate=30,
+        language_scale="nt2" if design.language == "nl" else "fle",
+        max_mother_tongue_share=40 if design.code == "interactief" else None,
+        min_hours_per_week=21 if design.code == "move-up" else None,
     )  # fmt: skip
     programme.sites.set(sites)
     EligibilityCriterion.objects.bulk_create(

@@ -6,6 +6,7 @@ app_name = "participants"
 urlpatterns = [
     path("participants/", views.caseload, name="caseload"),
     path("participants/new/", views.participant_create, name="create"),
+    path("participants/pick/", views.participant_pick, name="pick"),
     path("participants/<int:pk>/", views.participant_detail, name="detail"),
     path("participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),

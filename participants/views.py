@@ -31,23 +31,9 @@ from participants.forms import (
 )
 from participants.models import Enrolment, IntakeInterview
 from programme.access import participant_work_required
+from programme.forms import add_service_errors, posted
 
 Status = Enrolment.Status
-
-
-def _posted(request: HttpRequest):
-    """The submitted data, or None on GET. `request.POST or None` would leave a form unbound,
-    and silently unvalidated, on a POST whose fields are all empty."""
-    return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @participant_work_required
@@ -84,11 +70,31 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+PICK_LIMIT = 20
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def participant_pick(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type for forms that pick people: the people already ticked stay first and
+    ticked, then at most 20 matches. One indexed query whatever the size of the caseload."""
+    scope = participants_for(request.staff)
+    ticked_ids = [pk for pk in request.GET.getlist("participants") if pk.isdigit()]
+    ticked = list(scope.filter(pk__in=ticked_ids)) if ticked_ids else []
+    query = request.GET.get("q", "").strip()
+    matches = list(scope.search(query).exclude(pk__in=ticked_ids)[:PICK_LIMIT]) if query else []
+    return render(
+        request,
+        "participants/_pick_results.html",
+        {"ticked": ticked, "matches": matches, "query": query, "limit": PICK_LIMIT},
+    )
+
+
 @participant_work_required
 @require_http_methods(["GET", "POST"])
 def participant_create(request: HttpRequest) -> HttpResponse:
-    form = ParticipantForm(_posted(request), staff=request.staff)
-    languages = LanguageFormSet(_posted(request), prefix="lang")
+    form = ParticipantForm(posted(request), staff=request.staff)
+    languages = LanguageFormSet(posted(request), prefix="lang")
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             participant = services.participant_create(
@@ -98,7 +104,7 @@ def participant_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The file of %(name)s was created.") % {"name": participant.full_name}
@@ -124,12 +130,12 @@ def _visible_ids(request, form) -> set[int]:
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
     form = ParticipantForm(
-        _posted(request),
+        posted(request),
         instance=participant,
         staff=request.staff,
     )
     initial = [{"language": s.language, "use": s.use} for s in participant.languages.all()]
-    languages = LanguageFormSet(_posted(request), prefix="lang", initial=initial)
+    languages = LanguageFormSet(posted(request), prefix="lang", initial=initial)
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         try:
             services.participant_update(
@@ -140,7 +146,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(participant)
@@ -177,14 +183,14 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
-    form = ReferralForm(_posted(request), staff=request.staff)
+    form = ReferralForm(posted(request), staff=request.staff)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.enrolment_refer(
                 participant=participant, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Referral recorded. Next: the intake."))
             return redirect(enrolment)
@@ -284,14 +290,14 @@ def intake_only(view):
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = EligibilityForm(_posted(request), enrolment=enrolment)
+    form = EligibilityForm(posted(request), enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             services.eligibility_record(
                 enrolment=enrolment, answers=form.answers(), by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Eligibility recorded."))
             return redirect("participants:intake-interview", pk=enrolment.pk)
@@ -302,14 +308,14 @@ def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = InterviewForm(_posted(request), instance=IntakeInterview(enrolment=enrolment))
+    form = InterviewForm(posted(request), instance=IntakeInterview(enrolment=enrolment))
     if request.method == "POST" and form.is_valid():
         try:
             services.intake_interview_record(
                 enrolment=enrolment, data=form.cleaned_data, by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Intake interview recorded."))
             return redirect("participants:intake-decision", pk=enrolment.pk)
@@ -320,7 +326,7 @@ def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = DecisionForm(_posted(request))
+    form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.intake_decide(
@@ -331,7 +337,7 @@ def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -359,14 +365,14 @@ def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     enrolment = get_enrolment(request, pk)
     if to not in Status.values or to in {Status.REFERRED, Status.INTAKE}:
         return redirect(enrolment)
-    form = StatusForm(_posted(request), to_status=to)
+    form = StatusForm(posted(request), to_status=to)
     if request.method == "POST" and form.is_valid():
         try:
             services.enrolment_change_status(
                 enrolment=enrolment, to_status=to, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Status changed to “%(status)s”.") % {"status": Status(to).label}

@@ -1,8 +1,34 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+
+def staff_label(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class StaffChoiceField(forms.ModelChoiceField):
     """Lists staff by their full name rather than their user name."""
 
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return staff_label(user)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return staff_label(user)
+
+
+def posted(request: HttpRequest):
+    """The submitted data, or None on GET. `request.POST or None` would leave a form unbound,
+    and silently unvalidated, on a POST whose fields are all empty."""
+    return request.POST if request.method == "POST" else None
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form it came from."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

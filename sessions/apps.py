@@ -7,3 +7,12 @@ class SessionsConfig(AppConfig):
     # django.contrib.sessions already owns the label "sessions".
     label = "activities"
     verbose_name = _("Groups and sessions")
+
+    def ready(self):
+        from participants import demo
+        from participants import timeline as participant_timeline
+        from sessions import demo as sessions_demo
+        from sessions import timeline
+
+        participant_timeline.register(timeline.attendance_entries)
+        demo.register(sessions_demo.load)

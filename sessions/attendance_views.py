@@ -1,3 +1,117 @@
-"""attendance_views"""
+"""Attendance overviews: who needs attention, and hours attended per week and month."""
 
-urlpatterns = []
+import datetime
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from participants.access import enrolments_for
+from participants.models import Enrolment
+from programme.access import participant_work_required, programmes_for
+from sessions import services
+from sessions.access import groups_for
+from sessions.models import Attendance
+
+OPEN = [Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def needs_attention(request: HttpRequest) -> HttpResponse:
+    """Open enrolments with several absences in a row, the longest streak first."""
+    try:
+        threshold = max(1, min(int(request.GET.get("threshold", 3)), 20))
+    except ValueError:
+        threshold = 3
+    enrolments = services.needs_attention(
+        enrolments=enrolments_for(request.staff)
+        .filter(status__in=OPEN)
+        .select_related("participant", "programme", "coach"),
+        threshold=threshold,
+    )
+    return render(
+        request, "sessions/needs_attention.html", {"enrolments": enrolments, "threshold": threshold}
+    )
+
+
+def _month(value: str | None) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def hours(request: HttpRequest) -> HttpResponse:
+    """Hours attended per person and week of a month, against the programme's weekly minimum,
+    and the attendance rate of each group."""
+    programmes = programmes_for(request.staff)
+    programme_id = request.GET.get("programme") or programmes.values_list("pk", flat=True).first()
+    programme = get_object_or_404(programmes, pk=programme_id) if programme_id else None
+    first = _month(request.GET.get("month"))
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    weeks = sorted(
+        {
+            (day.isocalendar()[0], day.isocalendar()[1])
+            for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+        }
+    )
+    rows, groups = [], []
+    if programme:
+        enrolments = (
+            enrolments_for(request.staff)
+            .filter(programme=programme, status__in=OPEN)
+            .select_related("participant")
+            .order_by("participant__last_name", "participant__first_name")
+        )
+        per_person = services.hours_by_period(
+            participant_ids=[e.participant_id for e in enrolments], start=first, end=last
+        )
+        minimum = float(programme.min_hours_per_week) if programme.min_hours_per_week else None
+        for enrolment in enrolments:
+            per_week = per_person.get(enrolment.participant_id, {})
+            cells = [
+                (per_week.get(week, 0), minimum is not None and per_week.get(week, 0) < minimum)
+                for week in weeks
+            ]
+            rows.append({"enrolment": enrolment, "cells": cells, "total": sum(per_week.values())})
+        groups = list(groups_for(request.staff).filter(programme=programme).order_by("name"))
+        totals = (
+            Attendance.objects.filter(session__group__in=groups, session__cancelled_at__isnull=True)
+            .values("session__group")
+            .annotate(
+                counted=Count("pk", filter=Q(status__in=["present", "late", "absent"])),
+                attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+            )
+        )
+        by_group = {row["session__group"]: row for row in totals}
+        for group in groups:
+            row = by_group.get(group.pk, {"counted": 0, "attended": 0})
+            group.rate = (
+                round(100 * row["attended"] / row["counted"], 1) if row["counted"] else None
+            )
+    return render(
+        request,
+        "sessions/hours.html",
+        {
+            "programmes": programmes,
+            "programme": programme,
+            "month": first,
+            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+            "next": last + datetime.timedelta(days=1),
+            "weeks": weeks,
+            "rows": rows,
+            "groups": groups,
+        },
+    )
+
+
+urlpatterns = [
+    path("attendance/attention/", needs_attention, name="attention"),
+    path("attendance/hours/", hours, name="hours"),
+]

@@ -80,6 +80,19 @@ class SessionKind(models.Model):
         return self.code in INDIVIDUAL_KINDS
 
 
+def ensure_default_kinds() -> None:
+    """Create any missing default kind. Run by the migration, and again where kinds are
+    chosen, since a database emptied by `flush` (tests, `load_demo_data --reset`) loses them."""
+    existing = set(
+        SessionKind.objects.filter(programme__isnull=True).values_list("code", flat=True)
+    )
+    missing = [code for code in DEFAULT_KINDS if code not in existing]
+    SessionKind.objects.bulk_create(
+        [SessionKind(code=code, name=str(DEFAULT_KINDS[code])) for code in missing],
+        ignore_conflicts=True,
+    )
+
+
 class Group(models.Model):
     """A cohort of participants with its coaches, level band and capacity."""
 
@@ -346,6 +359,8 @@ class Session(ScheduleFields):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Calendar apps reload an event when this changes (LAST-MODIFIED in the feeds).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 

@@ -260,19 +260,19 @@ def series_extend(*, series: Series, count: int) -> list[Session]:
     if count < 1:
         raise ValidationError(_("Add at least one session."))
     with transaction.atomic():
-        last = (
-            series.sessions.order_by("-date").values_list("date", flat=True).first()
-            or series.starts_on
-        )
+        last = series.sessions.order_by("-date").values_list("date", flat=True).first()
+        # The rule still runs from the series' first day: "every two weeks" restarted the day
+        # after the last session would count its weeks from there (a Sunday's next day is
+        # already another week) and put the next session one week early.
         extended = Series(
             **{
                 field: getattr(series, field)
                 for field in ["frequency", "interval", "weekdays", "week_of_month", "programme"]
             },
-            starts_on=last + datetime.timedelta(days=1),
-            count=count,
+            starts_on=series.starts_on,
+            ends_on=(last or series.starts_on) + recurrence.HORIZON,
         )
-        days = series_dates(extended)
+        days = [day for day in series_dates(extended) if last is None or day > last][:count]
         series.count = None
         series.ends_on = days[-1]
         series.save(update_fields=["count", "ends_on"])
@@ -343,7 +343,7 @@ def session_move(
         session.date, session.start_time, session.end_time = date, start_time, end_time
         session.detached = True
         session.full_clean()
-        session.save(update_fields=["date", "start_time", "end_time", "detached"])
+        session.save(update_fields=["date", "start_time", "end_time", "detached", "updated_at"])
     return session
 
 
@@ -354,7 +354,7 @@ def session_cancel(*, session: Session, reason: str) -> Session:
         raise ValidationError(_("This session is already cancelled."))
     session.cancelled_at = timezone.now()
     session.cancel_reason = reason.strip()
-    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     return session
 
 

@@ -1,3 +1,583 @@
 """Groups, series and sessions pages."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from participants.access import participants_for
+from participants.models import Enrolment, Participant
+from programme.access import participant_work_required
+from programme.forms import add_service_errors, posted
+from sessions import services
+from sessions.access import get_group, get_series, get_session, groups_for
+from sessions.forms import (
+    AddMembersForm,
+    CancelForm,
+    ChangeFromForm,
+    ExtendForm,
+    GroupForm,
+    InterpreterForm,
+    MoveForm,
+    SeriesForm,
+    SessionForm,
+)
+from sessions.models import Attendance, GroupMembership, Series, Session
+
+# Groups ----------------------------------------------------------------------------------
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = (
+        groups_for(request.staff)
+        .select_related("programme", "module")
+        .prefetch_related("coaches")
+        .annotate(
+            size=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+        )
+        .order_by("programme__name", "name")
+    )
+    return render(request, "sessions/group_list.html", {"groups": groups})
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(
+        posted(request), staff=request.staff, initial={"programme": request.GET.get("programme")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "coaches"}
+        coaches = list(form.cleaned_data["coaches"])
+        if request.staff.is_coach and request.user not in coaches:
+            # A coach creating a group coaches it, or they could not open it afterwards.
+            coaches.append(request.user)
+        try:
+            group = services.group_create(data=data, coaches=coaches)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Group created. Now add its members."))
+            return redirect(group)
+    return render(request, "sessions/group_form.html", {"form": form})
+
+
+def _candidates(request, group):
+    """People who may join: on the user's caseload, with an open enrolment in the group's
+    programme, and not in the group now."""
+    enrolled = Enrolment.objects.filter(
+        participant=OuterRef("pk"), programme=group.programme_id
+    ).exclude(status__in=Enrolment.FINISHED)
+    current = GroupMembership.objects.filter(
+        participant=OuterRef("pk"), group=group, left_on__isnull=True
+    )
+    return participants_for(request.staff).filter(Exists(enrolled)).exclude(Exists(current))
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group(request, pk)
+    memberships = (
+        group.memberships.filter(left_on__isnull=True)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    rates = dict(
+        Enrolment.objects.filter(
+            programme_id=group.programme_id, participant__in=[m.participant_id for m in memberships]
+        )
+        .exclude(status__in=Enrolment.FINISHED)
+        .values_list("participant_id", "attendance_rate")
+    )
+    candidates = (
+        _candidates(request, group)
+        .search(request.GET.get("q", ""))
+        .order_by("last_name", "first_name")
+    )
+    form = AddMembersForm(candidates=candidates)
+    recorded = (
+        Attendance.objects.filter(session__group=group)
+        .exclude(status=Attendance.Status.EXPECTED)
+        .filter(session__cancelled_at__isnull=True)
+    )
+    totals = recorded.aggregate(
+        counted=Count("pk", filter=~Q(status=Attendance.Status.EXCUSED)),
+        attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+    )
+    group_rate = (
+        round(100 * totals["attended"] / totals["counted"], 1) if totals["counted"] else None
+    )
+    coming = Session.objects.filter(group=group, date__gte=timezone.localdate()).select_related(
+        "kind", "room"
+    )[:6]
+    template = "sessions/group_detail.html"
+    if request.htmx:
+        template += "#candidates"
+    return render(
+        request,
+        template,
+        {
+            "group": group,
+            "members": [(m, rates.get(m.participant_id)) for m in memberships],
+            "free": max(group.capacity - len(memberships), 0),
+            "form": form,
+            "candidate_list": list(candidates[:50]),
+            "group_rate": group_rate,
+            "coming": coming,
+            "coaches": group.coaches.all(),
+        },
+    )
+
+
+@participant_work_required
+@require_POST
+def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_group(request, pk)
+    form = AddMembersForm(request.POST, candidates=_candidates(request, group))
+    if form.is_valid():
+        try:
+            added = services.group_add_members(
+                group=group,
+                participants=form.cleaned_data["participants"],
+                joined_on=form.cleaned_data["joined_on"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("%(count)s people added to the group.") % {"count": len(added)}
+            )
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(group)
+
+
+@participant_work_required
+@require_POST
+def group_remove_member(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    group = get_group(request, pk)
+    participant = participants_for(request.staff).filter(pk=participant_pk).first()
+    if participant is None:
+        messages.error(request, _("This person is not in the group."))
+        return redirect(group)
+    try:
+        services.group_remove_member(
+            group=group, participant=participant, left_on=timezone.localdate()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s left the group.") % {"name": participant.full_name})
+    return redirect(group)
+
+
+# Series and sessions ---------------------------------------------------------------------
+
+
+def _conflicts_for_series(series_form) -> list:
+    """Conflicts of every date the series would create, before anything is saved."""
+    data = series_form.series_data()
+    draft = Series(**{k: v for k, v in data.items()})
+    group = data.get("group")
+    conflicts = []
+    for day in services.series_dates(draft):
+        people = [p.pk for p in group.members_on(day)] if group else []
+        conflicts += services.find_conflicts(
+            day=day,
+            start=data["start_time"],
+            end=data["end_time"],
+            participant_ids=people,
+            facilitator_ids=[u.pk for u in series_form.cleaned_data["facilitators"]],
+            room_id=data["room"].pk if data.get("room") else None,
+            capacity=data.get("capacity") or (group.capacity if group else None),
+        )
+    return conflicts
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest) -> HttpResponse:
+    initial = {"group": request.GET.get("group"), "programme": request.GET.get("programme")}
+    form = SeriesForm(posted(request), staff=request.staff, initial=initial)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.instance.full_clean(exclude=["programme", "group", "kind", "room", "partner"])
+            conflicts = _conflicts_for_series(form)
+            if not conflicts or request.POST.get("confirm"):
+                series = services.series_create(
+                    data=form.series_data(), facilitators=form.cleaned_data["facilitators"]
+                )
+                count = series.sessions.count()
+                messages.success(request, _("%(count)s sessions planned.") % {"count": count})
+                return redirect("sessions:series", pk=series.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            conflicts = []
+    return render(request, "sessions/series_form.html", {"form": form, "conflicts": conflicts})
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    series = get_series(request, pk)
+    sessions = series.sessions.select_related("kind", "room").annotate(
+        expected=Count("attendances"),
+        recorded=Count("attendances", filter=~Q(attendances__status=Attendance.Status.EXPECTED)),
+    )
+    return render(
+        request,
+        "sessions/series_detail.html",
+        {
+            "series": series,
+            "sessions": sessions,
+            "extend_form": ExtendForm(),
+            "change_form": ChangeFromForm(
+                initial={
+                    "from_date": timezone.localdate(),
+                    "start_time": series.start_time,
+                    "end_time": series.end_time,
+                    "days": [str(d) for d in series.weekday_list()],
+                }
+            ),
+        },
+    )
+
+
+@participant_work_required
+@require_POST
+def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    series = get_series(request, pk)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        added = services.series_extend(series=series, count=form.cleaned_data["count"])
+        messages.success(request, _("%(count)s sessions added.") % {"count": len(added)})
+    else:
+        messages.error(request, _("Give a number of sessions between 1 and 100."))
+    return redirect("sessions:series", pk=series.pk)
+
+
+@participant_work_required
+@require_POST
+def series_change(request: HttpRequest, pk: int) -> HttpResponse:
+    series = get_series(request, pk)
+    form = ChangeFromForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.series_change_from(
+                series=series,
+                from_date=data["from_date"],
+                data={
+                    "start_time": data["start_time"],
+                    "end_time": data["end_time"],
+                    "weekdays": ",".join(data["days"]),
+                },
+                facilitators=series.facilitators.all(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The schedule changes from %(date)s on.")
+                % {"date": data["from_date"].strftime("%d/%m/%Y")},
+            )
+            return redirect("sessions:series", pk=new.pk)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("sessions:series", pk=series.pk)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    people = participants_for(request.staff).order_by("last_name", "first_name")
+    initial = {"group": request.GET.get("group"), "date": timezone.localdate()}
+    if request.GET.get("participant"):
+        initial["participants"] = [request.GET["participant"]]
+    form = SessionForm(posted(request), staff=request.staff, participants=people, initial=initial)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        data = form.session_data()
+        group = data.get("group")
+        ids = [p.pk for p in form.cleaned_data["participants"]]
+        ids += [p.pk for p in group.members_on(data["date"])] if group else []
+        conflicts = services.find_conflicts(
+            day=data["date"],
+            start=data["start_time"],
+            end=data["end_time"],
+            participant_ids=sorted(set(ids)),
+            facilitator_ids=[u.pk for u in form.cleaned_data["facilitators"]],
+            room_id=data["room"].pk if data.get("room") else None,
+            capacity=data.get("capacity") or (group.capacity if group else None),
+        )
+        if not conflicts or request.POST.get("confirm"):
+            try:
+                session = services.session_create(
+                    data=data,
+                    facilitators=form.cleaned_data["facilitators"],
+                    participants=form.cleaned_data["participants"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                conflicts = []
+            else:
+                messages.success(request, _("Session planned."))
+                return redirect(session)
+    picked_ids = form["participants"].value() or []
+    picked = people.filter(pk__in=[pk for pk in map(str, picked_ids) if pk.isdigit()])
+    return render(
+        request,
+        "sessions/session_form.html",
+        {"form": form, "conflicts": conflicts, "picked": picked},
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    rows = session.attendances.select_related("participant", "recorded_by").order_by(
+        "participant__last_name", "participant__first_name"
+    )
+    rows = list(rows)
+    return render(
+        request,
+        "sessions/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "pending": sum(1 for row in rows if row.status == Attendance.Status.EXPECTED),
+            "statuses": Attendance.Status,
+            "can_record": not session.is_cancelled and session.date <= timezone.localdate(),
+            "facilitators": session.facilitators.all(),
+            "interpreters": session.interpreters.select_related("provider"),
+            "interpreter_form": InterpreterForm(staff=request.staff),
+            "move_form": MoveForm(
+                initial={
+                    "date": session.date,
+                    "start_time": session.start_time,
+                    "end_time": session.end_time,
+                }
+            ),
+            "cancel_form": CancelForm(),
+            "add_candidates": participants_for(request.staff)
+            .exclude(attendances__session=session)
+            .filter(
+                enrolments__programme=session.programme_id,
+                enrolments__status__in=["active", "paused"],
+            )
+            .order_by("last_name", "first_name")
+            .distinct()[:200],
+        },
+    )
+
+
+@participant_work_required
+@require_POST
+def session_move(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        conflicts = services.find_conflicts(
+            day=data["date"], start=data["start_time"], end=data["end_time"],
+            participant_ids=list(session.attendances.values_list("participant_id", flat=True)),
+            facilitator_ids=list(session.facilitators.values_list("pk", flat=True)),
+            room_id=session.room_id, exclude=[session.pk],
+        )  # fmt: skip
+        if conflicts and not request.POST.get("confirm"):
+            return render(
+                request,
+                "sessions/session_move.html",
+                {"session": session, "form": form, "conflicts": conflicts},
+            )
+        try:
+            services.session_move(session=session, **data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Session moved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(session)
+
+
+@participant_work_required
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_cancel(session=session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Session cancelled."))
+    else:
+        messages.error(request, _("Say why the session is cancelled."))
+    return redirect(session)
+
+
+@participant_work_required
+@require_POST
+def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    ids = request.POST.getlist("participants")
+    people = list(participants_for(request.staff).filter(pk__in=[i for i in ids if i.isdigit()]))
+    if not people:
+        messages.error(request, _("Tick at least one person."))
+    else:
+        services.session_add_participants(session=session, participants=people)
+        messages.success(
+            request, _("%(count)s people added to the session.") % {"count": len(people)}
+        )
+    return redirect(session)
+
+
+@participant_work_required
+@require_POST
+def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    form = InterpreterForm(request.POST, staff=request.staff)
+    if form.is_valid():
+        name = form.cleaned_data["interpreter_name"]
+        conflicts = services.find_conflicts(
+            day=session.date,
+            start=session.start_time,
+            end=session.end_time,
+            interpreter_names=[name],
+            exclude=[session.pk],
+        )
+        with transaction.atomic():
+            booking = form.save(commit=False)
+            booking.session = session
+            booking.save()
+        messages.success(request, _("Interpreter booking saved."))
+        for conflict in conflicts:
+            messages.warning(request, conflict.message)
+    else:
+        messages.error(request, _("Choose the interpreter's language."))
+    return redirect(session)
+
+
+@participant_work_required
+@require_POST
+def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    """One tap: present, late, excused (with reason) or unexcused absence."""
+    session = get_session(request, pk)
+    participant = Participant.objects.filter(
+        pk=participant_pk, attendances__session=session
+    ).first()
+    row = None
+    error = ""
+    status_code = 200
+    if participant is None:
+        error = _("This person is not expected at this session.")
+        status_code = 404
+    else:
+        try:
+            row = services.attendance_record(
+                session=session,
+                participant=participant,
+                status=request.POST.get("status", ""),
+                reason=request.POST.get("reason", ""),
+                version=int(request.POST.get("version") or 0),
+                by=request.user,
+            )
+        except services.StaleAttendance as stale:
+            row, error, status_code = stale.current, " ".join(stale.messages), 409
+        except (ValidationError, ValueError) as refused:
+            error = " ".join(getattr(refused, "messages", [str(refused)]))
+            status_code = 400
+            row = session.attendances.select_related("participant").get(participant=participant)
+    if request.htmx and row is not None:
+        response = render(
+            request,
+            "sessions/session_detail.html#attendance-row",
+            {
+                "session": session,
+                "row": row,
+                "statuses": Attendance.Status,
+                "can_record": True,
+                "row_error": error,
+            },
+        )
+        # htmx swaps only 2xx by default; a refused tap still shows the row with its message.
+        response.status_code = 200 if status_code in (200, 400, 409) else status_code
+        return response
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('sessions:session', args=[session.pk])}#attendance")
+
+
+@participant_work_required
+@require_POST
+def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everyone not recorded yet is present: then tap only the exceptions."""
+    session = get_session(request, pk)
+    pending = session.attendances.filter(status=Attendance.Status.EXPECTED).values_list(
+        "participant_id", flat=True
+    )
+    try:
+        count = services.attendance_record_session(
+            session=session,
+            marks=dict.fromkeys(pending, Attendance.Status.PRESENT),
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)s people marked present.") % {"count": count})
+    return redirect(f"{reverse('sessions:session', args=[session.pk])}#attendance")
+
+
+urlpatterns = [
+    path("groups/", group_list, name="groups"),
+    path("groups/new/", group_create, name="group-create"),
+    path("groups/<int:pk>/", group_detail, name="group"),
+    path("groups/<int:pk>/members/", group_add_members, name="group-add-members"),
+    path(
+        "groups/<int:pk>/members/<int:participant_pk>/remove/",
+        group_remove_member,
+        name="group-remove-member",
+    ),
+    path("series/new/", series_create, name="series-create"),
+    path("series/<int:pk>/", series_detail, name="series"),
+    path("series/<int:pk>/extend/", series_extend, name="series-extend"),
+    path("series/<int:pk>/change/", series_change, name="series-change"),
+    path("sessions/new/", session_create, name="session-create"),
+    path("sessions/<int:pk>/", session_detail, name="session"),
+    path("sessions/<int:pk>/move/", session_move, name="session-move"),
+    path("sessions/<int:pk>/cancel/", session_cancel, name="session-cancel"),
+    path(
+        "sessions/<int:pk>/participants/", session_add_participants, name="session-add-participants"
+    ),
+    path(
+        "sessions/<int:pk>/interpreters/", session_add_interpreter, name="session-add-interpreter"
+    ),
+    path(
+        "sessions/<int:pk>/attendance/<int:participant_pk>/",
+        attendance_record,
+        name="attendance-record",
+    ),
+    path(
+        "sessions/<int:pk>/attendance/all-present/",
+        attendance_all_present,
+        name="attendance-all-present",
+    ),
+]

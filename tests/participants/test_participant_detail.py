@@ -111,10 +111,12 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     # 4. the participant with their referent coach, within the user's reach
     # 5. the status changes with enrolment, programme and author (timeline)
     # 6. the intake interviews with enrolment, programme and interviewer (timeline)
-    # 7. the staff member's organisation (page header)
-    # 8. the enrolments with programme and coach
-    # 9. the languages
-    with django_assert_num_queries(9):
+    # 7. the language assessments with their assessor (timeline, evaluations)
+    # 8. the attendance rows with session, kind, group and recorder (timeline, sessions)
+    # 9. the staff member's organisation (page header)
+    # 10. the enrolments with programme and coach
+    # 11. the languages
+    with django_assert_num_queries(11):
         response = coach_client.get(url(participant))
     assert len(response.context["timeline"]) == 2 * size
 

@@ -26,8 +26,5 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded (use --reset to rebuild it).")
             return
         counts = demo.load(scale=scale, seed=seed)
-        message = (
-            "Demo data loaded: {organisations} organisations, {participants} participants, "
-            "{enrolments} enrolments."
-        )
-        self.stdout.write(self.style.SUCCESS(message.format(**counts)))
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))

@@ -1,0 +1,59 @@
+"""Scoping of groups and sessions. A manager sees the organisation's; a coach those they lead,
+of the groups they coach, or where someone of their caseload is expected. Elsewhere: 404."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from participants.access import participants_for
+from programme.models import Staff
+from sessions.models import Attendance, Group, GroupMembership, Series, Session
+
+
+def groups_for(staff: Staff):
+    if not staff.works_with_participants:
+        return Group.objects.none()
+    groups = Group.objects.filter(programme__organisation_id=staff.organisation_id)
+    if staff.is_coach:
+        caseload = participants_for(staff)
+        members = GroupMembership.objects.filter(group=OuterRef("pk"), participant__in=caseload)
+        groups = groups.filter(Q(coaches=staff.user) | Exists(members)).distinct()
+    return groups
+
+
+def sessions_for(staff: Staff):
+    if not staff.works_with_participants:
+        return Session.objects.none()
+    sessions = Session.objects.filter(programme__organisation_id=staff.organisation_id)
+    if staff.is_coach:
+        caseload = participants_for(staff)
+        expected = Attendance.objects.filter(session=OuterRef("pk"), participant__in=caseload)
+        led = Session.facilitators.through.objects.filter(session=OuterRef("pk"), user=staff.user)
+        coached = Group.coaches.through.objects.filter(group=OuterRef("group"), user=staff.user)
+        sessions = sessions.filter(Exists(led) | Exists(coached) | Exists(expected))
+    return sessions
+
+
+def get_group(request, pk: int) -> Group:
+    return get_object_or_404(
+        groups_for(request.staff).select_related("programme", "module", "site"), pk=pk
+    )
+
+
+def get_session(request, pk: int) -> Session:
+    return get_object_or_404(
+        sessions_for(request.staff).select_related(
+            "programme", "group", "kind", "room__site", "partner", "series"
+        ),
+        pk=pk,
+    )
+
+
+def series_for(staff: Staff):
+    """A series is in reach when one of its sessions is."""
+    return Series.objects.filter(Exists(sessions_for(staff).filter(series=OuterRef("pk"))))
+
+
+def get_series(request, pk: int) -> Series:
+    return get_object_or_404(
+        series_for(request.staff).select_related("programme", "group", "kind", "room"), pk=pk
+    )

@@ -1,0 +1,63 @@
+"""Sessions and attendance on the participant file's timeline (registered in apps.py)."""
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from participants.timeline import Entry, _name
+from sessions.models import Attendance, Session
+
+
+def session_url(session: Session) -> str:
+    """The session's page; empty while no such route exists, so the file still renders."""
+    try:
+        return reverse("sessions:session", args=[session.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def attendance_entries(participant) -> list[Entry]:
+    """Each session the person was expected at that has taken place (or is today), and each
+    cancelled one, with what was recorded. One query whatever the number of sessions."""
+    today = timezone.localdate()
+    rows = (
+        Attendance.objects.filter(participant=participant)
+        .filter(Q(session__date__lte=today) | Q(session__cancelled_at__isnull=False))
+        .select_related("session__kind", "session__group", "recorded_by")
+    )
+    return [_entry(row) for row in rows]
+
+
+def _entry(row: Attendance) -> Entry:
+    session = row.session
+    what = _("Group session") if session.group_id else str(session.kind)
+    topic = session.topic or (session.group.name if session.group_id else "")
+    if topic:
+        what = _("%(what)s — %(topic)s") % {"what": what, "topic": topic}
+    when = session.starts_at()
+    if session.is_cancelled:
+        outcome = pgettext("session", "Cancelled")
+        reason = session.cancel_reason
+        # A cancelled session that was still to come is shown when it was called off, so the
+        # file holds no future entries.
+        when = min(when, session.cancelled_at)
+        detail = _("Planned for %(date)s") % {
+            "date": date_format(session.date, "SHORT_DATE_FORMAT")
+        }
+    else:
+        outcome = row.get_status_display()
+        reason = row.reason if row.status in Attendance.ABSENCES else ""
+        detail = ""
+    if reason:
+        outcome = _("%(outcome)s (%(reason)s)") % {"outcome": outcome, "reason": reason}
+    return Entry(
+        when=when,
+        kind=f"session-{'cancelled' if session.is_cancelled else row.status}",
+        title=_("%(what)s: %(outcome)s") % {"what": what, "outcome": outcome},
+        detail=detail,
+        by=_name(row.recorded_by),
+        url=session_url(session),
+    )

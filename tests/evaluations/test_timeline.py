@@ -1,0 +1,91 @@
+"""Language assessments on the participant file's timeline."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.timeline import assessment_entries
+from participants import timeline
+from tests.evaluations.factories import make_assessment
+from tests.factories import make_participant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_provider_is_registered():
+    assert assessment_entries in timeline._providers
+
+
+def test_each_assessment_is_an_entry(participant, coach):
+    make_assessment(
+        participant=participant,
+        assessed_on=datetime.date(2025, 3, 3),
+        oral="a2",
+        reading="a1",
+        writing="a1",
+        local_level="1.2",
+    )
+
+    [entry] = assessment_entries(participant)
+
+    assert entry.when == datetime.date(2025, 3, 3)
+    assert entry.kind == "language-assessment"
+    assert entry.title == "Language assessment: A2 oral · A1 reading · A1 writing"
+    assert entry.detail == "Local scale: 1.2"
+    assert entry.by == "Amina Benali"
+    assert entry.url == reverse("evaluations:language", args=[participant.pk])
+
+
+def test_an_assessment_without_local_level_or_assessor(participant):
+    make_assessment(participant=participant, assessed_by=None)
+    [entry] = assessment_entries(participant)
+    assert (entry.detail, entry.by) == ("", "")
+
+
+def test_only_the_persons_own_assessments(participant, coach):
+    make_assessment(participant=make_participant(coach=coach.user))
+    assert assessment_entries(participant) == []
+
+
+def test_they_take_their_place_on_the_file(participant, enrolment, coach_client):
+    now = timezone.now()
+    enrolment.changes.create(to_status="referred", changed_at=now - datetime.timedelta(days=10))
+    make_assessment(
+        participant=participant,
+        assessed_on=timezone.localdate() - datetime.timedelta(days=5),
+        oral="a1",
+    )
+    make_assessment(participant=participant, assessed_on=timezone.localdate(), oral="a2")
+
+    response = coach_client.get(participant.get_absolute_url())
+
+    titles = [entry.title for entry in response.context["timeline"]]
+    assert titles == [
+        "Language assessment: A2 oral · A1 reading · A1 writing",
+        "Language assessment: A1 oral · A1 reading · A1 writing",
+        "Vivre ensemble: Referred",
+    ]
+    url = reverse("evaluations:language", args=[participant.pk])
+    assert f'<a href="{url}">Language assessment: A2 oral' in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
+    participant, coach_client, size, django_assert_num_queries
+):
+    for n in range(size):
+        make_assessment(
+            participant=participant, assessed_on=timezone.localdate() - datetime.timedelta(days=n)
+        )
+    # 1. the session  2. the user  3. their staff record
+    # 4. the participant with their referent coach, within the user's reach
+    # 5. the status changes  6. the intake interviews (timeline, participants)
+    # 7. the language assessments with their assessor (timeline, evaluations)
+    # 8. the attendance rows with session, kind, group and recorder (timeline, sessions)
+    # 9. the staff member's organisation (page header)
+    # 10. the enrolments with programme and coach  11. the languages
+    with django_assert_num_queries(11):
+        response = coach_client.get(participant.get_absolute_url())
+    assert len(response.context["timeline"]) == size

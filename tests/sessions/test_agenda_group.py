@@ -1,0 +1,145 @@
+"""A group's schedule: its coming and past sessions, for those who may see the group."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from programme.models import Room, Site
+from sessions import services
+from sessions.models import GroupMembership, Place, SessionKind
+from tests.factories import make_participant
+from tests.helpers import login_url
+
+pytestmark = pytest.mark.django_db
+
+
+def workshop() -> SessionKind:
+    # The default kinds come from a data migration, which a flushed test database loses.
+    return SessionKind.objects.get_or_create(
+        programme=None, code="workshop", defaults={"name": "Workshop"}
+    )[0]
+
+
+def make_session(*, group, days: int, **data):
+    data.setdefault("place", Place.ONLINE)
+    return services.session_create(
+        data={
+            "programme": group.programme,
+            "group": group,
+            "kind": workshop(),
+            "date": timezone.localdate() + datetime.timedelta(days=days),
+            "start_time": datetime.time(9),
+            "end_time": datetime.time(12),
+            **data,
+        }
+    )
+
+
+@pytest.fixture
+def group(programme, coach):
+    return services.group_create(
+        data={"programme": programme, "name": "Mardi matin"}, coaches=[coach.user]
+    )
+
+
+@pytest.fixture
+def schedule(group, organisation):
+    site = Site.objects.create(organisation=organisation, name="Antenne Nord")
+    room = Room.objects.create(site=site, name="Salle Meuse")
+    people = [make_participant(organisation=organisation) for _ in range(3)]
+    services.group_add_members(
+        group=group, participants=people, joined_on=timezone.localdate() - datetime.timedelta(30)
+    )
+    return {
+        "long_ago": make_session(group=group, days=-14, topic="Long ago"),
+        "yesterday": make_session(group=group, days=-1, topic="Yesterday"),
+        "today": make_session(group=group, days=0, topic="Today", place=Place.ROOM, room=room),
+        "later": make_session(group=group, days=7, topic="Later"),
+    }
+
+
+def url(group) -> str:
+    return reverse("sessions:group-schedule", args=[group.pk])
+
+
+def topics(sessions) -> list[str]:
+    return [session.topic for session in sessions]
+
+
+def test_a_coach_of_the_group_sees_coming_and_past_sessions(group, schedule, coach_client):
+    services.session_cancel(session=schedule["later"], reason="Public transport strike")
+    response = coach_client.get(url(group))
+    assert response.status_code == 200
+    assert topics(response.context["coming"]) == ["Today", "Later"]
+    # The most recent first.
+    assert topics(response.context["past"]) == ["Yesterday", "Long ago"]
+    assert [s.expected for s in response.context["coming"]] == [3, 3]
+    html = response.content.decode()
+    assert "Schedule of Mardi matin</h1>" in html
+    assert "Amina Benali" in html
+    assert "Salle Meuse" in html
+    assert "<s>Workshop: Later</s>" in html
+    assert "Cancelled: Public transport strike" in html
+    assert f'href="{reverse("sessions:session", args=[schedule["today"].pk])}"' in html
+    assert f'href="{reverse("sessions:group", args=[group.pk])}"' in html
+    assert "data-print" in html
+
+
+def test_a_coach_with_a_member_on_their_caseload_sees_it(group, schedule, colleague):
+    member = GroupMembership.objects.filter(group=group).first().participant
+    member.coach = colleague.user
+    member.save()
+    client = Client()
+    client.force_login(colleague.user)
+    assert client.get(url(group)).status_code == 200
+
+
+def test_a_manager_sees_it(group, schedule, manager_client):
+    assert manager_client.get(url(group)).status_code == 200
+
+
+def test_a_colleague_who_neither_coaches_the_group_nor_follows_a_member_gets_a_404(
+    group, schedule, colleague_client
+):
+    assert colleague_client.get(url(group)).status_code == 404
+
+
+def test_another_organisation_gets_a_404(group, outsider_client, outsider_manager_client):
+    assert outsider_client.get(url(group)).status_code == 404
+    assert outsider_manager_client.get(url(group)).status_code == 404
+
+
+def test_an_administrator_gets_a_404(group, administrator_client):
+    assert administrator_client.get(url(group)).status_code == 404
+
+
+def test_it_requires_login(group, client):
+    response = client.get(url(group))
+    assert response.status_code == 302
+    assert response.url == login_url(url(group))
+
+
+def test_it_rejects_post(group, coach_client):
+    assert coach_client.post(url(group)).status_code == 405
+
+
+@pytest.mark.parametrize("sessions", [1, 20])
+def test_queries_do_not_grow_with_sessions(
+    group, organisation, coach_client, django_assert_num_queries, sessions
+):
+    services.group_add_members(
+        group=group,
+        participants=[make_participant(organisation=organisation) for _ in range(5)],
+        joined_on=timezone.localdate() - datetime.timedelta(30),
+    )
+    for n in range(sessions):
+        make_session(group=group, days=n - sessions // 2, topic=f"Session {n}")
+    # 1. the session row, 2. the user, 3. their Staff row, 4. the group within the coach's
+    # scope, 5. the sessions with their counts, 6. the group's coaches, 7. the organisation in
+    # the header.
+    with django_assert_num_queries(7):
+        response = coach_client.get(url(group))
+    assert len(response.context["coming"]) + len(response.context["past"]) == sessions

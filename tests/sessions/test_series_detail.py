@@ -1,0 +1,129 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import services
+from sessions.models import Attendance
+from tests.factories import make_participant
+from tests.helpers import login_url
+from tests.sessions.factories import make_series, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def url(series) -> str:
+    return reverse("sessions:series", args=[series.pk])
+
+
+def test_it_lists_the_sessions_with_their_attendance(series, member, coach_client):
+    first, second, third, _fourth = series.sessions.order_by("date")
+    Attendance.objects.filter(session=first).update(status="excused", reason="Ill")
+    services.session_move(
+        session=second,
+        date=second.date + datetime.timedelta(days=1),
+        start_time=datetime.time(13),
+        end_time=datetime.time(15),
+    )
+    services.session_cancel(session=third, reason="Strike")
+
+    response = coach_client.get(url(series))
+
+    assert response.status_code == 200
+    assert len(response.context["sessions"]) == 4
+    html = response.content.decode()
+    assert "Conversation" in html
+    assert "09:00–12:00" in html
+    assert "1 of 1 recorded" in html
+    assert html.count("0 of 1 recorded") == 3
+    assert "13:00–15:00" in html
+    assert "(moved)" in html
+    assert "Cancelled" in html
+    assert first.get_absolute_url() in html
+    assert reverse("sessions:series-extend", args=[series.pk]) in html
+    assert reverse("sessions:series-change", args=[series.pk]) in html
+
+
+def test_a_changed_series_links_to_the_earlier_schedule(series, coach, coach_client):
+    from_date = series.sessions.order_by("date")[2].date
+    new = services.series_change_from(
+        series=series,
+        from_date=from_date,
+        data={"start_time": datetime.time(14), "end_time": datetime.time(16)},
+        facilitators=[coach.user],
+    )
+
+    html = coach_client.get(url(new)).content.decode()
+
+    assert "earlier schedule" in html
+    assert url(series) in html
+
+
+def test_the_change_form_starts_from_the_schedule(series, coach_client):
+    form = coach_client.get(url(series)).context["change_form"]
+    assert form.initial["start_time"] == datetime.time(9)
+    assert form.initial["days"] == [series.weekdays]
+    assert form.initial["from_date"] == timezone.localdate()
+
+
+def test_a_colleague_who_leads_one_of_its_sessions_may_open_it(series, colleague, colleague_client):
+    series.sessions.first().facilitators.add(colleague.user)
+    assert colleague_client.get(url(series)).status_code == 200
+
+
+def test_a_colleague_who_has_nothing_to_do_with_it_gets_a_404(series, colleague_client):
+    assert colleague_client.get(url(series)).status_code == 404
+
+
+def test_a_manager_opens_any_series_of_the_organisation(series, manager_client):
+    assert manager_client.get(url(series)).status_code == 200
+
+
+def test_another_organisation_gets_a_404(series, outsider_client, outsider_manager_client):
+    assert outsider_client.get(url(series)).status_code == 404
+    assert outsider_manager_client.get(url(series)).status_code == 404
+
+
+def test_an_administrator_gets_a_404(series, administrator_client):
+    assert administrator_client.get(url(series)).status_code == 404
+
+
+def test_it_requires_login(series, client):
+    response = client.get(url(series))
+    assert response.status_code == 302
+    assert response.url == login_url(url(series))
+
+
+def test_it_rejects_post(series, coach_client):
+    assert coach_client.post(url(series)).status_code == 405
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_number_of_queries_does_not_grow_with_the_sessions(
+    kinds, programme, group, room, coach, coach_client, size, django_assert_num_queries
+):
+    people = [make_participant(coach=coach.user) for _ in range(3)]
+    series = make_series(programme=programme, group=group, room=room, facilitators=[coach.user])
+    start = datetime.date(2026, 9, 1)
+    for week in range(size):
+        session = make_session(
+            programme=programme,
+            group=group,
+            series=series,
+            room=room if week % 2 else None,
+            date=start + datetime.timedelta(weeks=week),
+            facilitators=[coach.user],
+            expected=people,
+        )
+        Attendance.objects.filter(session=session, participant=people[0]).update(status="present")
+
+    # 1. the login session  2. the user  3. their staff record
+    # 4. the series, within the coach's reach, with programme, group, kind and room
+    # 5. the staff member's organisation (page header)
+    # 6. its sessions with kind and room, and their expected and recorded people
+    with django_assert_num_queries(6):
+        response = coach_client.get(url(series))
+
+    assert len(response.context["sessions"]) == size
+    assert response.content.decode().count("1 of 3 recorded") == size

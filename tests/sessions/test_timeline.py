@@ -1,0 +1,165 @@
+"""Sessions and attendance on the participant file's timeline."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from participants import timeline
+from sessions.models import Attendance, Group, Place, Session, SessionKind
+from sessions.timeline import attendance_entries
+from tests.factories import make_participant
+
+pytestmark = pytest.mark.django_db
+Status = Attendance.Status
+TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
+
+
+def make_session(*, programme, days_from_today: int = -1, group=None, kind="workshop", **kwargs):
+    kind, _created = SessionKind.objects.get_or_create(
+        programme=None, code=kind, defaults={"name": kind}
+    )
+    kwargs.setdefault("topic", "Finding your way in the city")
+    kwargs.setdefault("start_time", datetime.time(9, 30))
+    kwargs.setdefault("end_time", datetime.time(12))
+    kwargs.setdefault("place", Place.ONLINE)
+    return Session.objects.create(
+        programme=programme,
+        group=group,
+        kind=kind,
+        date=TODAY() + days_from_today * DAY,
+        **kwargs,
+    )
+
+
+def attend(session, participant, status=Status.EXPECTED, **kwargs) -> Attendance:
+    return Attendance.objects.create(
+        session=session, participant=participant, status=status, **kwargs
+    )
+
+
+@pytest.fixture
+def group(programme):
+    return Group.objects.create(programme=programme, name="Tuesday group")
+
+
+def titles(participant) -> list[str]:
+    return [entry.title for entry in attendance_entries(participant)]
+
+
+def test_the_provider_is_registered():
+    assert attendance_entries in timeline._providers
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "title"),
+    [
+        (Status.PRESENT, "", "Group session — Finding your way in the city: Present"),
+        (Status.LATE, "", "Group session — Finding your way in the city: Late"),
+        (
+            Status.EXCUSED,
+            "Doctor's appointment",
+            "Group session — Finding your way in the city: Excused absence (Doctor's appointment)",
+        ),
+        (Status.ABSENT, "", "Group session — Finding your way in the city: Unexcused absence"),
+        (Status.EXPECTED, "", "Group session — Finding your way in the city: Not recorded yet"),
+    ],
+)
+def test_each_attended_session_says_what_was_recorded(
+    participant, programme, group, coach, status, reason, title
+):
+    session = make_session(programme=programme, group=group)
+    attend(session, participant, status, reason=reason, recorded_by=coach.user)
+
+    [entry] = attendance_entries(participant)
+
+    assert entry.title == title
+    assert entry.when == session.starts_at()
+    assert entry.kind == f"session-{status}"
+    assert entry.by == "Amina Benali"
+
+
+def test_a_session_without_topic_is_named_by_its_group_or_kind(participant, programme, group):
+    attend(make_session(programme=programme, group=group, topic=""), participant, Status.PRESENT)
+    attend(
+        make_session(programme=programme, topic="", kind="individual_coaching", days_from_today=-2),
+        participant,
+        Status.PRESENT,
+    )
+    # The registry sorts the entries; the provider returns them in any order.
+    assert sorted(titles(participant)) == [
+        "Group session — Tuesday group: Present",
+        "Individual coaching: Present",
+    ]
+
+
+def test_todays_session_is_on_the_file_and_later_ones_are_not(participant, programme, group):
+    attend(make_session(programme=programme, group=group, days_from_today=0), participant)
+    attend(make_session(programme=programme, group=group, days_from_today=1), participant)
+    assert titles(participant) == ["Group session — Finding your way in the city: Not recorded yet"]
+
+
+def test_a_cancelled_session_is_on_the_file_even_before_its_date(participant, programme, group):
+    cancelled_at = timezone.now() - datetime.timedelta(hours=2)
+    session = make_session(
+        programme=programme,
+        group=group,
+        days_from_today=7,
+        cancelled_at=cancelled_at,
+        cancel_reason="Facilitator ill",
+    )
+    attend(session, participant)
+
+    [entry] = attendance_entries(participant)
+
+    assert (
+        entry.title == "Group session — Finding your way in the city: Cancelled (Facilitator ill)"
+    )
+    assert entry.detail == f"Planned for {session.date:%d/%m/%Y}"
+    # Shown when it was called off, not in the future.
+    assert entry.when == cancelled_at
+    assert entry.kind == "session-cancelled"
+
+
+def test_only_sessions_the_person_was_expected_at(participant, programme, group, coach):
+    make_session(programme=programme, group=group)
+    other = make_participant(coach=coach.user)
+    attend(make_session(programme=programme, group=group), other, Status.PRESENT)
+    assert attendance_entries(participant) == []
+
+
+def test_they_take_their_place_on_the_file(participant, programme, group, enrolment, coach_client):
+    enrolment.changes.create(to_status="referred", changed_at=timezone.now() - 10 * DAY)
+    attend(make_session(programme=programme, group=group, days_from_today=-3), participant, "late")
+    attend(
+        make_session(programme=programme, group=group, days_from_today=-1), participant, "present"
+    )
+
+    response = coach_client.get(participant.get_absolute_url())
+
+    assert [entry.title for entry in response.context["timeline"]] == [
+        "Group session — Finding your way in the city: Present",
+        "Group session — Finding your way in the city: Late",
+        "Vivre ensemble: Referred",
+    ]
+    assert "Group session — Finding your way in the city: Present" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_file_runs_the_same_queries_for_1_or_20_sessions(
+    participant, programme, group, coach, coach_client, size, django_assert_num_queries
+):
+    for n in range(size):
+        session = make_session(programme=programme, group=group, days_from_today=-n - 1)
+        attend(session, participant, Status.PRESENT, recorded_by=coach.user)
+    # 1. the session  2. the user  3. their staff record
+    # 4. the participant with their referent coach, within the user's reach
+    # 5. the status changes  6. the intake interviews (timeline, participants)
+    # 7. the language assessments with their assessor (timeline, evaluations)
+    # 8. the attendance rows with session, kind, group and recorder (timeline, sessions)
+    # 9. the staff member's organisation (page header)
+    # 10. the enrolments with programme and coach  11. the languages
+    with django_assert_num_queries(11):
+        response = coach_client.get(participant.get_absolute_url())
+    assert len(response.context["timeline"]) == size
