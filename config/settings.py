@@ -159,6 +159,8 @@ X_FRAME_OPTIONS = "DENY"
 COUNTRIES_FIRST = ["BE", "SY", "AF", "ER", "IQ", "IR", "TR", "YE", "SD", "UA", "SO", "MA", "CD"]
 
 CASELOAD_PAGE_SIZE = 25
+# The grouping proposal posts one field per person waiting to be placed.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 LOGGING = {
     "version": 1,

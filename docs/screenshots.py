@@ -1,11 +1,20 @@
-"""Take the screenshots of docs/coach-guide-intake.md again, from the running app.
+"""Take the screenshots of the coach guides again, from the running app.
 
-    .venv/bin/python docs/screenshots.py            # writes docs/img/*.png
+    .venv/bin/python docs/screenshots.py                   # writes docs/img/*.png
+    .venv/bin/python docs/screenshots.py --only sessions   # only docs/img/s*.png
 
 It builds a throwaway demo database in a temporary directory (`migrate`, `load_demo_data`),
-starts `runserver` on a free port against it, walks through the intake in Chromium as the
+starts `runserver` on a free port against it, walks through the pages in Chromium as the
 demo coaches and stops the server. Your own db.sqlite3 is never touched, and every run starts
-from the same demo data, so the pictures only change when the pages do.
+from the same demo data, so the pictures only change when the pages do. Two walks:
+
+- intake (docs/coach-guide-intake.md, docs/img/NN-*.png): a newcomer from a new file to a
+  trajectory;
+- sessions (docs/coach-guide-sessions.md, docs/img/sNN-*.png): groups, planning, attendance,
+  the agenda and language assessments.
+
+The demo data is built around today's date, so the dates in the pictures are those of the day
+they were taken.
 
 Needs Debian's Chromium (`apt-get install chromium`), never a browser from
 `playwright install`. Install `chromium-l10n` as well: without it Chromium only knows US
@@ -13,7 +22,9 @@ English and shows date fields as month/day/year.
 """
 
 import argparse
+import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,6 +48,9 @@ NEWCOMER = {"first_name": "Hiwet", "last_name": "Araya", "birth_date": "1994-03-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    parser.add_argument(
+        "--only", choices=["intake", "sessions"], help="take the pictures of one guide only"
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -56,11 +70,15 @@ def main() -> None:
             env={**os.environ, "LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB:en"},
         )
         shots = Shots(browser, base_url, args.out)
-        shots.caseload_and_duplicate()
-        shots.intake()
+        if args.only in (None, "intake"):
+            shots.caseload_and_duplicate()
+            shots.intake()
+        if args.only in (None, "sessions"):
+            shots.sessions()
         browser.close()
     for path in sorted(args.out.glob("*.png")):
-        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"{shown}  {path.stat().st_size // 1024} KB")
 
 
 @contextmanager
@@ -126,7 +144,8 @@ class Shots:
         page.get_by_label("User name").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+        # Coaches land on "My caseload", managers on "Participants": the same page.
+        expect(page).to_have_url(re.compile(r"/participants/$"))
         return page
 
     def save(self, page: Page, name: str, *, full_page: bool = False) -> None:
@@ -256,6 +275,241 @@ class Shots:
         page.goto(page.locator(".breadcrumb a").first.get_attribute("href"))
         self.save(page, "11-participant-file", full_page=True)
         page.context.close()
+
+    # The sessions guide -----------------------------------------------------------------
+
+    def sessions(self) -> None:
+        """Sophie Leroy coaches the MOVE UP! group of CPAS de Bruxelles (21 hours a week,
+        Monday to Wednesday); her colleague Julie Mertens coaches five of its members."""
+        self.groups()
+        self.grouping()
+        self.scheduling()
+        self.attendance()
+        self.overviews()
+        self.language()
+
+    def groups(self) -> None:
+        page = self.session("coach")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        self.save(page, "s01-groups")
+        page.get_by_role("link", name=MOVE_UP_GROUP).click()
+        self.save(page, "s02-group", full_page=True)
+        page.context.close()
+
+    def grouping(self) -> None:
+        """Katrien De Vos, manager at OCMW Gent, regroups the people of Interactief!, which
+        allows at most 40 % of one mother tongue per group. The demo places everyone in a
+        group, so its group is ended first, as at the end of a cycle (not pictured)."""
+        page = self.session("katrien.devos")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("link", name=re.compile(r"^Interactief!")).first.click()
+        leave = page.get_by_role("button", name="Leaves the group")
+        while leave.count():
+            leave.first.click()
+            expect(page.get_by_role("status")).to_contain_text("left the group")
+        page.get_by_role("link", name="Programmes", exact=True).click()
+        page.get_by_role("link", name="Interactief!", exact=True).click()
+        # No link leads to the proposal yet: its address is the programme's plus grouping/.
+        page.goto(page.url.rstrip("/") + "/grouping/")
+        page.get_by_label("Places per group").fill("4")
+        page.get_by_role("button", name="Propose again").click()
+        expect(page.get_by_role("heading", name=re.compile(r"^Group 2"))).to_be_visible()
+        self.save(page, "s03-grouping", full_page=True)
+        page.context.close()
+
+    def scheduling(self) -> None:
+        page = self.session("coach")
+        # One session: an individual talk, first at a time the group already meets.
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("link", name=MOVE_UP_GROUP).click()
+        group_url = page.url
+        page.get_by_role("button", name="Schedule").click()
+        next_day = next(
+            day
+            for day in (
+                dmy(cell)
+                for cell in page.locator("table")
+                .first.locator("tbody tr td:first-child")
+                .all_inner_texts()
+            )
+            if day > datetime.date.today()
+        )
+        page.goto(group_url)
+        self.open_first_member(page)
+        page.get_by_role("link", name="Plan an individual session").click()
+        page.get_by_label(re.compile(r"^Date\b")).fill(next_day.isoformat())
+        page.get_by_label(FROM).fill("10:00")
+        page.get_by_label(TO).fill("11:00")
+        page.get_by_label(re.compile(r"^Programme\b")).select_option(label="MOVE UP!")
+        page.get_by_label(re.compile(r"^Kind\b")).select_option(label="Individual coaching")
+        page.get_by_label("Topic").fill("Job search plan")
+        page.get_by_label(re.compile(r"^Place\b")).select_option(label="Online")
+        page.get_by_label("Online link").fill("https://visio.example.org/parcours")
+        page.get_by_role("button", name="Plan the session").click()
+        expect(page.get_by_text("Before saving, look at these clashes:")).to_be_visible()
+        self.save(page, "s04-session-conflicts")
+        page.get_by_label(FROM).fill("16:30")
+        page.get_by_label(TO).fill("17:30")
+        page.get_by_role("button", name="Plan the session").click()
+        expect(page.get_by_role("status")).to_contain_text("Session planned.")
+
+        # A series: a job search workshop every other Thursday, led with Julie.
+        page.goto(group_url)
+        page.get_by_role("main").get_by_role("button", name="Plan a series").click()
+        page.get_by_label(re.compile(r"^Kind\b")).select_option(label="Workshop")
+        page.get_by_label("Topic").fill("Job search workshop")
+        page.get_by_label(re.compile(r"^Room\b")).select_option(
+            label="Antenne Laeken — Salle 2 / Zaal 2"
+        )
+        page.get_by_label("Julie Mertens").check()
+        page.get_by_label("What to bring").fill("CV on a USB stick")
+        page.get_by_label(FROM).fill("09:30")
+        page.get_by_label(TO).fill("12:00")
+        page.get_by_label(re.compile(r"^Every\b")).fill("2")
+        page.get_by_label("Thursday").check()
+        thursday = datetime.date.today() + datetime.timedelta(
+            days=(3 - datetime.date.today().weekday()) % 7 or 7
+        )
+        page.get_by_label(re.compile(r"^First day\b")).fill(thursday.isoformat())
+        page.get_by_label("Number of sessions").fill("6")
+        self.save(page, "s05-series-form", full_page=True)
+        page.get_by_role("button", name="Plan the sessions").click()
+        expect(page.get_by_role("status")).to_contain_text("6 sessions planned.")
+        self.save(page, "s06-series", full_page=True)
+
+        # Two more after the last one, then a later start from the fourth session on.
+        page.get_by_label("Number of sessions to add").fill("2")
+        page.get_by_role("button", name="Add them after the last one").click()
+        expect(page.get_by_role("status")).to_contain_text("2 sessions added.")
+        fourth = dmy(page.locator("tbody tr").nth(3).locator("td").first.inner_text(), short=True)
+        page.get_by_label("From (this and following sessions)").fill(fourth.isoformat())
+        page.get_by_label(FROM).fill("10:00")
+        page.get_by_label(TO).fill("12:30")
+        page.get_by_role("button", name="Change from this date").click()
+        expect(page.get_by_role("status")).to_contain_text("The schedule changes from")
+        self.save(page, "s07-series-changed")
+        page.context.close()
+
+    def attendance(self) -> None:
+        """An information session for the group this afternoon; Sophie records it while
+        Julie has the same page open."""
+        page = self.session("coach")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("link", name=MOVE_UP_GROUP).click()
+        page.get_by_role("button", name="One session").click()
+        page.get_by_label(FROM).fill("16:30")
+        page.get_by_label(TO).fill("18:00")
+        page.get_by_label(re.compile(r"^Programme\b")).select_option(label="MOVE UP!")
+        page.get_by_label(re.compile(r"^Kind\b")).select_option(label="Information session")
+        page.get_by_label("Topic").fill("Job fair: how it works")
+        page.get_by_label(re.compile(r"^Room\b")).select_option(
+            label="Antenne Laeken — Salle 1 / Zaal 1"
+        )
+        page.get_by_role("button", name="Plan the session").click()
+        expect(page.get_by_role("status")).to_contain_text("Session planned.")
+        session_url = page.url
+
+        julie = self.session("julie.mertens")
+        julie.goto(session_url)
+
+        rows = page.locator(".attendance-row")
+        rows.nth(0).get_by_role("button", name="Late", exact=True).click()
+        expect(rows.nth(0).get_by_role("button", name="Late")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        rows.nth(1).get_by_label("Reason for an excused absence").fill("Doctor's appointment")
+        rows.nth(1).get_by_role("button", name="Excused absence", exact=True).click()
+        expect(rows.nth(1)).to_contain_text("Excused absence — Doctor's appointment")
+        self.save(page, "s08-attendance")
+
+        # Julie, on the page she opened before, taps the same person.
+        julie.locator(".attendance-row").nth(1).get_by_role(
+            "button", name="Present", exact=True
+        ).click()
+        expect(julie.get_by_role("alert")).to_contain_text("by someone else")
+        self.save(julie, "s09-two-coaches")
+        julie.context.close()
+
+        page.get_by_role("button", name=re.compile(r"^Mark the \d+ people")).click()
+        expect(page.get_by_role("status")).to_contain_text("marked present")
+        self.save(page, "s10-session", full_page=True)
+        page.context.close()
+
+    def overviews(self) -> None:
+        # Nobody of Sophie's caseload missed sessions lately; at CPAS de Charleroi someone did.
+        page = self.session("isabelle.lambert")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("button", name="Needs attention").click()
+        page.get_by_label("Absences in a row, at least").fill("2")
+        page.get_by_role("button", name="Show").click()
+        self.save(page, "s11-needs-attention")
+        page.context.close()
+
+        page = self.session("coach")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("button", name="Hours attended").click()
+        # Last month: every week of it is over.
+        page.get_by_role("link", name=re.compile(r"^← ")).click()
+        self.save(page, "s12-hours")
+
+        page.get_by_role("link", name="Agenda", exact=True).click()
+        page.get_by_role("link", name="Month", exact=True).click()
+        expect(page.locator(".agenda-month")).to_be_visible()
+        self.save(page, "s13-agenda-month", full_page=True)
+
+        page.get_by_role("link", name="Programmes", exact=True).click()
+        page.get_by_role("link", name="MOVE UP!", exact=True).click()
+        page.get_by_role("link", name="Antenne Laeken").click()
+        self.save(page, "s14-rooms")
+
+        page.get_by_role("link", name="Agenda", exact=True).click()
+        page.get_by_role("button", name="Subscribe in a calendar app").click()
+        page.get_by_role("button", name="Make an address").click()
+        expect(page.get_by_label("Subscription address")).to_be_visible()
+        self.save(page, "s15-calendar")
+        page.context.close()
+
+    def language(self) -> None:
+        page = self.session("coach")
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("link", name=MOVE_UP_GROUP).click()
+        self.open_first_member(page)
+        page.get_by_role("link", name="See the history and progress").click()
+        page.get_by_label(re.compile(r"^Oral\b")).select_option(label="A2")
+        page.get_by_label(re.compile(r"^Reading\b")).select_option(label="A1")
+        page.get_by_label(re.compile(r"^Writing\b")).select_option(label="A1")
+        # MOVE UP! reports on the French-as-a-foreign-language scale as well.
+        page.get_by_label("Level on the FLE scale").select_option(label="FLE A2")
+        page.get_by_label("Notes").fill("Checked after three months in the group.")
+        page.get_by_role("button", name="Record the assessment").click()
+        expect(page.get_by_role("status")).to_contain_text("Language assessment recorded.")
+        self.save(page, "s16-language", full_page=True)
+        page.context.close()
+
+    @staticmethod
+    def open_first_member(page: Page) -> None:
+        """Open the file of the first member on the coach's own caseload; the others are
+        listed in the group but their files are their own coach's."""
+        for href in page.locator("table a").evaluate_all("links => links.map(a => a.href)"):
+            if page.goto(href).ok:
+                return
+        raise AssertionError("No member of the group is on this coach's caseload.")
+
+
+# The demo's MOVE UP! group, named after its level.
+MOVE_UP_GROUP = re.compile(r"^MOVE UP! — ")
+# Time fields: "From *" and "To *", not "From (this and following sessions)" or "Topic".
+FROM = re.compile(r"^From\s*\*?$")
+TO = re.compile(r"^To\s*\*?$")
+
+
+def dmy(text: str, *, short: bool = False) -> datetime.date:
+    """The first date in a cell: 23/11/2026, or with short=True "Thu 26 Nov 2026"."""
+    if short:
+        found = re.search(r"(\d{1,2}) (\w{3}) (\d{4})", text)
+        return datetime.datetime.strptime(" ".join(found.groups()), "%d %b %Y").date()
+    day, month, year = re.search(r"(\d{2})/(\d{2})/(\d{4})", text).groups()
+    return datetime.date(int(year), int(month), int(day))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Scoping of groups and sessions. A manager sees the organisation's; a coach those they lead,
 of the groups they coach, or where someone of their caseload is expected. Elsewhere: 404."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
+from evaluations.models import LanguageAssessment
 from participants.access import participants_for
-from programme.models import Staff
+from participants.choices import LanguageUse
+from participants.models import Enrolment, LanguageSkill
+from programme.models import Programme, Staff
 from sessions.models import Attendance, Group, GroupMembership, Series, Session
 
 
@@ -56,4 +59,38 @@ def series_for(staff: Staff):
 def get_series(request, pk: int) -> Series:
     return get_object_or_404(
         series_for(request.staff).select_related("programme", "group", "kind", "room"), pk=pk
+    )
+
+
+# Who the grouping proposal may place: active or waiting, and in none of the programme's groups.
+PLACEABLE = [Enrolment.Status.ACTIVE, Enrolment.Status.WAITING_LIST]
+
+
+def waiting_to_be_placed(staff: Staff, programme: Programme):
+    """People within the user's reach with an open enrolment (active or on the waiting list)
+    in the programme and in none of its groups now, with their latest assessment and mother
+    tongue: one query."""
+    enrolled = Enrolment.objects.filter(
+        participant=OuterRef("pk"), programme=programme, status__in=PLACEABLE
+    )
+    in_a_group = GroupMembership.objects.filter(
+        participant=OuterRef("pk"), group__programme=programme, left_on__isnull=True
+    )
+    latest = LanguageAssessment.objects.filter(participant=OuterRef("pk")).order_by(
+        "-assessed_on", "-pk"
+    )
+    mother_tongue = LanguageSkill.objects.filter(
+        participant=OuterRef("pk"), use=LanguageUse.MOTHER_TONGUE
+    ).order_by("language")
+    return (
+        participants_for(staff)
+        .filter(Exists(enrolled), ~Exists(in_a_group))
+        .annotate(
+            latest_oral=Subquery(latest.values("oral")[:1]),
+            latest_reading=Subquery(latest.values("reading")[:1]),
+            latest_writing=Subquery(latest.values("writing")[:1]),
+            latest_literacy=Subquery(latest.values("literacy")[:1]),
+            mother_tongue=Subquery(mother_tongue.values("language")[:1]),
+        )
+        .order_by("last_name", "first_name", "pk")
     )

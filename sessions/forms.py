@@ -257,3 +257,5 @@ class InterpreterForm(forms.ModelForm):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = partners_for(staff)
+        for code in ("required", "invalid_choice"):
+            self.fields["language"].error_messages[code] = _("Choose the interpreter's language.")

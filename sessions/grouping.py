@@ -401,21 +401,12 @@ def _spread(
         for candidate in band:
             counts[index[candidate.mother_tongue]][g] += 1
     allowed = [allowed_speakers(size, max_share) for size in sizes]
-    caps, notes = [], []
+    caps = [list(sizes) if code is None else allowed for code in categories]
+    crowded, notes = set(), []
     for i, code in enumerate(categories):
         speakers = sum(counts[i])
-        if code is None:
-            caps.append(list(sizes))
-        elif speakers <= sum(allowed):
-            caps.append(allowed)
-        else:
-            # Too many speakers for the limit anywhere: spread them in proportion to the sizes.
-            caps.append(
-                [
-                    max(a, math.ceil(speakers * s / total))
-                    for a, s in zip(allowed, sizes, strict=True)
-                ]
-            )
+        if code is not None and speakers > sum(allowed):
+            crowded.add(i)
             notes.append(
                 _(
                     "%(count)s of the %(total)s people to place speak %(language)s: "
@@ -433,9 +424,9 @@ def _spread(
     if all(counts[i][g] <= caps[i][g] for i in range(len(categories)) for g in range(k)):
         return bands, notes
     steps = _step_costs(bands, categories)
-    placed = _flow_counts(counts, caps, sizes, steps)
+    placed = _flow_counts(counts, caps, sizes, steps, crowded=crowded)
     if placed is None:
-        placed = _flow_counts(counts, caps, sizes, steps, overflow=True)
+        placed = _flow_counts(counts, caps, sizes, steps, crowded=crowded, overflow=True)
         notes.append(_("The mother-tongue limit cannot be kept in every group: see the warnings."))
     groups: list[list[Candidate]] = [[] for _group in range(k)]
     for i, code in enumerate(categories):
@@ -475,17 +466,22 @@ def _flow_counts(
     sizes: list[int],
     steps: tuple[list[list[int]], list[list[int]]],
     *,
+    crowded: set[int],
     overflow: bool = False,
 ) -> list[list[int]] | None:
     """How many people of each category end in each group, or None when the caps cannot all
     be kept. Supply: the people of category i in band g. A unit moves along its category's
-    line of groups (cost: the level gap) and enters a group within the cap; with `overflow`
-    also beyond it, at a cost higher than any move, so only where nothing else works."""
+    line of groups (cost: the level gap between the person and the band) and enters a group
+    within the cap. The `crowded` categories, too many for the cap anywhere, may also go beyond
+    it, the n-th person over the cap in a group costing n times more than any set of moves:
+    as few people as possible over the cap, spread as evenly as possible, then the least
+    movement. With `overflow` every category may go beyond, at a cost higher still, for when
+    the languages together leave no other way."""
     categories, k = len(counts), len(sizes)
     total = sum(sizes)
     up, down = steps
-    # More than every move of everyone put together.
-    prohibitive = (max(map(sum, up + down), default=0) * 2 + 1) * (total + 1)
+    penalty = (max(map(sum, up + down), default=0) * 2 + 1) * (total + 1)
+    prohibitive = penalty * (total * total + 1)
     flow = _MinCostFlow(2 + k + categories * k)
     source, sink = 0, 1
 
@@ -501,10 +497,15 @@ def _flow_counts(
                 flow.add(node(i, g), node(i, g + 1), total, up[i][g])
                 flow.add(node(i, g + 1), node(i, g), total, down[i][g])
             within = flow.add(node(i, g), 2 + g, caps[i][g], 0)
-            beyond = None
-            if overflow and caps[i][g] < sizes[g]:
-                beyond = flow.add(node(i, g), 2 + g, total, prohibitive)
-            entries.append((i, g, within, beyond))
+            beyond = []
+            if i in crowded:
+                beyond += [
+                    flow.add(node(i, g), 2 + g, 1, n * penalty)
+                    for n in range(1, sizes[g] - caps[i][g] + 1)
+                ]
+            elif overflow and caps[i][g] < sizes[g]:
+                beyond.append(flow.add(node(i, g), 2 + g, total, prohibitive))
+            entries.append((i, g, [within, *beyond]))
             # Who fits in their own band stays: a flow of cost zero, hence a minimal one to
             # start from. Only the rest comes from the source.
             direct = min(counts[i][g], caps[i][g])
@@ -515,8 +516,8 @@ def _flow_counts(
     if flow.run(source, sink, excess):
         return None
     placed = [[0] * k for _category in range(categories)]
-    for i, g, within, beyond in entries:
-        placed[i][g] = flow.used(within) + (flow.used(beyond) if beyond else 0)
+    for i, g, edges in entries:
+        placed[i][g] = sum(flow.used(edge) for edge in edges)
     return placed
 
 

@@ -5,28 +5,23 @@ groups are confirmed), then created in one transaction."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from evaluations.models import LanguageAssessment
-from participants.access import participants_for
-from participants.choices import LanguageUse
-from participants.models import Enrolment, LanguageSkill, Participant
+from participants.models import Participant
 from programme.access import participant_work_required, programmes_for
 from programme.forms import add_service_errors
-from programme.models import Programme, Staff
+from programme.models import Programme
 from sessions import grouping, services
-from sessions.models import Group, GroupMembership
+from sessions.access import waiting_to_be_placed
+from sessions.models import Group
 
 DEFAULT_CAPACITY = Group._meta.get_field("capacity").default
-PLACEABLE = [Enrolment.Status.ACTIVE, Enrolment.Status.WAITING_LIST]
 
 
 class ParametersForm(forms.Form):
@@ -60,36 +55,6 @@ class ParametersForm(forms.Form):
         max_value=grouping.MAX_GROUPS,
         required=False,
         help_text=gettext_lazy("Empty: as few as the places allow."),
-    )
-
-
-def waiting_to_be_placed(staff: Staff, programme: Programme):
-    """People within the user's reach with an open enrolment (active or on the waiting list)
-    in the programme and in none of its groups now, with their latest assessment and mother
-    tongue: one query."""
-    enrolled = Enrolment.objects.filter(
-        participant=OuterRef("pk"), programme=programme, status__in=PLACEABLE
-    )
-    in_a_group = GroupMembership.objects.filter(
-        participant=OuterRef("pk"), group__programme=programme, left_on__isnull=True
-    )
-    latest = LanguageAssessment.objects.filter(participant=OuterRef("pk")).order_by(
-        "-assessed_on", "-pk"
-    )
-    mother_tongue = LanguageSkill.objects.filter(
-        participant=OuterRef("pk"), use=LanguageUse.MOTHER_TONGUE
-    ).order_by("language")
-    return (
-        participants_for(staff)
-        .filter(Exists(enrolled), ~Exists(in_a_group))
-        .annotate(
-            latest_oral=Subquery(latest.values("oral")[:1]),
-            latest_reading=Subquery(latest.values("reading")[:1]),
-            latest_writing=Subquery(latest.values("writing")[:1]),
-            latest_literacy=Subquery(latest.values("literacy")[:1]),
-            mother_tongue=Subquery(mother_tongue.values("language")[:1]),
-        )
-        .order_by("last_name", "first_name", "pk")
     )
 
 
@@ -173,48 +138,6 @@ def _tables(proposal: grouping.Proposal | None) -> tuple[list[dict], list[dict]]
     return groups, _rows(proposal.waiting, labels)
 
 
-def _group_name(programme: Programme, band: str, number: int) -> str:
-    suffix = f" {band} ({number})"
-    return programme.name[: Group._meta.get_field("name").max_length - len(suffix)] + suffix
-
-
-def _create_groups(request: HttpRequest, programme: Programme, proposal, people) -> list[Group]:
-    """One group per non-empty proposed group, its members added in one call, all or nothing."""
-    today = timezone.localdate()
-    coaches = [request.user] if request.staff.is_coach else []
-    chosen = [group for group in proposal.groups if group.size]
-    with transaction.atomic():
-        # Two coaches confirming at once would otherwise place the same people twice.
-        Programme.objects.select_for_update().get(pk=programme.pk)
-        still_waiting = set(
-            waiting_to_be_placed(request.staff, programme).values_list("pk", flat=True)
-        )
-        if any(p.candidate.id not in still_waiting for g in chosen for p in g.placements):
-            raise ValidationError(
-                _("Some of these people were placed meanwhile: check the groups again.")
-            )
-        existing = Group.objects.filter(programme=programme).count()
-        created = []
-        for number, proposed in enumerate(chosen, start=existing + 1):
-            group = services.group_create(
-                data={
-                    "programme": programme,
-                    "name": _group_name(programme, proposed.band, number),
-                    "level_low": proposed.level_low,
-                    "level_high": proposed.level_high,
-                    "capacity": proposal.capacity,
-                },
-                coaches=coaches,
-            )
-            services.group_add_members(
-                group=group,
-                participants=[people[p.candidate.id] for p in proposed.placements],
-                joined_on=today,
-            )
-            created.append(group)
-    return created
-
-
 @participant_work_required
 @require_http_methods(["GET", "POST"])
 def grouping_proposal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -247,7 +170,9 @@ def grouping_proposal(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _("No group has anyone in it."))
         else:
             try:
-                created = _create_groups(request, programme, proposal, people)
+                created = services.groups_create_from_proposal(
+                    programme=programme, proposal=proposal, people=people, staff=request.staff
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -16,6 +16,16 @@ def belgian_holidays(start: datetime.date, end: datetime.date) -> set[datetime.d
     return set(holidays.country_holidays("BE", years=range(start.year, end.year + 1)))
 
 
+def last_possible_day(
+    *, starts_on: datetime.date, ends_on: datetime.date | None, count: int | None, interval: int
+) -> datetime.date:
+    """The end date, or how far to look: a series given a number of sessions may run past the
+    horizon, so leave room for every one of them (a month between sessions at most)."""
+    if ends_on:
+        return ends_on
+    return starts_on + max(HORIZON, datetime.timedelta(days=31 * interval * (count or 0) + 366))
+
+
 def dates(
     *,
     frequency: str,
@@ -29,7 +39,7 @@ def dates(
 ) -> list[datetime.date]:
     """Every date of the series. `count` counts the sessions that take place, so a holiday
     does not shorten a series of ten sessions."""
-    last = ends_on or starts_on + HORIZON
+    last = last_possible_day(starts_on=starts_on, ends_on=ends_on, count=count, interval=interval)
     days = [rrule.weekday(day) for day in sorted(set(weekdays))]
     if frequency == "monthly":
         rule = rrule.rrule(

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from participants import services as participant_services
 from participants.models import Enrolment, Participant
-from programme.models import ClosureDay
+from programme.models import ClosureDay, Programme
 from sessions import recurrence
+from sessions.access import waiting_to_be_placed
 from sessions.models import Attendance, Group, GroupMembership, Series, Session
 
 Status = Attendance.Status
@@ -205,7 +206,12 @@ def _skip_days(series: Series, start: datetime.date, end: datetime.date) -> set[
 
 
 def series_dates(series: Series, *, after: datetime.date | None = None) -> list[datetime.date]:
-    last = series.ends_on or series.starts_on + recurrence.HORIZON
+    last = recurrence.last_possible_day(
+        starts_on=series.starts_on,
+        ends_on=series.ends_on,
+        count=series.count,
+        interval=series.interval,
+    )
     days = recurrence.dates(
         frequency=series.frequency,
         interval=series.interval,
@@ -312,6 +318,11 @@ def series_change_from(
         new.save()
         new.facilitators.set(facilitators)
         days = series_dates(new)
+        if not days:
+            # An empty series would be out of everyone's reach (series_for), its page a 404.
+            raise ValidationError(
+                _("These dates give no session (holidays and closure days are skipped).")
+            )
         _create_sessions(new, days)
     return new
 
@@ -339,6 +350,8 @@ def session_add_participants(*, session: Session, participants: Iterable[Partici
 def session_move(
     *, session: Session, date: datetime.date, start_time: datetime.time, end_time: datetime.time
 ) -> Session:
+    if session.is_cancelled:
+        raise ValidationError(_("This session was cancelled: plan a new one instead."))
     with transaction.atomic():
         session.date, session.start_time, session.end_time = date, start_time, end_time
         session.detached = True
@@ -517,3 +530,43 @@ def hours_by_period(
 def needs_attention(*, enrolments, threshold: int = 3):
     """Open enrolments with at least `threshold` absences in a row."""
     return enrolments.filter(consecutive_absences__gte=threshold).order_by("-consecutive_absences")
+
+
+def _group_name(programme: Programme, band: str, number: int) -> str:
+    suffix = f" {band} ({number})"
+    return programme.name[: Group._meta.get_field("name").max_length - len(suffix)] + suffix
+
+
+def groups_create_from_proposal(*, programme, proposal, people: dict, staff) -> list[Group]:
+    """One group per non-empty proposed group, its members added in one call, all or nothing."""
+    today = timezone.localdate()
+    coaches = [staff.user] if staff.is_coach else []
+    chosen = [group for group in proposal.groups if group.size]
+    with transaction.atomic():
+        # Two coaches confirming at once would otherwise place the same people twice.
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        still_waiting = set(waiting_to_be_placed(staff, programme).values_list("pk", flat=True))
+        if any(p.candidate.id not in still_waiting for g in chosen for p in g.placements):
+            raise ValidationError(
+                _("Some of these people were placed meanwhile: check the groups again.")
+            )
+        existing = Group.objects.filter(programme=programme).count()
+        created = []
+        for number, proposed in enumerate(chosen, start=existing + 1):
+            group = group_create(
+                data={
+                    "programme": programme,
+                    "name": _group_name(programme, proposed.band, number),
+                    "level_low": proposed.level_low,
+                    "level_high": proposed.level_high,
+                    "capacity": proposal.capacity,
+                },
+                coaches=coaches,
+            )
+            group_add_members(
+                group=group,
+                participants=[people[p.candidate.id] for p in proposed.placements],
+                joined_on=today,
+            )
+            created.append(group)
+    return created

@@ -471,7 +471,8 @@ def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
         for conflict in conflicts:
             messages.warning(request, conflict.message)
     else:
-        messages.error(request, _("Choose the interpreter's language."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
     return redirect(session)
 
 
@@ -501,8 +502,13 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
             )
         except services.StaleAttendance as stale:
             row, error, status_code = stale.current, " ".join(stale.messages), 409
-        except (ValidationError, ValueError) as refused:
-            error = " ".join(getattr(refused, "messages", [str(refused)]))
+        except ValueError:
+            # The version comes from the page; a mangled one means the page must be reloaded.
+            error = _("This page is out of date: reload it and tap again.")
+            status_code = 400
+            row = session.attendances.select_related("participant").get(participant=participant)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
             status_code = 400
             row = session.attendances.select_related("participant").get(participant=participant)
     if request.htmx and row is not None:
@@ -513,7 +519,7 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
                 "session": session,
                 "row": row,
                 "statuses": Attendance.Status,
-                "can_record": True,
+                "can_record": not session.is_cancelled and session.date <= timezone.localdate(),
                 "row_error": error,
             },
         )

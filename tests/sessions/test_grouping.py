@@ -282,6 +282,15 @@ def test_too_many_speakers_of_one_language_are_spread_evenly_and_explained():
     ]
 
 
+def test_over_the_limit_as_few_people_as_possible():
+    # Four Tigrinya speakers, three groups of four allowing one each: one group must hold two,
+    # and only one.
+    candidates = [person(pk, 1.0, "ti" if pk <= 4 else None) for pk in range(1, 13)]
+    proposal = propose(candidates, capacity=4, max_share=40)
+    assert sorted(sum(c.mother_tongue == "ti" for c in g) for g in members(proposal)) == [1, 1, 2]
+    assert len(proposal.warnings) == 1
+
+
 def test_people_never_assessed_are_to_assess_first():
     proposal = propose([person(1, None), person(2, 3.0)], capacity=12)
     assert [c.id for c in proposal.to_assess] == [1]

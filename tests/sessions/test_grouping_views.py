@@ -1,11 +1,14 @@
 """The grouping proposal page: propose, move, confirm; who may see it; bad input."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Enrolment, LanguageSkill
 from programme.models import Programme
+from sessions import services
 from sessions.models import Group, GroupMembership
 from tests.evaluations.factories import make_assessment
 from tests.factories import make_enrolment, make_participant, make_programme
@@ -33,17 +36,17 @@ def waiting(
     return person
 
 
-def form_data(proposal, action="move", **moves) -> dict:
-    """What the page's form posts back: the settings and everyone's group."""
-    data = {
+def form_data(proposal, action="move", moves=None) -> dict:
+    """What the page's form posts back: the settings, and everyone's group (participant ->
+    group number) with the `moves` applied."""
+    assignment = {**proposal.assignment, **{p.pk: number for p, number in (moves or {}).items()}}
+    return {
         "capacity": proposal.capacity,
         "max_share": proposal.max_share or "",
         "groups": len(proposal.groups),
         "action": action,
+        **{f"member-{pk}": number for pk, number in assignment.items()},
     }
-    data.update({f"member-{pk}": number for pk, number in proposal.assignment.items()})
-    data.update({f"member-{pk.removeprefix('p')}": number for pk, number in moves.items()})
-    return data
 
 
 def placed(proposal) -> list[list[str]]:
@@ -135,7 +138,7 @@ def test_only_people_waiting_to_be_placed_are_candidates(programme, coach, coach
 def test_a_move_comes_back_with_its_checks(people, programme, coach_client):
     proposal = coach_client.get(url(programme), {"capacity": 4}).context["proposal"]
     dawit = people["a1"][1]
-    response = coach_client.post(url(programme), form_data(proposal, **{f"p{dawit.pk}": 1}))
+    response = coach_client.post(url(programme), form_data(proposal, moves={dawit: 1}))
     assert response.status_code == 200
     moved = response.context["proposal"]
     assert placed(moved)[0] == ["Selam Haile", "Dawit Abebe", "Nour Haddad", "Omid Rahimi"]
@@ -154,7 +157,7 @@ def test_moving_beyond_the_places_is_a_warning_and_cannot_be_confirmed(
 ):
     proposal = coach_client.get(url(programme), {"capacity": 4}).context["proposal"]
     dawit, ali = people["a1"][1], people["b1"][2]
-    data = form_data(proposal, **{f"p{dawit.pk}": 1, f"p{ali.pk}": 1})
+    data = form_data(proposal, moves={dawit: 1, ali: 1})
     html = coach_client.post(url(programme), data).content.decode()
     assert "Group 1 has 5 people for 4 places." in html
     before = session_row_counts()
@@ -180,9 +183,14 @@ def test_confirming_creates_the_groups_and_adds_everyone_at_once(
     selam, dawit, nour, omid = people["a1"]
     olena, zahra, ali = people["b1"]
     # Ali stays on the waiting list for now.
-    data = form_data(proposal, "confirm", **{f"p{ali.pk}": 0})
-    response = coach_client.post(url(programme), data)
+    data = form_data(proposal, "confirm", moves={ali: 0})
+    with mock.patch.object(
+        services, "group_add_members", wraps=services.group_add_members
+    ) as add_members:
+        response = coach_client.post(url(programme), data)
     first, second = Group.objects.exclude(name="Earlier group").order_by("pk")
+    # One call per group, with all its members: never one person at a time.
+    assert [len(call.kwargs["participants"]) for call in add_members.call_args_list] == [3, 3]
     assert response.status_code == 302
     assert response.url == reverse("sessions:group", args=[first.pk])
     assert messages_of(response) == ["2 groups created with 6 people."]

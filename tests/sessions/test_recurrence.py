@@ -402,3 +402,25 @@ def test_a_rule_without_end_stops_at_the_horizon():
         frequency="weekly", interval=1, weekdays=[0], starts_on=D(2026, 1, 5), count=None
     )
     assert days[-1] <= D(2026, 1, 5) + recurrence.HORIZON < days[-1] + datetime.timedelta(weeks=1)
+
+
+def test_changing_to_a_schedule_giving_no_session_is_refused(programme, coach):
+    series = plan(programme, ends_on=D(2026, 9, 29))
+    before = list(Session.objects.values_list("pk", "date"))
+
+    with pytest.raises(ValidationError) as refused:
+        # From the last Tuesday on, but on Thursdays: no day left before the end.
+        services.series_change_from(
+            series=series,
+            from_date=D(2026, 9, 29),
+            data={"weekdays": THU},
+            facilitators=[coach.user],
+        )
+
+    assert refused.value.messages == [
+        "These dates give no session (holidays and closure days are skipped)."
+    ]
+    assert list(Session.objects.values_list("pk", "date")) == before
+    assert Series.objects.count() == 1
+    series.refresh_from_db()
+    assert series.ends_on == D(2026, 9, 29)

@@ -82,6 +82,21 @@ def test_it_is_refused_once_attendance_is_recorded_after_the_date(series, member
     assert (session_row_counts(), schedule()) == (before, sessions)
 
 
+def test_a_schedule_giving_no_session_is_refused(series, coach_client):
+    last = series.sessions.order_by("date").last()
+    Series.objects.filter(pk=series.pk).update(count=None, ends_on=last.date)
+    before, sessions = session_row_counts(), schedule()
+
+    # From the last session on, but on another weekday: no day left before the end.
+    response = coach_client.post(url(series), change(series, last.date))
+
+    assert response.url == reverse("sessions:series", args=[series.pk])
+    assert messages_of(response) == [
+        "These dates give no session (holidays and closure days are skipped)."
+    ]
+    assert (session_row_counts(), schedule()) == (before, sessions)
+
+
 @pytest.mark.parametrize(
     "extra, message",
     [
