@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +18,7 @@ from sessions.access import groups_for
 from sessions.models import Attendance
 
 OPEN = [Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
+HOURS_PAGE_SIZE = 50
 
 
 @participant_work_required
@@ -55,13 +57,15 @@ def hours(request: HttpRequest) -> HttpResponse:
     programme = get_object_or_404(programmes, pk=programme_id) if programme_id else None
     first = _month(request.GET.get("month"))
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    weeks = sorted(
-        {
-            (day.isocalendar()[0], day.isocalendar()[1])
-            for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
-        }
-    )
-    rows, groups = [], []
+    # Whole weeks (Monday to Sunday) that touch the month, so no week is cut in two.
+    monday = first - datetime.timedelta(days=first.weekday())
+    mondays = []
+    while monday <= last:
+        mondays.append(monday)
+        monday += datetime.timedelta(weeks=1)
+    weeks = [(day.isocalendar()[0], day.isocalendar()[1]) for day in mondays]
+    today = timezone.localdate()
+    rows, groups, page = [], [], None
     if programme:
         enrolments = (
             enrolments_for(request.staff)
@@ -69,16 +73,26 @@ def hours(request: HttpRequest) -> HttpResponse:
             .select_related("participant")
             .order_by("participant__last_name", "participant__first_name")
         )
+        page = Paginator(enrolments, HOURS_PAGE_SIZE).get_page(request.GET.get("page"))
+        enrolments = list(page.object_list)
         per_person = services.hours_by_period(
-            participant_ids=[e.participant_id for e in enrolments], start=first, end=last
+            participant_ids=[e.participant_id for e in enrolments],
+            start=mondays[0],
+            end=mondays[-1] + datetime.timedelta(days=6),
         )
         minimum = float(programme.min_hours_per_week) if programme.min_hours_per_week else None
         for enrolment in enrolments:
             per_week = per_person.get(enrolment.participant_id, {})
-            cells = [
-                (per_week.get(week, 0), minimum is not None and per_week.get(week, 0) < minimum)
-                for week in weeks
-            ]
+            cells = []
+            for week, start in zip(weeks, mondays, strict=True):
+                hours = per_week.get(week, 0)
+                # Only finished weeks of the trajectory are judged against the minimum.
+                judged = (
+                    minimum is not None
+                    and start + datetime.timedelta(days=6) < today
+                    and (enrolment.started_on is None or start >= enrolment.started_on)
+                )
+                cells.append((hours, judged and hours < minimum))
             rows.append({"enrolment": enrolment, "cells": cells, "total": sum(per_week.values())})
         groups = list(groups_for(request.staff).filter(programme=programme).order_by("name"))
         totals = (
@@ -107,6 +121,7 @@ def hours(request: HttpRequest) -> HttpResponse:
             "weeks": weeks,
             "rows": rows,
             "groups": groups,
+            "page": page,
         },
     )
 

@@ -7,6 +7,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from evaluations.models import Cefr, LanguageAssessment
 from participants.models import Enrolment
 from programme.models import Programme, Room, Staff
 from sessions import services
@@ -35,7 +36,10 @@ RHYTHMS = {
     "mod-actions": (0, 9, 3, 1, "workshop"),
     "move-up": (0, 9, 7, 1, "collective_coaching"),  # plus Tue–Thu below: 21 hours a week
 }
-LEVELS = ["pre_a1", "a1", "a2", "b1"]
+TOPICS = {
+    "collective_coaching": "Vivre ensemble / Samen leven",
+    "workshop": "Atelier de la semaine / Atelier van de week",
+}
 
 
 def load(rng: random.Random, today: datetime.date) -> dict:
@@ -69,17 +73,27 @@ def _programme(programme, kinds, rng, today):
     weekday, hour, length, interval, kind_code = RHYTHMS.get(
         programme.code, (1, 9, 3, 1, "collective_coaching")
     )
-    size = 10
+    # Groups by level, from each person's latest assessment; the last few stay unplaced, so
+    # the grouping proposal has people to place.
+    level_of = dict(
+        LanguageAssessment.objects.latest_per_participant()
+        .filter(participant__in=[e.participant_id for e in active])
+        .values_list("participant_id", "oral")
+    )
+    active.sort(key=lambda e: (Cefr.rank(level_of.get(e.participant_id, "a1")), e.pk))
+    placed = active[: len(active) - max(2, len(active) // 7)]
+    size = -(-len(placed) // -(-len(placed) // 10)) if placed else 10  # balanced, at most 10
     groups = []
-    for index in range(0, len(active), size):
-        members = active[index : index + size]
-        level = LEVELS[min(index // size, len(LEVELS) - 1)]
+    for index in range(0, len(placed), size):
+        members = placed[index : index + size]
+        levels = sorted({level_of.get(e.participant_id, "a1") for e in members}, key=Cefr.rank)
+        band = _label(levels[0]) + (f"–{_label(levels[-1])}" if len(levels) > 1 else "")
         group = services.group_create(
             data={
                 "programme": programme,
-                "name": f"{programme.name} — {_label(level)} ({index // size + 1})",
-                "level_low": level,
-                "level_high": level,
+                "name": f"{programme.name} — {band} ({index // size + 1})",
+                "level_low": levels[0],
+                "level_high": levels[-1],
                 "capacity": 12,
                 "site": sites[0] if sites else None,
                 "starts_on": today - datetime.timedelta(weeks=12),
@@ -98,7 +112,7 @@ def _programme(programme, kinds, rng, today):
                 "programme": programme,
                 "group": group,
                 "kind": kinds[kind_code],
-                "topic": group.name,
+                "topic": TOPICS.get(kind_code, ""),
                 "start_time": datetime.time(hour),
                 "end_time": datetime.time(hour + length),
                 "place": "room",
@@ -174,7 +188,8 @@ def _record_past(programme, rng, today) -> int:
         .select_related("session")
         .order_by("session__date", "pk")
     )
-    drifting = {row.participant_id for row in rows if row.participant_id % 11 == 0}
+    people = sorted({row.participant_id for row in rows})
+    drifting = set(rng.sample(people, max(1, len(people) // 10))) if people else set()
     statuses, weights = zip(*ATTENDANCE_WEIGHTS, strict=True)
     coach_at = {}
     for row in rows:

@@ -8,6 +8,7 @@ from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffMultipleChoiceField
 from programme.models import Room
 from sessions.models import (
+    WEEKDAY_NAMES,
     Group,
     InterpreterBooking,
     Series,
@@ -122,10 +123,7 @@ SCHEDULE_WIDGETS = {
 
 
 class SeriesForm(ScheduleForm):
-    WEEKDAYS = [
-        ("0", _("Monday")), ("1", _("Tuesday")), ("2", _("Wednesday")), ("3", _("Thursday")),
-        ("4", _("Friday")), ("5", _("Saturday")), ("6", _("Sunday")),
-    ]  # fmt: skip
+    WEEKDAYS = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
     days = forms.MultipleChoiceField(
         label=_("On"), choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one weekday.")},
@@ -234,9 +232,9 @@ class ExtendForm(forms.Form):
 
 
 class ChangeFromForm(forms.Form):
-    from_date = forms.DateField(label=_("From (this and following sessions)"), widget=DateInput())
-    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
-    end_time = forms.TimeField(label=_("To"), widget=TimeInput())
+    from_date = forms.DateField(label=_("Starting with the session of"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput())
     days = forms.MultipleChoiceField(
         label=_("On"), choices=SeriesForm.WEEKDAYS, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one weekday.")},

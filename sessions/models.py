@@ -34,6 +34,10 @@ DEFAULT_KINDS = {
     "evaluation_interview": _("Evaluation interview"),
     "other": _("Other"),
 }
+WEEKDAY_NAMES = [
+    _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
+    _("Sunday"),
+]  # fmt: skip
 INDIVIDUAL_KINDS = {"individual_coaching", "intake_interview", "evaluation_interview"}
 
 
@@ -320,6 +324,21 @@ class Series(ScheduleFields):
             errors["ends_on"] = _("The last day cannot be before the first.")
         if errors:
             raise ValidationError(errors)
+
+    def rhythm(self) -> str:
+        """In words: "every 2 weeks on Tuesday, Thursday", "on the 2nd Thursday of the month"."""
+        names = [str(WEEKDAY_NAMES[day]) for day in self.weekday_list()]
+        days = ", ".join(names)
+        if self.frequency == self.Frequency.MONTHLY:
+            if self.week_of_month == -1:
+                return _("on the last %(days)s of the month") % {"days": days}
+            return _("on %(days)s of week %(week)s of the month") % {
+                "days": days,
+                "week": self.week_of_month,
+            }
+        if self.interval == 1:
+            return _("every week on %(days)s") % {"days": days}
+        return _("every %(n)s weeks on %(days)s") % {"n": self.interval, "days": days}
 
     def weekday_list(self) -> list[int]:
         try:

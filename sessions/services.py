@@ -380,10 +380,17 @@ class StaleAttendance(ValidationError):
     def __init__(self, current: Attendance):
         super().__init__(
             _(
-                "%(name)s was just recorded as “%(status)s” by someone else. "
+                "%(name)s was just recorded as “%(status)s” by someone else (%(by)s, %(time)s). "
                 "Check and tap again if needed."
             )
-            % {"name": current.participant, "status": current.get_status_display()},
+            % {
+                "name": current.participant,
+                "status": current.get_status_display(),
+                "by": current.recorded_by.get_full_name() if current.recorded_by else "—",
+                "time": timezone.localtime(current.recorded_at).strftime("%H:%M")
+                if current.recorded_at
+                else "—",
+            },
             code="stale",
         )
         self.current = current

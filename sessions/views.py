@@ -70,6 +70,22 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/group_form.html", {"form": form})
 
 
+def _back(request) -> str:
+    """Where a planning form came from: the group's page, or the agenda."""
+    group = request.GET.get("group", "")
+    if group.isdigit():
+        return reverse("sessions:group", args=[int(group)])
+    return reverse("sessions:agenda")
+
+
+def _reachable(request, participant_ids) -> set[int]:
+    """Whose file the user may open: the others are named without a link (a colleague's
+    participant in a shared group, say)."""
+    return set(
+        participants_for(request.staff).filter(pk__in=participant_ids).values_list("pk", flat=True)
+    )
+
+
 def _candidates(request, group):
     """People who may join: on the user's caseload, with an open enrolment in the group's
     programme, and not in the group now."""
@@ -119,6 +135,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coming = Session.objects.filter(group=group, date__gte=timezone.localdate()).select_related(
         "kind", "room"
     )[:6]
+    reachable = _reachable(request, [m.participant_id for m in memberships])
     template = "sessions/group_detail.html"
     if request.htmx:
         template += "#candidates"
@@ -134,6 +151,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "group_rate": group_rate,
             "coming": coming,
             "coaches": group.coaches.all(),
+            "reachable": reachable,
         },
     )
 
@@ -304,7 +322,11 @@ def series_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     people = participants_for(request.staff).order_by("last_name", "first_name")
-    initial = {"group": request.GET.get("group"), "date": timezone.localdate()}
+    initial = {
+        "group": request.GET.get("group"),
+        "programme": request.GET.get("programme"),
+        "date": timezone.localdate(),
+    }
     if request.GET.get("participant"):
         initial["participants"] = [request.GET["participant"]]
     form = SessionForm(posted(request), staff=request.staff, participants=people, initial=initial)
@@ -341,7 +363,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sessions/session_form.html",
-        {"form": form, "conflicts": conflicts, "picked": picked},
+        {"form": form, "conflicts": conflicts, "picked": picked, "back": _back(request)},
     )
 
 
@@ -353,6 +375,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "participant__last_name", "participant__first_name"
     )
     rows = list(rows)
+    reachable = _reachable(request, [row.participant_id for row in rows])
     return render(
         request,
         "sessions/session_detail.html",
@@ -360,6 +383,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "rows": rows,
             "pending": sum(1 for row in rows if row.status == Attendance.Status.EXPECTED),
+            "reachable": reachable,
             "statuses": Attendance.Status,
             "can_record": not session.is_cancelled and session.date <= timezone.localdate(),
             "facilitators": session.facilitators.all(),
@@ -521,6 +545,7 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
                 "statuses": Attendance.Status,
                 "can_record": not session.is_cancelled and session.date <= timezone.localdate(),
                 "row_error": error,
+                "reachable": _reachable(request, [participant.pk]),
             },
         )
         # htmx swaps only 2xx by default; a refused tap still shows the row with its message.

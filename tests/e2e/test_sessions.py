@@ -276,7 +276,7 @@ def test_coach_starts_a_group_plans_a_series_and_records_attendance(
     tap(colleague_page, absent, "Present")
     refused = row(colleague_page, absent)
     expect(refused.get_by_role("alert")).to_contain_text(
-        "Olena Kovalenko was just recorded as “Unexcused absence” by someone else."
+        "Olena Kovalenko was just recorded as “Unexcused absence” by someone else (Léa Dumont,"
     )
     expect(refused.get_by_role("button", name="Unexcused absence")).to_have_attribute(
         "aria-pressed", "true"

@@ -41,7 +41,7 @@ def test_everyone_not_recorded_yet_is_marked_present(session, three, coach, coac
 
 def test_the_page_offers_it_while_someone_is_not_recorded(session, three, coach_client):
     html = coach_client.get(session.get_absolute_url()).content.decode()
-    assert "Mark the 2 people not recorded yet as present" in html
+    assert "Mark everyone not recorded yet as present" in html
     coach_client.post(url(session))
     html = coach_client.get(session.get_absolute_url()).content.decode()
     assert url(session) not in html

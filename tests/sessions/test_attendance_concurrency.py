@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions import services
 from sessions.models import Attendance
@@ -38,8 +39,12 @@ def test_the_second_tap_from_the_same_version_is_refused(session, member, coach,
         )
 
     assert stale.value.current.status == "present"
+    # Who recorded it, and when, so the two coaches can sort it out.
+    at = timezone.localtime(stale.value.current.recorded_at).strftime("%H:%M")
+    name = coach.user.get_full_name()
     assert stale.value.messages == [
-        "Selam Haile was just recorded as “Present” by someone else. Check and tap again if needed."
+        f"Selam Haile was just recorded as “Present” by someone else ({name}, {at}). "
+        "Check and tap again if needed."
     ]
     row = Attendance.objects.get(session=session, participant=member)
     assert (row.status, row.recorded_by, row.version) == ("present", coach.user, seen + 1)

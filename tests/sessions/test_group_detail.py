@@ -152,11 +152,12 @@ def test_the_number_of_queries_does_not_grow_with_the_members(
     # 5. its current members with their participant
     # 6. their attendance rates in the programme
     # 7. the attendance totals of the group
-    # 8. the people who could join
-    # 9. the staff member's organisation (page header)
-    # 10. the coaches
-    # 11. the coming sessions with kind and room
-    with django_assert_num_queries(11):
+    # 8. which members' files the coach may open (the others are named without a link)
+    # 9. the people who could join
+    # 10. the staff member's organisation (page header)
+    # 11. the coaches
+    # 12. the coming sessions with kind and room
+    with django_assert_num_queries(12):
         response = coach_client.get(url(group))
 
     assert len(response.context["members"]) == size

@@ -121,8 +121,9 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
     # 1. the login session  2. the user  3. their staff record
     # 4. the series, within the coach's reach, with programme, group, kind and room
     # 5. the staff member's organisation (page header)
-    # 6. its sessions with kind and room, and their expected and recorded people
-    with django_assert_num_queries(6):
+    # 6. its facilitators
+    # 7. its sessions with kind and room, and their expected and recorded people
+    with django_assert_num_queries(7):
         response = coach_client.get(url(series))
 
     assert len(response.context["sessions"]) == size

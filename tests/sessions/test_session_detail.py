@@ -132,12 +132,13 @@ def test_the_number_of_queries_does_not_grow_with_the_participants(
     # 4. the session, within the coach's reach, with programme, group, kind, room and site,
     #    partner and series
     # 5. the attendance rows with their participant and who recorded them
-    # 6. the staff member's organisation (page header)
-    # 7. the facilitators
-    # 8. the people of the caseload who could still be added
-    # 9. the interpreter bookings with their provider
-    # 10. the partners offered as interpreter provider
-    with django_assert_num_queries(10):
+    # 6. which of these people's files the coach may open
+    # 7. the staff member's organisation (page header)
+    # 8. the facilitators
+    # 9. the people of the caseload who could still be added
+    # 10. the interpreter bookings with their provider
+    # 11. the partners offered as interpreter provider
+    with django_assert_num_queries(11):
         response = coach_client.get(url(session))
 
     assert len(response.context["rows"]) == size

@@ -1,0 +1,131 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Enrolment
+from sessions import services
+from tests.factories import make_enrolment, make_participant, make_programme
+from tests.helpers import login_url
+from tests.sessions.factories import make_group, make_session
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sessions:hours")
+# A month in the past: sessions there can be recorded.
+MONTH = datetime.date(2026, 10, 1)
+
+
+@pytest.fixture
+def intensive(programme):
+    programme.min_hours_per_week = 21
+    programme.save()
+    return programme
+
+
+@pytest.fixture
+def week_of_two_sessions(kinds, intensive, participant, enrolment, coach):
+    """Week 41 of 2026: two sessions of 3 hours, one attended, one late (both count)."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.ACTIVE)
+    for day, status in [
+        (datetime.date(2026, 10, 6), "present"),
+        (datetime.date(2026, 10, 8), "late"),
+    ]:
+        session = make_session(programme=intensive, date=day, expected=[participant])
+        services.attendance_record(
+            session=session, participant=participant, status=status, version=1, by=coach.user
+        )
+    excused = make_session(
+        programme=intensive, date=datetime.date(2026, 10, 13), expected=[participant]
+    )
+    services.attendance_record(
+        session=excused,
+        participant=participant,
+        status="excused",
+        reason="Doctor",
+        version=1,
+        by=coach.user,
+    )
+
+
+def test_it_counts_hours_per_week_against_the_minimum(
+    week_of_two_sessions, intensive, coach_client
+):
+    response = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"})
+    assert response.status_code == 200
+    row = response.context["rows"][0]
+    weeks = response.context["weeks"]
+    assert weeks[0] == (2026, 40)
+    by_week = dict(zip(weeks, row["cells"], strict=True))
+    assert by_week[(2026, 41)] == (6.0, True)  # 6 of the 21 hours asked
+    assert by_week[(2026, 42)] == (0, True)  # an excused absence gives no hours
+    assert row["total"] == 6.0
+    assert "This programme asks for at least 21 hours a week" in response.content.decode()
+
+
+def test_weeks_before_the_start_and_unfinished_weeks_are_not_judged(
+    week_of_two_sessions, intensive, enrolment, coach_client
+):
+    Enrolment.objects.filter(pk=enrolment.pk).update(started_on=datetime.date(2026, 10, 5))
+    response = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"})
+    by_week = dict(
+        zip(response.context["weeks"], response.context["rows"][0]["cells"], strict=True)
+    )
+    assert by_week[(2026, 40)] == (0, False)  # before the trajectory started
+    assert by_week[(2026, 41)] == (6.0, True)
+    # This month's current week is not over yet: never marked.
+    response = coach_client.get(URL, {"programme": intensive.pk})
+    assert response.context["rows"][0]["cells"][-1][1] is False
+
+
+def test_a_week_across_two_months_is_shown_whole(week_of_two_sessions, intensive, coach_client):
+    """Week 44 runs from Monday 26 October to Sunday 1 November: both months show all of it."""
+    october = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"})
+    november = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-11"})
+    assert october.context["weeks"][-1] == november.context["weeks"][0] == (2026, 44)
+
+
+def test_another_organisations_programme_is_a_404(outsider_client, intensive):
+    assert outsider_client.get(URL, {"programme": intensive.pk}).status_code == 404
+
+
+def test_it_shows_only_the_users_reach(week_of_two_sessions, intensive, colleague_client):
+    response = colleague_client.get(URL, {"programme": intensive.pk, "month": "2026-10"})
+    assert response.context["rows"] == []
+
+
+def test_a_bad_month_falls_back_to_this_month(intensive, coach_client):
+    response = coach_client.get(URL, {"programme": intensive.pk, "month": "soon"})
+    assert response.context["month"].day == 1
+
+
+def test_an_administrator_gets_a_404(administrator_client):
+    assert administrator_client.get(URL).status_code == 404
+
+
+def test_it_requires_login(client):
+    assert client.get(URL).url == login_url(URL)
+
+
+def test_it_rejects_post(coach_client):
+    assert coach_client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_number_of_queries_does_not_grow(
+    kinds, coach, coach_client, size, django_assert_num_queries
+):
+    programme = make_programme(organisation=coach.organisation)
+    people = []
+    for n in range(size):
+        person = make_participant(coach=coach.user, last_name=f"Hours{n}")
+        make_enrolment(participant=person, programme=programme, status="active")
+        people.append(person)
+    group = make_group(programme=programme, coaches=[coach.user])
+    make_session(programme=programme, group=group, date=datetime.date(2026, 10, 6), expected=people)
+    # 1. the session  2. the user  3. their staff record  4. the programme asked for
+    # 5. the page's enrolments count  6. the enrolments with their participant
+    # 7. the hours attended  8. the programme's groups  9. their attendance totals
+    # 10. the organisation (page header)  11. the programmes for the menu
+    with django_assert_num_queries(11):
+        response = coach_client.get(URL, {"programme": programme.pk, "month": "2026-10"})
+    assert len(response.context["rows"]) == size
