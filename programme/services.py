@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 
 from programme.models import Organisation, Site, Staff
 
@@ -56,6 +57,18 @@ def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool)
     return staff
 
 
+# Apps above this one add the models administrators configure there, in their AppConfig.ready()
+# (e.g. the kinds of session a programme adds): (app label, model name).
+administrator_models_elsewhere: list[tuple[str, str]] = []
+
+
+def _configured_elsewhere() -> Q:
+    query = Q(pk__in=[])
+    for app_label, model in administrator_models_elsewhere:
+        query |= Q(content_type__app_label=app_label, content_type__model=model)
+    return query
+
+
 def _grant_role(staff: Staff) -> None:
     user = staff.user
     is_administrator = staff.role == Staff.Role.ADMINISTRATOR
@@ -64,8 +77,8 @@ def _grant_role(staff: Staff) -> None:
     if is_administrator:
         user.user_permissions.set(
             Permission.objects.filter(
-                content_type__app_label="programme",
-                content_type__model__in=ADMINISTRATOR_MODELS,
+                Q(content_type__app_label="programme", content_type__model__in=ADMINISTRATOR_MODELS)
+                | _configured_elsewhere()
             )
         )
     else:

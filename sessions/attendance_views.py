@@ -80,6 +80,10 @@ def hours(request: HttpRequest) -> HttpResponse:
             start=mondays[0],
             end=mondays[-1] + datetime.timedelta(days=6),
         )
+        # The month's own total: the weeks at its edges also hold days of the next month.
+        in_month = services.hours_by_period(
+            participant_ids=[e.participant_id for e in enrolments], start=first, end=last
+        )
         minimum = float(programme.min_hours_per_week) if programme.min_hours_per_week else None
         for enrolment in enrolments:
             per_week = per_person.get(enrolment.participant_id, {})
@@ -93,7 +97,8 @@ def hours(request: HttpRequest) -> HttpResponse:
                     and (enrolment.started_on is None or start >= enrolment.started_on)
                 )
                 cells.append((hours, judged and hours < minimum))
-            rows.append({"enrolment": enrolment, "cells": cells, "total": sum(per_week.values())})
+            month_total = sum(in_month.get(enrolment.participant_id, {}).values())
+            rows.append({"enrolment": enrolment, "cells": cells, "total": month_total})
         groups = list(groups_for(request.staff).filter(programme=programme).order_by("name"))
         totals = (
             Attendance.objects.filter(session__group__in=groups, session__cancelled_at__isnull=True)

@@ -84,6 +84,29 @@ def test_a_week_across_two_months_is_shown_whole(week_of_two_sessions, intensive
     assert october.context["weeks"][-1] == november.context["weeks"][0] == (2026, 44)
 
 
+def test_the_month_total_counts_only_the_days_of_the_month(
+    kinds, intensive, participant, enrolment, coach, coach_client
+):
+    """A session on Monday 2 November sits in a week October shows, but not in October's total."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.ACTIVE)
+    for day in (datetime.date(2026, 10, 30), datetime.date(2026, 11, 2)):
+        session = make_session(programme=intensive, date=day, expected=[participant])
+        services.attendance_record(
+            session=session, participant=participant, status="present", version=1, by=coach.user
+        )
+    october = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"}).context[
+        "rows"
+    ][0]
+    assert october["total"] == 3.0
+    assert (
+        dict(zip(range(5), october["cells"], strict=False))[4][0] == 3.0
+    )  # week 44 holds only 30/10
+    november = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-11"}).context[
+        "rows"
+    ][0]
+    assert november["total"] == 3.0
+
+
 def test_another_organisations_programme_is_a_404(outsider_client, intensive):
     assert outsider_client.get(URL, {"programme": intensive.pk}).status_code == 404
 
@@ -124,8 +147,9 @@ def test_the_number_of_queries_does_not_grow(
     make_session(programme=programme, group=group, date=datetime.date(2026, 10, 6), expected=people)
     # 1. the session  2. the user  3. their staff record  4. the programme asked for
     # 5. the page's enrolments count  6. the enrolments with their participant
-    # 7. the hours attended  8. the programme's groups  9. their attendance totals
-    # 10. the organisation (page header)  11. the programmes for the menu
-    with django_assert_num_queries(11):
+    # 7. the hours attended per whole week  8. the hours attended within the month
+    # 9. the programme's groups  10. their attendance totals
+    # 11. the organisation (page header)  12. the programmes for the menu
+    with django_assert_num_queries(12):
         response = coach_client.get(URL, {"programme": programme.pk, "month": "2026-10"})
     assert len(response.context["rows"]) == size
