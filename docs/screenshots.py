@@ -382,9 +382,9 @@ class Shots:
         page.get_by_role("button", name="Add them after the last one").click()
         expect(page.get_by_role("status")).to_contain_text("2 sessions added.")
         fourth = dmy(page.locator("tbody tr").nth(3).locator("td").first.inner_text(), short=True)
-        page.get_by_label("From (this and following sessions)").fill(fourth.isoformat())
-        page.get_by_label(FROM).fill("10:00")
-        page.get_by_label(TO).fill("12:30")
+        page.get_by_label("Starting with the session of").fill(fourth.isoformat())
+        page.get_by_label("Start time").fill("10:00")
+        page.get_by_label("End time").fill("12:30")
         page.get_by_role("button", name="Change from this date").click()
         expect(page.get_by_role("status")).to_contain_text("The schedule changes from")
         self.save(page, "s07-series-changed")
@@ -430,7 +430,7 @@ class Shots:
         self.save(julie, "s09-two-coaches")
         julie.context.close()
 
-        page.get_by_role("button", name=re.compile(r"^Mark the \d+ people")).click()
+        page.get_by_role("button", name="Mark everyone not recorded yet as present").click()
         expect(page.get_by_role("status")).to_contain_text("marked present")
         self.save(page, "s10-session", full_page=True)
         page.context.close()
@@ -498,7 +498,7 @@ class Shots:
 
 # The demo's MOVE UP! group, named after its level.
 MOVE_UP_GROUP = re.compile(r"^MOVE UP! — ")
-# Time fields: "From *" and "To *", not "From (this and following sessions)" or "Topic".
+# Time fields: "From *" and "To *", not "Topic".
 FROM = re.compile(r"^From\s*\*?$")
 TO = re.compile(r"^To\s*\*?$")
 
