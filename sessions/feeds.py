@@ -90,7 +90,9 @@ def _location(session: Session) -> str:
 
 
 def _event(session: Session, *, for_staff: bool, request: HttpRequest) -> Event:
-    title = str(session.kind) + (f": {session.topic}" if session.topic else "")
+    title = str(session.kind)
+    if session.topic:
+        title = _("%(kind)s: %(topic)s") % {"kind": title, "topic": session.topic}
     lines = []
     if session.group_id:
         lines.append(_("Group: %(name)s") % {"name": session.group.name})
@@ -106,7 +108,6 @@ def _event(session: Session, *, for_staff: bool, request: HttpRequest) -> Event:
     if for_staff:
         url = request.build_absolute_uri(reverse("sessions:session", args=[session.pk]))
         lines.append(url)
-    # Sessions have no "updated" stamp: creation or cancellation is the last known change.
     modified = session.updated_at
     return Event.new(
         uid=f"session-{session.pk}@parcours",

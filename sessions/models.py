@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluations.models import Cefr
 from participants.models import Participant
@@ -213,8 +214,8 @@ class ScheduleFields(models.Model):
         SessionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind")
     )
     topic = models.CharField(_("topic"), max_length=200, blank=True)
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("to"))
+    start_time = models.TimeField(pgettext_lazy("time", "from"))
+    end_time = models.TimeField(pgettext_lazy("time", "to"))
     place = models.CharField(_("place"), max_length=10, choices=Place.choices, default=Place.ROOM)
     room = models.ForeignKey(
         Room,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participants import services as participant_services
 from participants.models import Enrolment, Participant
@@ -51,7 +52,11 @@ def group_add_members(
         new = [p for p in participants if p.pk not in current]
         if len(current) + len(new) > group.capacity:
             raise ValidationError(
-                _("The group has %(free)s free places; you chose %(chosen)s people.")
+                ngettext(
+                    "The group has %(free)s free places; you chose %(chosen)s person.",
+                    "The group has %(free)s free places; you chose %(chosen)s people.",
+                    len(new),
+                )
                 % {"free": max(group.capacity - len(current), 0), "chosen": len(new)}
             )
         outsiders = [p for p in new if p.organisation_id != group.programme.organisation_id]
@@ -188,7 +193,11 @@ def find_conflicts(
         conflicts.append(
             Conflict(
                 "capacity",
-                _("%(count)s people are expected for %(capacity)s places.")
+                ngettext(
+                    "%(count)s person is expected for %(capacity)s places.",
+                    "%(count)s people are expected for %(capacity)s places.",
+                    len(participant_ids),
+                )
                 % {"count": len(participant_ids), "capacity": capacity},
             )
         )

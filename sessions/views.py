@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.access import participants_for
@@ -172,7 +173,13 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("%(count)s people added to the group.") % {"count": len(added)}
+                request,
+                ngettext(
+                    "%(count)s person added to the group.",
+                    "%(count)s people added to the group.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
     else:
         for errors in form.errors.values():
@@ -237,7 +244,11 @@ def series_create(request: HttpRequest) -> HttpResponse:
                     data=form.series_data(), facilitators=form.cleaned_data["facilitators"]
                 )
                 count = series.sessions.count()
-                messages.success(request, _("%(count)s sessions planned.") % {"count": count})
+                messages.success(
+                    request,
+                    ngettext("%(count)s session planned.", "%(count)s sessions planned.", count)
+                    % {"count": count},
+                )
                 return redirect("sessions:series", pk=series.pk)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -279,7 +290,11 @@ def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendForm(request.POST)
     if form.is_valid():
         added = services.series_extend(series=series, count=form.cleaned_data["count"])
-        messages.success(request, _("%(count)s sessions added.") % {"count": len(added)})
+        messages.success(
+            request,
+            ngettext("%(count)s session added.", "%(count)s sessions added.", len(added))
+            % {"count": len(added)},
+        )
     else:
         messages.error(request, _("Give a number of sessions between 1 and 100."))
     return redirect("sessions:series", pk=series.pk)
@@ -468,7 +483,13 @@ def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.session_add_participants(session=session, participants=people)
         messages.success(
-            request, _("%(count)s people added to the session.") % {"count": len(people)}
+            request,
+            ngettext(
+                "%(count)s person added to the session.",
+                "%(count)s people added to the session.",
+                len(people),
+            )
+            % {"count": len(people)},
         )
     return redirect(session)
 
@@ -573,7 +594,11 @@ def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)s people marked present.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s person marked present.", "%(count)s people marked present.", count)
+            % {"count": count},
+        )
     return redirect(f"{reverse('sessions:session', args=[session.pk])}#attendance")
 
 

@@ -61,7 +61,7 @@ def test_it_adds_several_people_at_once(group, people, sessions, coach_client):
 def test_a_manager_adds_anyone_of_the_organisation(group, programme, colleague, manager_client):
     theirs = waiting(programme, colleague)
     response = post(manager_client, group, [theirs])
-    assert messages_of(response) == ["1 people added to the group."]
+    assert messages_of(response) == ["1 person added to the group."]
     assert GroupMembership.objects.filter(group=group, participant=theirs).exists()
 
 

@@ -91,7 +91,7 @@ def test_a_group_over_capacity_is_a_clash(data, group, coach_client):
     group.save()
     response = coach_client.post(URL, data)
     assert [c.message for c in response.context["conflicts"]] == [
-        "1 people are expected for 0 places."
+        "1 person is expected for 0 places."
     ] * 3
     assert not Series.objects.exists()
 
