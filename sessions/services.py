@@ -16,7 +16,14 @@ from participants.models import Enrolment, Participant
 from programme.models import ClosureDay, Programme
 from sessions import recurrence
 from sessions.access import waiting_to_be_placed
-from sessions.models import Attendance, Group, GroupMembership, Series, Session
+from sessions.models import (
+    Attendance,
+    Group,
+    GroupMembership,
+    InterpreterBooking,
+    Series,
+    Session,
+)
 
 Status = Attendance.Status
 # Fields a series hands down to each of its sessions.
@@ -378,6 +385,15 @@ def session_cancel(*, session: Session, reason: str) -> Session:
     session.cancel_reason = reason.strip()
     session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     return session
+
+
+def interpreter_book(*, session: Session, data: Mapping) -> InterpreterBooking:
+    if session.is_cancelled:
+        raise ValidationError(_("This session was cancelled: plan a new one instead."))
+    booking = InterpreterBooking(session=session, **data)
+    booking.full_clean()
+    booking.save()
+    return booking
 
 
 # Attendance ------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -385,7 +384,11 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @participant_work_required
 @require_http_methods(["GET"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    return _session_page(request, get_session(request, pk))
+
+
+def _session_page(request, session, *, interpreter_form=None, conflicts=()) -> HttpResponse:
+    """The session page; a refused interpreter booking shows it again with its clashes."""
     rows = session.attendances.select_related("participant", "recorded_by").order_by(
         "participant__last_name", "participant__first_name"
     )
@@ -403,7 +406,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": not session.is_cancelled and session.date <= timezone.localdate(),
             "facilitators": session.facilitators.all(),
             "interpreters": session.interpreters.select_related("provider"),
-            "interpreter_form": InterpreterForm(staff=request.staff),
+            "interpreter_form": interpreter_form or InterpreterForm(staff=request.staff),
+            "conflicts": conflicts,
             "move_form": MoveForm(
                 initial={
                     "date": session.date,
@@ -499,25 +503,27 @@ def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session(request, pk)
     form = InterpreterForm(request.POST, staff=request.staff)
-    if form.is_valid():
-        name = form.cleaned_data["interpreter_name"]
-        conflicts = services.find_conflicts(
-            day=session.date,
-            start=session.start_time,
-            end=session.end_time,
-            interpreter_names=[name],
-            exclude=[session.pk],
-        )
-        with transaction.atomic():
-            booking = form.save(commit=False)
-            booking.session = session
-            booking.save()
-        messages.success(request, _("Interpreter booking saved."))
-        for conflict in conflicts:
-            messages.warning(request, conflict.message)
-    else:
+    if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+        return redirect(session)
+    conflicts = services.find_conflicts(
+        day=session.date,
+        start=session.start_time,
+        end=session.end_time,
+        interpreter_names=[form.cleaned_data["interpreter_name"]],
+        exclude=[session.pk],
+    )
+    if conflicts and not request.POST.get("confirm"):
+        # Shown before saving, like every other clash.
+        return _session_page(request, session, interpreter_form=form, conflicts=conflicts)
+    data = {name: form.cleaned_data[name] for name in InterpreterForm.Meta.fields}
+    try:
+        services.interpreter_book(session=session, data=data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Interpreter booking saved."))
     return redirect(session)
 
 

@@ -40,7 +40,7 @@ def test_it_books_an_interpreter(session, data, coach_client):
     assert booking.provider.name == "Interprètes solidaires"
 
 
-def test_the_same_interpreter_elsewhere_at_that_time_is_a_warning(
+def test_the_same_interpreter_elsewhere_at_that_time_is_shown_before_saving(
     session, data, programme, coach_client
 ):
     other = make_session(programme=programme, date=session.date, topic="Atelier CV")
@@ -48,10 +48,15 @@ def test_the_same_interpreter_elsewhere_at_that_time_is_a_warning(
 
     response = coach_client.post(url(session), data)
 
-    assert messages_of(response) == [
-        "Interpreter booking saved.",
-        f"The interpreter is already booked for Atelier CV — {session.date:%d/%m/%Y} 09:00.",
-    ]
+    assert response.status_code == 200
+    clash = f"The interpreter is already booked for Atelier CV — {session.date:%d/%m/%Y} 09:00."
+    assert [c.message for c in response.context["conflicts"]] == [clash]
+    assert clash in response.content.decode()
+    assert not InterpreterBooking.objects.filter(session=session).exists()
+
+    # Seen, and booked anyway.
+    response = coach_client.post(url(session), {**data, "confirm": "1"})
+    assert messages_of(response) == ["Interpreter booking saved."]
     assert InterpreterBooking.objects.filter(session=session).count() == 1
 
 
