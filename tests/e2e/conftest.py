@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from programme.models import Organisation, Staff
+from programme.services import staff_create
+
 # Playwright's sync API keeps an asyncio event loop in this thread, and Django refuses ORM
 # calls from a thread with a running loop. The tests build their data with the ORM between
 # browser steps, one thing at a time, so the guard has nothing to protect here.
@@ -130,3 +133,20 @@ def artifact(test_name: str, step: str) -> Path:
 def artifact_stem(test_name: str) -> str:
     # Parametrised names carry brackets and spaces; keep file names plain.
     return re.sub(r"[^\w.-]+", "-", test_name).strip("-")
+
+
+# Both walks take place at one CPAS, with its coach Léa.
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def namur(transactional_db):
+    return Organisation.objects.create(name="CPAS de Namur", city="Namur")
+
+
+@pytest.fixture
+def lea(namur):
+    return staff_create(
+        organisation=namur, role=Staff.Role.COACH, username="lea.dumont",
+        password=PASSWORD, first_name="Léa", last_name="Dumont",
+    ).user  # fmt: skip

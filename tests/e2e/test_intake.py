@@ -20,28 +20,15 @@ from programme.models import (
     Staff,
 )
 from programme.services import staff_create
+from tests.e2e.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 Status = Enrolment.Status
 
 # The people of this story are built here, not taken from tests/conftest.py, so the test reads
 # on its own: one CPAS, its coach Léa, a programme with one computed and one judged criterion,
 # a partner that refers, and Jan, a coach elsewhere.
-
-
-@pytest.fixture
-def namur(transactional_db):
-    return Organisation.objects.create(name="CPAS de Namur", city="Namur")
-
-
-@pytest.fixture
-def lea(namur):
-    return staff_create(
-        organisation=namur, role=Staff.Role.COACH, username="lea.dumont",
-        password=PASSWORD, first_name="Léa", last_name="Dumont",
-    ).user  # fmt: skip
 
 
 @pytest.fixture

@@ -14,34 +14,20 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participants.models import Enrolment
-from programme.models import ClosureDay, Organisation, Programme, Room, Site, Staff
+from programme.models import ClosureDay, Programme, Room, Site, Staff
 from programme.services import staff_create
 from sessions.models import Attendance, Group, Series, Session
-from tests.e2e.conftest import LOCALE, VIEWPORT, artifact
+from tests.e2e.conftest import LOCALE, PASSWORD, VIEWPORT, artifact
 from tests.factories import make_enrolment, make_participant
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
 Status = Attendance.Status
 # Four people on Léa's caseload, each with an active trajectory in Cap Avenir.
 PEOPLE = [("Selam", "Haile"), ("Rami", "Haddad"), ("Zahra", "Ahmadi"), ("Olena", "Kovalenko")]
 
 # One CPAS with a site and a room, its coach Léa and her colleague Tom, who co-leads the
 # group's sessions, and a programme with four people waiting for a group.
-
-
-@pytest.fixture
-def namur(transactional_db):
-    return Organisation.objects.create(name="CPAS de Namur", city="Namur")
-
-
-@pytest.fixture
-def lea(namur):
-    return staff_create(
-        organisation=namur, role=Staff.Role.COACH, username="lea.dumont",
-        password=PASSWORD, first_name="Léa", last_name="Dumont",
-    ).user  # fmt: skip
 
 
 @pytest.fixture
