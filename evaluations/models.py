@@ -1,4 +1,4 @@
-"""Language assessments (and, in later issues, evaluations, exit reviews and follow-up calls)."""
+"""Language assessments, evaluations with their domain scores, exit reviews and follow-up calls."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants import choices
-from participants.models import Participant
+from participants.models import Enrolment, Participant
+from programme import outcomes
 
 
 class Cefr(models.TextChoices):
@@ -156,3 +157,214 @@ class LanguageAssessment(models.Model):
             "reading": self.get_reading_display(),
             "writing": self.get_writing_display(),
         }
+
+
+class Evaluation(models.Model):
+    """A baseline, mid-way or exit evaluation: one score per outcome domain by the coach and,
+    beside it, the participant's own."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", _("Baseline")
+        MIDWAY = "midway", _("Mid-way")
+        EXIT = "exit", _("Exit")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("enrolment")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("evaluated by"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            # One baseline and one exit evaluation per enrolment; mid-way ones repeat.
+            models.UniqueConstraint(
+                fields=["enrolment", "kind"],
+                condition=~models.Q(kind="midway"),
+                name="evaluation_one_baseline_one_exit",
+            )
+        ]
+        indexes = [models.Index(fields=["enrolment", "held_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.held_on:%d/%m/%Y}"
+
+
+class DomainScore(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    domain = models.CharField(_("domain"), max_length=30, choices=outcomes.CHOICES)
+    coach_score = models.PositiveSmallIntegerField(
+        _("coach's score"), choices=[(level, str(level)) for level in outcomes.LEVELS], null=True
+    )
+    participant_score = models.PositiveSmallIntegerField(
+        _("participant's own score"),
+        choices=[(level, str(level)) for level in outcomes.LEVELS],
+        null=True,
+        blank=True,
+    )
+    # Set when the participant gave their score themselves on their phone.
+    participant_scored_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "pk"]
+        verbose_name = _("domain score")
+        verbose_name_plural = _("domain scores")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "domain"], name="domain_score_unique"),
+            models.CheckConstraint(
+                condition=models.Q(coach_score__isnull=True)
+                | models.Q(coach_score__gte=1, coach_score__lte=4),
+                name="domain_score_coach_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participant_score__isnull=True)
+                | models.Q(participant_score__gte=1, participant_score__lte=4),
+                name="domain_score_participant_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_domain_display()}: {self.coach_score}"
+
+
+class ExitReview(models.Model):
+    """The review that closes a trajectory: a socio-professional summary, the recommended next
+    step and the person the participant can still turn to. Exit reason and destination are
+    kept on the enrolment, which the exit service moves to "exited"."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="exit_review"
+    )
+    strengths = models.TextField(_("strengths"))
+    limits = models.TextField(_("limits and obstacles"), blank=True)
+    next_step = models.TextField(_("recommended next step"))
+    contact_person = models.CharField(_("who the person can still turn to"), max_length=200)
+    contact_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exit review")
+        verbose_name_plural = _("exit reviews")
+
+    def __str__(self):
+        return str(self.enrolment)
+
+
+class FollowUpCallQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=FollowUpCall.Status.PLANNED)
+
+    def due(self, today=None):
+        return self.pending().filter(due_on__lte=today or timezone.localdate())
+
+
+class FollowUpCall(models.Model):
+    """A call to a former participant some weeks after exit, planned at exit from the
+    programme's intervals. Attempts are logged; after the programme's maximum without
+    reaching the person, the call is marked unreachable."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("To call")
+        REACHED = "reached", _("Reached")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Situation(models.TextChoices):
+        EMPLOYED = "employed", _("Employed")
+        SELF_EMPLOYED = "self_employed", _("Self-employed")
+        TRAINING = "training", _("In training or education")
+        VOLUNTEERING = "volunteering", _("Volunteering")
+        LOOKING = "looking", _("Looking for work")
+        INACTIVE = "inactive", _("Inactive")
+        OTHER = "other", _("Other")
+
+    class Helped(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="follow_up_calls"
+    )
+    weeks_after_exit = models.PositiveSmallIntegerField(_("weeks after exit"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    situation = models.CharField(
+        _("situation"), max_length=20, choices=Situation.choices, blank=True
+    )
+    needs_help = models.BooleanField(_("needs help"), null=True)
+    help_notes = models.TextField(_("what help"), blank=True)
+    helped_integration = models.CharField(
+        _("the programme helped their integration"),
+        max_length=10,
+        choices=Helped.choices,
+        blank=True,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FollowUpCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "weeks_after_exit"], name="follow_up_one_per_interval"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="reached")
+                | (~models.Q(situation="") & models.Q(needs_help__isnull=False)),
+                name="follow_up_reached_has_answers",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.enrolment} — {self.due_on:%d/%m/%Y}"
+
+
+class CallAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    call = models.ForeignKey(FollowUpCall, on_delete=models.CASCADE, related_name="attempts")
+    attempted_at = models.DateTimeField(_("when"), default=timezone.now)
+    attempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["attempted_at", "pk"]
+        verbose_name = _("call attempt")
+        verbose_name_plural = _("call attempts")
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} — {self.attempted_at:%d/%m/%Y %H:%M}"

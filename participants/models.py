@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -15,7 +16,14 @@ from stdnum.be import nn as national_number_rules
 from stdnum.exceptions import ValidationError as NumberError
 
 from participants import choices
-from programme.models import EligibilityCriterion, Organisation, PartnerOrganisation, Programme
+from programme import outcomes
+from programme.models import (
+    EligibilityCriterion,
+    Organisation,
+    PartnerOrganisation,
+    Programme,
+    TemplateStep,
+)
 
 
 def validate_national_number(value: str) -> None:
@@ -499,3 +507,354 @@ class IntakeInterview(models.Model):
 def coached_by(user) -> Exists:
     """Participants on a coach's caseload: their referent coach, or coach of an enrolment."""
     return Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=user))
+
+
+class Consent(models.Model):
+    """What the participant agreed to, for one purpose (and, for sharing, one partner). A
+    withdrawn consent keeps its row: the date it stopped counting is part of the record."""
+
+    class Purpose(models.TextChoices):
+        PROCESSING = "processing", _("Processing of personal data by the programme")
+        SHARING = "sharing", _("Sharing personal data with a partner")
+        PHOTOS = "photos", _("Photos and video")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("partner"),
+    )
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    language = models.CharField(
+        _("explained in"), max_length=10, choices=choices.LANGUAGES, blank=True
+    )
+    interpreter = models.BooleanField(_("with an interpreter"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose="sharing", partner__isnull=False)
+                | (~Q(purpose="sharing") & Q(partner__isnull=True)),
+                name="consent_partner_only_for_sharing",
+            )
+        ]
+
+    def __str__(self):
+        if self.partner_id:
+            return f"{self.get_purpose_display()} — {self.partner}"
+        return str(self.get_purpose_display())
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+
+class Goal(models.Model):
+    """A goal of the action plan, in the participant's own words. Revising a goal closes it
+    as "revised" and starts a new one that points back to it, so the history stays."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Working on it")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
+        REVISED = "revised", _("Revised")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="goals", verbose_name=_("enrolment")
+    )
+    text = models.TextField(_("goal, in the participant's words"))
+    text_own_language = models.TextField(_("the same in their language"), blank=True)
+    own_language = models.CharField(
+        _("their language"), max_length=10, choices=choices.LANGUAGES, blank=True
+    )
+    domain = models.CharField(
+        _("outcome domain"), max_length=30, choices=outcomes.CHOICES, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    revises = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revised_by",
+        verbose_name=_("revises"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.text_own_language and not self.own_language:
+            raise ValidationError({"own_language": _("Say which language this is.")})
+
+
+class Step(models.Model):
+    class Who(models.TextChoices):
+        COACH = "coach", _("The coach")
+        TOGETHER = "together", _("Together")
+        PARTICIPANT = "participant", _("The participant alone")
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    text = models.CharField(_("step"), max_length=300)
+    who = models.CharField(_("who does it"), max_length=20, choices=Who.choices)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.TODO
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    # Set when the participant ticked it off themselves on their phone.
+    done_by_participant = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False) | ~Q(status="done"),
+                name="step_done_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Placement(models.Model):
+    """Volunteering, a job tasting or an initiation internship with a host partner."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEERING = "volunteering", _("Volunteering")
+        JOB_TASTING = "job_tasting", _("Job tasting (about a week)")
+        INTERNSHIP = "internship", _("Initiation internship (about three months)")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        ENDED = "ended", _("Ended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Outcome(models.TextChoices):
+        CONTINUED = "continued", _("Continues as a volunteer")
+        STOPPED = "stopped", _("Stopped")
+        ARTICLE_60 = "article_60", _("Led to subsidised employment (art. 60 §7)")
+        JOB = "job", _("Led to a job")
+        TRAINING = "training", _("Led to a training")
+        OTHER = "other", _("Other")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="placements", verbose_name=_("enrolment")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    host = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("host"),
+    )
+    role = models.CharField(_("role"), max_length=200)
+    tasks = models.TextField(_("tasks"), blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    schedule = models.CharField(
+        _("schedule"), max_length=200, blank=True, help_text=_("e.g. Tuesday and Thursday 9–13")
+    )
+    supervisor_name = models.CharField(_("supervisor"), max_length=200, blank=True)
+    supervisor_phone = models.CharField(_("supervisor's phone"), max_length=40, blank=True)
+    supervisor_email = models.EmailField(_("supervisor's e-mail"), blank=True)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("planned end"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    outcome = models.CharField(
+        _("how it ended"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="placement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (Q(ended_on__isnull=False) & ~Q(outcome="")),
+                name="placement_ended_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.host}"
+
+
+class Referral(models.Model):
+    """A referral of the participant to a partner organisation (trauma therapy, legal advice…).
+    Not to be confused with the referral into the programme, kept on the enrolment."""
+
+    class Kind(models.TextChoices):
+        TRAUMA_THERAPY = "trauma_therapy", _("Trauma therapy")
+        LEGAL = "legal", _("Legal advice")
+        HOUSING = "housing", _("Housing")
+        LANGUAGE_COURSE = "language_course", _("Language course")
+        MENTORING = "mentoring", _("Mentoring or sponsorship")
+        DEBT = "debt", _("Debt mediation")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        WAITING_LIST = "waiting_list", _("On the waiting list")
+        ACCEPTED = "accepted", _("Accepted")
+        STARTED = "started", _("Started")
+        ENDED = "ended", _("Ended")
+        REFUSED = "refused", _("Refused")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="referrals_out",
+        verbose_name=_("enrolment"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("partner"),
+    )
+    kind = models.CharField(_("for"), max_length=20, choices=Kind.choices)
+    sent_on = models.DateField(_("date"), default=timezone.localdate)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    shares_personal_data = models.BooleanField(_("shares personal data with the partner"))
+    # A referral that shares personal data rests on the participant's consent for that
+    # partner, or on an explicit override whose reason and author are kept.
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    consent_override_reason = models.TextField(_("why without consent"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("referral to a partner")
+        verbose_name_plural = _("referrals to partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shares_personal_data=False)
+                | Q(consent__isnull=False)
+                | ~Q(consent_override_reason=""),
+                name="referral_sharing_needs_consent_or_reason",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.partner}"
+
+    @property
+    def waiting_days(self) -> int | None:
+        """Days from sending to the start of the help (so far, while still waiting)."""
+        if self.status in {self.Status.REFUSED}:
+            return None
+        end = self.started_on or (
+            timezone.localdate()
+            if self.status in {self.Status.SENT, self.Status.WAITING_LIST}
+            else None
+        )
+        return (end - self.sent_on).days if end else None
+
+
+class TodoQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True, cancelled=False)
+
+    def overdue(self, today: datetime.date | None = None):
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class Todo(models.Model):
+    """A dated to-do on an enrolment, planned from the programme's trajectory template at
+    admission (or added by hand). The app that does the work marks it done: recording an
+    evaluation closes the matching evaluation to-do, and so on."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="todos")
+    kind = models.CharField(_("what"), max_length=30, choices=TemplateStep.Kind.choices)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TodoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("to-do")
+        verbose_name_plural = _("to-dos")
+        indexes = [models.Index(fields=["enrolment", "done_on", "due_on"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.label or str(self.get_kind_display())
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return (
+            self.done_on is None
+            and not self.cancelled
+            and self.due_on < (today or timezone.localdate())
+        )

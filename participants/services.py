@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,8 +19,9 @@ from participants.models import (
     IntakeInterview,
     LanguageSkill,
     Participant,
+    Todo,
 )
-from programme.models import EligibilityCriterion, Organisation, Programme
+from programme.models import EligibilityCriterion, Organisation, Programme, TemplateStep
 
 Status = Enrolment.Status
 
@@ -147,6 +149,7 @@ def enrolment_change_status(
             enrolment, to_status, reason, exit_reason, drop_out_reason, exit_destination
         )
         enrolment.status = to_status
+        starts_now = to_status == Status.ACTIVE and enrolment.started_on is None
         if to_status == Status.WAITING_LIST:
             enrolment.waiting_since = timezone.now()
         elif to_status == Status.ACTIVE and enrolment.started_on is None:
@@ -172,6 +175,11 @@ def enrolment_change_status(
             changed_by=by,
             reason=reason,
         )
+        if starts_now:
+            todos_plan(enrolment=enrolment)
+        elif to_status == Status.EXITED:
+            # What was planned for the trajectory no longer applies once the person has left.
+            enrolment.todos.open().update(cancelled=True)
     return enrolment
 
 
@@ -300,3 +308,63 @@ def enrolment_set_attendance(
         consecutive_absences=consecutive_absences,
         last_attended_on=last_attended_on,
     )
+
+
+def planned_end(enrolment: Enrolment) -> datetime.date | None:
+    if enrolment.started_on is None:
+        return None
+    return enrolment.started_on + relativedelta(months=enrolment.programme.planned_length_months)
+
+
+def _template_dates(step: TemplateStep, start: datetime.date, end: datetime.date):
+    anchor = start if step.anchor == TemplateStep.Anchor.START else end
+    due = anchor + datetime.timedelta(weeks=step.offset_weeks)
+    yield due
+    if step.repeat_every_weeks:
+        due += datetime.timedelta(weeks=step.repeat_every_weeks)
+        # A repeat that would fall in the last month is left to the exit evaluation.
+        while due <= end - datetime.timedelta(weeks=4):
+            yield due
+            due += datetime.timedelta(weeks=step.repeat_every_weeks)
+
+
+def todos_plan(*, enrolment: Enrolment) -> list[Todo]:
+    """Turn the programme's trajectory template into dated to-dos from the start date."""
+    if enrolment.todos.exists():
+        return []
+    end = planned_end(enrolment)
+    todos = [
+        Todo(enrolment=enrolment, kind=step.kind, label=step.label, due_on=due)
+        for step in enrolment.programme.trajectory_template()
+        for due in _template_dates(step, enrolment.started_on, end)
+    ]
+    return Todo.objects.bulk_create(sorted(todos, key=lambda todo: todo.due_on))
+
+
+def todo_add(*, enrolment: Enrolment, label: str, due_on: datetime.date, by) -> Todo:
+    if not enrolment.is_open:
+        raise ValidationError(_("This enrolment is closed."))
+    todo = Todo(enrolment=enrolment, kind=TemplateStep.Kind.OTHER, label=label, due_on=due_on)
+    todo.full_clean()
+    todo.save()
+    return todo
+
+
+def todo_mark_done(*, todo: Todo, on: datetime.date | None = None, by) -> Todo:
+    if todo.done_on or todo.cancelled:
+        raise ValidationError(_("This to-do is already closed."))
+    todo.done_on = on or timezone.localdate()
+    todo.done_by = by
+    todo.save(update_fields=["done_on", "done_by"])
+    return todo
+
+
+def todo_complete(
+    *, enrolment: Enrolment, kind: str, on: datetime.date | None = None, by
+) -> Todo | None:
+    """Called by the app that did the work (an evaluation recorded, a language test taken):
+    closes the earliest open to-do of that kind, if there is one."""
+    todo = enrolment.todos.open().filter(kind=kind).order_by("due_on", "pk").first()
+    if todo is None:
+        return None
+    return todo_mark_done(todo=todo, on=on, by=by)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from programme import outcomes
 from programme.access import staff_of
 from programme.models import (
     ClosureDay,
@@ -17,6 +18,7 @@ from programme.models import (
     Room,
     Site,
     Staff,
+    TemplateStep,
 )
 from programme.services import staff_change, staff_create
 
@@ -90,14 +92,40 @@ class CriterionInline(admin.TabularInline):
     fields = ["position", "kind", "label", "min_age"]
 
 
+class TemplateStepInline(admin.TabularInline):
+    model = TemplateStep
+    extra = 0
+    fields = ["position", "kind", "label", "offset_weeks", "anchor", "repeat_every_weeks"]
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    outcome_domains = forms.TypedMultipleChoiceField(
+        label=_("Outcome domains evaluated"),
+        choices=outcomes.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=outcomes.default_domains,
+    )
+
+    class Meta:
+        model = Programme
+        fields = "__all__"  # noqa: DJ007 — the admin shows every field; only one widget changes
+
+    def clean_outcome_domains(self):
+        # Kept in the catalogue's order, whatever order the boxes were ticked in.
+        chosen = set(self.cleaned_data["outcome_domains"])
+        return [code for code in outcomes.default_domains() if code in chosen]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(OrganisationScopedAdmin):
+    form = ProgrammeAdminForm
     list_display = ["name", "organisation", "funder", "starts_on", "ends_on", "entry_mode"]
     list_filter = ["entry_mode", "funder"]
     search_fields = ["name", "code", "funding_reference"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["sites"]
-    inlines = [ModuleInline, CriterionInline]
+    inlines = [ModuleInline, CriterionInline, TemplateStepInline]
 
 
 @admin.register(PartnerOrganisation)

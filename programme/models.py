@@ -2,8 +2,27 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from programme import outcomes
+
+
+def parse_week_list(value: str) -> list[int]:
+    return sorted({int(part) for part in value.replace(";", ",").split(",") if part.strip()})
+
+
+def validate_week_list(value: str) -> None:
+    try:
+        weeks = parse_week_list(value)
+    except ValueError:
+        raise ValidationError(
+            _("Write whole numbers of weeks separated by commas, e.g. 4, 13, 26."),
+            code="invalid_weeks",
+        ) from None
+    if any(week < 1 or week > 260 for week in weeks):
+        raise ValidationError(_("Each number of weeks must be between 1 and 260."))
 
 
 class Organisation(models.Model):
@@ -197,6 +216,28 @@ class Programme(models.Model):
         blank=True,
         help_text=_("e.g. 21 for an intensive collective module."),
     )
+    outcome_domains = models.JSONField(
+        _("outcome domains evaluated"),
+        default=outcomes.default_domains,
+        blank=True,
+        help_text=_("The domains each evaluation scores, in this order."),
+    )
+    follow_up_weeks = models.CharField(
+        _("follow-up calls (weeks after exit)"),
+        max_length=60,
+        blank=True,
+        default="4, 13, 26",
+        validators=[validate_week_list],
+        help_text=_(
+            "Comma-separated, e.g. 4, 13, 26: four weeks, three months and six months after "
+            "exit. Empty: no follow-up calls."
+        ),
+    )
+    follow_up_max_attempts = models.PositiveSmallIntegerField(
+        _("call attempts before “unreachable”"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -209,6 +250,104 @@ class Programme(models.Model):
     def clean(self):
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+        unknown = set(self.outcome_domains or []) - set(outcomes.BY_CODE)
+        if unknown:
+            raise ValidationError(
+                {
+                    "outcome_domains": _("Unknown outcome domain: %(codes)s")
+                    % {"codes": ", ".join(sorted(unknown))}
+                }
+            )
+
+    @property
+    def follow_up_offsets(self) -> list[int]:
+        """Weeks after exit at which former participants are called, in order."""
+        return parse_week_list(self.follow_up_weeks)
+
+    def domains(self) -> list[outcomes.Domain]:
+        return [outcomes.BY_CODE[code] for code in self.outcome_domains if code in outcomes.BY_CODE]
+
+    def trajectory_template(self) -> list["TemplateStep"]:
+        """The programme's own template, or the default one when it has none."""
+        steps = list(self.template_steps.all())
+        return steps or default_template_steps(self)
+
+
+class TemplateStep(models.Model):
+    """One line of a programme's trajectory template. On admission each line becomes one or
+    more dated to-dos on the enrolment, so no evaluation depends on a coach remembering it."""
+
+    class Kind(models.TextChoices):
+        INTAKE_FOLLOW_UP = "intake_follow_up", _("Follow-up meeting after intake")
+        LANGUAGE_TEST = "language_test", _("Language test")
+        BASELINE = "baseline", _("Baseline evaluation")
+        MIDWAY = "midway", _("Mid-way evaluation")
+        EXIT = "exit", _("Exit evaluation")
+        OTHER = "other", _("Other")
+
+    class Anchor(models.TextChoices):
+        START = "start", _("after the start")
+        PLANNED_END = "planned_end", _("after the planned end (negative: before)")
+
+    programme = models.ForeignKey(
+        "Programme", on_delete=models.CASCADE, related_name="template_steps"
+    )
+    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("Empty: the name of the kind.")
+    )
+    offset_weeks = models.SmallIntegerField(_("weeks"), default=0)
+    anchor = models.CharField(
+        _("counted from"), max_length=20, choices=Anchor.choices, default=Anchor.START
+    )
+    repeat_every_weeks = models.PositiveSmallIntegerField(
+        _("then every … weeks"),
+        null=True,
+        blank=True,
+        help_text=_("Repeats until the planned end, e.g. 13 for a quarterly review."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("trajectory template step")
+        verbose_name_plural = _("trajectory template")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.label or str(self.get_kind_display())
+
+    def clean(self):
+        if self.repeat_every_weeks == 0:
+            raise ValidationError({"repeat_every_weeks": _("Repeat at least every week.")})
+
+
+def default_template_steps(programme) -> list[TemplateStep]:
+    """What a programme without its own template plans: a baseline and a language test in the
+    first weeks, a follow-up meeting a month in, a quarterly review and an exit evaluation at
+    the planned end. Unsaved rows: the programme's admin page saves its own."""
+    kind = TemplateStep.Kind
+    rows = [
+        (kind.BASELINE, 2, TemplateStep.Anchor.START, None),
+        (kind.LANGUAGE_TEST, 2, TemplateStep.Anchor.START, None),
+        (kind.INTAKE_FOLLOW_UP, 4, TemplateStep.Anchor.START, None),
+        (kind.MIDWAY, 13, TemplateStep.Anchor.START, 13),
+        (kind.EXIT, 0, TemplateStep.Anchor.PLANNED_END, None),
+    ]
+    return [
+        TemplateStep(
+            programme=programme,
+            kind=step_kind,
+            offset_weeks=weeks,
+            anchor=anchor,
+            repeat_every_weeks=repeat,
+            position=position,
+        )
+        for position, (step_kind, weeks, anchor, repeat) in enumerate(rows)
+    ]
 
 
 class Module(models.Model):

@@ -90,6 +90,11 @@ def test_a_programme_cannot_be_added_to_another_organisation(
         "modules-INITIAL_FORMS": "0",
         "criteria-TOTAL_FORMS": "0",
         "criteria-INITIAL_FORMS": "0",
+        "template_steps-TOTAL_FORMS": "0",
+        "template_steps-INITIAL_FORMS": "0",
+        "outcome_domains": ["oral_language", "wellbeing"],
+        "follow_up_weeks": "4, 13",
+        "follow_up_max_attempts": "3",
     }
     url = reverse("admin:programme_programme_add")
     response = administrator_client.post(url, data)
@@ -101,4 +106,7 @@ def test_a_programme_cannot_be_added_to_another_organisation(
 
     response = administrator_client.post(url, {**data, "organisation": organisation.pk})
     assert response.status_code == 302
-    assert Programme.objects.get(code="trojan").organisation == organisation
+    programme = Programme.objects.get(code="trojan")
+    assert programme.organisation == organisation
+    assert programme.outcome_domains == ["oral_language", "wellbeing"]
+    assert programme.follow_up_offsets == [4, 13]
