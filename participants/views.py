@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from participants import services, timeline
+from participants import panels, services, timeline
 from participants.access import (
     enrolments_for,
     get_enrolment,
@@ -234,7 +234,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     actions = [
-        (status, label)
+        (status, label, *_status_url(enrolment, status))
         for status, label in [
             (Status.PAUSED, _("Pause")),
             (Status.ACTIVE, _("Resume")),
@@ -252,8 +252,18 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": _intake_steps(enrolment) if enrolment.in_intake else None,
             "actions": actions,
             "position": enrolment.waiting_position(),
+            "panels": panels.panels_for(request, enrolment),
         },
     )
+
+
+def _status_url(enrolment: Enrolment, status: str) -> tuple[str, bool]:
+    """Where a status change is made, and whether it opens in place (a short form) or on
+    a page of its own (registered by another app, like the exit review)."""
+    url_name = panels.status_pages.get(status)
+    if url_name:
+        return reverse(url_name, args=[enrolment.pk]), False
+    return reverse("participants:enrolment-status", args=[enrolment.pk, status]), True
 
 
 def _intake_page(request, enrolment, step: str, form, extra=None):

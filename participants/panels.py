@@ -1,0 +1,47 @@
+"""Sections of the enrolment page that other apps contribute.
+
+The enrolment page belongs to this app, but the evaluations, the exit and the follow-up calls
+belong to apps above it. Each registers a panel in its AppConfig.ready(): a template and a
+function that returns that template's context. A panel's function must run a fixed number of
+queries whatever the size of the trajectory.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: Callable[[HttpRequest, object], dict | None]  # None: nothing to show
+    order: int = 50  # lower first; the action plan is 10, the to-dos 20
+
+
+@dataclass(frozen=True)
+class Rendered:
+    template: str
+    context: dict
+
+
+_panels: list[Panel] = []
+
+# Status changes another app handles with its own page: status -> URL name taking the
+# enrolment's pk. The exit, for one, is a review in the evaluations app.
+status_pages: dict[str, str] = {}
+
+
+def register(panel: Panel) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+        _panels.sort(key=lambda p: p.order)
+
+
+def panels_for(request: HttpRequest, enrolment) -> list[Rendered]:
+    rendered = []
+    for panel in _panels:
+        context = panel.context(request, enrolment)
+        if context is not None:
+            rendered.append(Rendered(panel.template, context))
+    return rendered
