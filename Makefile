@@ -9,7 +9,10 @@ PORT ?= 8000
 ICONS := users user user-plus calendar search log-out house clipboard-list file-text check x \
 	pause play door-open languages phone building-2 settings chevron-right triangle-alert info \
 	circle-check list-checks history pencil arrow-left globe layout-dashboard key-round clock \
-	filter plus list-ordered hourglass ban undo-2 menu printer chevron-left
+	filter plus list-ordered hourglass ban undo-2 menu printer chevron-left target footprints \
+	handshake send phone-call phone-off phone-missed clipboard-check flag list-todo calendar-clock \
+	heart-handshake briefcase arrow-right-left trending-up trending-down minus circle-alert \
+	square-check square refresh-cw file-down user-check message-square-text goal
 
 .PHONY: run test install migrate demo assets messages lint format ci clean
 
