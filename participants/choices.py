@@ -132,6 +132,7 @@ class ReferralSource(models.TextChoices):
     SOCIAL_SERVICE = "social_service", _("Social antenna or district social service")
     PARTNER = "partner", _("Partner organisation")
     SELF = "self", _("The person themself")
+    FOLLOW_UP = "follow_up", _("Follow-up call after an earlier exit")
     OTHER = "other", _("Other")
 
 

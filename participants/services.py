@@ -16,6 +16,7 @@ from participants.models import (
     EligibilityAnswer,
     Enrolment,
     EnrolmentStatusChange,
+    Goal,
     IntakeInterview,
     LanguageSkill,
     Participant,
@@ -368,3 +369,31 @@ def todo_complete(
     if todo is None:
         return None
     return todo_mark_done(todo=todo, on=on, by=by)
+
+
+def goal_create(
+    *,
+    enrolment: Enrolment,
+    text: str,
+    text_own_language: str = "",
+    own_language: str = "",
+    domain: str = "",
+    by,
+) -> Goal:
+    """A new goal of the action plan, last in the list."""
+    if not enrolment.is_open:
+        raise ValidationError(_("This enrolment is closed: its action plan can no longer change."))
+    with transaction.atomic():
+        last = enrolment.goals.order_by("-position").values_list("position", flat=True).first()
+        goal = Goal(
+            enrolment=enrolment,
+            text=text.strip(),
+            text_own_language=text_own_language.strip(),
+            own_language=own_language,
+            domain=domain,
+            created_by=by,
+            position=(last or 0) + 1,
+        )
+        goal.full_clean()
+        goal.save()
+    return goal
