@@ -509,6 +509,14 @@ def coached_by(user) -> Exists:
     return Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=user))
 
 
+class ConsentQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """Given by that day and not withdrawn by then."""
+        return self.filter(given_on__lte=day).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
+        )
+
+
 class Consent(models.Model):
     """What the participant agreed to, for one purpose (and, for sharing, one partner). A
     withdrawn consent keeps its row: the date it stopped counting is part of the record."""
@@ -538,6 +546,8 @@ class Consent(models.Model):
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-given_on", "-pk"]
@@ -650,6 +660,29 @@ class Step(models.Model):
     def __str__(self):
         return self.text
 
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return (
+            self.status == self.Status.TODO
+            and self.due_on is not None
+            and self.due_on < (today or timezone.localdate())
+        )
+
+
+class PlacementQuerySet(models.QuerySet):
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """Placements that count hours on some day from start to end: not cancelled, started
+        by the end, and not over before the start. The exact days are left to
+        Placement.hours_between, which also caps an open placement at today."""
+        return (
+            self.exclude(status=Placement.Status.CANCELLED)
+            .filter(starts_on__lte=end)
+            .filter(
+                Q(ended_on__gte=start)
+                | Q(ended_on__isnull=True, ends_on__isnull=True)
+                | Q(ended_on__isnull=True, ends_on__gte=start)
+            )
+        )
+
 
 class Placement(models.Model):
     """Volunteering, a job tasting or an initiation internship with a host partner."""
@@ -710,6 +743,8 @@ class Placement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = PlacementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_on", "-pk"]
         verbose_name = _("placement")
@@ -727,6 +762,30 @@ class Placement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.host}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.ENDED, self.Status.CANCELLED}
+
+    def last_day(self, today: datetime.date | None = None) -> datetime.date:
+        """The last day that counts: the day it ended, else the planned end, but never a day
+        that has not come yet (nobody has worked those hours)."""
+        today = today or timezone.localdate()
+        if self.ended_on:
+            return self.ended_on
+        return min(self.ends_on, today) if self.ends_on else today
+
+    def hours_between(
+        self, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+    ) -> float:
+        """Hours worked from start to end (both included): the weekly hours spread evenly over
+        the days of the placement, a seventh a day. A cancelled placement counts none."""
+        if self.status == self.Status.CANCELLED:
+            return 0.0
+        first = max(start, self.starts_on)
+        last = min(end, self.last_day(today))
+        days = (last - first).days + 1
+        return float(self.hours_per_week) * days / 7 if days > 0 else 0.0
 
 
 class Referral(models.Model):
@@ -750,6 +809,17 @@ class Referral(models.Model):
         STARTED = "started", _("Started")
         ENDED = "ended", _("Ended")
         REFUSED = "refused", _("Refused")
+
+    # Which status may follow which; a partner may skip the waiting list or even the
+    # acceptance, and an accepted referral may end without ever starting.
+    TRANSITIONS = {
+        Status.SENT: {Status.WAITING_LIST, Status.ACCEPTED, Status.STARTED, Status.REFUSED},
+        Status.WAITING_LIST: {Status.ACCEPTED, Status.STARTED, Status.REFUSED},
+        Status.ACCEPTED: {Status.STARTED, Status.ENDED},
+        Status.STARTED: {Status.ENDED},
+        Status.ENDED: set(),
+        Status.REFUSED: set(),
+    }
 
     enrolment = models.ForeignKey(
         Enrolment,
@@ -799,6 +869,17 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.partner}"
+
+    def next_statuses(self) -> list[str]:
+        return [s for s in self.Status if s in self.TRANSITIONS[self.Status(self.status)]]
+
+    @property
+    def is_finished(self) -> bool:
+        return not self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def consent_overridden(self) -> bool:
+        return self.shares_personal_data and self.consent_id is None
 
     @property
     def waiting_days(self) -> int | None:
