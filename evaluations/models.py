@@ -1,10 +1,13 @@
 """Language assessments, evaluations with their domain scores, exit reviews and follow-up calls."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from participants import choices
 from participants.models import Enrolment, Participant
@@ -254,7 +257,11 @@ class ExitReview(models.Model):
     contact_person = models.CharField(_("who the person can still turn to"), max_length=200)
     contact_phone = models.CharField(_("their phone"), max_length=40, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -321,7 +328,11 @@ class FollowUpCall(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -346,6 +357,18 @@ class FollowUpCall(models.Model):
     def __str__(self):
         return f"{self.enrolment} — {self.due_on:%d/%m/%Y}"
 
+    @property
+    def interval(self) -> str:
+        """Which call this is, as coaches say it: "4 weeks", "3 months", "6 months"."""
+        weeks = self.weeks_after_exit
+        if weeks < 9:
+            return ngettext("%(count)s week", "%(count)s weeks", weeks) % {"count": weeks}
+        months = round(weeks * 7 / 30.44)
+        return ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.status == self.Status.PLANNED and self.due_on < (today or timezone.localdate())
+
 
 class CallAttempt(models.Model):
     class Outcome(models.TextChoices):
@@ -356,7 +379,11 @@ class CallAttempt(models.Model):
     call = models.ForeignKey(FollowUpCall, on_delete=models.CASCADE, related_name="attempts")
     attempted_at = models.DateTimeField(_("when"), default=timezone.now)
     attempted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)

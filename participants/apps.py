@@ -7,6 +7,7 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Participants")
 
     def ready(self):
-        from participants import timeline
+        from participants import panels, timeline, todo_views
 
         timeline.register(timeline.participant_entries)
+        panels.register(panels.Panel("participants/_todos_panel.html", todo_views.todos_panel, 20))

@@ -1,8 +1,10 @@
+import datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, Todo
 from programme.access import coaches_for, programmes_for
 from programme.forms import StaffChoiceField
 
@@ -63,3 +65,51 @@ class CaseloadFilter(django_filters.FilterSet):
         if programme or status:
             queryset = queryset.filter(Exists(enrolments))
         return queryset
+
+
+class TodoFilter(django_filters.FilterSet):
+    """The to-do list: what falls due, for one coach (by default the signed-in coach)."""
+
+    WHEN = [
+        ("overdue", _("Overdue")),
+        ("week", _("Overdue and the next 7 days")),
+        ("month", _("Overdue and the next 30 days")),
+        ("open", _("Everything still open")),
+    ]
+
+    when = django_filters.ChoiceFilter(
+        label=_("Due"), choices=WHEN, method="filter_when", empty_label=None
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=None, field_name="enrolment__programme", empty_label=_("All")
+    )
+    coach = StaffChoiceFilter(
+        label=_("Coach"), queryset=None, method="filter_coach", empty_label=_("All")
+    )
+
+    class Meta:
+        model = Todo
+        fields = ["when", "programme", "coach"]
+
+    def __init__(self, data=None, *args, staff, today, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("when", "week")
+        if staff.is_coach:
+            data.setdefault("coach", str(staff.user_id))
+        super().__init__(data, *args, **kwargs)
+        self.today = today
+        self.filters["programme"].queryset = programmes_for(staff)
+        self.filters["coach"].queryset = coaches_for(staff)
+
+    def filter_when(self, queryset, name, value):
+        horizon = {"overdue": 0, "week": 7, "month": 30}.get(value)
+        if horizon is None:
+            return queryset
+        return queryset.filter(due_on__lt=self.today + datetime.timedelta(days=horizon))
+
+    def filter_coach(self, queryset, name, value):
+        # The enrolment's coach, or the referent coach when the enrolment names none.
+        return queryset.filter(
+            Q(enrolment__coach=value)
+            | Q(enrolment__coach__isnull=True, enrolment__participant__coach=value)
+        )

@@ -375,3 +375,8 @@ class StatusForm(forms.Form):
         if on > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return on
+
+
+class TodoForm(forms.Form):
+    label = forms.CharField(label=_("What"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -45,3 +45,20 @@ def panels_for(request: HttpRequest, enrolment) -> list[Rendered]:
         if context is not None:
             rendered.append(Rendered(panel.template, context))
     return rendered
+
+
+# Where the work of a to-do is done, by kind: kind -> function(enrolment) returning a URL.
+# The evaluations app links its evaluation to-dos to the evaluation form, for one.
+todo_links: dict[str, Callable[[object], str]] = {}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in the enrolment page's header, to a page of an app above this one."""
+
+    label: str
+    url_name: str  # takes the enrolment's pk
+    icon: str
+
+
+links: list[Link] = []

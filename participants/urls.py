@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import todo_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
     path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
+    path("todos/", todo_views.todo_list, name="todos"),
+    path("todos/<int:pk>/done/", todo_views.todo_done, name="todo-done"),
+    path("enrolments/<int:pk>/todos/add/", todo_views.todo_add, name="todo-add"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
     path(
         "enrolments/<int:pk>/intake/eligibility/",
