@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import todo_views, views
+from participants import todo_views, trajectory_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     path("enrolments/<int:pk>/status/<slug:to>/", views.enrolment_status, name="enrolment-status"),
+    *trajectory_views.urlpatterns,
 ]

@@ -174,6 +174,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "enrolments": enrolments,
             "languages": participant.languages.all(),
+            "consents": participant.consents.select_related("partner"),
             "timeline": timeline.entries_for(participant),
         },
     )

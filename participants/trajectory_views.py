@@ -1,0 +1,569 @@
+"""The trajectory on the enrolment page: the action plan, referrals to partners and
+placements (each a panel, registered in apps.py), with their forms; and the participant's
+consents, which referrals rest on."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from participants import services
+from participants.access import enrolments_for, get_enrolment, get_participant, participants_for
+from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
+from participants.trajectory_forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    GoalForm,
+    GoalReviseForm,
+    PartnerReferralForm,
+    PlacementEndForm,
+    PlacementForm,
+    ReferralStatusForm,
+    StepForm,
+)
+from programme.access import participant_work_required
+from programme.forms import add_service_errors, posted
+
+# ---------------------------------------------------------------------------------------------
+# Access: every record is reached through the enrolments the user may see, so anything out of
+# reach is a 404.
+
+
+def _get_goal(request, pk: int) -> Goal:
+    return get_object_or_404(
+        Goal.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
+            "enrolment__participant", "enrolment__programme"
+        ),
+        pk=pk,
+    )
+
+
+def _get_step(request, pk: int) -> Step:
+    return get_object_or_404(
+        Step.objects.filter(goal__enrolment__in=enrolments_for(request.staff)).select_related(
+            "goal__enrolment__participant", "goal__enrolment__programme"
+        ),
+        pk=pk,
+    )
+
+
+def _get_referral(request, pk: int) -> Referral:
+    return get_object_or_404(
+        Referral.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
+            "enrolment__participant", "enrolment__programme", "partner"
+        ),
+        pk=pk,
+    )
+
+
+def _get_placement(request, pk: int) -> Placement:
+    return get_object_or_404(
+        Placement.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
+            "enrolment__participant", "enrolment__programme", "host"
+        ),
+        pk=pk,
+    )
+
+
+def _get_consent(request, pk: int) -> Consent:
+    return get_object_or_404(
+        Consent.objects.filter(participant__in=participants_for(request.staff)).select_related(
+            "participant", "partner"
+        ),
+        pk=pk,
+    )
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _back_to_plan(enrolment: Enrolment) -> HttpResponse:
+    return redirect(enrolment.get_absolute_url() + "#action-plan")
+
+
+# ---------------------------------------------------------------------------------------------
+# The action plan
+
+
+def plan_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
+    """The goals with their steps, each revised goal kept under the one that replaced it, and
+    the ladder of autonomy. Two queries: the goals, then all their steps."""
+    if enrolment.started_on is None:
+        return None
+    goals = list(
+        enrolment.goals.select_related("created_by").prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))
+        )
+    )
+    by_pk = {goal.pk: goal for goal in goals}
+    current = []
+    for goal in goals:
+        if goal.status == Goal.Status.REVISED:
+            continue
+        goal.history = []
+        earlier = by_pk.get(goal.revises_id)
+        while earlier is not None:
+            goal.history.append(earlier)
+            earlier = by_pk.get(earlier.revises_id)
+        current.append(goal)
+    steps = [step for goal in goals for step in goal.steps.all()]
+    done = [step for step in steps if step.status == Step.Status.DONE]
+    today = timezone.localdate()
+    ladder = [
+        {
+            "who": who,
+            "label": label,
+            "done": sum(1 for step in done if step.who == who),
+            "planned": sum(1 for step in steps if step.who == who and step.status == "todo"),
+        }
+        for who, label in [
+            (Step.Who.PARTICIPANT, _("Alone")),
+            (Step.Who.TOGETHER, _("Together")),
+            (Step.Who.COACH, _("By the coach")),
+        ]
+    ]
+    for row in ladder:
+        row["share"] = round(100 * row["done"] / len(done)) if done else 0
+    return {
+        "enrolment": enrolment,
+        "goals": current,
+        "ladder": ladder,
+        "done_count": len(done),
+        "overdue_count": sum(1 for step in steps if step.is_overdue(today)),
+        "today": today,
+        "can_edit": enrolment.is_open,
+    }
+
+
+def _plan_response(request, enrolment: Enrolment, error: ValidationError | None) -> HttpResponse:
+    """After a tap: the panel again with htmx (a refusal shown in it), else back to the
+    enrolment page (a refusal shown as a message)."""
+    if request.htmx:
+        panel = plan_panel(request, enrolment)
+        panel["error"] = " ".join(error.messages) if error else ""
+        return render(request, "participants/_plan_panel.html", {"panel": panel})
+    if error:
+        _refused(request, error)
+    return _back_to_plan(enrolment)
+
+
+def _form_page(request, template: str, enrolment: Enrolment, **context) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"enrolment": enrolment, "participant": enrolment.participant, **context},
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment(request, pk)
+    if not enrolment.is_open:
+        return _back_to_plan(enrolment)
+    form = GoalForm(posted(request), programme=enrolment.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_create(enrolment=enrolment, by=request.user, **form.goal_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Goal added. Next: the first step."))
+            return _back_to_plan(enrolment)
+    return _form_page(request, "participants/goal_form.html", enrolment, form=form)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _get_goal(request, pk)
+    enrolment = goal.enrolment
+    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+        return _back_to_plan(enrolment)
+    form = GoalForm(posted(request), instance=goal, programme=enrolment.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(goal=goal, by=request.user, **form.goal_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Goal saved."))
+            return _back_to_plan(enrolment)
+    return _form_page(request, "participants/goal_form.html", enrolment, form=form, goal=goal)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def goal_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _get_goal(request, pk)
+    enrolment = goal.enrolment
+    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+        return _back_to_plan(enrolment)
+    initial = {
+        "text": goal.text,
+        "text_own_language": goal.text_own_language,
+        "own_language": goal.own_language,
+        "domain": goal.domain,
+    }
+    form = GoalReviseForm(posted(request), initial=initial, programme=enrolment.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_revise(
+                goal=goal,
+                carry_open_steps=form.cleaned_data["carry_open_steps"],
+                by=request.user,
+                **form.goal_data(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Goal revised: the earlier version is kept below it."))
+            return _back_to_plan(enrolment)
+    return _form_page(
+        request, "participants/goal_form.html", enrolment, form=form, goal=goal, revising=True
+    )
+
+
+@participant_work_required
+@require_POST
+def goal_close(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    goal = _get_goal(request, pk)
+    if status not in {"achieved", "dropped", "open"}:
+        raise Http404
+    error = None
+    try:
+        if status == "open":
+            services.goal_reopen(goal=goal, by=request.user)
+        else:
+            services.goal_close(goal=goal, status=status, by=request.user)
+    except ValidationError as refused:
+        error = refused
+    return _plan_response(request, goal.enrolment, error)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _get_goal(request, pk)
+    enrolment = goal.enrolment
+    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+        return _back_to_plan(enrolment)
+    form = StepForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_add(goal=goal, by=request.user, **form.step_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Step added."))
+            if "another" in request.POST:
+                return redirect("participants:step-add", pk=goal.pk)
+            return _back_to_plan(enrolment)
+    return _form_page(request, "participants/step_form.html", enrolment, form=form, goal=goal)
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _get_step(request, pk)
+    goal = step.goal
+    enrolment = goal.enrolment
+    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+        return _back_to_plan(enrolment)
+    form = StepForm(posted(request), instance=step)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(step=step, by=request.user, **form.step_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Step saved."))
+            return _back_to_plan(enrolment)
+    return _form_page(
+        request, "participants/step_form.html", enrolment, form=form, goal=goal, step=step
+    )
+
+
+STEP_ACTIONS = {
+    "done": lambda step, by: services.step_mark_done(step=step, by=by),
+    "undo": lambda step, by: services.step_undo(step=step, by=by),
+    "drop": lambda step, by: services.step_drop(step=step, by=by),
+}
+
+
+@participant_work_required
+@require_POST
+def step_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One tap: done, not done after all, or dropped."""
+    step = _get_step(request, pk)
+    if action not in STEP_ACTIONS:
+        raise Http404
+    error = None
+    try:
+        STEP_ACTIONS[action](step, request.user)
+    except ValidationError as refused:
+        error = refused
+    return _plan_response(request, step.goal.enrolment, error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Consent
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant's consents, withdrawn ones included, and the form to record one."""
+    participant = get_participant(request, pk)
+    form = ConsentForm(posted(request), staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("participants:consents", pk=participant.pk)
+    return render(
+        request,
+        "participants/consents.html",
+        {
+            "participant": participant,
+            "consents": participant.consents.select_related("partner", "recorded_by"),
+            "form": form,
+            "withdraw_form": ConsentWithdrawForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@participant_work_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = _get_consent(request, pk)
+    form = ConsentWithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(consent=consent, on=form.cleaned_data["on"], by=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Consent withdrawn. It no longer counts from that day."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("participants:consents", pk=consent.participant_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Referrals to partners
+
+
+def referrals_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
+    """One query: the referrals with their partner, consent and author."""
+    if enrolment.status == Enrolment.Status.REFERRED:
+        return None
+    referrals = list(
+        enrolment.referrals_out.select_related("partner", "consent", "created_by").order_by(
+            "-sent_on", "-pk"
+        )
+    )
+    return {
+        "enrolment": enrolment,
+        "referrals": referrals,
+        "can_add": enrolment.status in services.REFERRAL_STATUSES,
+        "today": timezone.localdate(),
+    }
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer to a partner. A link may prefill the kind and reason (a follow-up call that found
+    a need, for one): ?kind=legal&reason=…"""
+    enrolment = get_enrolment(request, pk)
+    prefill = {}
+    if request.GET.get("kind") in Referral.Kind.values:
+        prefill["kind"] = request.GET["kind"]
+    if request.GET.get("reason"):
+        prefill["reason"] = request.GET["reason"][:2000]
+    form = PartnerReferralForm(posted(request), initial=prefill, staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                enrolment=enrolment, by=request.user, **form.referral_data()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referral to %(partner)s recorded.") % {"partner": referral.partner.name},
+            )
+            return redirect(enrolment.get_absolute_url() + "#referrals")
+    consented = set(
+        Consent.objects.valid_on(timezone.localdate())
+        .filter(participant_id=enrolment.participant_id, purpose=Consent.Purpose.SHARING)
+        .values_list("partner__name", flat=True)
+    )
+    return _form_page(
+        request,
+        "participants/partner_referral_form.html",
+        enrolment,
+        form=form,
+        consented=sorted(consented),
+        can_add=enrolment.status in services.REFERRAL_STATUSES,
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _get_referral(request, pk)
+    enrolment = referral.enrolment
+    if referral.is_finished:
+        return redirect(enrolment.get_absolute_url() + "#referrals")
+    form = ReferralStatusForm(posted(request), referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_update_status(
+                referral=referral, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referral to %(partner)s: %(status)s.")
+                % {"partner": referral.partner.name, "status": referral.get_status_display()},
+            )
+            return redirect(enrolment.get_absolute_url() + "#referrals")
+    return _form_page(
+        request, "participants/referral_status.html", enrolment, form=form, referral=referral
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Placements
+
+
+def placements_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
+    """One query: the placements with their host."""
+    if enrolment.started_on is None:
+        return None
+    today = timezone.localdate()
+    placements = list(enrolment.placements.select_related("host"))
+    for placement in placements:
+        placement.hours_so_far = placement.hours_between(placement.starts_on, today, today)
+    return {
+        "enrolment": enrolment,
+        "placements": placements,
+        "can_add": enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED},
+        "today": today,
+    }
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_enrolment(request, pk)
+    form = PlacementForm(posted(request), staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_create(
+                enrolment=enrolment, data=form.placement_data(), by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Placement at %(host)s recorded.") % {"host": placement.host.name}
+            )
+            return redirect(enrolment.get_absolute_url() + "#placements")
+    return _form_page(
+        request,
+        "participants/placement_form.html",
+        enrolment,
+        form=form,
+        can_add=enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED},
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _get_placement(request, pk)
+    enrolment = placement.enrolment
+    form = PlacementForm(posted(request), instance=placement, staff=request.staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_update(
+                placement=placement,
+                data=form.placement_data(),
+                version=form.cleaned_data.get("version") or 0,
+                status=form.cleaned_data.get("status") or None,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Placement saved."))
+            return redirect(enrolment.get_absolute_url() + "#placements")
+    return _form_page(
+        request,
+        "participants/placement_form.html",
+        enrolment,
+        form=form,
+        placement=placement,
+        can_add=True,
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _get_placement(request, pk)
+    enrolment = placement.enrolment
+    if placement.is_finished:
+        return redirect(enrolment.get_absolute_url() + "#placements")
+    form = PlacementEndForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_end(
+                placement=placement,
+                on=form.cleaned_data["ended_on"],
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Placement ended."))
+            return redirect(enrolment.get_absolute_url() + "#placements")
+    return _form_page(
+        request, "participants/placement_end.html", enrolment, form=form, placement=placement
+    )
+
+
+urlpatterns = [
+    path("enrolments/<int:pk>/goals/new/", goal_add, name="goal-add"),
+    path("goals/<int:pk>/edit/", goal_edit, name="goal-edit"),
+    path("goals/<int:pk>/revise/", goal_revise, name="goal-revise"),
+    path("goals/<int:pk>/status/<slug:status>/", goal_close, name="goal-close"),
+    path("goals/<int:pk>/steps/new/", step_add, name="step-add"),
+    path("steps/<int:pk>/edit/", step_edit, name="step-edit"),
+    path("steps/<int:pk>/<slug:action>/", step_action, name="step-action"),
+    path("participants/<int:pk>/consents/", consents, name="consents"),
+    path("consents/<int:pk>/withdraw/", consent_withdraw, name="consent-withdraw"),
+    path("enrolments/<int:pk>/referrals/new/", referral_add, name="referral-add"),
+    path("referrals/<int:pk>/status/", referral_status, name="referral-status"),
+    path("enrolments/<int:pk>/placements/new/", placement_add, name="placement-add"),
+    path("placements/<int:pk>/edit/", placement_edit, name="placement-edit"),
+    path("placements/<int:pk>/end/", placement_end, name="placement-end"),
+]
