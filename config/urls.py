@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("evaluations.urls")),
     path("", include("sessions.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

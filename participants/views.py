@@ -254,6 +254,10 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "position": enrolment.waiting_position(),
             "panels": panels.panels_for(request, enrolment),
+            "links": [
+                (link.label, reverse(link.url_name, args=[enrolment.pk]), link.icon)
+                for link in panels.links
+            ],
         },
     )
 

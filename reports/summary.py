@@ -1,0 +1,100 @@
+"""The one-page trajectory summary: what a participant and their social worker take away.
+
+Reads every app; writes nothing. A fixed number of queries whatever the size of the file.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
+from participants.models import Enrolment, Goal
+from participants.services import planned_end
+from sessions.services import hours_by_period
+
+
+@dataclass
+class DomainRow:
+    name: str
+    first: int | None
+    latest: int | None
+    first_own: int | None
+    latest_own: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.first is None or self.latest is None:
+            return None
+        return self.latest - self.first
+
+
+def _domain_rows(enrolment: Enrolment, first: Evaluation | None, latest: Evaluation | None):
+    def scores(evaluation):
+        return {s.domain: s for s in evaluation.scores.all()} if evaluation else {}
+
+    before, after = scores(first), scores(latest)
+    rows = []
+    for domain in enrolment.programme.domains():
+        start, end = before.get(domain.code), after.get(domain.code)
+        if start is None and end is None:
+            continue
+        rows.append(
+            DomainRow(
+                name=str(domain.name),
+                first=start.coach_score if start else None,
+                latest=end.coach_score if end else None,
+                first_own=start.participant_score if start else None,
+                latest_own=end.participant_score if end else None,
+            )
+        )
+    return rows
+
+
+def trajectory_summary(enrolment: Enrolment) -> dict:
+    participant = enrolment.participant
+    today = timezone.localdate()
+    evaluations = list(enrolment.evaluations.prefetch_related("scores").order_by("held_on", "pk"))
+    first = evaluations[0] if evaluations else None
+    latest = evaluations[-1] if len(evaluations) > 1 else None
+    goals = list(
+        enrolment.goals.exclude(status=Goal.Status.REVISED)
+        .prefetch_related("steps")
+        .order_by("position", "pk")
+    )
+    assessments = list(
+        LanguageAssessment.objects.filter(participant=participant).order_by("assessed_on", "pk")
+    )
+    hours = 0.0
+    if enrolment.started_on:
+        end = enrolment.exited_on or today
+        weeks = hours_by_period(participant_ids=[participant.pk], start=enrolment.started_on,
+                                end=end)  # fmt: skip
+        hours = sum(weeks.get(participant.pk, {}).values())
+    exit_review = getattr(enrolment, "exit_review", None) if enrolment.exited_on else None
+    return {
+        "enrolment": enrolment,
+        "participant": participant,
+        "programme": enrolment.programme,
+        "organisation": enrolment.programme.organisation,
+        "today": today,
+        "planned_end": planned_end(enrolment),
+        "hours": round(hours),
+        "goals": goals,
+        "first_evaluation": first,
+        "latest_evaluation": latest,
+        "domains": _domain_rows(enrolment, first, latest),
+        "first_assessment": assessments[0] if assessments else None,
+        "latest_assessment": assessments[-1] if len(assessments) > 1 else None,
+        "placements": list(enrolment.placements.select_related("host")),
+        "referrals": list(enrolment.referrals_out.select_related("partner")),
+        "exit_review": exit_review,
+        "next_call": FollowUpCall.objects.pending().filter(enrolment=enrolment).first(),
+        "length_days": _length(enrolment, today),
+    }
+
+
+def _length(enrolment: Enrolment, today: datetime.date) -> int | None:
+    if not enrolment.started_on:
+        return None
+    return ((enrolment.exited_on or today) - enrolment.started_on).days
