@@ -8,9 +8,20 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from evaluations import demo as evaluations_demo
-        from evaluations import timeline
-        from participants import demo
+        from evaluations import timeline, views
+        from participants import demo, panels
         from participants import timeline as participant_timeline
 
         participant_timeline.register(timeline.assessment_entries)
         demo.register(evaluations_demo.load)
+        # Evaluations with domain scores
+        participant_timeline.register(timeline.evaluation_entries)
+        panels.register(
+            panels.Panel("evaluations/_evaluations_panel.html", views.evaluations_panel, 25)
+        )
+        demo.register(evaluations_demo.load_evaluations)
+        # Exit and follow-up calls: the exit is a review, so it has its own page here.
+        participant_timeline.register(timeline.exit_entries)
+        panels.register(panels.Panel("evaluations/_exit_panel.html", views.exit_panel, 60))
+        panels.status_pages["exited"] = "evaluations:exit"
+        demo.register(evaluations_demo.load_exits)

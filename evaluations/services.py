@@ -8,10 +8,25 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from evaluations.models import DomainScore, Evaluation, LanguageAssessment
+from evaluations.models import (
+    CallAttempt,
+    DomainScore,
+    Evaluation,
+    ExitReview,
+    FollowUpCall,
+    LanguageAssessment,
+)
+from participants.choices import ReferralSource
 from participants.models import Enrolment, Goal, Participant
-from participants.services import StaleEdit, goal_create, todo_complete
+from participants.services import (
+    StaleEdit,
+    enrolment_change_status,
+    enrolment_refer,
+    goal_create,
+    todo_complete,
+)
 from programme import outcomes
+from programme.models import TemplateStep
 
 
 def language_assessment_record(
@@ -119,7 +134,9 @@ def _score_rows(evaluation: Evaluation, scores: Sequence[ScoreRow]) -> list[Doma
         if not row.is_empty
     ]
     for row in rows:
-        row.full_clean(exclude=["evaluation"], validate_unique=False, validate_constraints=False)
+        # The model field says a coach's score is required; here "not assessed" is a choice.
+        exclude = ["evaluation"] + (["coach_score"] if row.coach_score is None else [])
+        row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     return rows
 
 
@@ -258,3 +275,213 @@ def goal_from_score_create(*, evaluation: Evaluation, domain: str, text: str, by
         if not text.strip():
             raise ValidationError({"text": _("Write the goal, in the participant's words.")})
         return goal_create(enrolment=enrolment, text=text, domain=domain, by=by)
+
+
+# Exit and follow-up calls ---------------------------------------------------------------------
+
+EXIT_FROM = {Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED}
+
+
+def exit_record(
+    *,
+    enrolment: Enrolment,
+    exited_on: datetime.date,
+    exit_reason: str,
+    drop_out_reason: str = "",
+    exit_destination: str,
+    strengths: str,
+    limits: str = "",
+    next_step: str,
+    contact_person: str,
+    contact_phone: str = "",
+    by,
+) -> ExitReview:
+    """Close the trajectory with its review: the enrolment becomes "exited" (with reason and
+    destination), the review is kept and the follow-up calls are planned from the exit date."""
+    if enrolment.status not in EXIT_FROM:
+        raise ValidationError(
+            _("Only an active or paused enrolment can exit: this one is “%(status)s”.")
+            % {"status": enrolment.get_status_display()},
+            code="not_open",
+        )
+    review = ExitReview(
+        enrolment=enrolment,
+        strengths=strengths.strip(),
+        limits=limits.strip(),
+        next_step=next_step.strip(),
+        contact_person=contact_person.strip(),
+        contact_phone=contact_phone.strip(),
+        reviewed_by=by,
+    )
+    _check_exit(enrolment, exited_on, review)
+    with transaction.atomic():
+        # The review is the exit evaluation the template planned: done, not cancelled with the
+        # rest of the plan when the status changes.
+        todo_complete(enrolment=enrolment, kind=TemplateStep.Kind.EXIT, on=exited_on, by=by)
+        enrolment = enrolment_change_status(
+            enrolment=enrolment,
+            to_status=Enrolment.Status.EXITED,
+            on=exited_on,
+            exit_reason=exit_reason,
+            drop_out_reason=drop_out_reason,
+            exit_destination=exit_destination,
+            by=by,
+        )
+        review.enrolment = enrolment
+        review.save()
+        follow_up_calls_plan(enrolment=enrolment)
+    return review
+
+
+def _check_exit(enrolment: Enrolment, exited_on: datetime.date | None, review: ExitReview):
+    errors = {}
+    if exited_on is None:
+        errors["exited_on"] = _("Give the exit date.")
+    elif exited_on > timezone.localdate():
+        errors["exited_on"] = _("Record the exit once it has happened: the date is in the future.")
+    elif enrolment.started_on and exited_on < enrolment.started_on:
+        errors["exited_on"] = _(
+            "The trajectory started on %(date)s: the exit cannot be earlier."
+        ) % {"date": date_format(enrolment.started_on, "SHORT_DATE_FORMAT")}
+    required = {
+        "strengths": _("Write what the person does well: their strengths."),
+        "next_step": _("Write the next step you recommend."),
+        "contact_person": _("Say who the person can still turn to."),
+    }
+    for field, message in required.items():
+        if not getattr(review, field):
+            errors[field] = message
+    if not errors:
+        try:
+            review.full_clean(exclude=["enrolment"], validate_unique=False)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def follow_up_calls_plan(*, enrolment: Enrolment) -> list[FollowUpCall]:
+    """One call for each interval the programme sets, counted in weeks from the exit date;
+    none when the programme sets none."""
+    if enrolment.exited_on is None:
+        return []
+    return FollowUpCall.objects.bulk_create(
+        FollowUpCall(
+            enrolment=enrolment,
+            weeks_after_exit=weeks,
+            due_on=enrolment.exited_on + datetime.timedelta(weeks=weeks),
+        )
+        for weeks in enrolment.programme.follow_up_offsets
+    )
+
+
+def call_attempt_record(
+    *,
+    call: FollowUpCall,
+    outcome: str,
+    version: int,
+    note: str = "",
+    situation: str = "",
+    needs_help: bool | None = None,
+    help_notes: str = "",
+    helped_integration: str = "",
+    notes: str = "",
+    by,
+) -> CallAttempt:
+    """Log one attempt to reach a former participant. Reached: their answers close the call.
+    Not reached: the programme's last allowed attempt marks the call "unreachable".
+    Answers given with a failed attempt are not kept: nobody answered them."""
+    Outcome = CallAttempt.Outcome
+    if call.status != FollowUpCall.Status.PLANNED:
+        raise ValidationError(
+            _("This call is already closed: %(status)s.")
+            % {"status": call.get_status_display().lower()},
+            code="closed",
+        )
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Say how the call went.")})
+    reached = outcome == Outcome.REACHED
+    if reached:
+        _check_answers(situation, needs_help, help_notes, helped_integration)
+    with transaction.atomic():
+        updated = FollowUpCall.objects.filter(
+            pk=call.pk, version=version, status=FollowUpCall.Status.PLANNED
+        ).update(version=version + 1)
+        if not updated:
+            raise StaleEdit(
+                _(
+                    "Someone else logged this call while you were on it. Nothing was saved: "
+                    "reload the page to see what they wrote."
+                ),
+                code="stale",
+            )
+        attempt = CallAttempt(call=call, outcome=outcome, note=note.strip(), attempted_by=by)
+        attempt.full_clean(exclude=["call"])
+        attempt.save()
+        call.version = version + 1
+        if reached:
+            call.status = FollowUpCall.Status.REACHED
+            call.situation = situation
+            call.needs_help = needs_help
+            call.help_notes = help_notes.strip() if needs_help else ""
+            call.helped_integration = helped_integration
+            call.notes = notes.strip()
+        elif call.attempts.count() >= call.enrolment.programme.follow_up_max_attempts:
+            call.status = FollowUpCall.Status.UNREACHABLE
+        if call.status != FollowUpCall.Status.PLANNED:
+            call.completed_on = timezone.localdate()
+            call.completed_by = by
+        call.full_clean(exclude=["enrolment"], validate_unique=False)
+        call.save()
+    return attempt
+
+
+def _check_answers(situation, needs_help, help_notes, helped_integration) -> None:
+    errors = {}
+    if situation not in FollowUpCall.Situation.values:
+        errors["situation"] = _("Choose the person's situation today.")
+    if needs_help is None:
+        errors["needs_help"] = _("Say whether the person needs help.")
+    elif needs_help and not help_notes.strip():
+        errors["help_notes"] = _("Say what help the person needs.")
+    if helped_integration not in FollowUpCall.Helped.values:
+        errors["helped_integration"] = _(
+            "Say whether the programme helped their integration: yes, partly or no."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def support_reopen(*, call: FollowUpCall, by) -> Enrolment:
+    """Someone who asked for help at a follow-up call comes back: a new enrolment in the same
+    programme, referred by the follow-up, with the coach they had."""
+    if call.status != FollowUpCall.Status.REACHED or not call.needs_help:
+        raise ValidationError(
+            _("Support is reopened from a call where the person said they need help.")
+        )
+    previous = call.enrolment
+    participant = previous.participant
+    if participant.enrolments.open().filter(programme_id=previous.programme_id).exists():
+        raise ValidationError(
+            _("%(name)s is already back in %(programme)s: support was reopened before.")
+            % {"name": participant.full_name, "programme": previous.programme.name},
+            code="open",
+        )
+    reason = _("Asked for help at the follow-up call of %(date)s (%(interval)s after exit).") % {
+        "date": date_format(call.completed_on, "SHORT_DATE_FORMAT"),
+        "interval": call.interval,
+    }
+    with transaction.atomic():
+        enrolment = enrolment_refer(
+            participant=participant,
+            programme=previous.programme,
+            coach=previous.coach,
+            referred_on=timezone.localdate(),
+            referral_source=ReferralSource.FOLLOW_UP,
+            referral_reason=f"{reason}\n{call.help_notes}".strip(),
+            by=by,
+        )
+        # Back in the programme, the calls "after leaving" no longer apply; the next exit plans
+        # its own.
+        previous.follow_up_calls.pending().update(status=FollowUpCall.Status.CANCELLED)
+    return enrolment

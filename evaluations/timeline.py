@@ -1,10 +1,19 @@
-"""Language assessments on the participant file's timeline (registered in apps.py)."""
+"""Language assessments and evaluations on the participant file's timeline (registered in
+apps.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from evaluations.models import LanguageAssessment
+from evaluations.models import (
+    DomainScore,
+    Evaluation,
+    ExitReview,
+    FollowUpCall,
+    LanguageAssessment,
+)
 from participants.timeline import Entry, _name
+from programme.models import TemplateStep
 
 
 def assessment_entries(participant) -> list[Entry]:
@@ -27,3 +36,106 @@ def assessment_entries(participant) -> list[Entry]:
         )
         for assessment in assessments
     ]
+
+
+# Evaluations with domain scores ---------------------------------------------------------------
+
+
+def evaluation_entries(participant) -> list[Entry]:
+    """One entry per evaluation, saying how many domains moved since the baseline. Two
+    queries whatever the length of the file."""
+    evaluations = list(
+        Evaluation.objects.filter(enrolment__participant=participant).select_related(
+            "enrolment__programme", "evaluated_by"
+        )
+    )
+    scores: dict[int, dict[str, int]] = {}
+    for evaluation_id, domain, coach_score in DomainScore.objects.filter(
+        evaluation__enrolment__participant=participant, coach_score__isnull=False
+    ).values_list("evaluation_id", "domain", "coach_score"):
+        scores.setdefault(evaluation_id, {})[domain] = coach_score
+    baselines = {
+        e.enrolment_id: scores.get(e.pk, {})
+        for e in evaluations
+        if e.kind == Evaluation.Kind.BASELINE
+    }
+    entries = []
+    for evaluation in evaluations:
+        own = scores.get(evaluation.pk, {})
+        detail = ngettext("%(count)s domain scored", "%(count)s domains scored", len(own)) % {
+            "count": len(own)
+        }
+        baseline = baselines.get(evaluation.enrolment_id)
+        if baseline is not None and evaluation.kind != Evaluation.Kind.BASELINE:
+            compared = [own[code] - baseline[code] for code in own if code in baseline]
+            detail += " · " + _(
+                "since the baseline: %(up)s up, %(down)s down, %(same)s the same"
+            ) % {
+                "up": sum(1 for change in compared if change > 0),
+                "down": sum(1 for change in compared if change < 0),
+                "same": sum(1 for change in compared if change == 0),
+            }
+        entries.append(
+            Entry(
+                when=evaluation.held_on,
+                kind=f"evaluation-{evaluation.kind}",
+                title=_("%(evaluation)s — %(programme)s")
+                % {
+                    "evaluation": TemplateStep.Kind(evaluation.kind).label,
+                    "programme": evaluation.enrolment.programme.name,
+                },
+                detail=detail,
+                by=_name(evaluation.evaluated_by),
+                url=reverse("evaluations:evaluation", args=[evaluation.pk]),
+                recorded_at=evaluation.created_at,
+            )
+        )
+    return entries
+
+
+# Exit and follow-up calls ---------------------------------------------------------------------
+
+
+def exit_entries(participant) -> list[Entry]:
+    """The exit reviews and the follow-up calls that ended (reached or unreachable): two
+    queries whatever the number of exits and calls."""
+    reviews = ExitReview.objects.filter(enrolment__participant=participant).select_related(
+        "enrolment__programme", "reviewed_by"
+    )
+    entries = [
+        Entry(
+            when=review.enrolment.exited_on,
+            kind="exit-review",
+            title=_("Exit review — %(programme)s") % {"programme": review.enrolment.programme.name},
+            detail=_("Recommended next step: %(step)s") % {"step": review.next_step},
+            by=_name(review.reviewed_by),
+            url=review.enrolment.get_absolute_url(),
+            recorded_at=review.created_at,
+        )
+        for review in reviews
+    ]
+    calls = FollowUpCall.objects.filter(
+        enrolment__participant=participant,
+        status__in=[FollowUpCall.Status.REACHED, FollowUpCall.Status.UNREACHABLE],
+    ).select_related("enrolment__programme", "completed_by")
+    for call in calls:
+        values = {"interval": call.interval, "programme": call.enrolment.programme.name}
+        if call.status == FollowUpCall.Status.REACHED:
+            title = _("Follow-up call (%(interval)s after %(programme)s): reached") % values
+            detail = call.get_situation_display()
+            if call.needs_help:
+                detail += " · " + _("needs help: %(help)s") % {"help": call.help_notes}
+        else:
+            title = _("Follow-up call (%(interval)s after %(programme)s): unreachable") % values
+            detail = ""
+        entries.append(
+            Entry(
+                when=call.completed_on,
+                kind=f"follow-up-{call.status}",
+                title=title,
+                detail=detail,
+                by=_name(call.completed_by),
+                url=reverse("evaluations:call", args=[call.pk]),
+            )
+        )
+    return entries
