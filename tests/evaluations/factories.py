@@ -4,7 +4,14 @@ import datetime
 
 from django.utils import timezone
 
-from evaluations.models import DomainScore, Evaluation, LanguageAssessment
+from evaluations.models import (
+    CallAttempt,
+    DomainScore,
+    Evaluation,
+    ExitReview,
+    FollowUpCall,
+    LanguageAssessment,
+)
 from participants.models import Goal
 
 
@@ -36,3 +43,39 @@ def make_evaluation(*, enrolment, scores: dict | None = None, **kwargs) -> Evalu
 def make_goal(*, enrolment, **kwargs) -> Goal:
     kwargs.setdefault("text", "Aller seule à la commune.")
     return Goal.objects.create(enrolment=enrolment, **kwargs)
+
+
+# Exit and follow-up calls ---------------------------------------------------------------------
+
+
+def make_exited(*, enrolment, exited_on=None, **kwargs):
+    """Put an enrolment in the "exited" state directly, as the demo data does."""
+    exited_on = exited_on or timezone.localdate() - datetime.timedelta(days=30)
+    enrolment.status = "exited"
+    enrolment.started_on = enrolment.started_on or exited_on - datetime.timedelta(days=180)
+    enrolment.exited_on = exited_on
+    enrolment.exit_reason = kwargs.pop("exit_reason", "completed")
+    enrolment.exit_destination = kwargs.pop("exit_destination", "training")
+    enrolment.save()
+    return enrolment
+
+
+def make_exit_review(*, enrolment, **kwargs):
+    kwargs.setdefault("strengths", "Ponctuelle, ose prendre la parole en groupe.")
+    kwargs.setdefault("next_step", "Formation d'aide-soignante.")
+    kwargs.setdefault("contact_person", "Assistante sociale de l'antenne")
+    kwargs.setdefault("reviewed_by", enrolment.coach)
+    return ExitReview.objects.create(enrolment=enrolment, **kwargs)
+
+
+def make_call(*, enrolment, **kwargs):
+    """A follow-up call of an exited enrolment (due today unless told otherwise)."""
+    kwargs.setdefault("weeks_after_exit", 4)
+    kwargs.setdefault("due_on", timezone.localdate())
+    return FollowUpCall.objects.create(enrolment=enrolment, **kwargs)
+
+
+def make_attempt(*, call, **kwargs):
+    kwargs.setdefault("outcome", CallAttempt.Outcome.NO_ANSWER)
+    kwargs.setdefault("attempted_by", call.enrolment.coach)
+    return CallAttempt.objects.create(call=call, **kwargs)
