@@ -50,8 +50,8 @@ def _month(value: str | None) -> datetime.date:
 @participant_work_required
 @require_http_methods(["GET"])
 def hours(request: HttpRequest) -> HttpResponse:
-    """Hours attended per person and week of a month, against the programme's weekly minimum,
-    and the attendance rate of each group."""
+    """Hours of activity per person and week of a month (sessions attended and placement
+    hours), against the programme's weekly minimum, and the attendance rate of each group."""
     programmes = programmes_for(request.staff)
     programme_id = request.GET.get("programme") or programmes.values_list("pk", flat=True).first()
     programme = get_object_or_404(programmes, pk=programme_id) if programme_id else None
@@ -84,12 +84,18 @@ def hours(request: HttpRequest) -> HttpResponse:
         in_month = services.hours_by_period(
             participant_ids=[e.participant_id for e in enrolments], start=first, end=last
         )
+        # Placement hours count as activity too: added to each week, and shown apart in the
+        # month so the two sources stay readable.
+        placement_weeks, placement_month = services.placement_hours_by_period(
+            enrolment_ids=[e.pk for e in enrolments], mondays=mondays, month=(first, last)
+        )
         minimum = float(programme.min_hours_per_week) if programme.min_hours_per_week else None
         for enrolment in enrolments:
             per_week = per_person.get(enrolment.participant_id, {})
+            in_placement = placement_weeks.get(enrolment.pk, {})
             cells = []
             for week, start in zip(weeks, mondays, strict=True):
-                hours = per_week.get(week, 0)
+                hours = round(per_week.get(week, 0) + in_placement.get(week, 0), 1)
                 # Only finished weeks of the trajectory are judged against the minimum.
                 judged = (
                     minimum is not None
@@ -97,8 +103,18 @@ def hours(request: HttpRequest) -> HttpResponse:
                     and (enrolment.started_on is None or start >= enrolment.started_on)
                 )
                 cells.append((hours, judged and hours < minimum))
-            month_total = sum(in_month.get(enrolment.participant_id, {}).values())
-            rows.append({"enrolment": enrolment, "cells": cells, "total": month_total})
+            placement_total = round(placement_month.get(enrolment.pk, 0), 1)
+            month_total = round(
+                sum(in_month.get(enrolment.participant_id, {}).values()) + placement_total, 1
+            )
+            rows.append(
+                {
+                    "enrolment": enrolment,
+                    "cells": cells,
+                    "placement": placement_total,
+                    "total": month_total,
+                }
+            )
         groups = list(groups_for(request.staff).filter(programme=programme).order_by("name"))
         totals = (
             Attendance.objects.filter(session__group__in=groups, session__cancelled_at__isnull=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from participants import services as participant_services
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, Placement
 from programme.models import ClosureDay, Programme
 from sessions import recurrence
 from sessions.access import waiting_to_be_placed
@@ -557,6 +557,33 @@ def hours_by_period(
         per_week = hours.setdefault(row.participant_id, {})
         per_week[(year, week)] = per_week.get((year, week), 0) + row.session.hours
     return hours
+
+
+def placement_hours_by_period(
+    *, enrolment_ids: Iterable[int], mondays: list[datetime.date], month: tuple, today=None
+) -> tuple[dict, dict]:
+    """Hours of volunteering, job tasting or internship, which count as activity beside the
+    sessions attended: per enrolment and ISO week {enrolment_id: {(year, week): hours}}, and
+    per enrolment within the month (first, last) {enrolment_id: hours}. One query."""
+    start, end = mondays[0], mondays[-1] + datetime.timedelta(days=6)
+    placements = Placement.objects.filter(enrolment_id__in=list(enrolment_ids)).overlapping(
+        start, end
+    )
+    per_week: dict[int, dict[tuple[int, int], float]] = {}
+    in_month: dict[int, float] = {}
+    for placement in placements.only(
+        "enrolment_id", "status", "hours_per_week", "starts_on", "ends_on", "ended_on"
+    ):
+        weeks = per_week.setdefault(placement.enrolment_id, {})
+        for monday in mondays:
+            hours = placement.hours_between(monday, monday + datetime.timedelta(days=6), today)
+            if hours:
+                year, week, _day = monday.isocalendar()
+                weeks[(year, week)] = weeks.get((year, week), 0) + hours
+        in_month[placement.enrolment_id] = in_month.get(
+            placement.enrolment_id, 0
+        ) + placement.hours_between(*month, today)
+    return per_week, in_month
 
 
 def needs_attention(*, enrolments, threshold: int = 3):

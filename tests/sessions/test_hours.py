@@ -7,6 +7,7 @@ from participants.models import Enrolment
 from sessions import services
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.helpers import login_url
+from tests.participants.factories import make_host, make_placement
 from tests.sessions.factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,39 @@ def test_the_month_total_counts_only_the_days_of_the_month(
     assert november["total"] == 3.0
 
 
+def test_placement_hours_count_as_activity(
+    week_of_two_sessions, intensive, enrolment, coach_client
+):
+    """Seven hours a week of volunteering from Wednesday 7 October 2026: a seventh of them a
+    day, added to the sessions attended, and the month's share shown apart."""
+    make_placement(
+        enrolment=enrolment,
+        hours_per_week=7,
+        starts_on=datetime.date(2026, 10, 7),
+        ended_on=datetime.date(2026, 10, 20),
+        status="ended",
+        outcome="continued",
+    )
+    response = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"})
+    row = response.context["rows"][0]
+    by_week = dict(zip(response.context["weeks"], row["cells"], strict=True))
+    assert by_week[(2026, 40)] == (0, True)
+    assert by_week[(2026, 41)] == (11.0, True)  # 6 in sessions, 5 days of the placement
+    assert by_week[(2026, 42)] == (7.0, True)  # a whole week of placement
+    assert by_week[(2026, 43)] == (2.0, True)  # ended on Tuesday the 20th
+    assert row["placement"] == 14.0
+    assert row["total"] == 20.0
+
+
+def test_a_cancelled_placement_counts_no_hours(
+    week_of_two_sessions, intensive, enrolment, coach_client
+):
+    make_placement(enrolment=enrolment, starts_on=datetime.date(2026, 10, 1), status="cancelled")
+    row = coach_client.get(URL, {"programme": intensive.pk, "month": "2026-10"}).context["rows"][0]
+    assert row["placement"] == 0
+    assert row["total"] == 6.0
+
+
 def test_another_organisations_programme_is_a_404(outsider_client, intensive):
     assert outsider_client.get(URL, {"programme": intensive.pk}).status_code == 404
 
@@ -144,11 +178,15 @@ def test_the_number_of_queries_does_not_grow(
         people.append(person)
     group = make_group(programme=programme, coaches=[coach.user])
     make_session(programme=programme, group=group, date=datetime.date(2026, 10, 6), expected=people)
+    host = make_host(organisation=coach.organisation)
+    for enrolment in Enrolment.objects.filter(programme=programme):
+        make_placement(enrolment=enrolment, host=host, starts_on=datetime.date(2026, 9, 1))
     # 1. the session  2. the user  3. their staff record  4. the programme asked for
     # 5. the page's enrolments count  6. the enrolments with their participant
     # 7. the hours attended per whole week  8. the hours attended within the month
-    # 9. the programme's groups  10. their attendance totals
-    # 11. the organisation (page header)  12. the programmes for the menu
-    with django_assert_num_queries(12):
+    # 9. the placements of these enrolments that touch the weeks shown
+    # 10. the programme's groups  11. their attendance totals
+    # 12. the organisation (page header)  13. the programmes for the menu
+    with django_assert_num_queries(13):
         response = coach_client.get(URL, {"programme": programme.pk, "month": "2026-10"})
     assert len(response.context["rows"]) == size
