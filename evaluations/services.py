@@ -431,7 +431,12 @@ def call_attempt_record(
         if call.status != FollowUpCall.Status.PLANNED:
             call.completed_on = timezone.localdate()
             call.completed_by = by
-        call.full_clean(exclude=["enrolment"], validate_unique=False)
+        # needs_help stays unknown (None) until the person is reached; the model only asks for
+        # it on a reached call, which its constraint checks here.
+        call.full_clean(
+            exclude=["enrolment"] if reached else ["enrolment", "needs_help"],
+            validate_unique=False,
+        )
         call.save()
     return attempt
 

@@ -46,7 +46,7 @@ from evaluations.services import (
 )
 from participants.access import enrolments_for, get_enrolment, get_participant
 from participants.models import Enrolment, Goal, Participant
-from participants.services import planned_end
+from participants.services import REFERRAL_STATUSES, planned_end
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
@@ -642,6 +642,8 @@ def _refer_url(call: FollowUpCall) -> str:
     belong to the action plan, built apart: no link until that page exists."""
     if not (call.status == CallStatus.REACHED and call.needs_help):
         return ""
+    if call.enrolment.status not in REFERRAL_STATUSES:
+        return ""  # a closed file takes no more referrals
     try:
         url = reverse("participants:referral-add", args=[call.enrolment_id])
     except NoReverseMatch:
