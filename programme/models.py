@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programme import outcomes
+from programme import indicators, outcomes
 
 
 def parse_week_list(value: str) -> list[int]:
@@ -237,6 +238,15 @@ class Programme(models.Model):
         _("call attempts before “unreachable”"),
         default=3,
         validators=[MinValueValidator(1)],
+    )
+    indicator_set = models.ForeignKey(
+        "IndicatorSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("indicator set"),
+        help_text=_("The funder's list of indicators this programme reports against."),
     )
 
     class Meta:
@@ -487,3 +497,184 @@ class ClosureDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.reason}".strip()
+
+
+class IndicatorSet(models.Model):
+    """One funder's list of indicators for one period. Next period's list is a new set (data);
+    only a new way of counting needs code (a new rule in programme.indicators)."""
+
+    funder = models.CharField(_("funder"), max_length=100, help_text=_("e.g. AMIF, ESF+"))
+    name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=40)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("The regulation or guidance text.")
+    )
+    third_country_nationals_only = models.BooleanField(
+        _("counts third-country nationals only"),
+        default=False,
+        help_text=_("AMIF counts only nationals of countries outside the EU, EEA and Switzerland."),
+    )
+
+    class Meta:
+        ordering = ["funder", "-valid_from", "name"]
+        verbose_name = _("indicator set")
+        verbose_name_plural = _("indicator sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funder", "name", "version"], name="indicator_set_unique_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.funder} — {self.name} ({self.version})"
+
+    def clean(self):
+        if self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("The set cannot end before it starts.")})
+
+
+class Indicator(models.Model):
+    """One line of an indicator set: its code and wording as the funder writes them, and the
+    counting rule (one of a fixed list, implemented in reports/) that produces its figure."""
+
+    class Kind(models.TextChoices):
+        OUTPUT = "output", _("Output")
+        RESULT = "result", _("Result")
+        CHARACTERISTIC = "characteristic", _("Characteristic at entry")
+
+    indicator_set = models.ForeignKey(
+        IndicatorSet,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("indicator set"),
+    )
+    code = models.CharField(_("code"), max_length=30)
+    wording = models.TextField(_("wording"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    rule = models.CharField(_("counting rule"), max_length=40, choices=indicators.RULE_CHOICES)
+    argument = models.CharField(
+        _("rule argument"),
+        max_length=40,
+        blank=True,
+        help_text=_("For rules that count one of several things, which one."),
+    )
+    breakdowns = models.JSONField(
+        _("breakdowns"),
+        default=list,
+        blank=True,
+        help_text=_("Any of: gender, age, education."),
+    )
+    note = models.TextField(_("how it is counted"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["indicator_set", "position", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_set", "code"], name="indicator_unique_code")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.wording}"
+
+    def clean(self):
+        errors = {}
+        arguments = indicators.RULE_ARGUMENTS.get(self.rule)
+        if arguments and self.argument not in arguments:
+            errors["argument"] = _("Choose one of: %(values)s") % {
+                "values": ", ".join(sorted(arguments))
+            }
+        if not arguments and self.argument:
+            errors["argument"] = _("This rule takes no argument.")
+        unknown = set(self.breakdowns or []) - set(indicators.BREAKDOWNS)
+        if unknown:
+            errors["breakdowns"] = _("Unknown breakdown: %(codes)s") % {
+                "codes": ", ".join(sorted(unknown))
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityMapping(models.Model):
+    """Which of a programme's modules and session kinds count as a language course, a civic
+    orientation course or personal professional guidance for the funder. Session kinds are
+    named by code: they live in the sessions app, which this app must not import."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="activity_mappings",
+        verbose_name=_("programme"),
+    )
+    category = models.CharField(
+        _("counts as"), max_length=30, choices=indicators.ActivityCategory.choices
+    )
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("module"),
+    )
+    session_kind_code = models.SlugField(
+        _("session kind (code)"),
+        max_length=40,
+        blank=True,
+        help_text=_("e.g. information_session, individual_coaching, language_practice"),
+    )
+
+    class Meta:
+        ordering = ["programme", "category", "pk"]
+        verbose_name = _("activity counted for the funder")
+        verbose_name_plural = _("activities counted for the funder")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(module__isnull=False) & Q(session_kind_code=""))
+                | (Q(module__isnull=True) & ~Q(session_kind_code="")),
+                name="activity_mapping_module_or_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.module or self.session_kind_code} → {self.get_category_display()}"
+
+    def clean(self):
+        if bool(self.module_id) == bool(self.session_kind_code):
+            raise ValidationError(_("Choose either a module or a session kind, not both."))
+        if self.module_id and self.module.programme_id != self.programme_id:
+            raise ValidationError({"module": _("This module belongs to another programme.")})
+
+
+class IndicatorTarget(models.Model):
+    """What the programme promised the funder for one indicator, over the whole programme."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="indicator_targets"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    target = models.PositiveIntegerField(_("target"))
+
+    class Meta:
+        ordering = ["indicator__position"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "indicator"], name="indicator_target_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code}: {self.target}"
+
+    def clean(self):
+        if self.programme_id and self.indicator_id and (
+            self.indicator.indicator_set_id != self.programme.indicator_set_id
+        ):
+            raise ValidationError(
+                {"indicator": _("This indicator is not in the programme's indicator set.")}
+            )
