@@ -256,6 +256,14 @@ class ExitReview(models.Model):
     next_step = models.TextField(_("recommended next step"))
     contact_person = models.CharField(_("who the person can still turn to"), max_length=200)
     contact_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    # The funder's "was the activity helpful for your integration?" (AMIF R.2.9), asked at exit;
+    # empty when not asked, and then the first follow-up call's answer counts.
+    helped_integration = models.CharField(
+        _("the programme helped their integration"),
+        max_length=10,
+        choices=[("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))],
+        blank=True,
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

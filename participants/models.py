@@ -971,3 +971,109 @@ class Todo(models.Model):
             and not self.cancelled
             and self.due_on < (today or timezone.localdate())
         )
+
+
+class ParticipantEvent(models.Model):
+    """A dated fact a funder counts and no other record holds: help with family reunification,
+    an application to have a qualification recognised, for long-term residence…"""
+
+    class Kind(models.TextChoices):
+        FAMILY_REUNIFICATION_HELP = (
+            "family_reunification_help",
+            _("Information or help to apply for family reunification"),
+        )
+        QUALIFICATION_RECOGNITION = (
+            "qualification_recognition",
+            _("Applied to have a qualification or skills recognised"),
+        )
+        LONG_TERM_RESIDENCE = "long_term_residence", _("Applied for long-term residence")
+        QUALIFICATION_GAINED = "qualification_gained", _("Gained a qualification")
+        IMPROVED_LABOUR_MARKET = (
+            "improved_labour_market",
+            _("Better situation on the labour market (stable job, full time, promotion)"),
+        )
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="events", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("what"), max_length=40, choices=Kind.choices)
+    happened_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        verbose_name = _("event for the funder")
+        verbose_name_plural = _("events for the funder")
+        indexes = [models.Index(fields=["kind", "happened_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.happened_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.happened_on and self.happened_on > timezone.localdate():
+            raise ValidationError({"happened_on": _("Record an event once it has happened.")})
+
+
+class EntryCharacteristics(models.Model):
+    """What the funder asks about a person at entry beyond the identity page. Empty means "not
+    asked". Disability and minority are special categories of data: kept only with the
+    person's explicit consent, shown only on this page and counted only in aggregates."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="entry_characteristics"
+    )
+    foreign_background = models.BooleanField(
+        _("foreign background"),
+        null=True,
+        blank=True,
+        help_text=_("Born abroad, or at least one parent born abroad."),
+    )
+    rural_area = models.BooleanField(_("lives in a rural area"), null=True, blank=True)
+    special_categories_consent_on = models.DateField(
+        _("explicit consent to record disability or minority, given on"), null=True, blank=True
+    )
+    disability = models.BooleanField(_("has a disability"), null=True, blank=True)
+    minority = models.BooleanField(
+        _("belongs to a minority (incl. Roma)"), null=True, blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("characteristics at entry")
+        verbose_name_plural = _("characteristics at entry")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(special_categories_consent_on__isnull=False)
+                | (Q(disability__isnull=True) & Q(minority__isnull=True)),
+                name="special_categories_need_consent",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.participant)
+
+    def clean(self):
+        if self.special_categories_consent_on is None and (
+            self.disability is not None or self.minority is not None
+        ):
+            raise ValidationError(
+                _(
+                    "Disability and minority can only be recorded with the person's explicit "
+                    "consent: give the date they agreed, or leave both as “not asked”."
+                )
+            )
