@@ -360,6 +360,8 @@ def load_exits(rng: random.Random, today: datetime.date) -> dict:
                 next_step=NEXT_STEPS[language][enrolment.exit_destination or "unknown"],
                 contact_person=contact,
                 contact_phone=phone,
+                # Asked at most exits; when not, the first follow-up call asks it.
+                helped_integration=_weighted(rng, HELPED_WEIGHTS) if rng.random() < 0.65 else "",
                 reviewed_by=enrolment.coach,
             )
         )

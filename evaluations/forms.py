@@ -248,6 +248,14 @@ class ExitForm(forms.Form):
         _("Say who the person can still turn to."),
     )
     contact_phone = forms.CharField(label=_("Their phone"), max_length=40, required=False)
+    helped_integration = forms.ChoiceField(
+        label=_("Did the programme help your integration?"),
+        help_text=_(
+            "Ask the person. Leave empty if you could not ask: the first follow-up call will."
+        ),
+        choices=[("", "---------"), *FollowUpCall.Helped.choices],
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

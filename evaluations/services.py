@@ -294,6 +294,7 @@ def exit_record(
     next_step: str,
     contact_person: str,
     contact_phone: str = "",
+    helped_integration: str = "",
     by,
 ) -> ExitReview:
     """Close the trajectory with its review: the enrolment becomes "exited" (with reason and
@@ -311,6 +312,7 @@ def exit_record(
         next_step=next_step.strip(),
         contact_person=contact_person.strip(),
         contact_phone=contact_phone.strip(),
+        helped_integration=helped_integration,
         reviewed_by=by,
     )
     _check_exit(enrolment, exited_on, review)

@@ -227,6 +227,18 @@ def test_limits_and_phone_may_stay_empty(active, coach):
     assert (review.limits, review.contact_phone) == ("", "")
 
 
+def test_the_person_may_say_whether_the_programme_helped_their_integration(active, coach):
+    review = exit_record(enrolment=active, by=coach.user, **answers(helped_integration="partly"))
+    assert review.helped_integration == "partly"
+
+
+def test_an_unknown_answer_on_integration_is_refused(active, coach):
+    with pytest.raises(ValidationError) as error:
+        exit_record(enrolment=active, by=coach.user, **answers(helped_integration="maybe"))
+    assert list(error.value.message_dict) == ["helped_integration"]
+    assert current(active).status == Status.ACTIVE
+
+
 def test_a_drop_out_needs_its_reason(active, coach):
     before = written()
 
@@ -254,7 +266,7 @@ def test_it_shows_the_exit_form(active, coach_client):
     form = response.context["form"]
     assert list(form.fields) == [
         "exited_on", "exit_reason", "drop_out_reason", "exit_destination", "strengths",
-        "limits", "next_step", "contact_person", "contact_phone",
+        "limits", "next_step", "contact_person", "contact_phone", "helped_integration",
     ]  # fmt: skip
     assert form["exited_on"].value() == TODAY()
     assert "Exit and review: Selam Haile" in response.content.decode()
