@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "programme",
     "participants",
     "evaluations",
@@ -159,6 +161,19 @@ X_FRAME_OPTIONS = "DENY"
 COUNTRIES_FIRST = ["BE", "SY", "AF", "ER", "IQ", "IR", "TR", "YE", "SD", "UA", "SO", "MA", "CD"]
 
 CASELOAD_PAGE_SIZE = 25
+# Funder outputs show a count below this as "< 5", so nobody can be recognised in a small cell.
+REPORT_SMALL_COUNT = int(os.environ.get("PARCOURS_REPORT_SMALL_COUNT", "5"))
+
+# Background work (report snapshots). Development runs tasks at once, inside the request, so
+# `make run` needs no worker; production sets django_tasks_db.DatabaseBackend and runs
+# `manage.py db_worker` beside the web processes (docs/manager-guide-reports.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "PARCOURS_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 # The grouping proposal posts one field per person waiting to be placed.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
