@@ -1,0 +1,70 @@
+"""Report snapshots: the only thing the reports app writes."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programme.models import IndicatorSet, Programme
+
+
+class FunderSnapshot(models.Model):
+    """A funder report as generated: its parameters, its figures (aggregates only, no ids and
+    no names), who asked and when. The PDF and spreadsheets of a snapshot are drawn from these
+    stored figures, so they come out the same years later whatever the data became."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Counting")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
+    )
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator set")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    # Names as they were when generated: a renamed programme must not change an old report.
+    parameters = models.JSONField(default=dict)
+    figures = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("funder report snapshot")
+        verbose_name_plural = _("funder report snapshots")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="snapshot_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="snapshot_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("reports:snapshot", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
