@@ -12,7 +12,9 @@ ICONS := users user user-plus calendar search log-out house clipboard-list file-
 	filter plus list-ordered hourglass ban undo-2 menu printer chevron-left target footprints \
 	handshake send phone-call phone-off phone-missed clipboard-check flag list-todo calendar-clock \
 	heart-handshake briefcase arrow-right-left trending-up trending-down minus circle-alert \
-	square-check square refresh-cw file-down user-check message-square-text goal
+	square-check square refresh-cw file-down user-check message-square-text goal \
+	smartphone sprout heart pen-line frown meh smile laugh map-pin calendar-plus calendar-sync \
+	qr-code lock-keyhole wifi-off backpack log-in circle-help user-round
 
 .PHONY: run test install migrate demo assets messages lint format ci clean
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "programme.context_processors.staff",
+                "config.context_processors.staff_languages",
             ],
             "builtins": [
                 "programme.templatetags.icons",
@@ -125,7 +128,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+# The staff pages speak the national languages and English; the participant's phone pages
+# (portal) also speak the languages of the people the programmes serve. LocaleMiddleware only
+# activates what LANGUAGES lists, and portal.middleware keeps staff pages to STAFF_LANGUAGES.
+STAFF_LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+PORTAL_LANGUAGES = [
+    *STAFF_LANGUAGES,
+    ("ar", "العربية"),
+    ("ti", "ትግርኛ"),
+    ("prs", "دری"),
+    ("ps", "پښتو"),
+    ("so", "Soomaali"),
+    ("uk", "Українська"),
+]
+LANGUAGES = PORTAL_LANGUAGES
+# Languages Django itself does not describe: their names and writing direction.
+EXTRA_LANG_INFO = {
+    "ti": {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"},
+    "prs": {"bidi": True, "code": "prs", "name": "Dari", "name_local": "دری"},
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+}
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "prs", "ps"]
 FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

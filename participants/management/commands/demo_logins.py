@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 
 from participants import demo
 
+# Apps above this one add lines of their own (the portal's codes), each a function of the URL.
+extra_lines: list = []
+
 
 class Command(BaseCommand):
     help = "Print one demo login per role."
@@ -17,4 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for role, username, organisation in logins:
             self.stdout.write(f"  {role:<15} {username:<10} ({organisation})")
+        for lines in extra_lines:
+            for line in lines(url):
+                self.stdout.write(line)
         self.stdout.write(f"Open {url}\n")

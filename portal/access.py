@@ -1,0 +1,140 @@
+"""Who is signed in to the portal, and in which language.
+
+The participant is not a Django user: a portal session holds their id and the id of the code
+they came in with, under keys of its own. Staff views look only at request.user, so a portal
+session opens nothing there; portal views look only at these keys and refuse a browser that
+is also signed in as staff, so a staff session opens nothing here. Revoking or blocking the
+code ends every portal session made with it, at the next page.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.utils import translation
+
+from portal.models import PortalAccess
+
+PARTICIPANT = "portal_participant"
+ACCESS = "portal_access"
+PENDING = "portal_pending"  # the code opened, before the PIN
+LANGUAGE = "portal_language"
+OWN_PHONE = "portal_own_phone"
+KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE)
+
+# On the person's own phone the portal stays open for months; on a shared phone it closes
+# after half an hour without use.
+OWN_PHONE_SECONDS = 180 * 24 * 3600
+SHARED_PHONE_SECONDS = 30 * 60
+
+# A participant whose language the portal does not speak gets the closest one it does.
+CLOSEST = {"fa": "prs"}
+
+
+def portal_languages() -> list[str]:
+    return [code for code, _name in settings.PORTAL_LANGUAGES]
+
+
+def language_for(request, participant=None) -> str:
+    """Their own choice on this phone, else the language their coach recorded, else what the
+    browser asks for (LocaleMiddleware), else the default."""
+    available = portal_languages()
+    chosen = request.session.get(LANGUAGE)
+    if chosen in available:
+        return chosen
+    if participant is not None:
+        preferred = CLOSEST.get(participant.portal_language, participant.portal_language)
+        if preferred in available:
+            return preferred
+    current = translation.get_language()
+    return current if current in available else settings.LANGUAGE_CODE
+
+
+def activate(request, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def sign_in(request, access: PortalAccess, *, own_phone: bool) -> None:
+    """A new session key, so a session id seen before the PIN is worth nothing after it."""
+    language = request.session.get(LANGUAGE)
+    if request.user.is_authenticated:
+        from django.contrib.auth import logout
+
+        logout(request)
+    request.session.cycle_key()
+    for key in KEYS:
+        request.session.pop(key, None)
+    request.session[PARTICIPANT] = access.participant_id
+    request.session[ACCESS] = access.pk
+    request.session[OWN_PHONE] = own_phone
+    if language:
+        request.session[LANGUAGE] = language
+    request.session.set_expiry(OWN_PHONE_SECONDS if own_phone else SHARED_PHONE_SECONDS)
+
+
+def sign_out(request) -> None:
+    request.session.flush()
+
+
+@receiver(user_logged_in)
+def _staff_login_ends_portal_session(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        for key in (*KEYS, LANGUAGE):
+            request.session.pop(key, None)
+
+
+def portal_page(view):
+    """A portal page open to anyone (code, PIN, language): in the portal's languages."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        activate(request, language_for(request))
+        return view(request, *args, **kwargs)
+
+    wrapper.portal_view = True
+    return wrapper
+
+
+def participant_required(view):
+    """Signed in to the portal: sets request.participant and request.portal_access, or sends
+    the person to the page where they open their code."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        access = current_access(request)
+        if access is None:
+            activate(request, language_for(request))
+            return redirect("portal:start")
+        request.portal_access = access
+        request.participant = access.participant
+        activate(request, language_for(request, access.participant))
+        if not request.session.get(OWN_PHONE):
+            # Each page counts as use: the half hour on a shared phone starts again.
+            request.session.modified = True
+        return view(request, *args, **kwargs)
+
+    wrapper.portal_view = True
+    return wrapper
+
+
+def current_access(request) -> PortalAccess | None:
+    participant_id = request.session.get(PARTICIPANT)
+    access_id = request.session.get(ACCESS)
+    if participant_id is None or access_id is None:
+        return None
+    if request.user.is_authenticated:
+        return None
+    access = (
+        PortalAccess.objects.active()
+        .select_related("participant__organisation", "participant__coach")
+        .filter(pk=access_id, participant_id=participant_id)
+        .first()
+    )
+    if access is None:
+        # Revoked or blocked since: this phone is signed out.
+        for key in KEYS:
+            request.session.pop(key, None)
+    return access

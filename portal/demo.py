@@ -1,0 +1,133 @@
+"""Demo portal accesses (registered in PortalConfig.ready): three people on the demo coach's
+caseload get a code whose PIN is already chosen, one reading Arabic, one Tigrinya, one the
+organisation's language, so `make run` shows the portal at once. The codes are derived from
+the secret key, so `manage.py demo_logins` can print them again later."""
+
+import contextlib
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
+
+from participants.models import Enrolment, Participant, Step
+from participants.services import goal_create, placement_create, step_add
+from portal.models import PortalAccess, hash_code
+from portal.services import CODE_ALPHABET, CODE_LENGTH, portal_access_issue
+from programme.models import PartnerOrganisation
+
+DEMO_PIN = "2580"
+DEMO_COACH = "coach"
+# portal language -> a goal in the person's words, and the same in their language.
+GOALS = {
+    "ar": (
+        "Parler avec le médecin sans interprète",
+        "أن أتكلم مع الطبيب بدون مترجم",
+        "oral_language",
+    ),
+    "ti": (
+        "Trouver un bénévolat près de chez moi",
+        "ኣብ ጥቓ ገዛይ ናይ ወለንታ ስራሕ ምርካብ",
+        "activation",
+    ),
+    "": ("Faire mes courses en ligne", "", "digital_skills"),
+}
+STEPS = [
+    ("Aller à la bibliothèque avec ma carte", Step.Who.PARTICIPANT, 7),
+    ("Préparer les questions pour le rendez-vous", Step.Who.TOGETHER, 14),
+    ("Appeler le service bénévolat", Step.Who.COACH, 21),
+]
+
+
+def demo_code(participant_id: int) -> str:
+    digest = salted_hmac("parcours.portal.demo", str(participant_id)).digest()
+    return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:CODE_LENGTH])
+
+
+def _people():
+    return (
+        Participant.objects.filter(
+            coach__username=DEMO_COACH, enrolments__status=Enrolment.Status.ACTIVE
+        )
+        .filter(attendances__session__date__gte=datetime.date.today())
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def load(rng: random.Random, today: datetime.date) -> dict:
+    coach = get_user_model().objects.filter(username=DEMO_COACH).first()
+    if coach is None:
+        return {"portal accesses": 0}
+    people = list(_people()[:3])
+    for person, language in zip(people, ["ar", "ti", ""], strict=False):
+        if language:
+            Participant.objects.filter(pk=person.pk).update(portal_language=language)
+        access, _code = portal_access_issue(
+            participant=person, contact_phone="04 220 12 34", by=coach, code=demo_code(person.pk)
+        )
+        PortalAccess.objects.filter(pk=access.pk).update(pin_hash=make_password(DEMO_PIN))
+        _plan(person, language, coach, today)
+    return {"portal accesses": len(people)}
+
+
+def _plan(person, language, coach, today):
+    enrolment = person.enrolments.filter(status=Enrolment.Status.ACTIVE).first()
+    text, own, domain = GOALS[language]
+    goal = goal_create(
+        enrolment=enrolment,
+        text=text,
+        text_own_language=own,
+        own_language=language,
+        domain=domain,
+        by=coach,
+    )
+    for step_text, who, days in STEPS:
+        step_add(
+            goal=goal,
+            text=step_text,
+            who=who,
+            due_on=today + datetime.timedelta(days=days),
+            by=coach,
+        )
+    host = PartnerOrganisation.objects.filter(
+        organisation_id=person.organisation_id, hosts_volunteers=True
+    ).first()
+    if host and not enrolment.placements.exists():
+        # An overlapping demo placement is refused: the portal shows that one instead.
+        with contextlib.suppress(ValidationError):
+            placement_create(
+                enrolment=enrolment,
+                data={
+                    "kind": "volunteering",
+                    "host": host,
+                    "role": "Accueil et café",
+                    "schedule": "Mercredi 9:00–12:00",
+                    "hours_per_week": 3,
+                    "supervisor_name": "Nadia Coppens",
+                    "supervisor_phone": "0470 12 34 56",
+                    "starts_on": today + datetime.timedelta(days=10),
+                },
+                by=coach,
+            )
+
+
+def logins(url: str) -> list[str]:
+    people = list(
+        Participant.objects.filter(
+            portal_accesses__revoked_at__isnull=True, coach__username=DEMO_COACH
+        ).order_by("pk")
+    )
+    if not people:
+        return []
+    base = url.rstrip("/")
+    lines = [f"\nParticipant portal on a phone (PIN for all: {DEMO_PIN}):"]
+    for person in people:
+        code = demo_code(person.pk)
+        access = person.portal_accesses.filter(revoked_at__isnull=True).first()
+        if access.code_hash != hash_code(code):
+            continue  # a coach made a new code since: only its paper knows it
+        lines.append(f"  {person.portal_language:<4} {person.full_name:<28} {base}/p/{code}")
+    return lines

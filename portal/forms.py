@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programme import outcomes
+
+# Django's own messages are not translated into every portal language: these are.
+REQUIRED = {"required": _("Please fill this in.")}
+OWN_PHONE = _("This is my own phone. Keep me signed in.")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        max_length=30,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+def _pin_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=6,
+        strip=True,
+        error_messages={**REQUIRED, "max_length": _("Your PIN has 4, 5 or 6 numbers.")},
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class PinForm(forms.Form):
+    pin = _pin_field(_("Your PIN"))
+    own_phone = forms.BooleanField(
+        label=_("This is my own phone. Keep me signed in."), required=False
+    )
+
+
+class ChoosePinForm(forms.Form):
+    pin = _pin_field(_("Choose a PIN (4 to 6 numbers)"))
+    pin_again = _pin_field(_("Type the same PIN again"))
+    own_phone = forms.BooleanField(
+        label=_("This is my own phone. Keep me signed in."), required=False
+    )
+
+
+class SelfAssessmentForm(forms.Form):
+    """One optional face per outcome domain of the programme: a domain left blank keeps what
+    the person gave before."""
+
+    def __init__(self, *args, domains: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(level, outcomes.LEVEL_NAMES[level]) for level in outcomes.LEVELS]
+        for code in domains:
+            self.fields[code] = forms.TypedChoiceField(
+                label=outcomes.BY_CODE[code].name,
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose one of the faces.")},
+            )
+
+
+class IssueForm(forms.Form):
+    contact_phone = forms.CharField(
+        label=_("Phone number the participant can call"),
+        max_length=40,
+        required=False,
+        help_text=_("Your work number or the office's. Shown on their phone under “my coach”."),
+    )

@@ -1,0 +1,135 @@
+"""What the portal reads of the participant's trajectory: their own record only, and only what
+is theirs to see. Notes, free text of evaluations, scores given by the coach, health,
+residence and referral details never leave the staff pages."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from evaluations.models import Evaluation, FollowUpCall
+from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES
+from participants.models import Enrolment, Goal, Participant, Placement, Step
+from sessions.models import InterpreterBooking, Place, Session
+
+UPCOMING_DAYS = 60
+HOME_SESSIONS = 5
+# A self-assessment is asked for an evaluation held in the last four weeks: the meeting with
+# the coach, then the person's own view of it at home, in their language.
+SELF_ASSESSMENT_DAYS = 28
+OPEN_PLAN = [Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
+
+
+@dataclass
+class SessionCard:
+    session: Session
+    address: str
+    interpreter: InterpreterBooking | None
+
+
+def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESSIONS):
+    today = timezone.localdate()
+    now = timezone.localtime().time()
+    sessions = (
+        Session.objects.filter(
+            attendances__participant=participant,
+            programme__organisation_id=participant.organisation_id,
+            date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
+        )
+        .exclude(date=today, end_time__lt=now)
+        .select_related("kind", "room__site", "group")
+        .prefetch_related(
+            "facilitators",
+            Prefetch(
+                "interpreters",
+                queryset=InterpreterBooking.objects.exclude(
+                    status=InterpreterBooking.Status.CANCELLED
+                ),
+            ),
+        )
+        .order_by("date", "start_time", "pk")
+    )
+    if limit:
+        sessions = sessions[:limit]
+    return [_card(session, participant) for session in sessions]
+
+
+def _card(session: Session, participant: Participant) -> SessionCard:
+    address = ""
+    if session.place == Place.ROOM and session.room_id:
+        address = session.room.site.address
+    elif session.place == Place.OUTSIDE:
+        address = session.address
+    bookings = list(session.interpreters.all())
+    mine = [b for b in bookings if b.language == participant.interpreter_language]
+    return SessionCard(session=session, address=address, interpreter=(mine or [None])[0])
+
+
+def participant_session(participant: Participant, pk: int) -> Session | None:
+    return (
+        Session.objects.filter(attendances__participant=participant, pk=pk)
+        .select_related("kind", "group", "room__site")
+        .first()
+    )
+
+
+def open_goals(participant: Participant) -> list[Goal]:
+    steps = Step.objects.exclude(status=Step.Status.DROPPED)
+    return list(
+        Goal.objects.filter(
+            enrolment__participant=participant,
+            enrolment__status__in=OPEN_PLAN,
+            status=Goal.Status.OPEN,
+        ).prefetch_related(Prefetch("steps", queryset=steps))
+    )
+
+
+def own_step(participant: Participant, pk: int) -> Step | None:
+    """A step the participant may tick themselves: theirs alone, in an open plan."""
+    return (
+        Step.objects.filter(
+            pk=pk,
+            who=Step.Who.PARTICIPANT,
+            goal__enrolment__participant=participant,
+            goal__enrolment__status__in=OPEN_PLAN,
+        )
+        .select_related("goal__enrolment")
+        .first()
+    )
+
+
+def current_placements(participant: Participant) -> list[Placement]:
+    return list(
+        Placement.objects.filter(
+            enrolment__participant=participant,
+            status__in=[Placement.Status.PLANNED, Placement.Status.ONGOING],
+        )
+        .select_related("host")
+        .order_by("starts_on", "pk")
+    )
+
+
+def next_follow_up_call(participant: Participant) -> FollowUpCall | None:
+    return (
+        FollowUpCall.objects.pending()
+        .filter(enrolment__participant=participant)
+        .order_by("due_on", "pk")
+        .first()
+    )
+
+
+def self_assessments(participant: Participant):
+    """Evaluations the person can still give their own scores for: recent, and of an
+    enrolment that still takes evaluations of that kind."""
+    since = timezone.localdate() - datetime.timedelta(days=SELF_ASSESSMENT_DAYS)
+    exit_kind = Q(kind=Evaluation.Kind.EXIT)
+    return (
+        Evaluation.objects.filter(enrolment__participant=participant, held_on__gte=since)
+        .filter(
+            (~exit_kind & Q(enrolment__status__in=list(EVALUATION_STATUSES)))
+            | (exit_kind & Q(enrolment__status__in=list(EXIT_EVALUATION_STATUSES)))
+        )
+        .select_related("enrolment__programme")
+        .order_by("-held_on", "-pk")
+    )

@@ -1,0 +1,162 @@
+"""Handing out, revoking and using the personal codes and PINs that open the portal."""
+
+import datetime
+import secrets
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from participants.models import Participant
+from portal.models import PortalAccess, hash_code
+
+# No 0/O, 1/I/L: the short code is also read aloud and typed from paper.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # about 59 bits: guessing one is hopeless even before the PIN.
+PIN_LENGTHS = range(4, 7)
+# Wrong PINs in a row -> how long the code stays locked. Slow enough to make guessing a
+# 4-digit PIN take years, short enough that someone who mistyped can try again the same day.
+LOCKS = [(5, datetime.timedelta(minutes=15)), (3, datetime.timedelta(minutes=1))]
+BLOCK_AFTER = 10
+
+
+def normalise_code(text: str) -> str:
+    return "".join(char for char in text.upper() if char.isalnum())
+
+
+def format_code(code: str) -> str:
+    """K7M2P9XQ4HT3 -> K7M2 P9XQ 4HT3: easier to read out and copy."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def portal_access_issue(
+    *, participant: Participant, contact_phone: str = "", by, code: str | None = None
+) -> tuple[PortalAccess, str]:
+    """A new personal code for the participant's phone. The previous code stops working, and
+    every phone signed in with it is signed out. Returns the access and the code in clear:
+    only its hash is kept, so the handout can be printed only now."""
+    code = code or new_code()
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock the person so two clicks at once leave one working code, not two.
+        Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=by
+        )
+        access = PortalAccess(
+            participant=participant,
+            code_hash=hash_code(code),
+            contact_phone=contact_phone.strip(),
+            created_by=by,
+            created_at=now,
+        )
+        access.full_clean()
+        access.save()
+    return access, code
+
+
+def portal_access_revoke(*, access: PortalAccess, by) -> PortalAccess:
+    """The code and every phone signed in with it stop working at once."""
+    if access.revoked_at is None:
+        access.revoked_at = timezone.now()
+        access.revoked_by = by
+        access.save(update_fields=["revoked_at", "revoked_by"])
+    return access
+
+
+def access_for_code(code: str) -> PortalAccess | None:
+    code = normalise_code(code)
+    if len(code) != CODE_LENGTH:
+        return None
+    return (
+        PortalAccess.objects.active()
+        .select_related("participant")
+        .filter(code_hash=hash_code(code))
+        .first()
+    )
+
+
+def _check_pin_shape(pin: str) -> None:
+    if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
+        raise ValidationError(_("Your PIN has 4, 5 or 6 numbers."), code="pin_shape")
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:], strict=False)}
+    if len(set(pin)) == 1 or steps in ({1}, {-1}):
+        raise ValidationError(
+            _("This PIN is too easy to guess. Choose other numbers."), code="pin_easy"
+        )
+
+
+def portal_pin_choose(*, access: PortalAccess, pin: str, pin_again: str) -> PortalAccess:
+    """The PIN the participant chooses the first time they open their code."""
+    pin, pin_again = pin.strip(), pin_again.strip()
+    _check_pin_shape(pin)
+    if pin != pin_again:
+        raise ValidationError(_("The two PINs are not the same. Try again."), code="pin_again")
+    with transaction.atomic():
+        access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+        if not access.is_active:
+            raise ValidationError(_("This code no longer works."), code="inactive")
+        if access.has_pin:
+            raise ValidationError(_("A PIN was already chosen for this code."), code="has_pin")
+        access.pin_hash = make_password(pin)
+        access.last_used_at = timezone.now()
+        access.save(update_fields=["pin_hash", "last_used_at"])
+    return access
+
+
+def portal_pin_check(*, access: PortalAccess, pin: str) -> PortalAccess:
+    """Let the person in with their PIN, or count the wrong try: after 3 wrong PINs in a row
+    the code waits a minute, after 5 a quarter of an hour, after 10 it is blocked until the
+    coach gives a new code. Raises ValidationError when the person may not come in."""
+    now = timezone.now()
+    with transaction.atomic():
+        access = PortalAccess.objects.select_for_update().get(pk=access.pk)
+        if not access.is_active:
+            raise ValidationError(
+                _("This code is blocked. Ask your coach for a new code."), code="blocked"
+            )
+        if access.is_locked(now):
+            raise ValidationError(locked_message(access, now), code="locked")
+        if not access.has_pin:
+            raise ValidationError(_("Choose your PIN first."), code="no_pin")
+        if check_password(pin.strip(), access.pin_hash):
+            access.failed_attempts = 0
+            access.locked_until = None
+            access.last_used_at = now
+            access.save(update_fields=["failed_attempts", "locked_until", "last_used_at"])
+            return access
+        access.failed_attempts += 1
+        fields = ["failed_attempts"]
+        if access.failed_attempts >= BLOCK_AFTER:
+            access.blocked_at = now
+            fields.append("blocked_at")
+        else:
+            for after, wait in LOCKS:
+                if access.failed_attempts >= after:
+                    access.locked_until = now + wait
+                    fields.append("locked_until")
+                    break
+        access.save(update_fields=fields)
+    # Raised after the transaction, so the wrong try stays counted.
+    if access.blocked_at:
+        raise ValidationError(
+            _("Too many wrong PINs. This code is blocked. Ask your coach for a new code."),
+            code="blocked",
+        )
+    if access.is_locked(now):
+        raise ValidationError(locked_message(access, now), code="locked")
+    raise ValidationError(_("This PIN is not right. Try again."), code="wrong")
+
+
+def locked_message(access: PortalAccess, now: datetime.datetime) -> str:
+    until = timezone.localtime(access.locked_until)
+    return _("Too many wrong PINs. Try again after %(time)s.") % {
+        "time": date_format(until, "TIME_FORMAT")
+    }

@@ -1,0 +1,95 @@
+"""The coach's side: hand out, print and revoke the personal code of a participant's phone."""
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from participants.access import get_participant
+from portal.access import CLOSEST, portal_languages
+from portal.forms import IssueForm
+from portal.models import PortalAccess
+from portal.services import format_code, portal_access_issue, portal_access_revoke
+from programme.access import participant_work_required
+from programme.forms import add_service_errors, posted
+
+# The code in clear is kept only in the coach's own session, only until the handout is printed
+# (or a new code is made): the database keeps its hash.
+HANDOUT = "portal_handout"
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def portal_access(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant(request, pk)
+    current = PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).first()
+    form = IssueForm(
+        posted(request), initial={"contact_phone": current.contact_phone if current else ""}
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke" and current:
+            portal_access_revoke(access=current, by=request.user)
+            request.session.get(HANDOUT, {}).pop(str(participant.pk), None)
+            request.session.modified = True
+            messages.success(
+                request, _("The code was revoked: it no longer opens the participant's pages.")
+            )
+            return redirect("portal:staff-access", pk=participant.pk)
+        if action != "issue":
+            return HttpResponseBadRequest()
+        if form.is_valid():
+            try:
+                _access, code = portal_access_issue(
+                    participant=participant,
+                    contact_phone=form.cleaned_data["contact_phone"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                request.session.setdefault(HANDOUT, {})[str(participant.pk)] = code
+                request.session.modified = True
+                return redirect("portal:staff-handout", pk=participant.pk)
+    return render(
+        request,
+        "portal/staff_access.html",
+        {
+            "participant": participant,
+            "current": current,
+            "form": form,
+            "has_handout": str(participant.pk) in request.session.get(HANDOUT, {}),
+        },
+    )
+
+
+@participant_work_required
+@require_safe
+def handout(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page to print or show: name, QR code, short link and the steps in pictures, the steps
+    also in the participant's own language."""
+    participant = get_participant(request, pk)
+    code = request.session.get(HANDOUT, {}).get(str(participant.pk))
+    current = PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).first()
+    if code is None or current is None:
+        messages.info(request, _("To print the paper again, make a new code."))
+        return redirect("portal:staff-access", pk=participant.pk)
+    link = request.build_absolute_uri(reverse("portal:open", args=[code]))
+    qr = segno.make(link, error="m")
+    language = CLOSEST.get(participant.portal_language, participant.portal_language)
+    return render(
+        request,
+        "portal/staff_handout.html",
+        {
+            "participant": participant,
+            "qr": qr.svg_inline(scale=6, title=link, dark="#000", light="#fff"),
+            "link": link,
+            "start": request.build_absolute_uri(reverse("portal:start")),
+            "code": format_code(code),
+            "language": language if language in portal_languages() else None,
+        },
+    )

@@ -1,0 +1,289 @@
+"""The participant's phone pages. Every page starts from portal.access: a page for anyone
+(open a code, PIN, language) or a page for the signed-in participant, who sees their own
+record and nothing else."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from icalendar import Calendar
+
+from evaluations.services import participant_scores_record
+from participants.services import step_mark_done
+from portal import access, reads
+from portal.forms import ChoosePinForm, CodeForm, PinForm, SelfAssessmentForm
+from portal.models import PortalAccess
+from portal.services import access_for_code, portal_pin_check, portal_pin_choose
+from programme import outcomes
+from programme.forms import add_service_errors, posted
+from sessions.feeds import PRODID, _event, active_feed, feed_create
+
+FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
+DOMAIN_ICONS = {
+    "oral_language": "message-square-text",
+    "written_language": "pen-line",
+    "social_network": "users",
+    "social_skills": "handshake",
+    "activation": "footprints",
+    "digital_skills": "smartphone",
+    "autonomy": "key-round",
+    "self_confidence": "sprout",
+    "wellbeing": "heart",
+}
+
+
+def _render(request, template: str, context: dict | None = None, status: int = 200):
+    context = {
+        "portal_language": get_language_info(request.LANGUAGE_CODE),
+        "own_phone": bool(request.session.get(access.OWN_PHONE)),
+        **(context or {}),
+    }
+    response = render(request, template, context, status=status)
+    # Personal pages: never kept by a shared cache or shown again by the back button of the
+    # next person on a shared phone. The service worker keeps its own copy on an own phone.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Getting in -------------------------------------------------------------------------------
+
+
+@access.portal_page
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Type the code from the paper, for a phone that cannot scan the QR code."""
+    if access.current_access(request):
+        return redirect("portal:home")
+    form = CodeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        found = access_for_code(form.cleaned_data["code"])
+        if found is not None:
+            return _opened(request, found)
+        form.add_error("code", _("This code does not work. Check it, or ask your coach."))
+    return _render(request, "portal/start.html", {"form": form})
+
+
+@access.portal_page
+@require_safe
+def open_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The link in the QR code."""
+    found = access_for_code(code)
+    if found is None:
+        return _render(request, "portal/code_unknown.html", status=404)
+    return _opened(request, found)
+
+
+def _opened(request, found: PortalAccess) -> HttpResponse:
+    # The code leaves the address bar at once: the PIN page has a plain address.
+    for key in access.KEYS:
+        request.session.pop(key, None)
+    request.session[access.PENDING] = found.pk
+    return redirect("portal:pin")
+
+
+@access.portal_page
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pin(request: HttpRequest) -> HttpResponse:
+    pending = (
+        PortalAccess.objects.active()
+        .select_related("participant")
+        .filter(pk=request.session.get(access.PENDING))
+        .first()
+        if request.session.get(access.PENDING)
+        else None
+    )
+    if pending is None:
+        return redirect("portal:start")
+    access.activate(request, access.language_for(request, pending.participant))
+    choosing = not pending.has_pin
+    form_class = ChoosePinForm if choosing else PinForm
+    form = form_class(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if choosing:
+                signed = portal_pin_choose(
+                    access=pending, pin=data["pin"], pin_again=data["pin_again"]
+                )
+            else:
+                signed = portal_pin_check(access=pending, pin=data["pin"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            access.sign_in(request, signed, own_phone=data["own_phone"])
+            return redirect("portal:home")
+    return _render(
+        request,
+        "portal/pin.html",
+        {"form": form, "choosing": choosing, "first_name": pending.participant.first_name},
+    )
+
+
+@access.portal_page
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """Every language in its own script; works without JavaScript."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    if request.method == "POST":
+        chosen = request.POST.get("language")
+        if chosen in access.portal_languages():
+            request.session[access.LANGUAGE] = chosen
+        return redirect(back or "portal:home")
+    current = access.current_access(request)
+    if current is not None:
+        access.activate(request, access.language_for(request, current.participant))
+    languages = [get_language_info(code) for code in access.portal_languages()]
+    return _render(request, "portal/language.html", {"languages": languages, "next": back})
+
+
+@access.portal_page
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    language = request.session.get(access.LANGUAGE)
+    access.sign_out(request)
+    if language:
+        request.session[access.LANGUAGE] = language
+    response = redirect("portal:start")
+    # The copy kept for offline reading goes too: the next person on this phone sees nothing.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+# The participant's pages ------------------------------------------------------------------
+
+
+@access.participant_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    participant = request.participant
+    evaluation = reads.self_assessments(participant).first()
+    context = {
+        "participant": participant,
+        "sessions": reads.upcoming_sessions(participant),
+        "goals": reads.open_goals(participant),
+        "placements": reads.current_placements(participant),
+        "coach": participant.coach,
+        "coach_phone": request.portal_access.contact_phone,
+        "call": reads.next_follow_up_call(participant),
+        "evaluation": evaluation,
+        "saved_at": timezone.localtime(),
+    }
+    return _render(request, "portal/home.html", context)
+
+
+@access.participant_required
+@require_safe
+def sessions(request: HttpRequest) -> HttpResponse:
+    cards = reads.upcoming_sessions(request.participant, limit=None)
+    return _render(request, "portal/sessions.html", {"sessions": cards})
+
+
+@access.participant_required
+@require_POST
+def step_done(request: HttpRequest, pk: int) -> HttpResponse:
+    step = reads.own_step(request.participant, pk)
+    if step is None:
+        raise Http404
+    try:
+        step_mark_done(step=step, by_participant=True)
+    except ValidationError:
+        messages.error(request, _("This step cannot be ticked off here. Talk to your coach."))
+    else:
+        messages.success(request, _("Well done! The step is ticked off."))
+    return redirect("portal:home")
+
+
+@access.participant_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = reads.self_assessments(request.participant).filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404
+    domains = list(evaluation.enrolment.programme.outcome_domains)
+    given = {
+        score.domain: score.participant_score
+        for score in evaluation.scores.all()
+        if score.participant_score is not None
+    }
+    form = SelfAssessmentForm(posted(request), domains=domains, initial=given)
+    if request.method == "POST" and form.is_valid():
+        scores = {code: level for code, level in form.cleaned_data.items() if level}
+        if not scores:
+            form.add_error(None, _("Choose a face for at least one question."))
+        else:
+            try:
+                participant_scores_record(evaluation=evaluation, scores=scores)
+            except ValidationError:
+                form.add_error(None, _("Your answers could not be saved. Talk to your coach."))
+            else:
+                messages.success(request, _("Thank you! Your coach will see your answers."))
+                return redirect("portal:home")
+    rows = [
+        {
+            "field": form[code],
+            "icon": DOMAIN_ICONS.get(code, "circle-help"),
+            "choices": [
+                (level, outcomes.LEVEL_NAMES[level], FACES[level]) for level in outcomes.LEVELS
+            ],
+        }
+        for code in domains
+    ]
+    return _render(
+        request,
+        "portal/self_assessment.html",
+        {"form": form, "rows": rows, "evaluation": evaluation},
+    )
+
+
+@access.participant_required
+@require_safe
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """One session for the phone's calendar ("add to my calendar")."""
+    session = reads.participant_session(request.participant, pk)
+    if session is None:
+        raise Http404
+    calendar = Calendar.new(
+        prodid=PRODID, subcomponents=[_event(session, for_staff=False, request=request)]
+    )
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.participant_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A subscription to all their sessions: the feed the coach can also hand out."""
+    feed = active_feed(participant=request.participant)
+    if request.method == "POST":
+        if feed is None:
+            feed_create(participant=request.participant)
+        return redirect("portal:calendar")
+    url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
+    webcal = "webcal://" + url.split("://", 1)[1] if url else ""
+    return _render(request, "portal/calendar.html", {"url": url, "webcal": webcal})
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served under /p/ so that it may look after the portal's pages (a file under /static/
+    could only look after /static/)."""
+    path = settings.BASE_DIR / "static" / "portal" / "sw.js"
+    response = HttpResponse(path.read_text(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/p/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+service_worker.portal_view = True
