@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from participants import panels
+        from participants import demo, panels
+        from reports import demo as reports_demo
+
+        demo.register(reports_demo.load)
 
         panels.links.append(panels.Link(_("Printable summary"), "reports:summary", "printer"))

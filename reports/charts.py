@@ -37,9 +37,9 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str) -> SafeString:
         middle = y + BAR_HEIGHT / 2 + 4
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="chart-label">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar"></rect>'
-                '<text x="{}" y="{}" class="chart-value">{}</text>',
+                '<text x="{}" y="{}" text-anchor="end" font-size="11" fill="#222">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="#2f6690"></rect>'
+                '<text x="{}" y="{}" font-size="11" fill="#222">{}</text>',
                 LABEL_WIDTH - 6,
                 middle,
                 _shorten(label),

@@ -28,8 +28,8 @@ class FunderSnapshot(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     # Names as they were when generated: a renamed programme must not change an old report.
-    parameters = models.JSONField(default=dict)
-    figures = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -1,0 +1,33 @@
+"""Who sees the reports: the organisation's managers. Coaches get a 404 like anyone else: the
+figures describe whole programmes, and a coach's own caseload is on their caseload page;
+administrators configure and never see participants."""
+
+from functools import wraps
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from programme.access import programmes_for, staff_required
+from reports.models import FunderSnapshot
+
+
+def manager_required(view):
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.staff.is_manager:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def snapshots_for(staff):
+    return FunderSnapshot.objects.filter(programme__in=programmes_for(staff))
+
+
+def get_snapshot(request, pk: int) -> FunderSnapshot:
+    return get_object_or_404(
+        snapshots_for(request.staff).select_related("programme", "indicator_set", "created_by"),
+        pk=pk,
+    )

@@ -1,0 +1,67 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programme.access import programmes_for
+from reports.figures import Period
+
+
+def default_period() -> tuple[datetime.date, datetime.date]:
+    """This calendar year so far."""
+    today = timezone.localdate()
+    return today.replace(month=1, day=1), today
+
+
+class PeriodForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        start, end = default_period()
+        super().__init__(data, initial={"start": start, "end": end}, **kwargs)
+        self.fields["programme"].queryset = programmes_for(staff).select_related(
+            "indicator_set", "organisation"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class FunderForm(PeriodForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].required = True
+        self.fields["programme"].empty_label = None
+
+    def clean_programme(self):
+        programme = self.cleaned_data["programme"]
+        if programme and programme.indicator_set_id is None:
+            raise forms.ValidationError(
+                _("This programme has no indicator set yet: an administrator chooses one first.")
+            )
+        return programme
+
+
+def bound(request, form_class, **kwargs):
+    """The form bound to the query string once the user has chosen something; the defaults
+    (this year so far, first programme) otherwise."""
+    if request.GET.get("start"):
+        return form_class(request.GET, **kwargs)
+    form = form_class(**kwargs)
+    first = form.fields["programme"].queryset.first() if form.fields["programme"].required else None
+    data = {"start": form.initial["start"], "end": form.initial["end"]}
+    if first:
+        data["programme"] = first.pk
+    return form_class(data, **kwargs)
