@@ -62,12 +62,3 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": _("Choose one of the faces.")},
             )
-
-
-class IssueForm(forms.Form):
-    contact_phone = forms.CharField(
-        label=_("Phone number the participant can call"),
-        max_length=40,
-        required=False,
-        help_text=_("Your work number or the office's. Shown on their phone under “my coach”."),
-    )

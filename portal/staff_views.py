@@ -1,17 +1,18 @@
 """The coach's side: hand out, print and revoke the personal code of a participant's phone."""
 
 import segno
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from participants.access import get_participant
 from portal.access import CLOSEST, portal_languages
-from portal.forms import IssueForm
 from portal.models import PortalAccess
 from portal.services import format_code, portal_access_issue, portal_access_revoke
 from programme.access import participant_work_required
@@ -20,6 +21,17 @@ from programme.forms import add_service_errors, posted
 # The code in clear is kept only in the coach's own session, only until the handout is printed
 # (or a new code is made): the database keeps its hash.
 HANDOUT = "portal_handout"
+
+
+class IssueForm(forms.Form):
+    contact_phone = forms.CharField(
+        label=gettext_lazy("Phone number the participant can call"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy(
+            "Your work number or the office's. Shown on their phone under “my coach”."
+        ),
+    )
 
 
 @participant_work_required
