@@ -188,6 +188,9 @@ def _trajectory(rng, today, enrolment: tuple) -> list:
         )[0]
         for code in domains
     }
+    # How far along the way each domain makes its change: from then on it shows, so a
+    # person's scores move once rather than back and forth between reviews.
+    reach = {code: rng.random() for code in domains}
     # How far along the way each mid-way evaluation is: a running trajectory is expected to
     # last as long as they usually do, about one and a half times the planned length.
     length = (
@@ -216,7 +219,7 @@ def _trajectory(rng, today, enrolment: tuple) -> list:
             if kind == Evaluation.Kind.MIDWAY and rng.random() < 0.03:
                 levels.append((code, None, None))  # not assessed this time
                 continue
-            coach = base[code] + (change[code] if rng.random() < done else 0)
+            coach = base[code] + (change[code] if done >= reach[code] else 0)
             coach = min(4, max(1, coach))
             own = None
             if own_given:
