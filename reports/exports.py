@@ -23,6 +23,12 @@ def safe_cell(value):
     return value
 
 
+def _count(count: int):
+    """A number stays a number in the spreadsheet unless it is hidden."""
+    shown = suppressed(count)
+    return count if shown == str(count) else shown
+
+
 def rows(snapshot) -> list[list]:
     parameters, figures = snapshot.parameters, snapshot.figures
     out = [
@@ -36,15 +42,15 @@ def rows(snapshot) -> list[list]:
          _("Breakdown"), _("Category"), _("Count")],
     ]  # fmt: skip
     for row in figures.get("rows", []):
-        out.append([row["code"], row["wording"], suppressed(row["period"]),
-                    suppressed(row["cumulative"]), row["target"] or ""])  # fmt: skip
+        out.append([row["code"], row["wording"], _count(row["period"]),
+                    _count(row["cumulative"]), row["target"] or ""])  # fmt: skip
         for dimension, cells in row["breakdowns"].items():
             for _code, label, count in cells:
-                out.append([row["code"], "", "", "", "", dimension, label, suppressed(count)])
+                out.append([row["code"], "", "", "", "", dimension, label, _count(count)])
     flat = flat_figures(figures)
     for key, (label, count) in flat.items():
         if key.startswith(("not_counted|", "helpful|")):
-            out.append(["", label, suppressed(count)])
+            out.append(["", label, _count(count)])
     for _key, label, target, actual in figures.get("targets", []):
         out.append(["", label, actual, "", target])
     return [[safe_cell(value) for value in row] for row in out]

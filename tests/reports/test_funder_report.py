@@ -1,0 +1,163 @@
+"""The funder report pages: live figures, snapshots built in the background with progress,
+the PDF and spreadsheets drawn from the stored figures, and what changed since."""
+
+import datetime
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Participant
+from reports import services, tasks
+from reports.exports import safe_cell
+from reports.figures import Period
+from reports.models import FunderSnapshot
+from tests.helpers import login_url
+from tests.reports.builders import amif, person
+
+D = datetime.date
+QUERY = {"start": "2025-01-01", "end": "2025-06-30"}
+URL = "/reports/funder/"
+
+
+@pytest.fixture
+def funded(organisation, programme):
+    amif(programme)
+    programme.target_participants = 10
+    programme.save()
+    for n in range(6):
+        person(organisation, programme, started=D(2025, 2, 1 + n), first_name=f"P{n}")
+    return programme
+
+
+def create(client, programme):
+    return client.post(reverse("reports:snapshot-create"), {"programme": programme.pk, **QUERY})
+
+
+def test_the_page_shows_the_indicators(manager_client, funded):
+    response = manager_client.get(URL, {"programme": funded.pk, **QUERY})
+    assert response.status_code == 200
+    assert "O.2.3" in response.text and "R.2.11" in response.text
+    assert "P0" not in response.text  # aggregates only
+
+
+def test_generating_keeps_a_snapshot_ready_at_once_in_development(manager_client, manager, funded):
+    response = create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    assert response.status_code == 302 and response.url == snapshot.get_absolute_url()
+    assert (snapshot.status, snapshot.progress, snapshot.created_by) == ("ready", 100, manager.user)
+    assert snapshot.figures["rows"][0]["period"] == 6
+    page = manager_client.get(snapshot.get_absolute_url())
+    assert "The report is ready." in page.text and "every figure is the same" in page.text
+
+
+def test_with_a_worker_the_page_shows_progress_until_ready(monkeypatch, manager_client, funded):
+    # A worker that has not picked the task up yet: enqueuing only records it.
+    queued = []
+    monkeypatch.setattr(tasks, "build_funder_snapshot", SimpleNamespace(enqueue=queued.append))
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    assert queued == [snapshot.pk] and snapshot.status == "pending"
+    page = manager_client.get(snapshot.get_absolute_url(), headers={"HX-Request": "true"})
+    assert "<progress" in page.text and 'hx-trigger="every 2s"' in page.text
+    services.funder_snapshot_build(snapshot_id=snapshot.pk)  # what the worker does
+    page = manager_client.get(snapshot.get_absolute_url(), headers={"HX-Request": "true"})
+    assert "The report is ready." in page.text and "<progress" not in page.text
+
+
+def test_a_stored_snapshot_stays_the_same_and_shows_what_changed(
+    manager_client, organisation, funded
+):
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    csv_before = manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).content
+    person(organisation, funded, started=D(2025, 3, 1))  # a late record
+    assert manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).content == (
+        csv_before
+    )
+    page = manager_client.get(snapshot.get_absolute_url())
+    assert ("O.2.3 (period)", 6, 7) in page.context["changes"]
+
+
+def test_pdf_and_xlsx(manager_client, funded):
+    from openpyxl import load_workbook
+
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    pdf = manager_client.get(reverse("reports:snapshot-pdf", args=[snapshot.pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    xlsx = manager_client.get(reverse("reports:snapshot-xlsx", args=[snapshot.pk]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["B2"].value == funded.name
+    assert [c.value for c in sheet[8]][:4] == ["O.2.3", "Participants in support activities",
+                                               6, 6]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+32", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_cells_are_escaped(text):
+    assert safe_cell(text) == "'" + text
+    assert safe_cell("Participants") == "Participants"
+    assert safe_cell(5) == 5
+
+
+def test_wording_that_looks_like_a_formula_is_escaped_in_the_csv(manager_client, funded):
+    funded.indicator_set.indicators.filter(code="O.2.3").update(wording="=HYPERLINK(1)")
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    text = manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).content
+    assert b",'=HYPERLINK(1)," in text
+
+
+def test_small_counts_are_hidden_in_the_outputs(manager_client, settings, funded):
+    settings.REPORT_SMALL_COUNT = 10
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    text = manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).text
+    assert "O.2.3,Participants in support activities,< 10,< 10" in text
+
+
+def test_a_programme_without_indicator_set_is_refused(manager_client, programme):
+    response = create(manager_client, programme)
+    assert response.status_code == 400
+    assert "no indicator set yet" in response.text
+    assert FunderSnapshot.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["coach_client", "administrator_client", "outsider_manager_client"])
+def test_others_get_404_on_a_snapshot(request, who, manager_client, funded):
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    client = request.getfixturevalue(who)
+    for name in ["reports:snapshot", "reports:snapshot-pdf", "reports:snapshot-csv"]:
+        assert client.get(reverse(name, args=[snapshot.pk])).status_code == 404
+    assert client.get(URL).status_code == 404 or who == "outsider_manager_client"
+
+
+def test_anonymous_and_wrong_methods(client, manager_client):
+    assert client.get(URL).url == login_url(URL)
+    assert manager_client.post(URL).status_code == 405
+    assert manager_client.get(reverse("reports:snapshot-create")).status_code == 405
+
+
+def test_service_refuses_a_programme_without_a_set(programme, manager):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.funder_snapshot_request(
+            programme=programme, period=Period(D(2025, 1, 1), D(2025, 6, 30)), by=manager.user
+        )
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_queries_do_not_grow(manager_client, organisation, funded, extra,
+                             django_assert_num_queries):  # fmt: skip
+    for _n in range(extra):
+        person(organisation, funded, started=D(2025, 3, 1))
+    assert Participant.objects.count() == 6 + extra
+    # session, user, staff, the chosen programme; the indicators, the targets; enrolments
+    # with people, activity mappings, attendance, events, language assessments, exit
+    # answers, follow-up calls; the page: organisation, programme choices (form and menu),
+    # the snapshots list.
+    with django_assert_num_queries(17):
+        manager_client.get(URL, {"programme": funded.pk, **QUERY})
