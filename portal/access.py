@@ -7,6 +7,7 @@ is also signed in as staff, so a staff session opens nothing here. Revoking or b
 code ends every portal session made with it, at the next page.
 """
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -22,7 +23,8 @@ ACCESS = "portal_access"
 PENDING = "portal_pending"  # the code opened, before the PIN
 LANGUAGE = "portal_language"
 OWN_PHONE = "portal_own_phone"
-KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE)
+SEEN = "portal_seen"
+KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE, SEEN)
 
 # On the person's own phone the portal stays open for months; on a shared phone it closes
 # after half an hour without use.
@@ -70,6 +72,7 @@ def sign_in(request, access: PortalAccess, *, own_phone: bool) -> None:
     request.session[PARTICIPANT] = access.participant_id
     request.session[ACCESS] = access.pk
     request.session[OWN_PHONE] = own_phone
+    request.session[SEEN] = int(time.time())
     if language:
         request.session[LANGUAGE] = language
     request.session.set_expiry(OWN_PHONE_SECONDS if own_phone else SHARED_PHONE_SECONDS)
@@ -112,8 +115,11 @@ def participant_required(view):
         request.participant = access.participant
         activate(request, language_for(request, access.participant))
         if not request.session.get(OWN_PHONE):
-            # Each page counts as use: the half hour on a shared phone starts again.
-            request.session.modified = True
+            # Use keeps a shared phone's half hour going; saved once a minute at most, not
+            # at every page.
+            now = int(time.time())
+            if now - request.session.get(SEEN, 0) >= 60:
+                request.session[SEEN] = now
         return view(request, *args, **kwargs)
 
     wrapper.portal_view = True

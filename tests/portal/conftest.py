@@ -9,6 +9,14 @@ from tests.portal.factories import portal_client_for
 
 
 @pytest.fixture
+def participant(participant):
+    """The shared persona, reading the portal in English: the tests assert source texts."""
+    participant.portal_language = "en"
+    participant.save()
+    return participant
+
+
+@pytest.fixture
 def active(enrolment):
     """The participant's enrolment, admitted and running."""
     enrolment.status = "active"
@@ -27,7 +35,9 @@ def portal(participant, active) -> Client:
 @pytest.fixture
 def neighbour(coach, programme):
     """Another participant of the same coach and programme, with a phone of their own."""
-    person = make_participant(organisation=coach.organisation, coach=coach.user, first_name="Rahel")
+    person = make_participant(
+        organisation=coach.organisation, coach=coach.user, first_name="Rahel", portal_language="en"
+    )
     make_enrolment(participant=person, programme=programme, status="active")
     return person
 

@@ -1,0 +1,180 @@
+"""The home page: next sessions first, then goals and steps, volunteering, the coach and the
+next follow-up call."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from participants.models import Step
+from tests.evaluations.factories import make_call, make_evaluation, make_exited, make_goal
+from tests.factories import make_enrolment, make_partner, make_programme
+from tests.portal.factories import portal_client_for
+from tests.sessions.factories import (
+    days_from_today,
+    make_booking,
+    make_room,
+    make_session,
+)
+
+
+@pytest.fixture
+def room(organisation):
+    room = make_room(organisation=organisation, name="Salle Meuse")
+    room.site.address = "Rue de la Station 12, 4000 Liège"
+    room.site.save()
+    return room
+
+
+def test_next_sessions_say_what_when_where_with_whom_what_to_bring(
+    portal, participant, programme, room, coach
+):
+    participant.interpreter_language = "ti"
+    participant.save()
+    session = make_session(
+        programme=programme,
+        date=days_from_today(3),
+        room=room,
+        topic="Budget",
+        bring="Carte d'identité",
+        facilitators=[coach.user],
+        expected=[participant],
+    )
+    make_booking(session=session, language="ti")
+    response = portal.get("/p/home/")
+    html = response.content.decode()
+    assert "Workshop" in html and "Budget" in html
+    assert "Salle Meuse" in html and "Rue de la Station 12" in html
+    assert "openstreetmap.org/search?query=Rue%20de%20la%20Station%2012" in html
+    assert "Amina Benali" in html
+    assert "Carte d&#x27;identité" in html
+    assert "An interpreter will be there." in html
+    assert f"/p/sessions/{session.pk}.ics" in html
+
+
+def test_an_interpreter_asked_for_but_not_confirmed_is_said_so(portal, participant, programme):
+    participant.interpreter_language = "ar"
+    participant.save()
+    session = make_session(programme=programme, date=days_from_today(1), expected=[participant])
+    make_booking(session=session, language="ar", status="requested")
+    make_booking(session=session, language="ti")  # someone else's interpreter
+    html = portal.get("/p/home/").content.decode()
+    assert "We asked for an interpreter." in html
+    assert "An interpreter will be there." not in html
+
+
+def test_only_coming_sessions_of_the_participant_are_listed(
+    portal, participant, neighbour, programme
+):
+    make_session(
+        programme=programme, date=days_from_today(-2), topic="Past", expected=[participant]
+    )
+    make_session(programme=programme, date=days_from_today(2), topic="Theirs", expected=[neighbour])
+    cancelled = make_session(
+        programme=programme, date=days_from_today(4), topic="Off", expected=[participant]
+    )
+    cancelled.cancelled_at = timezone.now()
+    cancelled.cancel_reason = "Coach malade"
+    cancelled.save()
+    html = portal.get("/p/home/").content.decode()
+    assert "Past" not in html and "Theirs" not in html
+    assert "This session is cancelled." in html
+    # The reason is written for colleagues.
+    assert "Coach malade" not in html
+
+
+def test_goals_and_steps_with_who_does_each(portal, active):
+    goal = make_goal(enrolment=active, text="Aller seule à la commune")
+    Step.objects.create(goal=goal, text="Prendre le bus 4", who=Step.Who.PARTICIPANT)
+    Step.objects.create(goal=goal, text="Appeler la commune", who=Step.Who.COACH)
+    Step.objects.create(
+        goal=goal, text="Lire le courrier", who=Step.Who.TOGETHER, status="done",
+        done_on=timezone.localdate(),
+    )  # fmt: skip
+    html = portal.get("/p/home/").content.decode()
+    assert "Aller seule à la commune" in html
+    assert "Prendre le bus 4" in html and "Appeler la commune" in html
+    assert html.count("I did it") == 1  # only the step that is theirs alone
+    assert "Lire le courrier" in html
+
+
+def test_a_goal_in_the_participants_own_language_is_shown_in_it(participant, active):
+    participant.portal_language = "ar"
+    participant.save()
+    make_goal(
+        enrolment=active, text="Parler au médecin", text_own_language="أن أتكلم مع الطبيب",
+        own_language="ar",
+    )  # fmt: skip
+    client, _access = portal_client_for(participant)
+    html = client.get("/p/home/").content.decode()
+    assert "أن أتكلم مع الطبيب" in html and "Parler au médecin" not in html
+
+
+def test_volunteering_coach_and_follow_up_call(participant, active, organisation, coach):
+    host = make_partner(
+        organisation=organisation, name="Resto du cœur", hosts_volunteers=True,
+        address="Quai de la Batte 1, Liège",
+    )  # fmt: skip
+    active.placements.create(
+        kind="volunteering", host=host, role="Service en salle", schedule="Mardi 10h–13h",
+        starts_on=timezone.localdate(), status="ongoing", hours_per_week=3, supervisor_name="Nadia",
+        supervisor_phone="0470 12 34 56", notes="Private note of the coach",
+    )  # fmt: skip
+    earlier = make_enrolment(
+        participant=participant, programme=make_programme(organisation=organisation)
+    )
+    make_exited(enrolment=earlier)
+    make_call(enrolment=earlier, due_on=timezone.localdate() + datetime.timedelta(days=9))
+    client, _access = portal_client_for(participant, contact_phone="04 220 12 34")
+    html = client.get("/p/home/").content.decode()
+    assert "Service en salle" in html and "Resto du cœur" in html and "Mardi 10h–13h" in html
+    assert 'href="tel:0470123456"' in html
+    assert "Private note" not in html
+    assert "Amina Benali" in html and 'href="tel:042201234"' in html
+    assert "your coach calls to ask how you are" in html
+
+
+def test_a_recent_evaluation_invites_a_self_assessment(portal, active):
+    evaluation = make_evaluation(enrolment=active, held_on=timezone.localdate())
+    html = portal.get("/p/home/").content.decode()
+    assert f"/p/evaluation/{evaluation.pk}/" in html
+
+
+def test_nothing_planned_yet_reads_plainly(portal):
+    html = portal.get("/p/home/").content.decode()
+    assert "No sessions planned for now." in html
+    assert "You and your coach will write your goals together." in html
+
+
+def _fill(participant, enrolment, programme, count):
+    host = make_partner(organisation=participant.organisation, hosts_volunteers=True)
+    for n in range(count):
+        make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
+        goal = make_goal(enrolment=enrolment, text=f"Goal {n}")
+        Step.objects.create(goal=goal, text=f"Step {n}", who=Step.Who.PARTICIPANT)
+        enrolment.placements.create(
+            kind="volunteering",
+            host=host,
+            role=f"Role {n}",
+            starts_on=timezone.localdate(),
+            status="planned",
+            hours_per_week=3,
+        )
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_home_queries_do_not_grow_with_rows(
+    portal, participant, active, programme, count, django_assert_num_queries
+):
+    _fill(participant, active, programme, count)
+    make_evaluation(enrolment=active, held_on=timezone.localdate())
+    # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
+    # room, group), 4 their facilitators, 5 their interpreters, 6 open goals, 7 their steps,
+    # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment.
+    with django_assert_num_queries(10):
+        response = portal.get("/p/home/")
+    assert response.status_code == 200
+
+
+def test_home_refuses_other_methods(portal):
+    assert portal.post("/p/home/").status_code == 405
