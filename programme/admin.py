@@ -9,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from programme import outcomes
 from programme.access import staff_of
 from programme.models import (
+    ActivityMapping,
     ClosureDay,
     EligibilityCriterion,
+    Indicator,
+    IndicatorSet,
+    IndicatorTarget,
     Module,
     Organisation,
     PartnerOrganisation,
@@ -98,6 +102,17 @@ class TemplateStepInline(admin.TabularInline):
     fields = ["position", "kind", "label", "offset_weeks", "anchor", "repeat_every_weeks"]
 
 
+class ActivityMappingInline(admin.TabularInline):
+    model = ActivityMapping
+    extra = 0
+    fields = ["category", "module", "session_kind_code"]
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+
 class ProgrammeAdminForm(forms.ModelForm):
     outcome_domains = forms.TypedMultipleChoiceField(
         label=_("Outcome domains evaluated"),
@@ -125,7 +140,13 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
     search_fields = ["name", "code", "funding_reference"]
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["sites"]
-    inlines = [ModuleInline, CriterionInline, TemplateStepInline]
+    inlines = [
+        ModuleInline,
+        CriterionInline,
+        TemplateStepInline,
+        ActivityMappingInline,
+        IndicatorTargetInline,
+    ]
 
 
 @admin.register(PartnerOrganisation)
@@ -231,3 +252,22 @@ class RoomAdmin(OrganisationScopedAdmin):
     organisation_path = "site__organisation"
     list_display = ["name", "site", "capacity"]
     list_filter = ["site"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["position", "code", "kind", "wording", "rule", "argument", "breakdowns"]
+
+
+@admin.register(IndicatorSet)
+class IndicatorSetAdmin(admin.ModelAdmin):
+    """Funders' lists are shared by every organisation: only superusers change them."""
+
+    list_display = ["funder", "name", "version", "valid_from", "valid_to"]
+    inlines = [IndicatorInline]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_add_permission = has_delete_permission = has_change_permission
