@@ -672,8 +672,10 @@ class IndicatorTarget(models.Model):
         return f"{self.indicator.code}: {self.target}"
 
     def clean(self):
-        if self.programme_id and self.indicator_id and (
-            self.indicator.indicator_set_id != self.programme.indicator_set_id
+        if (
+            self.programme_id
+            and self.indicator_id
+            and (self.indicator.indicator_set_id != self.programme.indicator_set_id)
         ):
             raise ValidationError(
                 {"indicator": _("This indicator is not in the programme's indicator set.")}
