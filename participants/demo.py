@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from participants import choices, eligibility
+from participants import choices, eligibility, trajectory_demo
 from participants.models import (
     EligibilityAnswer,
     Enrolment,
@@ -97,6 +97,14 @@ DESIGNS = [
                 True,
             ),
             ("Woonwinkel Stad Antwerpen", "huisvesting", True, False, False),
+            (
+                "Woonzorgcentrum Sint-Jozef",
+                "vrijwilligerswerk in het woonzorgcentrum",
+                False,
+                True,
+                False,
+            ),
+            ("Kringwinkel Antwerpen", "vrijwilligerswerk, kringwinkel", False, True, False),
         ],
         staff=[
             ("an.peeters", "An", "Peeters", Staff.Role.MANAGER),
@@ -130,6 +138,8 @@ DESIGNS = [
             ("Kringwinkel Gent", "vrijwilligerswerk, kringwinkel", False, True, False),
             ("Fietsatelier De Ketting", "vrijwilligerswerk, fietsherstelling", False, True, False),
             ("Agentschap Integratie en Inburgering", "lessen Nederlands", True, False, True),
+            ("CGG Eclips", "traumatherapie met tolk", True, False, False),
+            ("CAW Oost-Vlaanderen", "schuldbemiddeling en huisvesting", True, False, False),
         ],
         staff=[
             ("katrien.devos", "Katrien", "De Vos", Staff.Role.MANAGER),
@@ -168,6 +178,14 @@ DESIGNS = [
             ("Maison de repos du CPAS", "volontariat", False, True, False),
             ("Banque alimentaire de Charleroi", "volontariat", False, True, False),
             ("Lire et Écrire Charleroi", "cours d'alphabétisation", True, False, True),
+            (
+                "Service de santé mentale Le Méridien",
+                "thérapie du trauma dans la langue maternelle",
+                True,
+                False,
+                False,
+            ),
+            ("Droit des étrangers Charleroi", "aide juridique sur le séjour", True, False, False),
         ],
         staff=[
             ("isabelle.lambert", "Isabelle", "Lambert", Staff.Role.MANAGER),
@@ -204,6 +222,14 @@ DESIGNS = [
             ("Aide juridique Liège", "aide juridique", True, False, False),
             ("Cours de français du CRIPEL", "cours de français", True, False, True),
             ("Service de santé mentale Exil", "soutien aux victimes de trauma", True, False, False),
+            ("Restos du Cœur de Liège", "volontariat en cuisine", False, True, False),
+            (
+                "Ressourcerie du Pays de Liège",
+                "volontariat, magasin de seconde main",
+                False,
+                True,
+                False,
+            ),
         ],
         staff=[
             ("claire.renard", "Claire", "Renard", Staff.Role.MANAGER),
@@ -246,6 +272,9 @@ DESIGNS = [
                 True,
             ),
             ("Bibliothèque des Riches Claires", "ateliers bibliothèque", False, False, True),
+            ("Maison de repos Les Églantines", "volontariat", False, True, False),
+            ("Cyclo — atelier vélo", "volontariat, réparation de vélos", False, True, False),
+            ("Agence immobilière sociale", "logement", True, False, False),
         ],
         staff=[
             ("manager", "Nathalie", "Dubois", Staff.Role.MANAGER),
@@ -407,6 +436,9 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
         counts["organisations"] += 1
         counts["participants"] += built["participants"]
         counts["enrolments"] += built["enrolments"]
+    # A generator of its own, seeded from the main one: however many draws the trajectories
+    # take, what the other apps' demo data draws stays the same.
+    counts.update(trajectory_demo.load(random.Random(rng.getrandbits(32)), today))
     for extension in _extensions:
         counts.update(extension(rng, today))
     return counts
