@@ -38,7 +38,11 @@ class IssueForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def portal_access(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
-    current = PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).first()
+    current = (
+        PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True)
+        .select_related("created_by")
+        .first()
+    )
     form = IssueForm(
         posted(request), initial={"contact_phone": current.contact_phone if current else ""}
     )

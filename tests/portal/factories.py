@@ -29,10 +29,12 @@ def sign_in(client: Client, code: str, pin: str = PIN, *, own_phone: bool = Fals
     return client.post("/p/pin/", data)
 
 
-def portal_client_for(participant, **kwargs) -> tuple[Client, PortalAccess]:
+def portal_client_for(
+    participant, *, own_phone: bool = False, **kwargs
+) -> tuple[Client, PortalAccess]:
     access, code = make_access(participant=participant, **kwargs)
     client = Client()
-    response = sign_in(client, code)
+    response = sign_in(client, code, own_phone=own_phone)
     assert response.status_code == 302 and response.url == "/p/home/", response
     return client, access
 
