@@ -1,0 +1,235 @@
+"""The participant's phone, in a real browser: a coach hands out a code, the participant opens
+it on a phone-sized screen, chooses a PIN, reads their home page, ticks off a step and answers
+with the faces; every portal page is checked with axe-core (WCAG 2.1 AA) in French and in
+Arabic, at 320 and 360 pixels wide; the home page stays readable with JavaScript off and,
+on the person's own phone, offline.
+
+axe-core comes from npm (package.json) and is vendored in tests/e2e/vendor/ for the tests
+only: it is never served to users. Screenshots land in test-artifacts/e2e/.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from evaluations.models import DomainScore, Evaluation
+from participants.models import Step
+from programme.models import Programme, Room, Site
+from tests.e2e.conftest import PASSWORD, artifact
+from tests.factories import make_enrolment, make_participant
+from tests.sessions.factories import get_kind, make_session
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 360, "height": 740}
+SMALL_PHONE = {"width": 320, "height": 640}
+
+
+@pytest.fixture
+def selam(namur, lea):
+    """On Léa's caseload, in Cap Avenir, with a session coming, a plan and a fresh evaluation."""
+    site = Site.objects.create(
+        organisation=namur, name="Antenne Bomel", address="Rue Bomel 5, Namur"
+    )
+    room = Room.objects.create(site=site, name="Salle Meuse", capacity=12)
+    programme = Programme.objects.create(
+        organisation=namur, name="Cap Avenir", code="cap-avenir",
+        starts_on=datetime.date(2025, 1, 1),
+    )  # fmt: skip
+    person = make_participant(
+        organisation=namur, coach=lea, first_name="Selam", last_name="Haile",
+        portal_language="fr", interpreter_language="ti",
+    )  # fmt: skip
+    enrolment = make_enrolment(
+        participant=person, programme=programme, coach=lea, status="active",
+        started_on=timezone.localdate() - datetime.timedelta(weeks=8),
+    )  # fmt: skip
+    session = make_session(
+        programme=programme, date=timezone.localdate() + datetime.timedelta(days=2),
+        kind=get_kind("information_session"), topic="Budget", room=room,
+        bring="Carte d'identité", facilitators=[lea], expected=[person],
+    )  # fmt: skip
+    session.interpreters.create(language="ti", status="confirmed")
+    goal = enrolment.goals.create(text="Aller seule à la commune")
+    Step.objects.create(goal=goal, text="Prendre le bus 4", who=Step.Who.PARTICIPANT)
+    Step.objects.create(goal=goal, text="Préparer les papiers", who=Step.Who.TOGETHER)
+    evaluation = Evaluation.objects.create(
+        enrolment=enrolment, kind="midway", held_on=timezone.localdate(), evaluated_by=lea
+    )
+    DomainScore.objects.create(evaluation=evaluation, domain="oral_language", coach_score=2)
+    return person
+
+
+def phone(browser, live_server, viewport=PHONE, **options):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=viewport, locale="fr-BE", has_touch=True,
+        is_mobile=True, **options,
+    )  # fmt: skip
+    context.set_default_timeout(5_000)
+    return context
+
+
+def no_axe_violations(page: Page) -> None:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    violations = [
+        (v["id"], v["help"], [node["target"] for node in v["nodes"]][:3])
+        for v in result["violations"]
+    ]
+    assert not violations, f"{page.url}: {violations}"
+
+
+def fits(page: Page, width: int) -> None:
+    """Nothing wider than the screen: no sideways scrolling on a small phone."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
+def coach_hands_out_a_code(page: Page, selam) -> str:
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill("lea.dumont")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/participants/{selam.pk}/")
+    page.get_by_role("link", name=re.compile("Hand out, print or revoke")).click()
+    page.get_by_label("Phone number the participant can call").fill("081 24 86 00")
+    page.get_by_role("button", name="Make the code and print the paper").click()
+    expect(page.locator(".portal-qr svg")).to_be_visible()
+    page.screenshot(path=artifact("portal", "0-handout"), full_page=True)
+    code = page.locator(".portal-code strong").inner_text().replace(" ", "")
+    assert len(code) == 12
+    return code
+
+
+def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, selam):
+    code = coach_hands_out_a_code(page, selam)
+    context = phone(browser, live_server)
+    mobile = context.new_page()
+
+    mobile.goto(f"/p/{code}")
+    expect(mobile.locator("html")).to_have_attribute("lang", "fr")
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "1-choose-pin-fr"), full_page=True)
+    pins = mobile.locator("input[type=password]")
+    pins.nth(0).fill("2580")
+    pins.nth(1).fill("2581")
+    mobile.locator("button[type=submit]").click()
+    no_axe_violations(mobile)  # the page with its error message
+    pins.nth(0).fill("2580")
+    pins.nth(1).fill("2580")
+    mobile.locator("input[type=checkbox]").check()
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+
+    home = mobile.locator("main")
+    expect(home).to_contain_text("Budget")
+    expect(home).to_contain_text("Salle Meuse")
+    expect(home).to_contain_text("Carte d'identité")
+    expect(mobile.locator('a[href^="tel:"]')).to_have_count(1)
+    fits(mobile, PHONE["width"])
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "2-home-fr"), full_page=True)
+
+    # A step that is hers alone: one tap.
+    mobile.locator("form[action*='/done/'] button").click()
+    expect(mobile.locator(".note.success")).to_be_visible()
+    assert Step.objects.get(text="Prendre le bus 4").done_by_participant
+
+    for url in ["/p/sessions/", "/p/calendar/", "/p/language/"]:
+        mobile.goto(url)
+        fits(mobile, PHONE["width"])
+        no_axe_violations(mobile)
+    evaluation = Evaluation.objects.get()
+    mobile.goto(f"/p/evaluation/{evaluation.pk}/")
+    no_axe_violations(mobile)
+    mobile.locator("label.face-3").first.click()
+    mobile.screenshot(path=artifact("portal", "3-faces-fr"), full_page=True)
+    mobile.locator("form button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+    assert DomainScore.objects.get().participant_score == 3
+    context.close()
+
+
+def test_every_page_in_arabic_right_to_left_on_a_small_phone(browser, live_server, selam):
+    from tests.portal.factories import make_access
+
+    selam.portal_language = "ar"
+    selam.save()
+    _access, code = make_access(participant=selam, by=selam.coach)
+    context = phone(browser, live_server, viewport=SMALL_PHONE)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    expect(mobile.locator("html")).to_have_attribute("dir", "rtl")
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "4-pin-ar"), full_page=True)
+    mobile.locator("input[type=password]").fill("2580")
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+    expect(mobile.locator("h2").first).to_contain_text("كيف حالك؟")
+    evaluation = Evaluation.objects.get()
+    for name, url in [("home", "/p/home/"), ("sessions", "/p/sessions/"),
+                      ("calendar", "/p/calendar/"), ("language", "/p/language/"),
+                      ("faces", f"/p/evaluation/{evaluation.pk}/")]:  # fmt: skip
+        mobile.goto(url)
+        expect(mobile.locator("html")).to_have_attribute("lang", "ar")
+        fits(mobile, SMALL_PHONE["width"])
+        no_axe_violations(mobile)
+        mobile.screenshot(path=artifact("portal", f"5-{name}-ar"), full_page=True)
+    # The headings' pictograms sit on the right, where an Arabic reader starts.
+    box = mobile.locator("h1 svg").first.bounding_box()
+    assert box["x"] > SMALL_PHONE["width"] / 2
+    mobile.goto("/p/home/")
+    mobile.locator("form[action$='/signout/'] button").click()
+    expect(mobile).to_have_url(re.compile("/p/$"))
+    no_axe_violations(mobile)
+    mobile.goto("/p/AAAABBBBCCCC")
+    no_axe_violations(mobile)
+    context.close()
+
+
+def test_home_reads_without_javascript(browser, live_server, selam):
+    from tests.portal.factories import make_access
+
+    _access, code = make_access(participant=selam, by=selam.coach)
+    context = phone(browser, live_server, java_script_enabled=False)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    mobile.locator("input[type=password]").fill("2580")
+    mobile.locator("button[type=submit]").click()
+    expect(mobile.locator("main")).to_contain_text("Budget")
+    mobile.locator("form[action*='/done/'] button").click()
+    expect(mobile.locator(".note.success")).to_be_visible()
+    context.close()
+
+
+def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_server, selam):
+    from tests.portal.factories import make_access
+
+    _access, code = make_access(participant=selam, by=selam.coach)
+    context = phone(browser, live_server)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    mobile.locator("input[type=password]").fill("2580")
+    mobile.locator("input[type=checkbox]").check()
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+    # Wait until the service worker looks after the page, then load it once through it.
+    mobile.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    mobile.reload()
+    mobile.wait_for_function("navigator.serviceWorker.controller !== null")
+    mobile.reload()
+    expect(mobile.locator("[data-offline]")).to_be_hidden()
+
+    context.set_offline(True)
+    mobile.reload()
+    expect(mobile.locator("[data-offline]")).to_be_visible()
+    expect(mobile.locator("main")).to_contain_text("Budget")
+    mobile.screenshot(path=artifact("portal", "6-offline-fr"), full_page=True)
+    context.close()
