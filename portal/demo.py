@@ -46,12 +46,12 @@ def demo_code(participant_id: int) -> str:
     return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)] for byte in digest[:CODE_LENGTH])
 
 
-def _people():
+def _people(today: datetime.date):
     return (
         Participant.objects.filter(
             coach__username=DEMO_COACH, enrolments__status=Enrolment.Status.ACTIVE
         )
-        .filter(attendances__session__date__gte=datetime.date.today())
+        .filter(attendances__session__date__gte=today)
         .distinct()
         .order_by("pk")
     )
@@ -61,7 +61,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     coach = get_user_model().objects.filter(username=DEMO_COACH).first()
     if coach is None:
         return {"portal accesses": 0}
-    people = list(_people()[:3])
+    people = list(_people(today)[:3])
     for person, language in zip(people, ["ar", "ti", ""], strict=False):
         if language:
             Participant.objects.filter(pk=person.pk).update(portal_language=language)
@@ -115,19 +115,21 @@ def _plan(person, language, coach, today):
 
 
 def logins(url: str) -> list[str]:
-    people = list(
-        Participant.objects.filter(
-            portal_accesses__revoked_at__isnull=True, coach__username=DEMO_COACH
-        ).order_by("pk")
+    accesses = list(
+        PortalAccess.objects.filter(
+            revoked_at__isnull=True, participant__coach__username=DEMO_COACH
+        )
+        .select_related("participant")
+        .order_by("participant_id")
     )
-    if not people:
-        return []
+    lines = []
     base = url.rstrip("/")
-    lines = [f"\nParticipant portal on a phone (PIN for all: {DEMO_PIN}):"]
-    for person in people:
+    for access in accesses:
+        person = access.participant
         code = demo_code(person.pk)
-        access = person.portal_accesses.filter(revoked_at__isnull=True).first()
         if access.code_hash != hash_code(code):
             continue  # a coach made a new code since: only its paper knows it
         lines.append(f"  {person.portal_language:<4} {person.full_name:<28} {base}/p/{code}")
+    if lines:
+        lines.insert(0, f"\nParticipant portal on a phone (PIN for all: {DEMO_PIN}):")
     return lines

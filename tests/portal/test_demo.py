@@ -1,0 +1,38 @@
+"""Demo data: three people of the demo coach get a code for their phone, whose links
+`manage.py demo_logins` prints."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from participants import demo
+from portal.demo import DEMO_PIN
+from portal.models import PortalAccess
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_people_get_a_portal_code_that_demo_logins_prints():
+    counts = demo.load(today=timezone.localdate())
+    assert counts["portal accesses"] == 3
+    accesses = PortalAccess.objects.select_related("participant").order_by("participant_id")
+    assert [a.participant.portal_language for a in accesses][:2] == ["ar", "ti"]
+
+    out = io.StringIO()
+    call_command("demo_logins", url="http://127.0.0.1:8000/", stdout=out)
+    text = out.getvalue()
+    assert f"PIN for all: {DEMO_PIN}" in text
+    links = re.findall(r"http://127\.0\.0\.1:8000(/p/\w{12})", text)
+    assert len(links) == 3
+
+    client = Client()
+    client.get(links[0])
+    response = client.post("/p/pin/", {"pin": DEMO_PIN})
+    assert response.status_code == 302 and response.url == "/p/home/"
+    html = client.get("/p/home/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "أن أتكلم مع الطبيب بدون مترجم" in html
