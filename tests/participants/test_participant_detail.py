@@ -109,14 +109,14 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     fill_file(participant, coach, size)
     # 1. the session  2. the user  3. their staff record
     # 4. the participant with their referent coach, within the user's reach
-    # 5. the status changes with enrolment, programme and author (timeline)
-    # 6. the intake interviews with enrolment, programme and interviewer (timeline)
-    # 7. the language assessments with their assessor (timeline, evaluations)
-    # 8. the attendance rows with session, kind, group and recorder (timeline, sessions)
-    # 9. the staff member's organisation (page header)
-    # 10. the enrolments with programme and coach
-    # 11. the languages
-    with django_assert_num_queries(11):
+    # timeline: 5. the status changes  6. the intake interviews
+    # 7. goals  8. steps done  9. consents  10. referrals  11. placements (participants)
+    # 12. language assessments  13. evaluations  14. their domain scores  15. exit reviews
+    # 16. follow-up calls (evaluations)  17. attendance rows (sessions)
+    # 18. the staff member's organisation (page header)
+    # 19. the enrolments with programme and coach  20. the languages
+    # 21. the consents with their partner
+    with django_assert_num_queries(21):
         response = coach_client.get(url(participant))
     assert len(response.context["timeline"]) == 2 * size
 
