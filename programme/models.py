@@ -680,3 +680,44 @@ class IndicatorTarget(models.Model):
             raise ValidationError(
                 {"indicator": _("This indicator is not in the programme's indicator set.")}
             )
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal key for another system (a social file software, a data warehouse) to use
+    the API as this user, with this user's reach. Only a hash is kept: the key itself is shown
+    once, when it is made, and cannot be read back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the key is for, e.g. “Social file sync”.")
+    )
+    # The first characters of the key, shown in the list so a user can tell their keys apart.
+    prefix = models.CharField(_("starts with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
