@@ -1,4 +1,7 @@
+import functools
+
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,4 +27,20 @@ class EvaluationsConfig(AppConfig):
         participant_timeline.register(timeline.exit_entries)
         panels.register(panels.Panel("evaluations/_exit_panel.html", views.exit_panel, 60))
         panels.status_pages["exited"] = "evaluations:exit"
+        # The to-dos an evaluation or a language test closes link to the page recording it.
+        for kind in ("baseline", "midway", "exit"):
+            panels.todo_links[kind] = functools.partial(_evaluation_url, kind=kind)
+        panels.todo_links["language_test"] = _language_url
         demo.register(evaluations_demo.load_exits)
+        # Last: the planned to-dos, ticked off where the demo recorded the work.
+        from evaluations import demo_todos
+
+        demo.register(demo_todos.load_todos)
+
+
+def _evaluation_url(enrolment, kind: str) -> str:
+    return reverse("evaluations:evaluation-new", args=[enrolment.pk]) + f"?kind={kind}"
+
+
+def _language_url(enrolment) -> str:
+    return reverse("evaluations:language", args=[enrolment.participant_id])

@@ -327,7 +327,8 @@ def planned_end(enrolment: Enrolment) -> datetime.date | None:
     return enrolment.started_on + relativedelta(months=enrolment.programme.planned_length_months)
 
 
-def _template_dates(step: TemplateStep, start: datetime.date, end: datetime.date):
+def template_dates(step: TemplateStep, start: datetime.date, end: datetime.date):
+    """The due dates one template step gives a trajectory from `start` to its planned `end`."""
     anchor = start if step.anchor == TemplateStep.Anchor.START else end
     due = anchor + datetime.timedelta(weeks=step.offset_weeks)
     yield due
@@ -347,7 +348,7 @@ def todos_plan(*, enrolment: Enrolment) -> list[Todo]:
     todos = [
         Todo(enrolment=enrolment, kind=step.kind, label=step.label, due_on=due)
         for step in enrolment.programme.trajectory_template()
-        for due in _template_dates(step, enrolment.started_on, end)
+        for due in template_dates(step, enrolment.started_on, end)
     ]
     return Todo.objects.bulk_create(sorted(todos, key=lambda todo: todo.due_on))
 

@@ -348,3 +348,14 @@ def test_make_programme_has_the_default_follow_up_settings(db):
     programme = make_programme()
     assert programme.follow_up_offsets == [4, 13, 26]
     assert programme.follow_up_max_attempts == 3
+
+
+def test_evaluation_and_language_todos_link_to_where_they_are_recorded(active, coach_client):
+    make_todo(active, 1, kind=Kind.MIDWAY)
+    make_todo(active, 2, kind=Kind.LANGUAGE_TEST)
+    make_todo(active, 3, kind=Kind.OTHER, label="Visit the library")
+    html = coach_client.get(reverse("participants:todos")).content.decode()
+    new_evaluation = reverse("evaluations:evaluation-new", args=[active.pk])
+    assert f'href="{new_evaluation}?kind=midway"' in html
+    assert reverse("evaluations:language", args=[active.participant_id]) in html
+    assert html.count("Record it") == 2
