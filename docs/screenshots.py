@@ -2,16 +2,19 @@
 
     .venv/bin/python docs/screenshots.py                   # writes docs/img/*.png
     .venv/bin/python docs/screenshots.py --only sessions   # only docs/img/s*.png
+    .venv/bin/python docs/screenshots.py --only portal     # only docs/img/p*.png
 
 It builds a throwaway demo database in a temporary directory (`migrate`, `load_demo_data`),
 starts `runserver` on a free port against it, walks through the pages in Chromium as the
 demo coaches and stops the server. Your own db.sqlite3 is never touched, and every run starts
-from the same demo data, so the pictures only change when the pages do. Two walks:
+from the same demo data, so the pictures only change when the pages do. Three walks:
 
 - intake (docs/coach-guide-intake.md, docs/img/NN-*.png): a newcomer from a new file to a
   trajectory;
 - sessions (docs/coach-guide-sessions.md, docs/img/sNN-*.png): groups, planning, attendance,
-  the agenda and language assessments.
+  the agenda and language assessments;
+- portal (docs/portal-guide.md, docs/img/pNN-*.png): a coach hands out a phone code, and the
+  participant's pages on a phone, in French and in Arabic.
 
 The demo data is built around today's date, so the dates in the pictures are those of the day
 they were taken.
@@ -49,7 +52,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument(
-        "--only", choices=["intake", "sessions"], help="take the pictures of one guide only"
+        "--only",
+        choices=["intake", "sessions", "portal"],
+        help="take the pictures of one guide only",
     )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
@@ -75,6 +80,8 @@ def main() -> None:
             shots.intake()
         if args.only in (None, "sessions"):
             shots.sessions()
+        if args.only in (None, "portal"):
+            shots.portal(portal_logins(base_url))
         browser.close()
     for path in sorted(args.out.glob("*.png")):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -93,6 +100,7 @@ def demo_server():
         manage = [sys.executable, "manage.py"]
         for command in (["migrate", "--noinput", "-v0"], ["load_demo_data"]):
             subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+        os.environ["PARCOURS_DEMO_DB"] = env["DATABASE_URL"]
         port = free_port()
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -108,6 +116,19 @@ def demo_server():
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def portal_logins(base_url: str) -> dict[str, tuple[str, str]]:
+    """The demo people with a phone code, as `demo_logins` prints them: language -> (name,
+    link). Asked of the running server's database, which the demo server left in the
+    environment of this process."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "demo_logins", "--url", base_url],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": os.environ["PARCOURS_DEMO_DB"]},
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    found = re.findall(r"^\s+(\w+)\s+(.+?)\s+(http\S+/p/\w{12})$", out, flags=re.M)
+    return {language: (name, link) for language, name, link in found}
 
 
 def free_port() -> int:
@@ -494,6 +515,62 @@ class Shots:
             if page.goto(href).ok:
                 return
         raise AssertionError("No member of the group is on this coach's caseload.")
+
+    # The participant's phone ------------------------------------------------------------
+
+    PHONE = {"width": 360, "height": 740}
+
+    def phone(self, locale: str) -> Page:
+        context = self.browser.new_context(
+            base_url=self.base_url, locale=locale, viewport=self.PHONE, device_scale_factor=1,
+            is_mobile=True, has_touch=True,
+        )  # fmt: skip
+        context.set_default_timeout(10_000)
+        return context.new_page()
+
+    def portal(self, logins: dict[str, tuple[str, str]]) -> None:
+        """The demo coach hands out a new code to her French-speaking participant, who opens
+        it on a phone; then the Arabic-speaking participant's pages, right to left."""
+        name, _link = logins["fr"]
+        page = self.session("coach")
+        page.goto(f"/participants/?q={name.split()[-1]}")
+        page.locator("#results tbody tr a").first.click()
+        page.get_by_role("link", name=re.compile("Hand out, print or revoke")).click()
+        self.save(page, "p01-coach-page", full_page=True)
+        page.get_by_role("button", name="Make the code and print the paper").click()
+        expect(page.locator(".portal-qr svg")).to_be_visible()
+        self.save(page, "p02-paper", full_page=True)
+        code = page.locator(".portal-code strong").inner_text().replace(" ", "")
+        page.context.close()
+
+        phone = self.phone("fr-BE")
+        phone.goto(f"/p/{code}")
+        self.save(phone, "p03-choose-pin-fr", full_page=True)
+        pins = phone.locator("input[type=password]")
+        pins.nth(0).fill("3691")
+        pins.nth(1).fill("3691")
+        phone.locator("input[type=checkbox]").check()
+        phone.locator("button[type=submit]").click()
+        expect(phone).to_have_url(re.compile("/p/home/$"))
+        self.save(phone, "p04-home-fr", full_page=True)
+        phone.context.close()
+
+        _name, link = logins["ar"]
+        phone = self.phone("ar")
+        phone.goto(link)
+        self.save(phone, "p05-pin-ar", full_page=True)
+        phone.locator("input[type=password]").fill("2580")
+        phone.locator("button[type=submit]").click()
+        expect(phone).to_have_url(re.compile("/p/home/$"))
+        self.save(phone, "p06-home-ar", full_page=True)
+        faces = phone.locator("a[href*='/p/evaluation/']")
+        if faces.count():
+            faces.first.click()
+            phone.locator("label.face-3").first.click()
+            self.save(phone, "p07-faces-ar")
+        phone.goto("/p/language/")
+        self.save(phone, "p08-languages-ar", full_page=True)
+        phone.context.close()
 
 
 # The demo's MOVE UP! group, named after its level.

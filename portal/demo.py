@@ -1,7 +1,7 @@
 """Demo portal accesses (registered in PortalConfig.ready): three people on the demo coach's
-caseload get a code whose PIN is already chosen, one reading Arabic, one Tigrinya, one the
-organisation's language, so `make run` shows the portal at once. The codes are derived from
-the secret key, so `manage.py demo_logins` can print them again later."""
+caseload get a code whose PIN is already chosen, one reading Arabic, one Tigrinya, one French,
+so `make run` shows the portal at once. The codes are derived from the secret key, so
+`manage.py demo_logins` can print them again later."""
 
 import contextlib
 import datetime
@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
+from evaluations.services import ScoreRow, evaluation_record
 from participants.models import Enrolment, Participant, Step
 from participants.services import goal_create, placement_create, step_add
 from portal.models import PortalAccess, hash_code
@@ -32,7 +33,7 @@ GOALS = {
         "ኣብ ጥቓ ገዛይ ናይ ወለንታ ስራሕ ምርካብ",
         "activation",
     ),
-    "": ("Faire mes courses en ligne", "", "digital_skills"),
+    "fr": ("Faire mes courses en ligne", "", "digital_skills"),
 }
 STEPS = [
     ("Aller à la bibliothèque avec ma carte", Step.Who.PARTICIPANT, 7),
@@ -62,14 +63,24 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     if coach is None:
         return {"portal accesses": 0}
     people = list(_people(today)[:3])
-    for person, language in zip(people, ["ar", "ti", ""], strict=False):
-        if language:
-            Participant.objects.filter(pk=person.pk).update(portal_language=language)
+    for person, language in zip(people, ["ar", "ti", "fr"], strict=False):
+        Participant.objects.filter(pk=person.pk).update(portal_language=language)
         access, _code = portal_access_issue(
             participant=person, contact_phone="04 220 12 34", by=coach, code=demo_code(person.pk)
         )
         PortalAccess.objects.filter(pk=access.pk).update(pin_hash=make_password(DEMO_PIN))
         _plan(person, language, coach, today)
+        if language == "ar":
+            # A mid-way review two days ago: her phone asks for her own view of it.
+            enrolment = person.enrolments.get(status=Enrolment.Status.ACTIVE)
+            domains = list(enrolment.programme.outcome_domains)[:3]
+            evaluation_record(
+                enrolment=enrolment,
+                kind="midway",
+                held_on=today - datetime.timedelta(days=2),
+                scores=[ScoreRow(domain, coach_score=2) for domain in domains],
+                by=coach,
+            )
     return {"portal accesses": len(people)}
 
 
