@@ -137,3 +137,14 @@ def test_the_subscription_is_made_once_and_then_shown(portal, participant):
 def test_calendar_refuses_other_methods(portal):
     assert portal.put("/p/calendar/").status_code == 405
     assert portal.post("/p/sessions/1.ics").status_code == 405
+
+
+def test_the_coach_sees_the_own_score_beside_theirs(portal, coach_client, active):
+    evaluation = make_evaluation(
+        enrolment=active, held_on=timezone.localdate(), scores={"oral_language": 2}
+    )
+    portal.post(f"/p/evaluation/{evaluation.pk}/", {"oral_language": "4"})
+    html = coach_client.get(f"/evaluations/{evaluation.pk}/").content.decode()
+    row = html[html.index('id="domain-oral_language"') :]
+    row = row[: row.index("</tr>")]
+    assert "2 · With a lot of help" in row and "4 · On my own" in row
