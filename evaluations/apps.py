@@ -31,6 +31,7 @@ class EvaluationsConfig(AppConfig):
         for kind in ("baseline", "midway", "exit"):
             panels.todo_links[kind] = functools.partial(_evaluation_url, kind=kind)
         panels.todo_links["language_test"] = _language_url
+        panels.todo_reminders.append(views.calls_due_reminder)
         demo.register(evaluations_demo.load_exits)
         # Last: the planned to-dos, ticked off where the demo recorded the work.
         from evaluations import demo_todos

@@ -44,6 +44,7 @@ from evaluations.services import (
     language_assessment_record,
     support_reopen,
 )
+from participants import panels
 from participants.access import enrolments_for, get_enrolment, get_participant
 from participants.models import Enrolment, Goal, Participant
 from participants.services import REFERRAL_STATUSES, planned_end
@@ -527,6 +528,26 @@ def get_call(request: HttpRequest, pk: int) -> FollowUpCall:
 QUEUE_DAYS_AHEAD = 7
 
 
+def _own_calls(request, calls):
+    if request.staff.is_coach:
+        user = request.user
+        return calls.filter(Q(enrolment__coach=user) | Q(enrolment__participant__coach=user))
+    return calls
+
+
+def calls_due_reminder(request: HttpRequest, today) -> panels.Reminder | None:
+    """For the to-do list: how many follow-up calls are due today or overdue (one query)."""
+    due = _own_calls(request, calls_for(request.staff).due(today)).count()
+    if not due:
+        return None
+    text = ngettext(
+        "%(count)s follow-up call due today or overdue",
+        "%(count)s follow-up calls due today or overdue",
+        due,
+    ) % {"count": due}
+    return panels.Reminder(text, reverse("evaluations:call-queue"), "phone-call")
+
+
 @participant_work_required
 @require_http_methods(["GET"])
 def call_queue(request: HttpRequest) -> HttpResponse:
@@ -542,8 +563,7 @@ def call_queue(request: HttpRequest) -> HttpResponse:
     )
     filterset = None
     if request.staff.is_coach:
-        user = request.user
-        calls = calls.filter(Q(enrolment__coach=user) | Q(enrolment__participant__coach=user))
+        calls = _own_calls(request, calls)
     else:
         filterset = CallQueueFilter(request.GET or None, queryset=calls, staff=request.staff)
         calls = filterset.qs

@@ -62,3 +62,16 @@ class Link:
 
 
 links: list[Link] = []
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A line at the top of the to-do list for work another app keeps its own list of."""
+
+    text: str
+    url: str
+    icon: str
+
+
+# Functions (request, today) -> Reminder | None, one query each at most.
+todo_reminders: list[Callable[[HttpRequest, object], Reminder | None]] = []

@@ -50,7 +50,17 @@ def todo_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"filter": todo_filter, "page": page, "today": today, "query": query.urlencode()},
+        {
+            "filter": todo_filter,
+            "page": page,
+            "today": today,
+            "query": query.urlencode(),
+            "reminders": [
+                reminder
+                for remind in panels.todo_reminders
+                if (reminder := remind(request, today)) is not None
+            ],
+        },
     )
 
 

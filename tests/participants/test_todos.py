@@ -238,8 +238,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     def count():
         # session, user, staff; the coach filter checks the signed-in coach exists; count for
         # the paginator; the page of to-dos with person, programme and coach; the header's
-        # organisation; the filter's programmes and coaches (choices rendered)
-        with django_assert_num_queries(9):
+        # organisation; the filter's programmes and coaches (choices rendered); the count of
+        # follow-up calls due
+        with django_assert_num_queries(10):
             coach_client.get(reverse("participants:todos"))
 
     count()
@@ -359,3 +360,18 @@ def test_evaluation_and_language_todos_link_to_where_they_are_recorded(active, c
     assert f'href="{new_evaluation}?kind=midway"' in html
     assert reverse("evaluations:language", args=[active.participant_id]) in html
     assert html.count("Record it") == 2
+
+
+def test_the_list_reminds_of_follow_up_calls_due(active, coach_client, colleague_client):
+    from evaluations.models import FollowUpCall
+
+    FollowUpCall.objects.create(enrolment=active, weeks_after_exit=4, due_on=TODAY)
+    FollowUpCall.objects.create(
+        enrolment=active, weeks_after_exit=13, due_on=TODAY + datetime.timedelta(days=60)
+    )
+    html = coach_client.get(reverse("participants:todos")).content.decode()
+    assert "1 follow-up call due today or overdue" in html
+    assert reverse("evaluations:call-queue") in html
+    # A colleague without this person on their caseload is not reminded of it.
+    html = colleague_client.get(reverse("participants:todos")).content.decode()
+    assert "follow-up call" not in html
