@@ -233,3 +233,30 @@ def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_ser
     expect(mobile.locator("main")).to_contain_text("Budget")
     mobile.screenshot(path=artifact("portal", "6-offline-fr"), full_page=True)
     context.close()
+
+
+def test_the_home_page_opens_quickly_on_slow_3g(browser, live_server, selam):
+    """Chrome's "Slow 3G" profile: 400 ms round trips, about 50 KB a second."""
+    from tests.portal.factories import make_access
+
+    _access, code = make_access(participant=selam, by=selam.coach)
+    context = phone(browser, live_server)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    mobile.locator("input[type=password]").fill("2580")
+    cdp = context.new_cdp_session(mobile)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 400, "downloadThroughput": 50_000,
+         "uploadThroughput": 50_000},
+    )  # fmt: skip
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+    mobile.reload(wait_until="load")
+    seconds = mobile.evaluate(
+        "() => { const t = performance.getEntriesByType('navigation')[0];"
+        " return (t.loadEventEnd - t.startTime) / 1000; }"
+    )
+    assert seconds < 5, f"home page took {seconds:.1f} s on slow 3G"
+    context.close()
