@@ -18,7 +18,7 @@ PORTAL = [code for code, _name in settings.PORTAL_LANGUAGES]
 RTL = {"ar", "prs", "ps"}
 STAFF = {code for code, _name in settings.STAFF_LANGUAGES}
 # Messages that read the same in some language (a placeholder only, a loanword).
-SAME_EVERYWHERE = {"%(kind)s: %(topic)s", "Online"}
+SAME_EVERYWHERE = {"%(kind)s: %(topic)s", "Online", "Excursion", "Workshop"}
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def _visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-@pytest.mark.parametrize("language", [code for code in PORTAL if code not in STAFF])
+@pytest.mark.parametrize("language", [code for code in PORTAL if code != "en"])
 def test_each_page_in_each_language_leaves_no_english(participant, full, language):
     participant.portal_language = language
     participant.save()
