@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
     path("", include("portal.urls")),
+    path("api/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import FollowUpCall
+from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
 from participants.filters import StaffChoiceFilter
 from programme.access import coaches_for
 
@@ -25,3 +25,46 @@ class CallQueueFilter(django_filters.FilterSet):
 
     def filter_coach(self, queryset, name, value):
         return queryset.filter(Q(enrolment__coach=value) | Q(enrolment__participant__coach=value))
+
+
+class FollowUpCallFilter(CallQueueFilter):
+    """The API's follow-up calls: the call queue's coach filter, plus status and due date."""
+
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=FollowUpCall.Status.choices
+    )
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
+    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+
+    class Meta:
+        model = FollowUpCall
+        fields = ["coach", "status", "enrolment"]
+
+
+class EvaluationFilter(django_filters.FilterSet):
+    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Evaluation.Kind.choices)
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Evaluation
+        fields = ["enrolment", "kind"]
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class LanguageAssessmentFilter(django_filters.FilterSet):
+    participant = django_filters.NumberFilter(label=_("Participant"))
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=[("nl", _("Dutch")), ("fr", _("French"))]
+    )
+
+    class Meta:
+        model = LanguageAssessment
+        fields = ["participant", "language"]
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)

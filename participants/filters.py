@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Enrolment, Participant, Todo
+from participants.models import Enrolment, Participant, Placement, Referral, Todo
 from programme.access import coaches_for, programmes_for
 from programme.forms import StaffChoiceField
 
@@ -113,3 +113,55 @@ class TodoFilter(django_filters.FilterSet):
             Q(enrolment__coach=value)
             | Q(enrolment__coach__isnull=True, enrolment__participant__coach=value)
         )
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    """Enrolments by programme, status and coach (the API's list of enrolments)."""
+
+    programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=None)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Enrolment.Status.choices
+    )
+    coach = StaffChoiceFilter(label=_("Coach"), queryset=None)
+    participant = django_filters.NumberFilter(label=_("Participant"))
+    referred_after = django_filters.DateFilter(field_name="referred_on", lookup_expr="gte")
+    referred_before = django_filters.DateFilter(field_name="referred_on", lookup_expr="lte")
+
+    class Meta:
+        model = Enrolment
+        fields = ["programme", "status", "coach", "participant"]
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["programme"].queryset = programmes_for(staff)
+        self.filters["coach"].queryset = coaches_for(staff)
+
+
+class PlacementFilter(django_filters.FilterSet):
+    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Placement.Status.choices
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Placement.Kind.choices)
+    host = django_filters.NumberFilter(label=_("Host"))
+
+    class Meta:
+        model = Placement
+        fields = ["enrolment", "status", "kind", "host"]
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class ReferralFilter(django_filters.FilterSet):
+    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
+    kind = django_filters.ChoiceFilter(label=_("For"), choices=Referral.Kind.choices)
+    partner = django_filters.NumberFilter(label=_("Partner"))
+
+    class Meta:
+        model = Referral
+        fields = ["enrolment", "status", "kind", "partner"]
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 def staff_label(user) -> str:
@@ -32,3 +33,11 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is the key for?"),
+        max_length=100,
+        help_text=_("A name you will recognise, e.g. “Social file sync”."),
+    )

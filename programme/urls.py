@@ -6,4 +6,6 @@ app_name = "programme"
 urlpatterns = [
     path("", views.programme_list, name="list"),
     path("<int:pk>/", views.programme_detail, name="detail"),
+    path("api-keys/", views.api_keys, name="api-keys"),
+    path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api-key-revoke"),
 ]

@@ -1,9 +1,15 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from programme import services
 from programme.access import programmes_for, staff_of, staff_required
+from programme.forms import ApiKeyForm, add_service_errors, posted
+from programme.models import ApiToken
 
 
 @require_http_methods(["GET"])
@@ -48,3 +54,35 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partners": programme.organisation.partners.all(),
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    """The user's personal API keys. A new key is shown once, on the page that made it."""
+    form = ApiKeyForm(posted(request))
+    new_key = None
+    if form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiKeyForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "programme/api_keys.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+    )
+
+
+@staff_required
+@require_http_methods(["POST"])
+def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("The key “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("programme:api-keys")

@@ -1,0 +1,209 @@
+"""Groups, series, sessions and attendance over the API. Attendance is written through the
+same services as the one-tap page: one person at a time with the version read, or a whole
+session in one call."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from programme.api import STALE_RESPONSE, Conflict, ScopedViewSet, VersionField, service_errors
+from sessions import services
+from sessions.access import groups_for, series_for, sessions_for
+from sessions.filters import AttendanceFilter, GroupFilter, SeriesFilter, SessionFilter
+from sessions.models import Attendance, Group, Series, Session
+
+RECORDABLE = [s for s in Attendance.Status.values if s != Attendance.Status.EXPECTED]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Group
+        fields = [
+            "id", "programme", "module", "name", "coaches", "level_low", "level_high",
+            "capacity", "site", "starts_on", "ends_on",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema(tags=["groups"])
+class GroupViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
+    queryset = Group.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = GroupSerializer
+    filterset_class = GroupFilter
+    ordering_fields = ["name", "starts_on", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return groups_for(self.request.staff).prefetch_related("coaches")
+
+
+class SeriesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Series
+        fields = [
+            "id", "programme", "group", "kind", "topic", "frequency", "interval", "weekdays",
+            "week_of_month", "starts_on", "ends_on", "count", "start_time", "end_time", "place",
+            "room", "address", "online_link", "capacity", "partner", "facilitators",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+@extend_schema(tags=["series"])
+class SeriesViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
+    queryset = Series.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = SeriesSerializer
+    filterset_class = SeriesFilter
+    ordering_fields = ["starts_on", "id"]
+    ordering = ["-starts_on", "-id"]
+
+    def get_queryset(self):
+        return series_for(self.request.staff).prefetch_related("facilitators")
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = [
+            "id", "programme", "group", "series", "kind", "topic", "date", "start_time",
+            "end_time", "place", "room", "address", "online_link", "capacity", "partner",
+            "bring", "facilitators", "cancelled_at", "cancel_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = [
+            "id", "session", "participant", "status", "reason", "recorded_by", "recorded_at",
+            "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class Mark(serializers.Serializer):
+    participant = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=RECORDABLE)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = VersionField(
+        required=False,
+        help_text="The version of this person's attendance as last read; if someone recorded "
+        "it since, nothing of the call is applied (409).",
+    )
+
+
+class SessionAttendanceRequest(serializers.Serializer):
+    marks = Mark(many=True, allow_empty=False)
+
+
+class SessionAttendanceResponse(serializers.Serializer):
+    recorded = serializers.IntegerField()
+    attendance = AttendanceSerializer(many=True)
+
+
+@extend_schema(tags=["sessions"])
+class SessionViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
+    """Sessions within reach (led, of a group one coaches, or with someone of one's caseload
+    expected). Filter by dates like an agenda: `date_from`, `date_to`."""
+
+    queryset = Session.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    ordering_fields = ["date", "start_time", "id"]
+    ordering = ["date", "start_time", "id"]
+
+    def get_queryset(self):
+        return sessions_for(self.request.staff).prefetch_related("facilitators")
+
+    @extend_schema(
+        request=SessionAttendanceRequest,
+        responses={200: SessionAttendanceResponse, 409: STALE_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record the whole session in one call: present, late, excused (with a reason) or
+        absent for each person expected. Everyone or nobody: one refused mark refuses all."""
+        session = self.get_object()
+        form = SessionAttendanceRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        marks = form.validated_data["marks"]
+        ids = [mark["participant"] for mark in marks]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError({"marks": "Each person appears once."})
+        with transaction.atomic():
+            rows = {
+                row.participant_id: row
+                for row in Attendance.objects.select_for_update().filter(
+                    session=session, participant_id__in=ids
+                )
+            }
+            unknown = sorted(set(ids) - set(rows))
+            if unknown:
+                raise serializers.ValidationError(
+                    {"marks": f"Not expected at this session: {', '.join(map(str, unknown))}."}
+                )
+            stale = [
+                mark["participant"]
+                for mark in marks
+                if "version" in mark and rows[mark["participant"]].version != mark["version"]
+            ]
+            if stale:
+                raise Conflict(
+                    "Someone else recorded the attendance of "
+                    f"{', '.join(str(rows[pk].participant_id) for pk in stale)} since you read "
+                    "it. Nothing was saved: read the session again."
+                )
+            with service_errors():
+                count = services.attendance_record_session(
+                    session=session,
+                    marks={mark["participant"]: mark["status"] for mark in marks},
+                    reasons={mark["participant"]: mark["reason"] for mark in marks},
+                    by=request.user,
+                )
+        attendance = session.attendances.filter(participant_id__in=ids).order_by("participant_id")
+        return Response(
+            {
+                "recorded": count,
+                "attendance": AttendanceSerializer(attendance, many=True).data,
+            }
+        )
+
+
+class AttendanceUpdate(serializers.Serializer):
+    status = serializers.ChoiceField(choices=RECORDABLE)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = VersionField()
+
+
+@extend_schema(tags=["attendance"])
+class AttendanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Who was expected at which session, and how they attended. Change one person's mark
+    with `PATCH` and the version read, like one tap on the session page."""
+
+    queryset = Attendance.objects.none()  # for the schema; get_queryset scopes
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilter
+    ordering_fields = ["id", "recorded_at"]
+    ordering = ["-id"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Attendance.objects.filter(session__in=sessions_for(self.request.staff))
+
+    @extend_schema(
+        request=AttendanceUpdate, responses={200: AttendanceSerializer, 409: STALE_RESPONSE}
+    )
+    def partial_update(self, request, pk=None):
+        row = self.get_object()
+        form = AttendanceUpdate(data=request.data)
+        form.is_valid(raise_exception=True)
+        with service_errors():
+            row = services.attendance_record(
+                session=row.session,
+                participant=row.participant,
+                **form.validated_data,
+                by=request.user,
+            )
+        return Response(self.get_serializer(row).data)
