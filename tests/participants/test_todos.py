@@ -375,3 +375,11 @@ def test_the_list_reminds_of_follow_up_calls_due(active, coach_client, colleague
     # A colleague without this person on their caseload is not reminded of it.
     html = colleague_client.get(reverse("participants:todos")).content.decode()
     assert "follow-up call" not in html
+
+
+def test_only_open_todos_are_flagged_overdue(active, coach_client):
+    make_todo(active, -5, done_on=TODAY - datetime.timedelta(days=6))
+    make_todo(active, -4, kind=Kind.MIDWAY, cancelled=True)
+    html = coach_client.get(active.get_absolute_url()).content.decode()
+    assert "Done on" in html and "Cancelled" in html
+    assert "badge-late" not in html
