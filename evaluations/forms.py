@@ -247,7 +247,7 @@ class ExitForm(forms.Form):
         ),
         _("Say who the person can still turn to."),
     )
-    contact_phone = forms.CharField(label=_("Their phone"), max_length=40, required=False)
+    contact_phone = forms.CharField(label=_("Contact's phone"), max_length=40, required=False)
     helped_integration = forms.ChoiceField(
         label=_("Did the programme help your integration?"),
         help_text=_(

@@ -255,7 +255,7 @@ class ExitReview(models.Model):
     limits = models.TextField(_("limits and obstacles"), blank=True)
     next_step = models.TextField(_("recommended next step"))
     contact_person = models.CharField(_("who the person can still turn to"), max_length=200)
-    contact_phone = models.CharField(_("their phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact's phone"), max_length=40, blank=True)
     # The funder's "was the activity helpful for your integration?" (AMIF R.2.9), asked at exit;
     # empty when not asked, and then the first follow-up call's answer counts.
     helped_integration = models.CharField(

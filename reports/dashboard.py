@@ -284,8 +284,9 @@ def _evaluations(active, programmes):
         "evaluations",
         _("Progress per outcome domain"),
         _(
-            "The coach's scores (1 to 4) at the baseline and at the latest later evaluation "
-            "(the exit one when done), for active people with both; improved: a higher score."
+            "The coach's scores (1 to 4) at the baseline and at the most recent evaluation since "
+            "(the exit evaluation once done), for people active in the period with both; "
+            "improved: a higher score."
         ),
         chart=True,
     )
@@ -418,8 +419,8 @@ def _follow_up(enrolments, period, today):
         "follow_up",
         _("Follow-up calls after exit"),
         _(
-            "Calls due during the period (none not yet due), at each interval: reached, "
-            "unreachable, still to call; in work or training among those reached."
+            "Calls due during the period (calls not yet due are left out), at each interval: "
+            "reached, unreachable, still to call; in work or training among those reached."
         ),  # fmt: skip
     )
     calls = list(
