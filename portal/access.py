@@ -11,6 +11,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
@@ -63,8 +64,7 @@ def sign_in(request, access: PortalAccess, *, own_phone: bool) -> None:
     """A new session key, so a session id seen before the PIN is worth nothing after it."""
     language = request.session.get(LANGUAGE)
     if request.user.is_authenticated:
-        from django.contrib.auth import logout
-
+        # One browser is either a coach's or a participant's, never both at once.
         logout(request)
     request.session.cycle_key()
     for key in KEYS:
