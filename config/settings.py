@@ -4,6 +4,7 @@ Local development needs no variable at all. Production sets at least DJANGO_SECR
 DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deployment.md).
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -204,6 +205,16 @@ TASKS = {
 }
 # The grouping proposal posts one field per person waiting to be placed.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# N+1 detection (django-zeal, a test dependency): where it is installed, its app watches the
+# querysets, and the test suite turns detection on for every test (tests/conftest.py), so a
+# new N+1 query fails the suite. Without a zeal_context nothing is checked, so installing it
+# costs production nothing; it is simply absent there.
+if importlib.util.find_spec("zeal") is not None:
+    INSTALLED_APPS.append("zeal")
+    ZEAL_RAISE = True
+    ZEAL_SHOW_ALL_CALLERS = False
+    ZEAL_ALLOWLIST = []
 
 # The API (docs/decisions/0007-api.md): a personal key or the browser session (with its CSRF
 # check), the pages' access rules and FilterSets, page numbers, JSON only.

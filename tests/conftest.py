@@ -34,6 +34,14 @@ def _english_and_fast_hashing(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_n_plus_one(settings):
+    # django-zeal (config/settings.py) raises on an N+1 query in any request a test makes: a
+    # page or API list that reads a relation row by row fails the suite instead of slowing down
+    # at scale. Only requests are watched: factories may loop as they like.
+    settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
+
+
 @pytest.fixture
 def organisation(db):
     return make_organisation(name="CPAS de Liège", city="Liège")
