@@ -95,6 +95,7 @@ def test_the_summary_page_shows_every_section(file, coach_client):
         assert text in html, text
     # Sensitive content stays in the file, not on the summary.
     assert "Residence permit renewal" not in html
+    assert "Reading official letters is still hard." not in html  # the review's limits
     assert file.participant.national_number_display not in html
 
 
