@@ -4,6 +4,7 @@ Local development needs no variable at all. Production sets at least DJANGO_SECR
 DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deployment.md).
 """
 
+import datetime
 import importlib.util
 import os
 from pathlib import Path
@@ -53,6 +54,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "audit",
     "programme",
     "participants",
     "evaluations",
@@ -64,15 +69,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.StaffSessionMiddleware",
+    "config.security.SecondFactorMiddleware",
+    "config.security.RefusedAccessMiddleware",
+    "audit.middleware.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 FORM_RENDERER = "config.forms.FormRenderer"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Length over composition (ASVS 5.0 V6.2): at least 12 characters, any characters, no upper
+# limit below 64, common and context words refused. Django's NumericPasswordValidator is left
+# out: refusing digits-only passwords is a composition rule.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -125,7 +140,18 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2id first; the others only read hashes made before (they are upgraded at next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes refuses a locked-out sign-in before any password is checked (docs/deployment.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -184,8 +210,43 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only in production: HSTS for a year on every subdomain (preload is a promise to the
+# browsers that is hard to take back, so it is the deployer's choice).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Behind nginx or Caddy, which set this header and terminate TLS (docs/deployment.md).
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Staff sessions end after this much inactivity and after this lifetime, whatever the activity
+# (config.security.StaffSessionMiddleware). Portal sessions keep their own rules (portal/).
+PARCOURS_STAFF_IDLE_MINUTES = int(os.environ.get("PARCOURS_STAFF_IDLE_MINUTES", "30"))
+PARCOURS_STAFF_MAX_HOURS = int(os.environ.get("PARCOURS_STAFF_MAX_HOURS", "10"))
+# Managers and administrators must set up an authenticator app; coaches may. The demo waives
+# the set-up (not the code, for whoever has set an app up) only while DEBUG is on.
+PARCOURS_DEMO_SKIP_2FA = env_bool("PARCOURS_DEMO_SKIP_2FA", DEBUG)
+OTP_TOTP_ISSUER = "Parcours"
+
+# Sign-in throttling (django-axes, docs/deployment.md): five failures lock the user name, and
+# separately the address, for 15 minutes counted from the lock-out, however often someone
+# keeps trying, so nobody can lock a colleague out for good. Counted in the database, so every
+# app process sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("PARCOURS_SIGN_IN_FAILURES", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("PARCOURS_LOCKOUT_MINUTES", "15")))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False
 
 COUNTRIES_FIRST = ["BE", "SY", "AF", "ER", "IQ", "IR", "TR", "YE", "SD", "UA", "SO", "MA", "CD"]
 
