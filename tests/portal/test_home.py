@@ -178,3 +178,16 @@ def test_home_queries_do_not_grow_with_rows(
 
 def test_home_refuses_other_methods(portal):
     assert portal.post("/p/home/").status_code == 405
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_sessions_list_queries_do_not_grow(
+    portal, participant, programme, count, django_assert_num_queries
+):
+    for n in range(count):
+        make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
+    # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
+    # room, group), 4 their facilitators, 5 their interpreters.
+    with django_assert_num_queries(5):
+        response = portal.get("/p/sessions/")
+    assert response.content.decode().count("Add to my calendar") == count
