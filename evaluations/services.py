@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from evaluations.models import (
     CallAttempt,
     DomainScore,
@@ -37,6 +38,7 @@ def language_assessment_record(
         assessment = LanguageAssessment(participant=participant, assessed_by=by, **data)
         assessment.full_clean()
         assessment.save()
+        audit.record_change(instance=assessment, before=None, by=by, participant=participant)
     return assessment
 
 
@@ -180,9 +182,28 @@ def evaluation_record(
         )
         evaluation.full_clean(validate_constraints=False)
         evaluation.save()
-        DomainScore.objects.bulk_create(_score_rows(evaluation, scores))
+        rows = DomainScore.objects.bulk_create(_score_rows(evaluation, scores))
+        audit.record_change(
+            instance=evaluation,
+            before=None,
+            by=by,
+            participant=enrolment.participant,
+            note=_scores_note({}, rows),
+        )
         todo_complete(enrolment=enrolment, kind=kind, on=held_on, by=by)
     return evaluation
+
+
+def _scores_note(before: dict, after: Sequence[DomainScore]) -> str:
+    """The scores that changed, for the audit trail: "domain coach/participant", level numbers
+    only (the comments are free text and stay out)."""
+    parts = []
+    for row in after:
+        old = before.get(row.domain)
+        new = (row.coach_score, row.participant_score)
+        if old != new:
+            parts.append(f"{row.domain} {new[0] or '-'}/{new[1] or '-'}")
+    return ", ".join(parts)
 
 
 def evaluation_update(
@@ -201,6 +222,7 @@ def evaluation_update(
     _check_held_on(enrolment, held_on)
     _check_scores(enrolment.programme, scores)
     with transaction.atomic():
+        before = audit.snapshot(Evaluation.objects.get(pk=evaluation.pk))
         updated = Evaluation.objects.filter(pk=evaluation.pk, version=version).update(
             version=version + 1
         )
@@ -225,6 +247,16 @@ def evaluation_update(
                 row.participant_scored_at = before.participant_scored_at
         evaluation.scores.all().delete()
         DomainScore.objects.bulk_create(rows)
+        old_scores = {s.domain: (s.coach_score, s.participant_score) for s in given.values()}
+        audit.record_event(
+            action=audit.Action.UPDATE,
+            by=by,
+            object_type="evaluations.evaluation",
+            object_id=evaluation.pk,
+            participant=enrolment.participant,
+            changes=audit.diff(Evaluation, before, audit.snapshot(evaluation)),
+            note=_scores_note(old_scores, rows),
+        )
     return evaluation
 
 
@@ -252,6 +284,15 @@ def participant_scores_record(
             score.participant_scored_at = now if row.participant_score is not None else None
             score.save()
             changed.append(score)
+        if changed:
+            # Given by the participant on their phone: no staff member acted.
+            audit.record_event(
+                action=audit.Action.UPDATE,
+                object_type="evaluations.evaluation",
+                object_id=evaluation.pk,
+                participant=enrolment.participant,
+                note=_scores_note({}, changed) + " (the participant's own scores)",
+            )
     return changed
 
 
@@ -331,6 +372,7 @@ def exit_record(
         )
         review.enrolment = enrolment
         review.save()
+        audit.record_change(instance=review, before=None, by=by, participant=enrolment.participant)
         follow_up_calls_plan(enrolment=enrolment)
     return review
 
@@ -406,6 +448,7 @@ def call_attempt_record(
     if reached:
         _check_answers(situation, needs_help, help_notes, helped_integration)
     with transaction.atomic():
+        before = audit.snapshot(FollowUpCall.objects.get(pk=call.pk))
         updated = FollowUpCall.objects.filter(
             pk=call.pk, version=version, status=FollowUpCall.Status.PLANNED
         ).update(version=version + 1)
@@ -440,6 +483,13 @@ def call_attempt_record(
             validate_unique=False,
         )
         call.save()
+        audit.record_change(
+            instance=call,
+            before=before,
+            by=by,
+            participant=call.enrolment.participant,
+            note=f"attempt: {outcome}",
+        )
     return attempt
 
 
