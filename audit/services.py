@@ -69,6 +69,25 @@ def record_event(
     return event
 
 
+def record_many(*, action: str, by, object_type: str, rows: list[dict]) -> list[Event]:
+    """One event per row ({object_id, participant_id, organisation_id, changes}) in a single
+    insert, for a write that touches many people at once (a whole session's attendance)."""
+    origin = context.current()
+    actor_id, actor_name = _user_fields(by if by is not None else origin.user)
+    return Event.objects.bulk_create(
+        Event(
+            action=action,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            object_type=object_type,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            **row,
+        )
+        for row in rows
+    )
+
+
 def _plain(value):
     """A JSON-safe copy of a field value."""
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit import services as audit
 from participants import services as participant_services
 from participants.models import Enrolment, Participant, Placement
 from programme.models import ClosureDay, Programme
@@ -449,7 +450,11 @@ def attendance_record(
         )
         if not updated:
             raise StaleAttendance(Attendance.objects.get(pk=row.pk))
+        before = audit.snapshot(row)
         row.refresh_from_db()
+        audit.record_change(
+            instance=row, before=None if created else before, by=by, participant=participant
+        )
         refresh_attendance_figures(
             participant_ids=[participant.pk], programme_id=session.programme_id
         )
@@ -495,6 +500,19 @@ def attendance_record_session(
             row.recorded_by, row.recorded_at, row.version = by, now, row.version + 1
         Attendance.objects.bulk_update(
             rows, ["status", "reason", "recorded_by", "recorded_at", "version"]
+        )
+        audit.record_many(
+            action=audit.Action.UPDATE,
+            by=by,
+            object_type="sessions.attendance",
+            rows=[
+                {
+                    "object_id": row.pk,
+                    "participant_id": row.participant_id,
+                    "changes": {"status": [None, row.status]},
+                }
+                for row in rows
+            ],
         )
         refresh_attendance_figures(participant_ids=list(marks), programme_id=session.programme_id)
     return len(rows)
