@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit import services as audit
 from participants import services
 from participants.access import enrolments_for, participants_for
 from participants.filters import CaseloadFilter, EnrolmentFilter, PlacementFilter, ReferralFilter
@@ -82,6 +83,12 @@ class ParticipantViewSet(
 
     def get_queryset(self):
         return participants_for(self.request.staff)
+
+    def retrieve(self, request, *args, **kwargs):
+        participant = self.get_object()
+        # A file read through the API is a view like any other (docs/data-protection.md).
+        audit.log_view(request, participant, what="api")
+        return Response(self.get_serializer(participant).data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

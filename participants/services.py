@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
 from participants import eligibility
 from participants.models import (
     Consent,
@@ -43,6 +44,12 @@ class StaleEdit(ValidationError):
     """Someone else saved the record after this form was opened."""
 
 
+def _stored(instance) -> dict:
+    """The record as the database holds it, before a change: a form may already have written
+    its values onto the instance."""
+    return audit.snapshot(type(instance)._base_manager.get(pk=instance.pk))
+
+
 def participant_create(
     *, organisation: Organisation, data: Mapping, languages: Iterable[Mapping] = (), by
 ) -> Participant:
@@ -51,6 +58,7 @@ def participant_create(
         participant.full_clean()
         participant.save()
         _replace_languages(participant, languages)
+        audit.record_change(instance=participant, before=None, by=by, participant=participant)
     return participant
 
 
@@ -63,6 +71,7 @@ def participant_update(
     by,
 ) -> Participant:
     with transaction.atomic():
+        before = _stored(participant)
         # Bump the version only if nobody else did since the form was opened.
         updated = Participant.objects.filter(pk=participant.pk, version=version).update(
             version=version + 1
@@ -82,6 +91,7 @@ def participant_update(
         participant.save()
         if languages is not None:
             _replace_languages(participant, languages)
+        audit.record_change(instance=participant, before=before, by=by, participant=participant)
     return participant
 
 
@@ -128,6 +138,7 @@ def enrolment_refer(
         EnrolmentStatusChange.objects.create(
             enrolment=enrolment, to_status=Status.REFERRED, changed_by=by, reason=referral_reason
         )
+        audit.record_change(instance=enrolment, before=None, by=by, participant=participant)
         if participant.coach_id is None and coach is not None:
             Participant.objects.filter(pk=participant.pk).update(coach=coach)
             participant.coach = coach
@@ -150,7 +161,10 @@ def enrolment_change_status(
     with transaction.atomic():
         # Lock the row so two coaches acting at once cannot both apply a change from the same
         # starting status.
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        enrolment = (
+            Enrolment.objects.select_for_update().select_related("participant").get(pk=enrolment.pk)
+        )
+        before = audit.snapshot(enrolment)
         from_status = enrolment.status
         if not enrolment.can_become(to_status):
             raise ValidationError(
@@ -187,6 +201,9 @@ def enrolment_change_status(
             to_status=to_status,
             changed_by=by,
             reason=reason,
+        )
+        audit.record_change(
+            instance=enrolment, before=before, by=by, participant=enrolment.participant
         )
         if starts_now:
             todos_plan(enrolment=enrolment)
@@ -273,6 +290,14 @@ def eligibility_record(
     with transaction.atomic():
         enrolment.eligibility.all().delete()
         EligibilityAnswer.objects.bulk_create(rows)
+        audit.record_event(
+            action=audit.Action.UPDATE,
+            by=by,
+            object_type="participants.eligibilityanswer",
+            object_id=enrolment.pk,
+            participant=participant,
+            changes={f"criterion_{row.criterion.pk}": [None, row.met] for row in rows},
+        )
     return rows
 
 
@@ -283,6 +308,9 @@ def intake_interview_record(*, enrolment: Enrolment, data: Mapping, by) -> Intak
         interview = IntakeInterview(enrolment=enrolment, conducted_by=by, **data)
         interview.full_clean()
         interview.save()
+        audit.record_change(
+            instance=interview, before=None, by=by, participant=enrolment.participant
+        )
         if enrolment.status == Status.REFERRED:
             enrolment_change_status(enrolment=enrolment, to_status=Status.INTAKE, by=by)
     return interview
@@ -430,6 +458,7 @@ def goal_create(
         )
         goal.full_clean()
         goal.save()
+        audit.record_change(instance=goal, before=None, by=by, participant=enrolment.participant)
     return goal
 
 
@@ -445,12 +474,14 @@ def goal_update(
     """Correct the wording of an open goal. To change what the goal is, revise it instead, so
     the first version stays in the history."""
     _goal_can_change(goal)
+    before = audit.snapshot(goal)
     goal.text = text.strip()
     goal.text_own_language = text_own_language.strip()
     goal.own_language = own_language if goal.text_own_language else ""
     goal.domain = domain
     goal.full_clean()
     goal.save(update_fields=["text", "text_own_language", "own_language", "domain"])
+    audit.record_change(instance=goal, before=before, by=by, participant=goal.enrolment.participant)
     return goal
 
 
@@ -484,6 +515,7 @@ def goal_revise(
             position=goal.position,
         )
         new.full_clean()
+        before = audit.snapshot(goal)
         goal.status = Goal.Status.REVISED
         goal.closed_on = today
         goal.save(update_fields=["status", "closed_on"])
@@ -494,6 +526,9 @@ def goal_revise(
             open_steps.update(goal=new)
         else:
             open_steps.update(status=Step.Status.DROPPED)
+        person = goal.enrolment.participant
+        audit.record_change(instance=goal, before=before, by=by, participant=person)
+        audit.record_change(instance=new, before=None, by=by, participant=person)
     return new
 
 
@@ -506,10 +541,14 @@ def goal_close(*, goal: Goal, status: str, on: datetime.date | None = None, by) 
     on = on or timezone.localdate()
     _not_in_future(on, "closed_on")
     with transaction.atomic():
+        before = audit.snapshot(goal)
         goal.status = status
         goal.closed_on = on
         goal.save(update_fields=["status", "closed_on"])
         goal.steps.filter(status=Step.Status.TODO).update(status=Step.Status.DROPPED)
+        audit.record_change(
+            instance=goal, before=before, by=by, participant=goal.enrolment.participant
+        )
     return goal
 
 
@@ -519,9 +558,11 @@ def goal_reopen(*, goal: Goal, by) -> Goal:
     _plan_can_change(goal.enrolment)
     if goal.status not in {Goal.Status.ACHIEVED, Goal.Status.DROPPED}:
         raise ValidationError(_("Only an achieved or dropped goal can be opened again."))
+    before = audit.snapshot(goal)
     goal.status = Goal.Status.OPEN
     goal.closed_on = None
     goal.save(update_fields=["status", "closed_on"])
+    audit.record_change(instance=goal, before=before, by=by, participant=goal.enrolment.participant)
     return goal
 
 
@@ -532,6 +573,9 @@ def step_add(*, goal: Goal, text: str, who: str, due_on: datetime.date | None = 
         step = Step(goal=goal, text=text.strip(), who=who, due_on=due_on, position=(last or 0) + 1)
         step.full_clean()
         step.save()
+        audit.record_change(
+            instance=step, before=None, by=by, participant=goal.enrolment.participant
+        )
     return step
 
 
@@ -539,11 +583,13 @@ def step_update(
     *, step: Step, text: str, who: str, due_on: datetime.date | None = None, by
 ) -> Step:
     _goal_can_change(step.goal)
+    before = audit.snapshot(step)
     step.text = text.strip()
     step.who = who
     step.due_on = due_on
     step.full_clean()
     step.save(update_fields=["text", "who", "due_on"])
+    _step_changed(step, before, by)
     return step
 
 
@@ -564,10 +610,12 @@ def step_mark_done(
         )
     on = on or timezone.localdate()
     _not_in_future(on, "done_on")
+    before = audit.snapshot(step)
     step.status = Step.Status.DONE
     step.done_on = on
     step.done_by_participant = by_participant
     step.save(update_fields=["status", "done_on", "done_by_participant"])
+    _step_changed(step, before, by, note="ticked off on the phone" if by_participant else "")
     return step
 
 
@@ -576,10 +624,12 @@ def step_undo(*, step: Step, by) -> Step:
     _goal_can_change(step.goal)
     if step.status == Step.Status.TODO:
         return step
+    before = audit.snapshot(step)
     step.status = Step.Status.TODO
     step.done_on = None
     step.done_by_participant = False
     step.save(update_fields=["status", "done_on", "done_by_participant"])
+    _step_changed(step, before, by)
     return step
 
 
@@ -588,9 +638,17 @@ def step_drop(*, step: Step, by) -> Step:
     _goal_can_change(step.goal)
     if step.status != Step.Status.TODO:
         raise ValidationError(_("Only a step still to do can be dropped."))
+    before = audit.snapshot(step)
     step.status = Step.Status.DROPPED
     step.save(update_fields=["status"])
+    _step_changed(step, before, by)
     return step
+
+
+def _step_changed(step: Step, before: dict, by, note: str = "") -> None:
+    audit.record_change(
+        instance=step, before=before, by=by, participant=step.goal.enrolment.participant, note=note
+    )
 
 
 def consent_record(
@@ -637,6 +695,7 @@ def consent_record(
         )
         consent.full_clean()
         consent.save()
+        audit.record_change(instance=consent, before=None, by=by, participant=participant)
     return consent
 
 
@@ -649,8 +708,10 @@ def consent_withdraw(*, consent: Consent, on: datetime.date | None = None, by) -
         raise ValidationError({"on": _("The date cannot be in the future.")})
     if on < consent.given_on:
         raise ValidationError({"on": _("A consent cannot be withdrawn before it was given.")})
+    before = audit.snapshot(consent)
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
+    audit.record_change(instance=consent, before=before, by=by, participant=consent.participant)
     return consent
 
 
@@ -729,6 +790,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
+    audit.record_change(instance=referral, before=None, by=by, participant=enrolment.participant)
     return referral
 
 
@@ -739,8 +801,11 @@ def referral_update_status(
     Ref = Referral.Status
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update().select_related("partner").get(pk=referral.pk)
+            Referral.objects.select_for_update()
+            .select_related("partner", "enrolment__participant")
+            .get(pk=referral.pk)
         )
+        before = audit.snapshot(referral)
         if status not in referral.TRANSITIONS[Ref(referral.status)]:
             raise ValidationError(
                 _("A referral that is “%(from)s” cannot become “%(to)s”.")
@@ -772,6 +837,9 @@ def referral_update_status(
             referral.outcome = outcome.strip()
         referral.full_clean()
         referral.save()
+        audit.record_change(
+            instance=referral, before=before, by=by, participant=referral.enrolment.participant
+        )
     return referral
 
 
@@ -806,6 +874,7 @@ def placement_create(*, enrolment: Enrolment, data: Mapping, by) -> Placement:
     )
     placement.full_clean()
     placement.save()
+    audit.record_change(instance=placement, before=None, by=by, participant=enrolment.participant)
     return placement
 
 
@@ -827,6 +896,7 @@ def placement_update(
         raise ValidationError({"status": _("This placement has ended.")})
     _check_host(placement.enrolment, data.get("host"))
     with transaction.atomic():
+        before = _stored(placement)
         updated = Placement.objects.filter(pk=placement.pk, version=version).update(
             version=version + 1
         )
@@ -849,6 +919,9 @@ def placement_update(
         placement.version = version + 1
         placement.full_clean()
         placement.save()
+        audit.record_change(
+            instance=placement, before=before, by=by, participant=placement.enrolment.participant
+        )
     return placement
 
 
@@ -873,7 +946,12 @@ def placement_end(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        placement = Placement.objects.select_for_update().get(pk=placement.pk)
+        placement = (
+            Placement.objects.select_for_update()
+            .select_related("enrolment__participant")
+            .get(pk=placement.pk)
+        )
+        before = audit.snapshot(placement)
         placement.status = Placement.Status.ENDED
         placement.ended_on = on
         placement.outcome = outcome
@@ -882,6 +960,9 @@ def placement_end(
         placement.version += 1
         placement.full_clean()
         placement.save()
+        audit.record_change(
+            instance=placement, before=before, by=by, participant=placement.enrolment.participant
+        )
     return placement
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit import services as audit
 from participants import panels, services, timeline
 from participants.access import (
     enrolments_for,
@@ -166,6 +167,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
+    audit.log_view(request, participant)
     enrolments = participant.enrolments.select_related("programme", "coach")
     return render(
         request,
@@ -244,6 +246,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         if enrolment.can_become(status) and not (status == Status.ACTIVE and enrolment.in_intake)
     ]
+    audit.log_view(request, enrolment.participant, what="enrolment", object_id=enrolment.pk)
     return render(
         request,
         "participants/enrolment_detail.html",

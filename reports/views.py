@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import services as audit
 from participants.access import enrolments_for, participants_for
 from programme.access import participant_work_required
 from programme.forms import add_service_errors
@@ -39,13 +40,17 @@ def _enrolment(request, pk: int):
 @require_GET
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary as a page, to read on screen before printing."""
-    return render(request, SUMMARY, trajectory_summary(_enrolment(request, pk)))
+    enrolment = _enrolment(request, pk)
+    audit.log_view(request, enrolment.participant, what="summary", object_id=enrolment.pk)
+    return render(request, SUMMARY, trajectory_summary(enrolment))
 
 
 @participant_work_required
 @require_GET
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    context = trajectory_summary(_enrolment(request, pk))
+    enrolment = _enrolment(request, pk)
+    audit.log_export(request, enrolment.participant, what="summary_pdf")
+    context = trajectory_summary(enrolment)
     participant = context["participant"]
     filename = f"parcours-{slugify(participant.full_name)}-{context['today']:%Y-%m-%d}.pdf"
     return render_pdf(SUMMARY, context, request, filename)
@@ -204,8 +209,7 @@ def people(request: HttpRequest) -> HttpResponse:
     try:
         if source == "funder":
             report = funder_report(programme, form.period)
-            ids = report.ids(key)
-            label = key
+            ids, label = report.ids(key), report.label(key)
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
             figure = dashboard(programmes, form.period).figure(key)
