@@ -209,7 +209,8 @@ def people(request: HttpRequest) -> HttpResponse:
     try:
         if source == "funder":
             report = funder_report(programme, form.period)
-            ids, label = report.ids(key), report.label(key)
+            ids = report.ids(key)
+            label = key
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
             figure = dashboard(programmes, form.period).figure(key)
