@@ -69,7 +69,9 @@ def selam(namur, lea):
 def phone(browser, live_server, viewport=PHONE, **options):
     context = browser.new_context(
         base_url=live_server.url, viewport=viewport, locale="fr-BE", has_touch=True,
-        is_mobile=True, **options,
+        is_mobile=True,
+        # axe-core is injected as an inline script, which the pages' own policy forbids.
+        bypass_csp=True, **options,
     )  # fmt: skip
     context.set_default_timeout(5_000)
     return context
@@ -154,6 +156,17 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
     mobile.locator("form button[type=submit]").click()
     expect(mobile).to_have_url(re.compile("/p/home/$"))
     assert DomainScore.objects.get().participant_score == 3
+
+    mobile.goto("/p/calendar/")
+    mobile.locator("main form button").click()  # the subscription link, once made
+    expect(mobile.locator("main a[href^='webcal:']")).to_be_visible()
+    no_axe_violations(mobile)
+    mobile.goto("/p/home/")
+    mobile.locator("form[action$='/signout/'] button").click()
+    expect(mobile).to_have_url(re.compile("/p/$"))
+    no_axe_violations(mobile)
+    mobile.goto("/p/AAAABBBBCCCC")
+    no_axe_violations(mobile)
     context.close()
 
 
