@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +238,18 @@ class Programme(models.Model):
         _("call attempts before “unreachable”"),
         default=3,
         validators=[MinValueValidator(1)],
+    )
+    # The funder's document-retention period (FUNDER-INDICATORS.md): 5 years from 31 December
+    # of the year of the last payment, approximated as the end of the year the file was closed.
+    # `manage.py apply_retention` anonymises the files whose time is up.
+    retention_years = models.PositiveSmallIntegerField(
+        _("years a closed file is kept"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_(
+            "Counted from 31 December of the year the file was closed. After that the person's "
+            "file is anonymised; the figures of funder reports stay."
+        ),
     )
     indicator_set = models.ForeignKey(
         "IndicatorSet",
