@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "portal",
     "reports",
+    "rights",
 ]
 
 MIDDLEWARE = [

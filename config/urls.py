@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
     path("", include("portal.urls")),
+    path("", include("rights.urls")),
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
 ]

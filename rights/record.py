@@ -1,0 +1,138 @@
+"""A participant's full record, for their right of access and portability (GDPR art. 15, 20):
+every model about them, read in a fixed number of queries, as plain data.
+
+Each record is its own columns by field name (a foreign key as the related id, a choice as its
+code); `fields` in the export documents every field name with its label, so the file explains
+itself. The PDF shows the same data with the labels.
+"""
+
+import datetime
+import decimal
+
+from django.db import models
+from django.utils import timezone
+
+from evaluations.models import (
+    CallAttempt,
+    DomainScore,
+    Evaluation,
+    ExitReview,
+    FollowUpCall,
+    LanguageAssessment,
+)
+from participants.models import (
+    Consent,
+    EligibilityAnswer,
+    Enrolment,
+    EnrolmentStatusChange,
+    EntryCharacteristics,
+    Goal,
+    IntakeInterview,
+    LanguageSkill,
+    Participant,
+    ParticipantEvent,
+    Placement,
+    Referral,
+    Step,
+    Todo,
+)
+from sessions.models import Attendance, GroupMembership
+
+FORMAT = "parcours-participant-record/1"
+# Internal bookkeeping that says nothing about the person.
+LEFT_OUT = {"version"}
+
+# (section name, model, how it hangs on the participant) in the order of the export.
+SECTIONS = [
+    ("languages", LanguageSkill, "participant"),
+    ("consents", Consent, "participant"),
+    ("entry_characteristics", EntryCharacteristics, "participant"),
+    ("events", ParticipantEvent, "participant"),
+    ("language_assessments", LanguageAssessment, "participant"),
+    ("enrolments", Enrolment, "participant"),
+    ("status_changes", EnrolmentStatusChange, "enrolment__participant"),
+    ("eligibility", EligibilityAnswer, "enrolment__participant"),
+    ("intake_interviews", IntakeInterview, "enrolment__participant"),
+    ("goals", Goal, "enrolment__participant"),
+    ("steps", Step, "goal__enrolment__participant"),
+    ("placements", Placement, "enrolment__participant"),
+    ("referrals", Referral, "enrolment__participant"),
+    ("todos", Todo, "enrolment__participant"),
+    ("evaluations", Evaluation, "enrolment__participant"),
+    ("domain_scores", DomainScore, "evaluation__enrolment__participant"),
+    ("exit_reviews", ExitReview, "enrolment__participant"),
+    ("follow_up_calls", FollowUpCall, "enrolment__participant"),
+    ("call_attempts", CallAttempt, "call__enrolment__participant"),
+    ("attendance", Attendance, "participant"),
+    ("group_memberships", GroupMembership, "participant"),
+]
+MODELS = [Participant] + [model for _name, model, _path in SECTIONS]
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if hasattr(value, "code"):  # django-countries
+        return value.code
+    return value
+
+
+def _fields(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in LEFT_OUT]
+
+
+def as_data(instance: models.Model) -> dict:
+    return {f.name: _plain(getattr(instance, f.attname)) for f in _fields(type(instance))}
+
+
+def field_names() -> dict:
+    """{section: {field name: label}}: the documentation that travels with the export."""
+    docs = {"participant": {f.name: str(f.verbose_name) for f in _fields(Participant)}}
+    for name, model, _path in SECTIONS:
+        docs[name] = {f.name: str(f.verbose_name) for f in _fields(model)}
+    return docs
+
+
+def full_record(participant: Participant) -> dict:
+    """Everything kept about the person: one query per section."""
+    record = {
+        "format": FORMAT,
+        "exported_at": _plain(timezone.now()),
+        "participant": as_data(participant),
+    }
+    for name, model, path in SECTIONS:
+        rows = model.objects.filter(**{path: participant}).order_by("pk")
+        if model is Attendance:
+            # The session's date and title make an attendance row readable on its own.
+            rows = rows.select_related("session__kind")
+        data = []
+        for row in rows:
+            item = as_data(row)
+            if model is Attendance:
+                item["session_date"] = _plain(row.session.date)
+                item["session_title"] = str(row.session)
+            data.append(item)
+        record[name] = data
+    record["fields"] = field_names()
+    record["fields"]["attendance"].update(session_date="session date", session_title="session")
+    return record
+
+
+def labelled(record: dict) -> list[tuple[str, list[list[tuple[str, object]]]]]:
+    """The record as (section, [[(label, value)…] per row]) for the PDF."""
+    docs = record["fields"]
+    sections = [
+        (Participant._meta.verbose_name, [_labelled(record["participant"], docs["participant"])])
+    ]
+    for name, model, _path in SECTIONS:
+        title = model._meta.verbose_name_plural
+        sections.append((title, [_labelled(row, docs[name]) for row in record[name]]))
+    return sections
+
+
+def _labelled(row: dict, labels: dict) -> list[tuple[str, object]]:
+    return [(labels.get(key, key), value) for key, value in row.items() if value not in ("", None)]

@@ -1,0 +1,197 @@
+"""Erasure and retention (docs/data-protection.md explains the rules).
+
+Erasing a person anonymises them rather than deleting rows: what they said and who they are
+goes; the facts that funder reports count stay (gender, birth year, nationality, residence
+status, dates and statuses, attendance, scores). A funder report already produced stores
+figures, not people, so it renders the same afterwards; the audit log keeps its rows, with a
+pseudonym where the name was.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+from evaluations.models import (
+    CallAttempt,
+    DomainScore,
+    Evaluation,
+    ExitReview,
+    FollowUpCall,
+    LanguageAssessment,
+)
+from participants.models import (
+    EligibilityAnswer,
+    Enrolment,
+    EnrolmentStatusChange,
+    Goal,
+    IntakeInterview,
+    Participant,
+    ParticipantEvent,
+    Placement,
+    Referral,
+    Step,
+    Todo,
+)
+from portal.models import PortalAccess
+from rights.models import Erasure
+from sessions.models import Attendance
+
+ERASED = "—"
+ERASED_FIRST_NAME = "Erased"
+
+
+def closed_on(participant: Participant) -> datetime.date | None:
+    """The day the person's last file closed; None while a file is open (or none exists)."""
+    enrolments = list(participant.enrolments.all())
+    if not enrolments or any(e.is_open for e in enrolments):
+        return None
+    last = EnrolmentStatusChange.objects.filter(enrolment__participant=participant).aggregate(
+        last=Max("changed_at")
+    )["last"]
+    days = [e.exited_on for e in enrolments if e.exited_on]
+    if last:
+        days.append(timezone.localdate(last))
+    return max(days) if days else max(e.referred_on for e in enrolments)
+
+
+def retention_ends(participant: Participant) -> datetime.date | None:
+    """31 December of the year the last file closed, plus the longest retention period of the
+    person's programmes. None while a file is open: the period has not started."""
+    closed = closed_on(participant)
+    if closed is None:
+        return None
+    years = max(e.programme.retention_years for e in participant.enrolments.all())
+    return datetime.date(closed.year + years, 12, 31)
+
+
+def erasure_hold(participant: Participant, today: datetime.date | None = None) -> str:
+    """Why the file must still be kept (empty when it may be erased)."""
+    today = today or timezone.localdate()
+    if not participant.enrolments.exists():
+        return ""
+    ends = retention_ends(participant)
+    if ends is None:
+        return _("A file of this person is still open: the funder's rules keep it.")
+    if today <= ends:
+        return _(
+            "The funder requires this file to be kept until %(date)s (the retention period "
+            "after the file was closed)."
+        ) % {"date": ends.strftime("%d/%m/%Y")}
+    return ""
+
+
+def participant_erase(
+    *,
+    participant: Participant,
+    legal_basis: str = "",
+    reason: str = Erasure.Reason.REQUEST,
+    today: datetime.date | None = None,
+    by,
+) -> Erasure:
+    """Anonymise a person's file. While a legal hold applies (an open file, or the funder's
+    retention period) it is refused unless a legal basis is given (a manager's decision)."""
+    legal_basis = legal_basis.strip()
+    if Erasure.objects.filter(participant=participant).exists():
+        raise ValidationError(_("This person's file was already erased."))
+    hold = erasure_hold(participant, today)
+    if hold and not legal_basis:
+        raise ValidationError(
+            {
+                "legal_basis": _(
+                    "%(hold)s To erase it now anyway, write the legal basis for doing so."
+                )
+                % {"hold": hold}
+            }
+        )
+    with transaction.atomic():
+        person = Participant.objects.select_for_update().get(pk=participant.pk)
+        _anonymise(person)
+        erasure = Erasure.objects.create(
+            participant=person, reason=reason, legal_basis=legal_basis, erased_by=by
+        )
+        audit.pseudonymise(participant_id=person.pk)
+        audit.record_event(
+            action=audit.Action.ERASE,
+            by=by,
+            object_type="participants.participant",
+            object_id=person.pk,
+            participant_id=person.pk,
+            organisation_id=person.organisation_id,
+            note=(f"{reason}: {legal_basis}" if legal_basis else reason)[:300],
+        )
+    return erasure
+
+
+def _anonymise(person: Participant) -> None:
+    """Identity, contact data and free text go; the counted facts stay."""
+    person.first_name = ERASED_FIRST_NAME
+    person.last_name = audit.pseudonym(person.pk)
+    # The year is kept for the age bands; mid-year is at most six months from the truth.
+    person.birth_date = datetime.date(person.birth_date.year, 7, 1)
+    person.national_number = ""
+    person.phone = ""
+    person.version += 1
+    person.save()
+    pk = person.pk
+    enrolments = Enrolment.objects.filter(participant_id=pk)
+    enrolments.update(referrer_name="", referral_reason="", decision_reason="")
+    EnrolmentStatusChange.objects.filter(enrolment__in=enrolments).update(reason="")
+    EligibilityAnswer.objects.filter(enrolment__in=enrolments).exclude(override_reason="").update(
+        override_reason=ERASED
+    )
+    IntakeInterview.objects.filter(enrolment__in=enrolments).update(notes="")
+    Goal.objects.filter(enrolment__in=enrolments).update(text=ERASED, text_own_language="")
+    Step.objects.filter(goal__enrolment__in=enrolments).update(text=ERASED)
+    Todo.objects.filter(enrolment__in=enrolments).update(label="")
+    Placement.objects.filter(enrolment__in=enrolments).update(tasks="", notes="")
+    Referral.objects.filter(enrolment__in=enrolments).update(reason=ERASED, outcome="")
+    Referral.objects.filter(enrolment__in=enrolments).exclude(consent_override_reason="").update(
+        consent_override_reason=ERASED
+    )
+    ParticipantEvent.objects.filter(participant_id=pk).update(note="")
+    LanguageAssessment.objects.filter(participant_id=pk).update(notes="")
+    Evaluation.objects.filter(enrolment__in=enrolments).update(notes="")
+    DomainScore.objects.filter(evaluation__enrolment__in=enrolments).update(comment="")
+    ExitReview.objects.filter(enrolment__in=enrolments).update(
+        strengths=ERASED, limits="", next_step=ERASED, contact_person=ERASED, contact_phone=""
+    )
+    FollowUpCall.objects.filter(enrolment__in=enrolments).update(help_notes="", notes="")
+    CallAttempt.objects.filter(call__enrolment__in=enrolments).update(note="")
+    Attendance.objects.filter(participant_id=pk).update(reason="")
+    # Their phone can no longer open a portal of a person who is no longer there.
+    PortalAccess.objects.filter(participant_id=pk).update(contact_phone="")
+    PortalAccess.objects.filter(participant_id=pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def retention_expired(today: datetime.date | None = None) -> list[Participant]:
+    """People whose every file is closed and whose retention period is over, not yet erased."""
+    today = today or timezone.localdate()
+    finished = list(Enrolment.FINISHED)
+    candidates = (
+        Participant.objects.filter(enrolments__isnull=False, erasure__isnull=True)
+        .exclude(enrolments__in=Enrolment.objects.filter(~Q(status__in=finished)))
+        .distinct()
+        .prefetch_related("enrolments__programme")
+    )
+    expired = []
+    for person in candidates:
+        ends = retention_ends(person)
+        if ends is not None and ends < today:
+            expired.append(person)
+    return expired
+
+
+def retention_apply(*, today: datetime.date | None = None) -> list[Erasure]:
+    """Anonymise every file whose retention period is over (manage.py apply_retention)."""
+    today = today or timezone.localdate()
+    return [
+        participant_erase(participant=person, reason=Erasure.Reason.RETENTION, today=today, by=None)
+        for person in retention_expired(today)
+    ]
