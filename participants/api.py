@@ -182,7 +182,7 @@ class EnrolmentViewSet(
     def perform_create(self, serializer):
         with service_errors():
             serializer.instance = services.enrolment_refer(
-                **serializer.validated_data, by=self.request.user
+                **{"coach": None, **serializer.validated_data}, by=self.request.user
             )
 
     @extend_schema(
