@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import funder_views, todo_views, trajectory_views, views
+from participants import funder_views, import_views, todo_views, trajectory_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -24,5 +24,6 @@ urlpatterns = [
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     path("enrolments/<int:pk>/status/<slug:to>/", views.enrolment_status, name="enrolment-status"),
     *trajectory_views.urlpatterns,
+    *import_views.urlpatterns,
     *funder_views.urlpatterns,
 ]
