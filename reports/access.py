@@ -28,6 +28,9 @@ def snapshots_for(staff):
 
 def get_snapshot(request, pk: int) -> FunderSnapshot:
     return get_object_or_404(
-        snapshots_for(request.staff).select_related("programme", "indicator_set", "created_by"),
+        # The programme's own set too: the page counts the report again to show what changed.
+        snapshots_for(request.staff).select_related(
+            "programme__indicator_set", "indicator_set", "created_by"
+        ),
         pk=pk,
     )

@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Cefr, ExitReview, FollowUpCall, LanguageAssessment
@@ -382,6 +383,41 @@ class FunderReport:
                 return set()
             return ids
         raise KeyError(key)
+
+    def label(self, key: str) -> str:
+        """What one figure counts, in words: the heading of the list of people behind it."""
+        parts = key.split("|")
+        if parts[0] == "not_counted" and parts[1:] and parts[1] in NOT_COUNTED:
+            return str(NOT_COUNTED[parts[1]])
+        if parts[0] == "helpful" and parts[1:] and parts[1] in HELPFUL_OTHER:
+            return str(HELPFUL_OTHER[parts[1]])
+        if parts[0] == "target":
+            for target_key, label, target, actual, _ids in self.targets:
+                if parts[1:] and target_key == parts[1]:
+                    return _("%(label)s: %(actual)s reached of %(target)s aimed at") % {
+                        "label": label, "actual": actual, "target": target,
+                    }  # fmt: skip
+            raise KeyError(key)
+        row = next((r for r in self.rows if r.indicator.code == parts[0]), None)
+        if row is None or len(parts) not in (2, 4) or parts[1] not in ("period", "cumulative"):
+            raise KeyError(key)
+        window = self.period if parts[1] == "period" else self.since
+        label = _("%(code)s %(wording)s — %(window)s, %(start)s to %(end)s") % {
+            "code": row.indicator.code,
+            "wording": row.indicator.wording,
+            "window": _("in the period") if parts[1] == "period" else _("since the start"),
+            "start": date_format(window.start, "SHORT_DATE_FORMAT"),
+            "end": date_format(window.end, "SHORT_DATE_FORMAT"),
+        }
+        if len(parts) == 4:
+            category = next(
+                (name for code, name, _ids in row.breakdowns.get(parts[2], []) if code == parts[3]),
+                None,
+            )
+            if category is None:
+                raise KeyError(key)
+            label += f" · {BREAKDOWNS[parts[2]]}: {category}"
+        return label
 
 
 def funder_report(programme: Programme, period: Period, progress=None) -> FunderReport:

@@ -209,8 +209,7 @@ def people(request: HttpRequest) -> HttpResponse:
     try:
         if source == "funder":
             report = funder_report(programme, form.period)
-            ids = report.ids(key)
-            label = key
+            ids, label = report.ids(key), report.label(key)
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
             figure = dashboard(programmes, form.period).figure(key)

@@ -161,3 +161,20 @@ def test_queries_do_not_grow(manager_client, organisation, funded, extra,
     # the snapshots list.
     with django_assert_num_queries(17):
         manager_client.get(URL, {"programme": funded.pk, **QUERY})
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_snapshot_page_queries_do_not_grow(manager_client, organisation, funded, extra,
+                                           django_assert_num_queries):  # fmt: skip
+    for _n in range(extra):
+        person(organisation, funded, started=D(2025, 3, 1))
+    create(manager_client, funded)
+    snapshot = FunderSnapshot.objects.get()
+    person(organisation, funded, started=D(2025, 4, 1))  # a late record: one change to show
+    # session, user, staff; the snapshot with its programme (and the programme's set), its
+    # set and author; counted again today: the indicators, the targets, enrolments with people, activity mappings,
+    # attendance, events, language assessments, exit answers, follow-up calls; the page:
+    # the organisation (header).
+    with django_assert_num_queries(14):
+        response = manager_client.get(snapshot.get_absolute_url())
+    assert [row[1:] for row in response.context["changes"]][:1] == [(6 + extra, 7 + extra)]
