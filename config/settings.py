@@ -242,10 +242,12 @@ OTP_TOTP_ISSUER = "Parcours"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("PARCOURS_SIGN_IN_FAILURES", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("PARCOURS_LOCKOUT_MINUTES", "15")))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("PARCOURS_LOCKOUT_MINUTES", "15"))
+)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_VERBOSE = False
 

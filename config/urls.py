@@ -5,6 +5,7 @@ from programme.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("accounts/", include("programme.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("programme.urls")),

@@ -41,3 +41,17 @@ class ApiKeyForm(forms.Form):
         max_length=100,
         help_text=_("A name you will recognise, e.g. “Social file sync”."),
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        # People copy "123 456" as the app shows it.
+        return self.cleaned_data["code"].replace(" ", "")

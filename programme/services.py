@@ -3,12 +3,14 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programme import two_factor
 from programme.models import ApiToken, Organisation, Site, Staff
 
 # What an organisation's administrator may configure in the admin.
@@ -58,9 +60,50 @@ def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool)
         staff.site = site
         staff.full_clean()
         staff.save()
+        was_active = staff.user.is_active
         staff.user.is_active = is_active
         _grant_role(staff)
+        if was_active and not is_active:
+            # Their pages already refuse them (an inactive user is signed out at the next
+            # request); deleting the sessions also leaves nothing to come back to.
+            staff_sessions_end(user=staff.user)
     return staff
+
+
+def staff_sessions_end(*, user) -> int:
+    """End every session of this user, everywhere. Returns how many there were."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            ended.append(session.pk)
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+def staff_second_factor_add(*, user, key: str, code: str):
+    """Keep the authenticator app that shows `code` for the secret `key` as the user's second
+    factor. The code proves the app holds the secret before anything is stored."""
+    if not two_factor.code_matches(key, code):
+        raise ValidationError(
+            {"code": _("That code does not match. Type the code your app shows now.")}
+        )
+    with transaction.atomic():
+        two_factor.devices(user).delete()
+        device = two_factor.new_device(user, key)
+        device.full_clean()
+        device.save()
+    return device
+
+
+def staff_second_factor_reset(*, staff: Staff, by) -> int:
+    """An administrator's way back in for a colleague who lost their phone: the app is
+    forgotten and their sessions end; at their next sign-in they set a new one up."""
+    if staff.user_id == by.pk:
+        raise ValidationError(_("Ask another administrator to reset your own second factor."))
+    with transaction.atomic():
+        removed, _detail = two_factor.devices(staff.user).delete()
+        staff_sessions_end(user=staff.user)
+    return removed
 
 
 # Apps above this one add the models administrators configure there, in their AppConfig.ready()

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from programme import two_factor
 from programme.models import Staff
 from tests.factories import (
     make_enrolment,
@@ -32,6 +33,12 @@ def _english_and_fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_required(settings):
+    # As in production: managers and administrators must set up an authenticator app.
+    settings.PARCOURS_DEMO_SKIP_2FA = False
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +156,10 @@ def enrolment(participant, programme, coach):
 def _client_for(staff: Staff) -> Client:
     client = Client()
     client.force_login(staff.user)
+    # The personas have passed their second factor (tests/security/ walk the real flow).
+    session = client.session
+    session[two_factor.STATE] = two_factor.DONE
+    session.save()
     return client
 
 
