@@ -45,9 +45,14 @@ ERASED = "—"
 ERASED_FIRST_NAME = "Erased"
 
 
+def _enrolments(participant: Participant) -> list[Enrolment]:
+    # Read through .all() so that a list prefetched with its programmes costs nothing more.
+    return list(participant.enrolments.all())
+
+
 def closed_on(participant: Participant) -> datetime.date | None:
     """The day the person's last file closed; None while a file is open (or none exists)."""
-    enrolments = list(participant.enrolments.all())
+    enrolments = _enrolments(participant)
     if not enrolments or any(e.is_open for e in enrolments):
         return None
     last = EnrolmentStatusChange.objects.filter(enrolment__participant=participant).aggregate(
@@ -65,14 +70,14 @@ def retention_ends(participant: Participant) -> datetime.date | None:
     closed = closed_on(participant)
     if closed is None:
         return None
-    years = max(e.programme.retention_years for e in participant.enrolments.all())
+    years = max(e.programme.retention_years for e in _enrolments(participant))
     return datetime.date(closed.year + years, 12, 31)
 
 
 def erasure_hold(participant: Participant, today: datetime.date | None = None) -> str:
     """Why the file must still be kept (empty when it may be erased)."""
     today = today or timezone.localdate()
-    if not participant.enrolments.exists():
+    if not _enrolments(participant):
         return ""
     ends = retention_ends(participant)
     if ends is None:
@@ -114,16 +119,15 @@ def participant_erase(
         erasure = Erasure.objects.create(
             participant=person, reason=reason, legal_basis=legal_basis, erased_by=by
         )
-        audit.pseudonymise(participant_id=person.pk)
         audit.record_event(
             action=audit.Action.ERASE,
             by=by,
             object_type="participants.participant",
             object_id=person.pk,
-            participant_id=person.pk,
-            organisation_id=person.organisation_id,
+            participant=person,
             note=(f"{reason}: {legal_basis}" if legal_basis else reason)[:300],
         )
+        audit.pseudonymise(participant_id=person.pk)
     return erasure
 
 

@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 from audit.models import Event
-from participants.access import get_participant
+from participants.access import get_participant, participants_for
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from reports.pdf import render_pdf
@@ -84,7 +84,10 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
     _managers_only(request)
-    participant = get_participant(request, pk)
+    # The hold reads the enrolments and their programmes' retention periods: fetched once.
+    participant = get_object_or_404(
+        participants_for(request.staff).prefetch_related("enrolments__programme"), pk=pk
+    )
     if Erasure.objects.filter(participant=participant).exists():
         messages.info(request, _("This person's file was already erased."))
         return redirect(participant)
