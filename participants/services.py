@@ -462,6 +462,7 @@ def goal_create(
     return goal
 
 
+@transaction.atomic
 def goal_update(
     *,
     goal: Goal,
@@ -552,6 +553,7 @@ def goal_close(*, goal: Goal, status: str, on: datetime.date | None = None, by) 
     return goal
 
 
+@transaction.atomic
 def goal_reopen(*, goal: Goal, by) -> Goal:
     """Undo an achieved or dropped mark given by mistake. A revised goal stays revised: its
     new version carries on."""
@@ -579,6 +581,7 @@ def step_add(*, goal: Goal, text: str, who: str, due_on: datetime.date | None = 
     return step
 
 
+@transaction.atomic
 def step_update(
     *, step: Step, text: str, who: str, due_on: datetime.date | None = None, by
 ) -> Step:
@@ -593,6 +596,7 @@ def step_update(
     return step
 
 
+@transaction.atomic
 def step_mark_done(
     *, step: Step, on: datetime.date | None = None, by=None, by_participant: bool = False
 ) -> Step:
@@ -619,6 +623,7 @@ def step_mark_done(
     return step
 
 
+@transaction.atomic
 def step_undo(*, step: Step, by) -> Step:
     """Take back a tick (or a drop) given by mistake: the step is to do again."""
     _goal_can_change(step.goal)
@@ -633,6 +638,7 @@ def step_undo(*, step: Step, by) -> Step:
     return step
 
 
+@transaction.atomic
 def step_drop(*, step: Step, by) -> Step:
     """A step that no longer makes sense: kept, struck through, not counted."""
     _goal_can_change(step.goal)
@@ -699,6 +705,7 @@ def consent_record(
     return consent
 
 
+@transaction.atomic
 def consent_withdraw(*, consent: Consent, on: datetime.date | None = None, by) -> Consent:
     """The participant takes their consent back. The row stays: until that day it counted."""
     on = on or timezone.localdate()
@@ -726,6 +733,7 @@ REFERRAL_STATUSES = {
 }
 
 
+@transaction.atomic
 def referral_create(
     *,
     enrolment: Enrolment,
@@ -858,6 +866,7 @@ def _check_host(enrolment: Enrolment, host: PartnerOrganisation | None) -> None:
         raise ValidationError({"host": _("This partner does not host volunteers.")})
 
 
+@transaction.atomic
 def placement_create(*, enrolment: Enrolment, data: Mapping, by) -> Placement:
     """A placement starting today or earlier is ongoing; a later one is planned."""
     if enrolment.status not in {Status.ACTIVE, Status.PAUSED}:
