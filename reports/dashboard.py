@@ -404,14 +404,29 @@ def _referrals(enrolments, period, today):
         some = [r for r in referrals if r.kind == kind]
         if not some:
             continue
-        waits = [r.waiting_days for r in some if r.waiting_days is not None]
-        value = _("%(count)s · median wait %(days)s days") % {
-            "count": len({r.enrolment.participant_id for r in some}),
-            "days": _number(median(waits)),
-        }
+        waits = [days for r in some if (days := _referral_wait(r, today)) is not None]
+        count = len({r.enrolment.participant_id for r in some})
+        value = (
+            _("%(count)s · median wait %(days)s days")
+            % {"count": count, "days": _number(median(waits))}
+            if waits
+            else str(count)
+        )
         section.add(label, {r.enrolment.participant_id for r in some}, value,
                     len({r.enrolment.participant_id for r in some}))  # fmt: skip
     return section
+
+
+def _referral_wait(referral: Referral, today: datetime.date) -> int | None:
+    """Referral.waiting_days as it stood on `today`, so the dashboard of a past day (and the
+    tests) count the days still waiting up to that day, not up to the clock's."""
+    if referral.status == Referral.Status.REFUSED:
+        return None
+    if referral.started_on:
+        return (referral.started_on - referral.sent_on).days
+    if referral.status in {Referral.Status.SENT, Referral.Status.WAITING_LIST}:
+        return (today - referral.sent_on).days
+    return None
 
 
 def _follow_up(enrolments, period, today):
