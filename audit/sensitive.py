@@ -26,7 +26,7 @@ SENSITIVE_FIELDS: dict[str, set[str]] = {
     "participants.placement": {"tasks", "notes"},
     "evaluations.exitreview": {"contact_person", "contact_phone"},
     "evaluations.callattempt": {"note"},
-    "sessions.attendance": {"reason"},
+    "activities.attendance": {"reason"},  # the sessions app's label
 }
 
 

@@ -222,7 +222,7 @@ def evaluation_update(
     _check_held_on(enrolment, held_on)
     _check_scores(enrolment.programme, scores)
     with transaction.atomic():
-        before = audit.snapshot(Evaluation.objects.get(pk=evaluation.pk))
+        stored = audit.snapshot(Evaluation.objects.get(pk=evaluation.pk))
         updated = Evaluation.objects.filter(pk=evaluation.pk, version=version).update(
             version=version + 1
         )
@@ -254,7 +254,7 @@ def evaluation_update(
             object_type="evaluations.evaluation",
             object_id=evaluation.pk,
             participant=enrolment.participant,
-            changes=audit.diff(Evaluation, before, audit.snapshot(evaluation)),
+            changes=audit.diff(Evaluation, stored, audit.snapshot(evaluation)),
             note=_scores_note(old_scores, rows),
         )
     return evaluation

@@ -504,7 +504,7 @@ def attendance_record_session(
         audit.record_many(
             action=audit.Action.UPDATE,
             by=by,
-            object_type="sessions.attendance",
+            object_type=Attendance._meta.label_lower,
             rows=[
                 {
                     "object_id": row.pk,
