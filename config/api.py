@@ -1,7 +1,7 @@
 """The API's address book: each app's viewsets under /api/, its schema and documentation."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from evaluations.api import EvaluationViewSet, FollowUpCallViewSet, LanguageAssessmentViewSet
@@ -31,6 +31,6 @@ router.register("attendance", AttendanceViewSet, basename="attendance")
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

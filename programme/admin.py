@@ -2,8 +2,9 @@
 only their own organisation's records; a superuser sees everything."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programme import outcomes
@@ -24,7 +25,7 @@ from programme.models import (
     Staff,
     TemplateStep,
 )
-from programme.services import staff_change, staff_create
+from programme.services import staff_change, staff_create, staff_second_factor_reset
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -245,6 +246,23 @@ class StaffAdmin(OrganisationScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         # People leave by losing access, so their name stays on what they recorded.
         return False
+
+    @admin.action(description=_("Reset the second factor (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        # The administrator checks who is asking (in person, by phone) before using this.
+        for staff in queryset.select_related("user"):
+            try:
+                staff_second_factor_reset(staff=staff, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s sets up a new authenticator app at the next sign-in.")
+                    % {"name": staff.user.get_full_name() or staff.user.username},
+                )
+
+    actions = ["reset_second_factor"]
 
 
 @admin.register(Room)

@@ -210,3 +210,38 @@ def test_nobody_resets_their_own_app(administrator):
     with pytest.raises(Exception, match="another administrator"):
         services.staff_second_factor_reset(staff=administrator, by=administrator.user)
     assert TOTPDevice.objects.filter(user=administrator.user).exists()
+
+
+def test_the_admin_resets_a_colleague_of_the_same_organisation(
+    administrator_client, manager, outsider_manager
+):
+    """ASVS 5.0 V6.4: the administrator's way to replace a lost factor, within their own
+    organisation only (another organisation's staff are not even listed)."""
+    with_app(manager.user)
+    with_app(outsider_manager.user)
+    url = reverse("admin:programme_staff_changelist")
+    response = administrator_client.post(
+        url,
+        {"action": "reset_second_factor", "_selected_action": [manager.pk, outsider_manager.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=manager.user).exists()
+    assert TOTPDevice.objects.filter(user=outsider_manager.user).exists()
+
+
+@pytest.mark.parametrize(
+    ("skip", "line"),
+    [(True, "not asked of the demo managers"), (False, "set up an authenticator app")],
+)
+def test_demo_logins_says_what_the_second_factor_needs(settings, monkeypatch, skip, line):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from participants import demo
+
+    monkeypatch.setattr(demo, "demo_logins", lambda: [("manager", "sophie", "CPAS de Liège")])
+    settings.PARCOURS_DEMO_SKIP_2FA = skip
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert line in out.getvalue()

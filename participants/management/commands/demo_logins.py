@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from participants import demo
@@ -20,6 +21,16 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for role, username, organisation in logins:
             self.stdout.write(f"  {role:<15} {username:<10} ({organisation})")
+        if settings.PARCOURS_DEMO_SKIP_2FA:
+            self.stdout.write(
+                "Second factor: not asked of the demo managers and administrators "
+                "(PARCOURS_DEMO_SKIP_2FA, on only with DEBUG)."
+            )
+        else:
+            self.stdout.write(
+                "Second factor: managers and administrators set up an authenticator app "
+                "(FreeOTP, Aegis…) at their first sign-in."
+            )
         for lines in extra_lines:
             for line in lines(url):
                 self.stdout.write(line)
