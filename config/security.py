@@ -44,6 +44,22 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class ProxyAddressMiddleware:
+    """Behind nginx or Caddy (DJANGO_BEHIND_PROXY), the client's address is the last entry of
+    X-Forwarded-For, which our proxy overwrites: without this every request would seem to come
+    from the proxy, and one lock-out by address would lock everybody out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PARCOURS_BEHIND_PROXY:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            if forwarded:
+                request.META["REMOTE_ADDR"] = forwarded.split(",")[-1].strip()
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """The Content Security Policy on every response, and `Cache-Control: no-store` on every
     page the app builds, so nobody finds a participant's file in a shared computer's cache.

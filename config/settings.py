@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.security.ProxyAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.security.SecurityHeadersMiddleware",
@@ -222,8 +223,9 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
-# Behind nginx or Caddy, which set this header and terminate TLS (docs/deployment.md).
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind nginx or Caddy, which terminate TLS and set these headers (docs/deployment.md).
+PARCOURS_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if PARCOURS_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Staff sessions end after this much inactivity and after this lifetime, whatever the activity
