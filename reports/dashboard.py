@@ -214,7 +214,8 @@ def _completion(exits):
             section.add(
                 _("Drop-out: %(reason)s") % {"reason": label},
                 _people(some),
-                f"{len(some)} ({percent(len(some), len(dropped))})",
+                _("%(count)s (%(share)s of drop-outs)")
+                % {"count": len(some), "share": percent(len(some), len(dropped))},
                 len(some),
             )
     return section

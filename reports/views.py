@@ -111,7 +111,8 @@ def _display(figures: dict, link=None) -> dict:
     """A report's stored figures as the page and the PDF show them: small counts hidden."""
 
     def cell(count, key):
-        return {"shown": suppressed(count), "url": link(key) if link else ""}
+        # Nobody behind a zero: no link to an empty list.
+        return {"shown": suppressed(count), "url": link(key) if link and count else ""}
 
     rows = []
     for row in figures.get("rows", []):

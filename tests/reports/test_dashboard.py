@@ -146,3 +146,8 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
     # organisation (header) and the programme choices of the form.
     with django_assert_num_queries(15):
         manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
+
+
+def test_drop_out_reasons_are_shares_of_the_drop_outs(programme, exits):
+    completion = rows(dashboard([programme], PERIOD, today=D(2026, 1, 15)), "completion")
+    assert completion["Drop-out: Health"].shown == "1 (100 % of drop-outs)"

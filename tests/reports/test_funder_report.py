@@ -172,9 +172,17 @@ def test_snapshot_page_queries_do_not_grow(manager_client, organisation, funded,
     snapshot = FunderSnapshot.objects.get()
     person(organisation, funded, started=D(2025, 4, 1))  # a late record: one change to show
     # session, user, staff; the snapshot with its programme (and the programme's set), its
-    # set and author; counted again today: the indicators, the targets, enrolments with people, activity mappings,
-    # attendance, events, language assessments, exit answers, follow-up calls; the page:
-    # the organisation (header).
+    # set and author; counted again today: the indicators, the targets, enrolments with
+    # people, activity mappings, attendance, events, language assessments, exit answers,
+    # follow-up calls; the page: the organisation (header).
     with django_assert_num_queries(14):
         response = manager_client.get(snapshot.get_absolute_url())
     assert [row[1:] for row in response.context["changes"]][:1] == [(6 + extra, 7 + extra)]
+
+
+def test_a_zero_opens_no_empty_list(manager_client, funded):
+    report = manager_client.get(URL, {"programme": funded.pk, **QUERY}).context["report"]
+    first = report["rows"][0]
+    assert first["period"]["shown"] == "6" and "key=O.2.3%7Cperiod" in first["period"]["url"]
+    gender = dict(first["breakdowns"])["Gender"]
+    assert dict(gender)["Man"] == {"shown": "0", "url": ""}
