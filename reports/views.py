@@ -107,6 +107,12 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _bar(count: int) -> int:
+    """A hidden small count is drawn at the threshold: a bar as long as the true count would
+    give away what "< 5" hides."""
+    return count if suppressed(count) == str(count) else small_count_limit()
+
+
 def _display(figures: dict, link=None) -> dict:
     """A report's stored figures as the page and the PDF show them: small counts hidden."""
 
@@ -148,7 +154,7 @@ def _display(figures: dict, link=None) -> dict:
     ]
     charts = [
         bar_chart(
-            [(f"{row['code']}", row["period"], suppressed(row["period"]))
+            [(f"{row['code']}", _bar(row["period"]), suppressed(row["period"]))
              for row in figures.get("rows", [])],
             _("Participants per indicator, period"),
         )

@@ -186,3 +186,16 @@ def test_a_zero_opens_no_empty_list(manager_client, funded):
     assert first["period"]["shown"] == "6" and "key=O.2.3%7Cperiod" in first["period"]["url"]
     gender = dict(first["breakdowns"])["Gender"]
     assert dict(gender)["Man"] == {"shown": "0", "url": ""}
+
+
+def test_the_chart_does_not_give_away_a_hidden_small_count():
+    from reports.views import _display
+
+    def chart(count):
+        row = {"code": "O.2.5", "wording": "-", "kind": "output", "period": count,
+               "cumulative": count, "target": None, "breakdowns": {}}  # fmt: skip
+        other = {**row, "code": "O.2.3", "period": 40}
+        return _display({"rows": [other, row]})["charts"][0]
+
+    assert chart(1) == chart(3) == chart(4) != chart(5)
+    assert "&lt; 5" in chart(1)
