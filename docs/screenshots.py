@@ -3,6 +3,7 @@
     .venv/bin/python docs/screenshots.py                   # writes docs/img/*.png
     .venv/bin/python docs/screenshots.py --only sessions   # only docs/img/s*.png
     .venv/bin/python docs/screenshots.py --only portal     # only docs/img/p*.png
+    .venv/bin/python docs/screenshots.py --only reports    # only docs/img/r0[2-9]*.png
 
 It builds a throwaway demo database in a temporary directory (`migrate`, `load_demo_data`),
 starts `runserver` on a free port against it, walks through the pages in Chromium as the
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument(
         "--only",
-        choices=["intake", "sessions", "portal"],
+        choices=["intake", "sessions", "portal", "reports"],
         help="take the pictures of one guide only",
     )
     args = parser.parse_args()
@@ -82,6 +83,8 @@ def main() -> None:
             shots.sessions()
         if args.only in (None, "portal"):
             shots.portal(portal_logins(base_url))
+        if args.only in (None, "reports"):
+            shots.reports()
         browser.close()
     for path in sorted(args.out.glob("*.png")):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -571,6 +574,33 @@ class Shots:
         phone.goto("/p/language/")
         self.save(phone, "p08-languages-ar", full_page=True)
         phone.context.close()
+
+    # The manager's guide to the reports ----------------------------------------------------
+
+    def reports(self) -> None:
+        """Nathalie Dubois, manager at CPAS de Bruxelles: the dashboard of the last twelve
+        months, the people behind one figure, and the funder report of her first programme.
+        (r01, the PDF page, is drawn from the PDF itself: see the manager's guide.)"""
+        today = datetime.date.today()
+        period = f"start={today - datetime.timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}"
+        page = self.session("manager")
+        page.goto(f"/reports/dashboard/?{period}")
+        expect(page.locator("#completion")).to_be_visible()
+        self.save(page, "r02-dashboard")
+        for key, name in [("completion", "r03-completion"), ("follow_up", "r04-follow-up")]:
+            page.mouse.move(0, 0)
+            page.locator(f"#{key}").screenshot(path=self.out / f"{name}.png", animations="disabled")
+        page.locator("#completion table a").first.click()
+        expect(page.get_by_role("heading", name="Who is counted")).to_be_visible()
+        self.save(page, "r05-people")
+        page.goto(f"/reports/funder/?{period}")
+        page.get_by_role("button", name="Show").click()  # the first programme, chosen already
+        expect(page.locator(".funder-table")).to_be_visible()
+        self.save(page, "r06-funder", full_page=True)
+        page.get_by_role("button", name=re.compile("Generate the report to send")).click()
+        expect(page.get_by_text("The report is ready.")).to_be_visible()
+        self.save(page, "r07-snapshot")
+        page.context.close()
 
 
 # The demo's MOVE UP! group, named after its level.
