@@ -223,6 +223,8 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+# Preload is left to the deployer (above), so Django's reminder about it is not a warning here.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Behind nginx or Caddy, which terminate TLS and set these headers (docs/deployment.md).
 PARCOURS_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if PARCOURS_BEHIND_PROXY:

@@ -93,3 +93,23 @@ def test_a_good_sign_in_clears_the_count(client, coach):
     client.post(reverse("logout"))
     fail(client, "amina", 4)
     assert sign_in(client, "amina", PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_each_client_has_its_own_address(client, coach, colleague, settings):
+    """ASVS 5.0 V6.3.1: behind nginx or Caddy, the lock-out by address is the client's, not the
+    proxy's (which would lock everyone out at once)."""
+    settings.PARCOURS_BEHIND_PROXY = True
+    for username in ["a1", "a2", "a3", "a4", "a5"]:
+        client.post(
+            reverse("login"),
+            {"username": username, "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
+    other = Client().post(
+        reverse("login"),
+        {"username": "pieter", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert other.status_code == 302
