@@ -4,18 +4,24 @@
     .venv/bin/python docs/screenshots.py --only sessions   # only docs/img/s*.png
     .venv/bin/python docs/screenshots.py --only portal     # only docs/img/p*.png
     .venv/bin/python docs/screenshots.py --only reports    # only docs/img/r0[2-9]*.png
+    .venv/bin/python docs/screenshots.py --only trajectory # only docs/img/t*.png
 
 It builds a throwaway demo database in a temporary directory (`migrate`, `load_demo_data`),
 starts `runserver` on a free port against it, walks through the pages in Chromium as the
 demo coaches and stops the server. Your own db.sqlite3 is never touched, and every run starts
-from the same demo data, so the pictures only change when the pages do. Three walks:
+from the same demo data, so the pictures only change when the pages do. Five walks:
 
 - intake (docs/coach-guide-intake.md, docs/img/NN-*.png): a newcomer from a new file to a
   trajectory;
 - sessions (docs/coach-guide-sessions.md, docs/img/sNN-*.png): groups, planning, attendance,
   the agenda and language assessments;
 - portal (docs/portal-guide.md, docs/img/pNN-*.png): a coach hands out a phone code, and the
-  participant's pages on a phone, in French and in Arabic.
+  participant's pages on a phone, in French and in Arabic;
+- trajectory (docs/coach-guide-trajectory.md, docs/img/tNN-*.png): the action plan, consent,
+  referrals and placements, the to-dos, evaluations, the exit, follow-up calls and the
+  printable summary;
+- reports (docs/manager-guide-reports.md, docs/img/rNN-*.png): the dashboard, the people
+  behind a figure and the funder report.
 
 The demo data is built around today's date, so the dates in the pictures are those of the day
 they were taken.
@@ -54,7 +60,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument(
         "--only",
-        choices=["intake", "sessions", "portal", "reports"],
+        choices=["intake", "sessions", "portal", "trajectory", "reports"],
         help="take the pictures of one guide only",
     )
     args = parser.parse_args()
@@ -85,6 +91,8 @@ def main() -> None:
             shots.portal(portal_logins(base_url))
         if args.only in (None, "reports"):
             shots.reports()
+        if args.only in (None, "trajectory"):
+            shots.trajectory()
         browser.close()
     for path in sorted(args.out.glob("*.png")):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -519,6 +527,176 @@ class Shots:
                 return
         raise AssertionError("No member of the group is on this coach's caseload.")
 
+    # The trajectory guide ---------------------------------------------------------------
+
+    def trajectory(self) -> None:
+        """Sophie Leroy's people in MOVE UP!: Rasha Khalil, admitted a fortnight ago, gets her
+        baseline evaluation and a goal from it; Mohammad Ahmadi's exit evaluation is compared
+        with his baseline; Hassan Farah leaves the programme; the calls after earlier exits are
+        made."""
+        page = self.session("coach")
+        self.open_enrolment(page, "Khalil")
+        self.save(page, "t01-enrolment", full_page=True)
+        self.evaluation(page)
+        self.action_plan(page)
+        self.partners(page)
+        page.get_by_role("link", name="To-dos", exact=True).click()
+        self.save(page, "t09-todos")
+        # Mohammad Ahmadi left in the spring: his exit evaluation against his baseline, and
+        # the summary of his whole trajectory.
+        self.open_enrolment(page, "Ahmadi", "Mohammad")
+        page.locator("#evaluations thead a").last.click()
+        self.save(page, "t10-comparison", full_page=True)
+        page.get_by_role("link", name=re.compile(r"— MOVE UP!$")).click()
+        page.get_by_role("button", name="Printable summary").click()
+        self.save(page, "t16-summary", full_page=True)
+        self.exit_and_calls(page)
+        page.context.close()
+
+    def open_enrolment(self, page: Page, last_name: str, first_name: str = "") -> None:
+        page.goto(f"/participants/?q={last_name}")
+        page.locator(
+            "#results tbody tr a", has_text=f"{last_name.upper()} {first_name}"
+        ).first.click()
+        page.get_by_role("link", name="MOVE UP!", exact=True).first.click()
+        expect(page.get_by_role("heading", name=re.compile(r"^MOVE UP!"))).to_be_visible()
+
+    # Rasha Khalil's baseline: the coach's level and, where she gave one, her own.
+    BASELINE = {
+        "oral_language": (2, 3),
+        "written_language": (1, 1),
+        "social_network": (2, 2),
+        "social_skills": (3, None),
+        "activation": (2, 3),
+        "digital_skills": (3, 2),
+        "autonomy": (2, 2),
+        "self_confidence": (3, 2),
+        "wellbeing": (3, None),
+    }
+
+    def evaluation(self, page: Page) -> None:
+        todo = page.locator("#todos tbody tr").filter(has_text="Baseline evaluation")
+        todo.get_by_role("link", name="Record it").click()
+        for code, (coach, own) in self.BASELINE.items():
+            page.locator(f"input[name=coach_{code}][value='{coach}']").check()
+            if own:
+                page.locator(f"input[name=participant_{code}][value='{own}']").check()
+        page.get_by_label("Notes").fill("With a social interpreter in Arabic.")
+        # Ticking scrolled the page down: the picture is of its top, the first domains.
+        page.evaluate("window.scrollTo(0, 0)")
+        self.save(page, "t02-evaluation-form")
+        page.get_by_role("button", name="Record the evaluation").click()
+        expect(page.get_by_role("status")).to_contain_text("recorded")
+        # Reading and writing scored 1: made a goal in place, in her words.
+        row = page.locator("#domain-written_language")
+        row.get_by_role("button", name="Make it a goal").click()
+        row.get_by_label("Goal, in the participant's words").fill(
+            "I want to read the letters from the CPAS myself."
+        )
+        self.save(page, "t03-goal-from-score", full_page=True)
+        row.get_by_role("button", name="Add to the action plan").click()
+        expect(page.get_by_role("status")).to_contain_text("Goal added")
+
+    def action_plan(self, page: Page) -> None:
+        page.get_by_role("link", name=re.compile(r"— MOVE UP!$")).click()
+        goal = page.locator("#action-plan section.goal").filter(
+            has_text="I want to read the letters from the CPAS myself."
+        )
+        goal.get_by_role("link", name="Add a step").click()
+        page.get_by_label(re.compile(r"^Step\b")).fill("Read one letter a week with the coach")
+        page.get_by_label("Together").check()
+        due = datetime.date.today() + datetime.timedelta(weeks=2)
+        page.get_by_label("Due").fill(due.isoformat())
+        page.get_by_role("button", name="Save and add another").click()
+        page.get_by_label(re.compile(r"^Step\b")).fill(
+            "Sort the post at home: CPAS, bank, school, advertising"
+        )
+        page.get_by_label("The participant alone").check()
+        self.save(page, "t04-step-form")
+        page.get_by_role("button", name="Save the step").click()
+        expect(page.get_by_role("status")).to_contain_text("Step added.")
+        page.get_by_role("button", name=re.compile(r"^Mark “Sort the post")).click()
+        expect(page.locator("#action-plan .ladder")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        page.mouse.move(0, 0)
+        page.locator("#action-plan").screenshot(path=self.out / "t05-action-plan.png")
+
+    def partners(self, page: Page) -> None:
+        enrolment_url = page.url.split("#")[0]
+        page.get_by_role("button", name="Refer to a partner").click()
+        page.get_by_label(re.compile(r"^Partner\s*\*?$")).select_option(
+            label="Médiation de dettes CPAS"
+        )
+        page.get_by_label(re.compile(r"^For\s*\*?$")).select_option(label="Debt mediation")
+        page.get_by_label(re.compile(r"^Reason\s*\*?$")).fill(
+            "Energy bills unpaid since the summer; asked for help to make a payment plan."
+        )
+        self.save(page, "t06-referral-form", full_page=True)
+        page.get_by_role("button", name="Record the referral").click()
+        page.goto(enrolment_url)
+        page.get_by_role("button", name="Add a placement").click()
+        page.get_by_label("Kind").select_option(label="Job tasting (about a week)")
+        page.get_by_label("Host").select_option(index=1)
+        page.get_by_label(re.compile(r"^Role\s*\*?$")).fill("Workshop helper")
+        page.get_by_label("Tasks").fill(
+            "Sorting parts, cleaning bikes, mending punctures with the mechanic."
+        )
+        page.get_by_label("Hours per week").fill("20")
+        page.get_by_label("Schedule").fill("Monday to Friday 9–13")
+        monday = datetime.date.today() + datetime.timedelta(
+            days=7 - datetime.date.today().weekday()
+        )
+        page.get_by_label("Start").fill(monday.isoformat())
+        page.get_by_label("Planned end").fill((monday + datetime.timedelta(days=4)).isoformat())
+        page.get_by_label(re.compile(r"^Supervisor\s*\*?$")).fill("Karim Benali")
+        self.save(page, "t07-placement-form", full_page=True)
+        page.get_by_role("button", name="Save the placement").click()
+        page.goto(page.url.split("#")[0])
+        page.locator(".breadcrumb a").first.click()
+        page.get_by_role("link", name="Record or withdraw").click()
+        self.save(page, "t08-consents", full_page=True)
+
+    def exit_and_calls(self, page: Page) -> None:
+        self.open_enrolment(page, "Farah")
+        page.get_by_role("button", name="Exit", exact=True).click()
+        page.get_by_label("Why the person leaves").select_option(label="Completed")
+        page.get_by_label("Where the person goes next").select_option(
+            label="Subsidised employment (art. 60 §7)"
+        )
+        page.get_by_label("Strengths").fill(
+            "Punctual and reliable; helped newcomers in the group find their way."
+        )
+        page.get_by_label("Limits and obstacles").fill("Written French still slow.")
+        page.get_by_label("Recommended next step").fill(
+            "Art. 60 contract at the CPAS laundry from next month; evening French class."
+        )
+        page.get_by_label("Who the person can still turn to").fill(
+            "Sophie Leroy, coach, Antenne Laeken"
+        )
+        page.get_by_label("Contact's phone").fill("02 563 20 00")
+        page.get_by_label("Did the programme help your integration?").select_option(label="Yes")
+        self.save(page, "t11-exit-form", full_page=True)
+        page.get_by_role("button", name="Record the exit").click()
+        expect(page.get_by_role("status")).to_contain_text("Exit recorded.")
+        page.wait_for_load_state("networkidle")
+        page.locator("#exit-review").screenshot(path=self.out / "t12-exit-panel.png")
+
+        page.get_by_role("link", name="Follow-up calls", exact=True).first.click()
+        self.save(page, "t13-call-queue", full_page=True)
+        page.get_by_role("button", name=re.compile(r"^Log the call")).first.click()
+        panel = page.locator("#call-panel")
+        panel.get_by_label("Reached").check()
+        panel.get_by_label("Their situation today").select_option(label="Looking for work")
+        panel.get_by_label("Do they need help?").select_option(label="Yes")
+        panel.get_by_label("What help").fill("Wants help to write a CV and find a training.")
+        panel.get_by_label("Did the programme help their integration?").select_option(
+            label="Partly"
+        )
+        self.save(page, "t14-call-form", full_page=True)
+        panel.get_by_role("button", name="Log the call", exact=True).click()
+        expect(page.get_by_role("heading", name="What the person said")).to_be_visible()
+        self.save(page, "t15-call-reached", full_page=True)
+
     # The participant's phone ------------------------------------------------------------
 
     PHONE = {"width": 360, "height": 740}
@@ -600,6 +778,11 @@ class Shots:
         page.get_by_role("button", name=re.compile("Generate the report to send")).click()
         expect(page.get_by_text("The report is ready.")).to_be_visible()
         self.save(page, "r07-snapshot")
+        # Where the facts the indicators need are entered: a person's file.
+        page.goto("/participants/")
+        page.locator("#results tbody tr a").first.click()
+        page.get_by_role("link", name=re.compile("Dated events")).click()
+        self.save(page, "r08-funder-facts", full_page=True)
         page.context.close()
 
 
