@@ -18,6 +18,8 @@ class ParticipantEventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Radio buttons: no "---------" line for the empty choice.
+        self.fields["kind"].choices = ParticipantEvent.Kind.choices
         self.fields["kind"].error_messages["required"] = _("Choose what happened.")
         self.fields["happened_on"].error_messages["required"] = _("Give the date it happened.")
         self.fields["happened_on"].initial = timezone.localdate()

@@ -167,6 +167,8 @@ def test_the_page_shows_events_and_characteristics(participant, coach, coach_cli
     html = response.text
     assert "Applied to have a qualification or skills recognised" in html
     assert "Diploma of nursing" in html and "recorded by Amina Benali" in html
+    assert "---------" not in html  # no radio button for the empty choice
+    assert "Last changed on" in html
     # The saved answers are the ones checked in the form.
     assert 'name="disability" value="True" id="id_disability_1" checked' in html
 
