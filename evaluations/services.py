@@ -27,7 +27,6 @@ from participants.services import (
     todo_complete,
 )
 from programme import outcomes
-from programme.models import TemplateStep
 
 
 def language_assessment_record(
@@ -358,9 +357,6 @@ def exit_record(
     )
     _check_exit(enrolment, exited_on, review)
     with transaction.atomic():
-        # The review is the exit evaluation the template planned: done, not cancelled with the
-        # rest of the plan when the status changes.
-        todo_complete(enrolment=enrolment, kind=TemplateStep.Kind.EXIT, on=exited_on, by=by)
         enrolment = enrolment_change_status(
             enrolment=enrolment,
             to_status=Enrolment.Status.EXITED,

@@ -208,7 +208,12 @@ def enrolment_change_status(
         if starts_now:
             todos_plan(enrolment=enrolment)
         elif to_status == Status.EXITED:
-            # What was planned for the trajectory no longer applies once the person has left.
+            # What was planned for the trajectory no longer applies once the person has left,
+            # except the exit evaluation, which is scored at or just after the exit.
+            open_todos = enrolment.todos.open()
+            open_todos.exclude(kind=TemplateStep.Kind.EXIT).update(cancelled=True)
+            open_todos.filter(kind=TemplateStep.Kind.EXIT, due_on__gt=on).update(due_on=on)
+        elif to_status == Status.CLOSED:
             enrolment.todos.open().update(cancelled=True)
     return enrolment
 

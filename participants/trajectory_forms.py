@@ -71,6 +71,8 @@ class StepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = _("Write the step.")
         self.fields["who"].error_messages["required"] = _("Say who does this step.")
+        # Radio buttons need no empty "---------" choice: leaving all unticked says the same.
+        self.fields["who"].choices = Step.Who.choices
 
     def step_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -24,6 +24,9 @@ ADMINISTRATOR_MODELS = [
     "eligibilitycriterion",
     "partnerorganisation",
     "staff",
+    "templatestep",
+    "activitymapping",
+    "indicatortarget",
 ]
 
 

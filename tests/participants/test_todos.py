@@ -97,7 +97,7 @@ def test_resuming_after_a_pause_plans_nothing_twice(enrolment, coach):
     assert enrolment.todos.count() == planned
 
 
-def test_exit_cancels_what_is_still_open_and_keeps_what_was_done(enrolment, coach):
+def test_exit_cancels_what_is_still_open_but_the_exit_evaluation(enrolment, coach):
     admit(enrolment, on=TODAY - datetime.timedelta(days=100), by=coach.user)
     baseline = enrolment.todos.get(kind=Kind.BASELINE)
     services.todo_mark_done(todo=baseline, by=coach.user)
@@ -111,8 +111,15 @@ def test_exit_cancels_what_is_still_open_and_keeps_what_was_done(enrolment, coac
     )
 
     assert enrolment.todos.get(pk=baseline.pk).done_on == TODAY
+    exit_todo = enrolment.todos.get(kind=Kind.EXIT)
+    assert list(enrolment.todos.open()) == [exit_todo]
+    assert exit_todo.due_on == TODAY
+    assert enrolment.todos.filter(cancelled=True).count() == enrolment.todos.count() - 2
+
+    services.enrolment_change_status(
+        enrolment=enrolment, to_status=Status.CLOSED, reason="File closed", by=coach.user
+    )
     assert not enrolment.todos.open().exists()
-    assert enrolment.todos.filter(cancelled=True).count() == enrolment.todos.count() - 1
 
 
 def test_todo_complete_closes_the_earliest_open_one_of_its_kind(enrolment, coach):
