@@ -19,12 +19,18 @@ from evaluations.models import (
 from participants.access import enrolments_for, participants_for
 from participants.api import ScopedPrimaryKeyField
 from programme import outcomes
-from programme.api import STALE_RESPONSE, ScopedViewSet, VersionField, service_errors
+from programme.api import (
+    STALE_RESPONSE,
+    ModelSerializer,
+    ScopedViewSet,
+    VersionField,
+    service_errors,
+)
 
 # Language assessments -------------------------------------------------------------------------
 
 
-class LanguageAssessmentSerializer(serializers.ModelSerializer):
+class LanguageAssessmentSerializer(ModelSerializer):
     participant = ScopedPrimaryKeyField(participants_for)
 
     class Meta:
@@ -65,7 +71,7 @@ class LanguageAssessmentViewSet(
 # Evaluations ----------------------------------------------------------------------------------
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class ScoreSerializer(ModelSerializer):
     domain = serializers.ChoiceField(choices=outcomes.CHOICES)
     coach_score = serializers.ChoiceField(
         choices=outcomes.LEVELS, required=False, allow_null=True, default=None
@@ -80,7 +86,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["domain", "coach_score", "participant_score", "comment"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     enrolment = ScopedPrimaryKeyField(enrolments_for)
     scores = ScoreSerializer(many=True)
     version = VersionField(required=False)
@@ -185,7 +191,7 @@ class EvaluationViewSet(
 # Follow-up calls ------------------------------------------------------------------------------
 
 
-class FollowUpCallSerializer(serializers.ModelSerializer):
+class FollowUpCallSerializer(ModelSerializer):
     attempts = serializers.IntegerField(source="attempt_count", read_only=True)
 
     class Meta:

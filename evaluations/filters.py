@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
-from participants.filters import StaffChoiceFilter
+from participants.filters import IdFilter, StaffChoiceFilter
 from programme.access import coaches_for
 
 
@@ -35,7 +35,7 @@ class FollowUpCallFilter(CallQueueFilter):
     )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
-    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    enrolment = IdFilter(label=_("Enrolment"))
 
     class Meta:
         model = FollowUpCall
@@ -43,7 +43,7 @@ class FollowUpCallFilter(CallQueueFilter):
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    enrolment = IdFilter(label=_("Enrolment"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Evaluation.Kind.choices)
     held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
@@ -57,7 +57,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
 
 class LanguageAssessmentFilter(django_filters.FilterSet):
-    participant = django_filters.NumberFilter(label=_("Participant"))
+    participant = IdFilter(label=_("Participant"))
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=[("nl", _("Dutch")), ("fr", _("French"))]
     )

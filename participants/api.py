@@ -18,6 +18,7 @@ from programme.access import coaches_for, partners_for, programmes_for
 from programme.api import (
     STALE_RESPONSE,
     Conflict,
+    ModelSerializer,
     ScopedViewSet,
     VersionField,
     service_errors,
@@ -34,6 +35,12 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return self.scope(self.context["request"].staff)
 
+    def to_internal_value(self, data):
+        # A number too big for the database is as unknown as any other missing id.
+        if isinstance(data, int) and not 0 < data < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
 
 # Participants ---------------------------------------------------------------------------------
 
@@ -46,7 +53,7 @@ PARTICIPANT_FIELDS = [
 ]  # fmt: skip
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     nationality = CountryField(required=False, allow_blank=True)
     country_of_birth = CountryField(required=False, allow_blank=True)
     coach = ScopedPrimaryKeyField(coaches_for, required=False, allow_null=True)
@@ -114,14 +121,14 @@ class ParticipantViewSet(
 # Enrolments -----------------------------------------------------------------------------------
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     class Meta:
         model = EnrolmentStatusChange
         fields = ["from_status", "to_status", "changed_at", "changed_by", "reason"]
         read_only_fields = fields
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     participant = ScopedPrimaryKeyField(participants_for)
     programme = ScopedPrimaryKeyField(programmes_for)
     coach = ScopedPrimaryKeyField(coaches_for, required=False, allow_null=True)
@@ -208,7 +215,7 @@ class EnrolmentViewSet(
 # Placements -----------------------------------------------------------------------------------
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(ModelSerializer):
     enrolment = ScopedPrimaryKeyField(enrolments_for)
     host = ScopedPrimaryKeyField(partners_for)
     version = VersionField(required=False)
@@ -316,7 +323,7 @@ class PlacementViewSet(
 # Referrals ------------------------------------------------------------------------------------
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ModelSerializer):
     enrolment = ScopedPrimaryKeyField(enrolments_for)
     partner = ScopedPrimaryKeyField(partners_for)
 

@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,17 @@ from programme.forms import StaffChoiceField
 
 class StaffChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = StaffChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number a database column can hold, anything else refused."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class CaseloadFilter(django_filters.FilterSet):
@@ -123,7 +135,7 @@ class EnrolmentFilter(django_filters.FilterSet):
         label=_("Status"), choices=Enrolment.Status.choices
     )
     coach = StaffChoiceFilter(label=_("Coach"), queryset=None)
-    participant = django_filters.NumberFilter(label=_("Participant"))
+    participant = IdFilter(label=_("Participant"))
     referred_after = django_filters.DateFilter(field_name="referred_on", lookup_expr="gte")
     referred_before = django_filters.DateFilter(field_name="referred_on", lookup_expr="lte")
 
@@ -138,12 +150,12 @@ class EnrolmentFilter(django_filters.FilterSet):
 
 
 class PlacementFilter(django_filters.FilterSet):
-    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    enrolment = IdFilter(label=_("Enrolment"))
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Placement.Status.choices
     )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Placement.Kind.choices)
-    host = django_filters.NumberFilter(label=_("Host"))
+    host = IdFilter(label=_("Host"))
 
     class Meta:
         model = Placement
@@ -154,10 +166,10 @@ class PlacementFilter(django_filters.FilterSet):
 
 
 class ReferralFilter(django_filters.FilterSet):
-    enrolment = django_filters.NumberFilter(label=_("Enrolment"))
+    enrolment = IdFilter(label=_("Enrolment"))
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
     kind = django_filters.ChoiceFilter(label=_("For"), choices=Referral.Kind.choices)
-    partner = django_filters.NumberFilter(label=_("Partner"))
+    partner = IdFilter(label=_("Partner"))
 
     class Meta:
         model = Referral

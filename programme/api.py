@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -81,17 +82,44 @@ STALE_RESPONSE = OpenApiResponse(
 )
 
 
+# The largest id a database column holds: a bigger number in an address is simply not found.
+MAX_ID = 2**63 - 1
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [StaffOnly]
     filter_backends = [StaffFilterBackend, OrderingFilter]
     pagination_class = Pages
     participant_work = True
 
+    def get_object(self):
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not str(pk).isdigit() or int(pk) > MAX_ID:
+            raise Http404
+        return super().get_object()
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """Read-only fields keep saying what the model allows, so the schema is true of what is
+    sent: a choice left blank is "", an empty date is null."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model_fields = {f.name: f for f in self.Meta.model._meta.get_fields() if f.concrete}
+        for name, field in fields.items():
+            model_field = model_fields.get(field.source or name)
+            if field.read_only and model_field is not None:
+                if model_field.choices and model_field.blank:
+                    field.allow_blank = True
+                if model_field.null:
+                    field.allow_null = True
+        return fields
+
 
 # Programmes -----------------------------------------------------------------------------------
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     referred = serializers.IntegerField(read_only=True)
     waiting = serializers.IntegerField(read_only=True)
     active = serializers.IntegerField(read_only=True)
@@ -124,3 +152,37 @@ class ProgrammeViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
             active=Count("enrolments", filter=Q(enrolments__status__in=["active", "paused"])),
             exited=Count("enrolments", filter=Q(enrolments__status__in=["exited", "closed"])),
         )
+
+
+# Documented answers every operation may give, so clients (and schemathesis) know them: a
+# refused input (field → messages), no or a wrong key, a CSRF failure, out of reach.
+ERROR_RESPONSES = {
+    "400": "The input was refused: each field named with its messages, or `detail`.",
+    "401": "No valid API key or session.",
+    "403": "Signed in by session, but the CSRF token is missing.",
+    "404": "Not found, or outside what the signed-in user may see.",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: add the common error answers to every operation."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "`detail` with a message, or each refused field with its messages.",
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

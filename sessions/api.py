@@ -3,21 +3,37 @@ same services as the one-tap page: one person at a time with the version read, o
 session in one call."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from programme.api import STALE_RESPONSE, Conflict, ScopedViewSet, VersionField, service_errors
+from programme.api import (
+    STALE_RESPONSE,
+    Conflict,
+    ModelSerializer,
+    ScopedViewSet,
+    VersionField,
+    service_errors,
+)
 from sessions import services
 from sessions.access import groups_for, series_for, sessions_for
 from sessions.filters import AttendanceFilter, GroupFilter, SeriesFilter, SessionFilter
 from sessions.models import Attendance, Group, Series, Session
 
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$", "example": "09:00:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time in Brussels, e.g. 09:00:00 (OpenAPI's "time" format wants an offset,
+    which a weekly 9 o'clock does not have)."""
+
+
 RECORDABLE = [s for s in Attendance.Status.values if s != Attendance.Status.EXPECTED]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ModelSerializer):
     class Meta:
         model = Group
         fields = [
@@ -39,7 +55,11 @@ class GroupViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
         return groups_for(self.request.staff).prefetch_related("coaches")
 
 
-class SeriesSerializer(serializers.ModelSerializer):
+class SeriesSerializer(ModelSerializer):
+    start_time = LocalTimeField(read_only=True)
+    end_time = LocalTimeField(read_only=True)
+    online_link = serializers.CharField(read_only=True)
+
     class Meta:
         model = Series
         fields = [
@@ -62,7 +82,11 @@ class SeriesViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
         return series_for(self.request.staff).prefetch_related("facilitators")
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
+    start_time = LocalTimeField(read_only=True)
+    end_time = LocalTimeField(read_only=True)
+    online_link = serializers.CharField(read_only=True)
+
     class Meta:
         model = Session
         fields = [
@@ -73,7 +97,7 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     class Meta:
         model = Attendance
         fields = [
@@ -84,7 +108,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class Mark(serializers.Serializer):
-    participant = serializers.IntegerField()
+    participant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(choices=RECORDABLE)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     version = VersionField(

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from participants.filters import IdFilter
 from programme.access import programmes_for
 from sessions.models import Attendance, Group, Series, Session
 
@@ -22,7 +23,7 @@ class GroupFilter(django_filters.FilterSet):
 
 class SeriesFilter(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=None)
-    group = django_filters.NumberFilter(label=_("Group"))
+    group = IdFilter(label=_("Group"))
 
     class Meta:
         model = Series
@@ -39,8 +40,8 @@ class SessionFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=None)
-    group = django_filters.NumberFilter(label=_("Group"))
-    series = django_filters.NumberFilter(label=_("Series"))
+    group = IdFilter(label=_("Group"))
+    series = IdFilter(label=_("Series"))
     cancelled = django_filters.BooleanFilter(
         label=_("Cancelled"), field_name="cancelled_at", lookup_expr="isnull", exclude=True
     )
@@ -55,8 +56,8 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class AttendanceFilter(django_filters.FilterSet):
-    session = django_filters.NumberFilter(label=_("Session"))
-    participant = django_filters.NumberFilter(label=_("Participant"))
+    session = IdFilter(label=_("Session"))
+    participant = IdFilter(label=_("Participant"))
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Attendance.Status.choices
     )

@@ -72,8 +72,6 @@ def test_the_manager_s_caseload_filtered_costs_the_same(
 
     # key, the filter's programme, count, page
     with django_assert_num_queries(4):
-        response = client.get(
-            "/api/participants/", {"programme": programme.pk, "status": "active"}
-        )
+        response = client.get("/api/participants/", {"programme": programme.pk, "status": "active"})
 
     assert response.json()["count"] == 1 + extra

@@ -1,0 +1,222 @@
+"""Measure one database (DATABASE_URL, set by bench/run.py): SQL queries per request and
+server time p50/p95 over repeated requests with Django's test client, in process; the funder
+report against its bare SQL floor; the PDF. Prints one JSON document on stdout."""
+
+import datetime
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Loopback without TLS: no redirect to https.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from participants.models import Enrolment  # noqa: E402
+from programme.services import api_token_create  # noqa: E402
+from sessions.models import Attendance, Session  # noqa: E402
+
+# The test client's host; static files as in DEBUG (no manifest needed in process).
+settings.STORAGES["staticfiles"]["BACKEND"] = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+
+
+def timed(client: Client, url: str, repeat: int = REPEAT, **headers) -> dict:
+    client.get(url, **headers)  # warm: caches, the key's last-use write
+    times, queries, status = [], [], None
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url, **headers)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - start) * 1000)
+        queries.append(len(captured))
+        status = response.status_code
+    times.sort()
+    return {
+        "status": status,
+        "queries": max(queries),
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)], 1),
+        "bytes": len(response.content) if not hasattr(response, "streaming_content") else 0,
+    }
+
+
+def main() -> None:
+    User = get_user_model()
+    coach = User.objects.get(username="coach")
+    manager = User.objects.get(username="manager")
+    coach_client, manager_client = Client(), Client()
+    coach_client.force_login(coach)
+    manager_client.force_login(manager)
+    _token, key = api_token_create(user=coach, name="bench")
+    api = Client(headers={"authorization": f"Bearer {key}"})
+    today = timezone.localdate()
+
+    participant_id = (
+        Enrolment.objects.filter(coach=coach, status="active")
+        .order_by("pk")
+        .values_list("participant_id", flat=True)
+        .first()
+    )
+    # A group session of the coach's with the most people expected, recent.
+    session_id = (
+        Session.objects.filter(group__coaches=coach, date__lte=today)
+        .order_by("-date")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    programme = coach.staff.organisation.programmes.order_by("pk").first()
+    year_start = datetime.date(today.year - 1, 1, 1)
+    year_end = datetime.date(today.year - 1, 12, 31)
+    period = f"programme={programme.pk}&start={year_start}&end={year_end}"
+
+    pages = {
+        "coach's agenda": (coach_client, "/agenda/"),
+        "session attendance page": (coach_client, f"/sessions/{session_id}/"),
+        "participant file": (coach_client, f"/participants/{participant_id}/"),
+        "caseload search": (coach_client, "/participants/?q=an"),
+        "caseload (manager, whole organisation)": (manager_client, "/participants/"),
+        "manager dashboard": (manager_client, f"/reports/dashboard/?{period}"),
+        "funder report HTML (one programme, a year)": (
+            manager_client,
+            f"/reports/funder/?{period}",
+        ),
+    }
+    portal = _portal_client(participant_id)
+    if portal is not None:
+        pages["portal home"] = (portal, "/p/home/")
+    for name in [
+        "participants", "enrolments", "sessions", "attendance", "evaluations", "placements",
+        "referrals", "follow-up-calls", "language-assessments", "groups",
+    ]:  # fmt: skip
+        pages[f"API /api/{name}/"] = (api, f"/api/{name}/")
+
+    results = {}
+    for name, (client, url) in pages.items():
+        repeat = 5 if "funder" in name or "dashboard" in name else REPEAT
+        results[name] = timed(client, url, repeat=repeat)
+        print(f"  {name}: {results[name]}", file=sys.stderr)
+
+    results["funder report PDF"] = _pdf(manager, programme, year_start, year_end)
+    floor = _floor(programme, year_start, year_end)
+    report = results["funder report HTML (one programme, a year)"]
+    counts = {
+        "participants": _count("participants_participant"),
+        "enrolments": Enrolment.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "sessions": Session.objects.count(),
+    }
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "counts": counts,
+                "pages": results,
+                "funder_floor_ms": floor,
+                "funder_ratio": round(report["p50_ms"] / floor, 1) if floor else None,
+                "cookies": {
+                    "coach": coach_client.cookies["sessionid"].value,
+                    "portal": portal.cookies["sessionid"].value if portal else "",
+                },
+            }
+        )
+    )
+
+
+def _count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 — a fixed table name
+        return cursor.fetchone()[0]
+
+
+def _portal_client(participant_id):
+    try:
+        from django.contrib.auth.hashers import make_password
+
+        from participants.models import Participant
+        from portal.services import portal_access_issue
+    except ImportError:
+        return None
+    participant = Participant.objects.get(pk=participant_id)
+    access, code = portal_access_issue(participant=participant, by=participant.coach)
+    access.pin_hash = make_password("2580")
+    access.save(update_fields=["pin_hash"])
+    client = Client()
+    client.get(f"/p/{code}/")
+    client.post("/p/pin/", {"pin": "2580"})
+    return client
+
+
+def _pdf(manager, programme, start, end) -> dict:
+    from reports.figures import Period
+    from reports.models import FunderSnapshot
+    from reports.services import funder_snapshot_request
+
+    client = Client()
+    client.force_login(manager)
+    snapshot = funder_snapshot_request(programme=programme, period=Period(start, end), by=manager)
+    snapshot = FunderSnapshot.objects.get(pk=snapshot.pk)
+    url = f"/reports/funder/snapshots/{snapshot.pk}.pdf"
+    result = timed(client, url, repeat=3)
+    pdf = client.get(url).content
+    result["pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    return result
+
+
+def _floor(programme, start, end) -> float:
+    """The bare SQL that yields the report's main figures for the period: people taking part
+    by gender and age band, exits by reason and destination, and hours attended — one
+    aggregate over enrolments, participants and attendance, timed as the best of five."""
+    sql = """
+        SELECT p.gender,
+               CASE WHEN p.birth_date > %s THEN 'under 25' ELSE '25 and over' END,
+               e.exit_reason, e.exit_destination,
+               COUNT(DISTINCT e.participant_id),
+               COUNT(DISTINCT CASE WHEN e.exited_on BETWEEN %s AND %s THEN e.id END),
+               (SELECT COUNT(*) FROM activities_attendance a
+                  JOIN activities_session s ON s.id = a.session_id
+                 WHERE s.programme_id = e.programme_id AND s.date BETWEEN %s AND %s
+                   AND a.status IN ('present', 'late'))
+          FROM participants_enrolment e
+          JOIN participants_participant p ON p.id = e.participant_id
+         WHERE e.programme_id = %s AND e.started_on <= %s
+           AND (e.exited_on IS NULL OR e.exited_on >= %s)
+         GROUP BY 1, 2, 3, 4, e.programme_id
+    """
+    young = datetime.date(end.year - 25, end.month, end.day)
+    params = [young, start, end, start, end, programme.pk, end, start]
+    best = None
+    for _ in range(5):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        elapsed = (time.perf_counter() - started) * 1000
+        best = elapsed if best is None else min(best, elapsed)
+    return round(best, 1)
+
+
+if __name__ == "__main__":
+    main()
