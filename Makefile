@@ -16,7 +16,7 @@ ICONS := users user user-plus calendar search log-out house clipboard-list file-
 	smartphone sprout heart pen-line frown meh smile laugh map-pin calendar-plus calendar-sync \
 	qr-code lock-keyhole wifi-off backpack log-in circle-help user-round
 
-.PHONY: run test install migrate demo assets messages lint format ci clean
+.PHONY: run test install migrate demo assets messages lint format ci clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ assets:
 messages: install
 	$(PY) manage.py makemessages --all --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# National-scale benchmark (not part of `make test`): builds or reuses the dataset on SQLite and
+# PostgreSQL, then prints queries, p50/p95 and throughput per page. docs/benchmarks.md.
+BENCH_SCALE ?= 250
+bench: install
+	$(PY) bench/run.py --scale $(BENCH_SCALE)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -45,9 +45,8 @@ def build(vendor: str, scale: int, env: dict, rebuild: bool) -> dict:
             Path(f"{DATA / f'national-{scale}.sqlite3'}{suffix}").unlink(missing_ok=True)
     else:
         name = f"parcours_bench_{scale}"
-        subprocess.run(
-            ["psql", POSTGRES + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True
-        )
+        admin = POSTGRES + "/postgres"
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(
             ["psql", POSTGRES + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True
         )
@@ -148,16 +147,16 @@ def table(results: dict) -> str:
                 if page.get("queries", 0) > TARGET_QUERIES or page.get("p95_ms", 0) > TARGET_P95_MS
                 else ""
             )
-            cells.append(
-                f"{page.get('queries', '—')} | {page.get('p50_ms', '—')} | {page.get('p95_ms', '—')}{flag}"
-            )
+            q, p50, p95 = (page.get(k, "—") for k in ("queries", "p50_ms", "p95_ms"))
+            cells.append(f"{q} | {p50} | {p95}{flag}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
     for vendor, result in results.items():
         pdf = result["pages"].get("funder report PDF", {})
+        funder = result["pages"]["funder report HTML (one programme, a year)"]["p50_ms"]
         lines.append(
             f"{vendor}: data {result['counts']}, built in {result['build'].get('load_seconds')} s; "
-            f"funder report {result['pages']['funder report HTML (one programme, a year)']['p50_ms']} ms "
+            f"funder report {funder} ms "
             f"vs SQL floor {result['funder_floor_ms']} ms (×{result['funder_ratio']}); "
             f"PDF {pdf.get('pages')} pages in {pdf.get('p50_ms')} ms; "
             f"under load: {result.get('load')}"
