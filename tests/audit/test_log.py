@@ -110,3 +110,18 @@ def test_pseudonymise_replaces_the_name_and_keeps_the_shape(participant, coach):
     assert mine.participant_id == participant.pk
     assert other.participant_name == ""
     assert Participant.objects.count() == 1
+
+
+def test_on_postgresql_the_database_itself_refuses_edits(participant):
+    # ASVS 5.0 V16.4.2: even a query that bypasses the model cannot rewrite or remove the log;
+    # only the names may be replaced (pseudonymisation on erasure).
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    event = services.record_event(action=Event.Action.VIEW, participant=participant)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(note="rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_event")
+    assert Event.objects.filter(pk=event.pk).update(participant_name="Person X") == 1
