@@ -171,6 +171,7 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
     # 12. its place on the waiting list
     # 13. its referrals to partners with partner, consent and author (referrals panel)
     # 14. the staff member's organisation (page header)
-    with django_assert_num_queries(14):
+    # 15. the audit event recording the view
+    with django_assert_num_queries(15):
         response = coach_client.get(url(enrolment))
     assert len(response.context["enrolment"].changes.all()) == size

@@ -109,6 +109,7 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     fill_file(participant, coach, size)
     # 1. the session  2. the user  3. their staff record
     # 4. the participant with their referent coach, within the user's reach
+    # 4b. the audit event recording the view
     # timeline: 5. the status changes  6. the intake interviews
     # 7. goals  8. steps done  9. consents  10. referrals  11. placements (participants)
     # 12. language assessments  13. evaluations  14. their domain scores  15. exit reviews
@@ -116,7 +117,7 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     # 18. the staff member's organisation (page header)
     # 19. the enrolments with programme and coach  20. the languages
     # 21. the consents with their partner
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         response = coach_client.get(url(participant))
     assert len(response.context["timeline"]) == 2 * size
 
