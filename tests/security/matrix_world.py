@@ -1,0 +1,253 @@
+"""The access matrix's world: one record of every kind in organisation A, all reachable from
+the coach's caseload, and the personas who knock at its doors. Built once per test module
+(tests/security/test_access_matrix.py), inside a transaction rolled back at the end."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
+from participants.models import (
+    Consent,
+    Enrolment,
+    Goal,
+    ParticipantEvent,
+    Placement,
+    Referral,
+    Step,
+    Todo,
+)
+from portal.models import PortalAccess
+from portal.services import portal_access_issue
+from programme import two_factor
+from programme.models import ApiToken, Programme, Site, Staff
+from programme.services import api_token_create
+from reports.figures import Period
+from reports.models import FunderSnapshot
+from reports.services import funder_snapshot_request
+from sessions.feeds import feed_create
+from sessions.models import Attendance, CalendarFeed, Group, Series, Session
+from tests.evaluations.factories import (
+    make_assessment,
+    make_attempt,
+    make_call,
+    make_evaluation,
+    make_exit_review,
+)
+from tests.factories import (
+    make_enrolment,
+    make_organisation,
+    make_participant,
+    make_programme,
+    make_staff,
+)
+from tests.participants.factories import (
+    make_consent,
+    make_goal,
+    make_host,
+    make_placement,
+    make_referral,
+    make_step,
+    started,
+)
+from tests.reports.builders import amif
+from tests.sessions.factories import add_member, make_group, make_series, make_session, make_site
+
+PIN = "2580"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+STAFF_PERSONAS = (
+    "coach",
+    "colleague",
+    "manager",
+    "administrator",
+    "outsider",
+    "outsider_manager",
+)
+PERSONAS = ("anonymous", "participant", *STAFF_PERSONAS)
+
+# Words that name organisation A's records: none may appear on a page another organisation
+# reads, and none of the participant's on a colleague's list.
+PARTICIPANT_MARKERS = ("Gebremariam", "Selamawit")
+ORGANISATION_MARKERS = (*PARTICIPANT_MARKERS, "Vivre ensemble", "Groupe Matin Liège")
+
+
+@dataclass
+class World:
+    staff: dict[str, Staff]
+    programme: Programme
+    participant: object
+    enrolment: Enrolment
+    exited: Enrolment
+    goal: Goal
+    step: Step
+    consent: Consent
+    referral: Referral
+    placement: Placement
+    todo: Todo
+    event: ParticipantEvent
+    evaluation: Evaluation
+    assessment: object
+    exit_review: ExitReview
+    call: FollowUpCall
+    attempt: CallAttempt
+    group: Group
+    series: Series
+    session: Session
+    attendance: Attendance
+    site: Site
+    snapshot: FunderSnapshot
+    portal_access: PortalAccess
+    portal_code: str
+    api_token: ApiToken
+    feed: CalendarFeed
+    api_keys: dict[str, str]
+
+
+def build_world() -> World:
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        return _build()
+
+
+def _build() -> World:
+    today = timezone.localdate()
+    mine = make_organisation(name="CPAS de Liège", city="Liège")
+    theirs = make_organisation(name="OCMW Antwerpen", city="Antwerpen")
+    staff = {
+        "coach": make_staff(organisation=mine, role=Staff.Role.COACH, username="amina"),
+        "colleague": make_staff(organisation=mine, role=Staff.Role.COACH, username="pieter"),
+        "manager": make_staff(organisation=mine, role=Staff.Role.MANAGER, username="sophie"),
+        "administrator": make_staff(
+            organisation=mine, role=Staff.Role.ADMINISTRATOR, username="admin-liege"
+        ),
+        "outsider": make_staff(organisation=theirs, role=Staff.Role.COACH, username="jan"),
+        "outsider_manager": make_staff(
+            organisation=theirs, role=Staff.Role.MANAGER, username="els"
+        ),
+    }
+    coach = staff["coach"].user
+    programme = make_programme(organisation=mine, name="Vivre ensemble", code="vivre-ensemble")
+    amif(programme)
+    # Organisation B runs a programme of its own, so its people see lists that are not
+    # empty by construction.
+    make_programme(organisation=theirs, name="Samen op weg", code="samen-op-weg")
+
+    participant = make_participant(
+        organisation=mine,
+        coach=coach,
+        first_name="Selamawit",
+        last_name="Gebremariam",
+        birth_date=datetime.date(1985, 7, 30),
+        portal_language="en",
+    )
+    enrolment = started(make_enrolment(participant=participant, programme=programme, coach=coach))
+    exited = make_enrolment(
+        participant=participant,
+        programme=programme,
+        coach=coach,
+        status=Enrolment.Status.EXITED,
+        referred_on=today - datetime.timedelta(days=700),
+        started_on=today - datetime.timedelta(days=650),
+        exited_on=today - datetime.timedelta(days=30),
+        exit_reason="completed",
+        exit_destination="training",
+    )
+    goal = make_goal(enrolment=enrolment)
+    step = make_step(goal=goal, who=Step.Who.PARTICIPANT)
+    evaluation = make_evaluation(
+        enrolment=enrolment, held_on=today - datetime.timedelta(days=1), scores={"autonomy": 1}
+    )
+    call = make_call(enrolment=exited)
+    group = make_group(programme=programme, coaches=[coach], name="Groupe Matin Liège")
+    add_member(group=group, participant=participant)
+    series = make_series(programme=programme, group=group, facilitators=[coach])
+    session = make_session(
+        programme=programme,
+        group=group,
+        series=series,
+        facilitators=[coach],
+        expected=[participant],
+    )
+    access, code = portal_access_issue(participant=participant, by=coach)
+    access.pin_hash = make_password(PIN)
+    access.save(update_fields=["pin_hash"])
+    api_token, _key = api_token_create(user=coach, name="Spreadsheet sync")
+    api_keys = {
+        name: api_token_create(user=member.user, name="matrix")[1] for name, member in staff.items()
+    }
+    return World(
+        staff=staff,
+        programme=programme,
+        participant=participant,
+        enrolment=enrolment,
+        exited=exited,
+        goal=goal,
+        step=step,
+        consent=make_consent(participant=participant),
+        referral=make_referral(enrolment=enrolment),
+        placement=make_placement(enrolment=enrolment, host=make_host(organisation=mine)),
+        todo=Todo.objects.create(
+            enrolment=enrolment, kind="evaluation", label="Mid-way review", due_on=today
+        ),
+        event=ParticipantEvent.objects.create(
+            participant=participant,
+            kind=ParticipantEvent.Kind.QUALIFICATION_RECOGNITION,
+            happened_on=today - datetime.timedelta(days=3),
+            recorded_by=coach,
+        ),
+        evaluation=evaluation,
+        assessment=make_assessment(participant=participant),
+        exit_review=make_exit_review(enrolment=exited),
+        call=call,
+        attempt=make_attempt(call=call),
+        group=group,
+        series=series,
+        session=session,
+        attendance=session.attendances.get(),
+        site=make_site(organisation=mine),
+        snapshot=funder_snapshot_request(
+            programme=programme,
+            period=Period(today - datetime.timedelta(days=180), today),
+            by=staff["manager"].user,
+        ),
+        portal_access=access,
+        portal_code=code,
+        api_token=api_token,
+        feed=feed_create(user=coach),
+        api_keys=api_keys,
+    )
+
+
+def staff_client(staff: Staff) -> Client:
+    """Signed in, past the second factor (tests/security/test_two_factor.py walks that)."""
+    client = Client()
+    client.force_login(staff.user)
+    session = client.session
+    session[two_factor.STATE] = two_factor.DONE
+    session.save()
+    return client
+
+
+def portal_client(world: World) -> Client:
+    """The participant's phone, signed in through the real pages: the code, then the PIN."""
+    client = Client()
+    client.get(f"/p/{world.portal_code}/")
+    response = client.post("/p/pin/", {"pin": PIN})
+    assert response.status_code == 302 and response.url == "/p/home/", response
+    return client
+
+
+def key_client(world: World, persona: str) -> Client:
+    """Another system calling the API with the persona's personal key."""
+    return Client(headers={"authorization": f"Bearer {world.api_keys[persona]}"})
+
+
+def client_for(world: World, persona: str) -> Client:
+    if persona == "anonymous":
+        return Client()
+    if persona == "participant":
+        return portal_client(world)
+    return staff_client(world.staff[persona])
