@@ -66,3 +66,10 @@ def test_queries_do_not_grow_with_the_history(
     # viewers, events page
     with django_assert_num_queries(8):
         manager_client.get(url(participant))
+
+
+def test_the_file_links_to_it_for_managers_only(manager_client, coach_client, participant):
+    assert url(participant) in manager_client.get(participant.get_absolute_url()).text
+    coach_page = coach_client.get(participant.get_absolute_url()).text
+    assert url(participant) not in coach_page
+    assert reverse("rights:export-json", args=[participant.pk]) in coach_page
