@@ -47,7 +47,8 @@ def birth_date_in_national_number(value: str) -> datetime.date | None:
     """The birth date a register or BIS number encodes (None when it encodes no full date)."""
     try:
         return national_number_rules.get_birth_date(value)
-    except NumberError:
+    except (NumberError, ValueError):
+        # ValueError: python-stdnum reads the digits with int() before checking them.
         return None
 
 

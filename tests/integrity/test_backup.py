@@ -99,7 +99,6 @@ def _pg_tables(url: str) -> dict[str, list]:
 def test_a_restored_postgresql_backup_holds_exactly_the_same_data(postgresql_db, tmp_path):
     import psycopg
 
-    run(["-m", "tests.integrity.scripts", "world", "6", "2"], postgresql_db)
     run(["manage.py", "load_demo_data"], postgresql_db)
     backup = tmp_path / "backup.dump"
     printed = run(["manage.py", "backup", "--print-command", str(backup)], postgresql_db).stdout
