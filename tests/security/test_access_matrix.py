@@ -438,7 +438,8 @@ def judge(response, outcome: str, entry: Entry, world: World, persona: str, api:
         markers = entry.markers or (
             PARTICIPANT_MARKERS if persona == "colleague" else ORGANISATION_MARKERS
         )
-        shown = [marker for marker in markers if marker in response.content.decode()]
+        text = response.content.decode().casefold()
+        shown = [marker for marker in markers if marker.casefold() in text]
         return f"shows {shown}" if shown else ""
     if outcome == NOT_FOUND:
         return "" if status == 404 else f"expected 404, got {status} {location}"
@@ -498,3 +499,26 @@ CASES = [(name, "session") for name in sorted(MATRIX)] + [
 def test_each_persona_gets_the_expected_answer(world_and_clients, db, name, channel):
     problems = visit(*world_and_clients, name, channel)
     assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
+    """The matrix is only worth its green if it turns red: open three doors by hand — a file
+    read without scoping, a list of everyone, a write without scoping — and it must say who
+    got through and what they wrote."""
+    from participants import trajectory_views, views
+    from participants.models import Participant, Step
+
+    monkeypatch.setattr(
+        views, "get_participant", lambda request, pk: Participant.objects.get(pk=pk)
+    )
+    monkeypatch.setattr(views, "participants_for", lambda staff: Participant.objects.all())
+    monkeypatch.setattr(trajectory_views, "_get_step", lambda request, pk: Step.objects.get(pk=pk))
+
+    detail = "\n".join(visit(*world_and_clients, "participants:detail", "session"))
+    assert "as outsider: expected 404, got 200" in detail
+    assert "as colleague: expected 404, got 200" in detail
+    caseload = "\n".join(visit(*world_and_clients, "participants:caseload", "session"))
+    assert "GET /participants/ as outsider_manager: shows [" in caseload
+    assert "GET /participants/ as colleague: shows [" in caseload
+    step = "\n".join(visit(*world_and_clients, "participants:step-action", "session"))
+    assert "wrote to ['participants.Step'" in step
