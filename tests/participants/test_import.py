@@ -194,9 +194,9 @@ def test_each_kind_of_bad_row_is_explained(coach_client, programme, column, valu
 def test_a_number_that_does_not_match_the_birth_date_is_refused(coach_client, programme):
     rows = good_rows(1)
     rows[0][4] = "85073003328"
-    assert "belongs to someone born on" in upload(coach_client, csv_bytes(rows)).context[
-        "errors"
-    ][0]
+    assert (
+        "belongs to someone born on" in upload(coach_client, csv_bytes(rows)).context["errors"][0]
+    )
 
 
 def test_other_columns_are_checked(coach_client, programme):
