@@ -67,7 +67,8 @@ STAFF_PERSONAS = (
     "outsider",
     "outsider_manager",
 )
-PERSONAS = ("anonymous", "participant", *STAFF_PERSONAS)
+# The participant of organisation B is on their own phone: nothing of A may reach it.
+PERSONAS = ("anonymous", "participant", *STAFF_PERSONAS, "outsider_participant")
 
 # Words that name organisation A's records: none may appear on a page another organisation
 # reads, and none of the participant's on a colleague's list.
@@ -102,6 +103,7 @@ class World:
     snapshot: FunderSnapshot
     portal_access: PortalAccess
     portal_code: str
+    outsider_portal_code: str
     api_token: ApiToken
     feed: CalendarFeed
     api_keys: dict[str, str]
@@ -133,7 +135,7 @@ def _build() -> World:
     amif(programme)
     # Organisation B runs a programme of its own, so its people see lists that are not
     # empty by construction.
-    make_programme(organisation=theirs, name="Samen op weg", code="samen-op-weg")
+    theirs_programme = make_programme(organisation=theirs, name="Samen op weg", code="samen-op-weg")
 
     participant = make_participant(
         organisation=mine,
@@ -174,6 +176,12 @@ def _build() -> World:
     access, code = portal_access_issue(participant=participant, by=coach)
     access.pin_hash = make_password(PIN)
     access.save(update_fields=["pin_hash"])
+    # Someone of organisation B, in a programme, with their own phone.
+    stranger = make_participant(
+        organisation=theirs, coach=staff["outsider"].user, first_name="Rahel", portal_language="en"
+    )
+    started(make_enrolment(participant=stranger, programme=theirs_programme))
+    outsider_code = _portal_code(stranger)
     api_token, _key = api_token_create(user=coach, name="Spreadsheet sync")
     api_keys = {
         name: api_token_create(user=member.user, name="matrix")[1] for name, member in staff.items()
@@ -215,10 +223,18 @@ def _build() -> World:
         ),
         portal_access=access,
         portal_code=code,
+        outsider_portal_code=outsider_code,
         api_token=api_token,
         feed=feed_create(user=coach),
         api_keys=api_keys,
     )
+
+
+def _portal_code(participant) -> str:
+    access, code = portal_access_issue(participant=participant, by=participant.coach)
+    access.pin_hash = make_password(PIN)
+    access.save(update_fields=["pin_hash"])
+    return code
 
 
 def staff_client(staff: Staff) -> Client:
@@ -231,10 +247,10 @@ def staff_client(staff: Staff) -> Client:
     return client
 
 
-def portal_client(world: World) -> Client:
-    """The participant's phone, signed in through the real pages: the code, then the PIN."""
+def portal_client(code: str) -> Client:
+    """A participant's phone, signed in through the real pages: the code, then the PIN."""
     client = Client()
-    client.get(f"/p/{world.portal_code}/")
+    client.get(f"/p/{code}/")
     response = client.post("/p/pin/", {"pin": PIN})
     assert response.status_code == 302 and response.url == "/p/home/", response
     return client
@@ -249,5 +265,7 @@ def client_for(world: World, persona: str) -> Client:
     if persona == "anonymous":
         return Client()
     if persona == "participant":
-        return portal_client(world)
+        return portal_client(world.portal_code)
+    if persona == "outsider_participant":
+        return portal_client(world.outsider_portal_code)
     return staff_client(world.staff[persona])

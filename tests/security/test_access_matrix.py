@@ -51,9 +51,13 @@ UNAUTHORISED = "401"  # the API without credentials
 REFUSED = "refused"  # a form error (400) or a 404: no success, and nothing written
 
 
-def rule(anonymous, participant, coach, colleague, manager, administrator, outsider, outsider_m):
-    return dict(zip(PERSONAS, (anonymous, participant, coach, colleague, manager, administrator,
-                               outsider, outsider_m), strict=True))  # fmt: skip
+def rule(anonymous, participant, coach, colleague, manager, administrator, outsider, outsider_m,
+         outsider_participant=None):  # fmt: skip
+    """The answers in PERSONAS' order; the participant of organisation B gets what the
+    participant gets unless told otherwise."""
+    answers = (anonymous, participant, coach, colleague, manager, administrator, outsider,
+               outsider_m, outsider_participant or participant)  # fmt: skip
+    return dict(zip(PERSONAS, answers, strict=True))
 
 
 NF = NOT_FOUND
@@ -75,7 +79,8 @@ MANAGER_REPORT = rule(LOGIN, LOGIN, NF, NF, OK, NF, NF, HIDDEN)
 # A personal API key: its owner alone may revoke it.
 OWNER_ONLY = rule(LOGIN, LOGIN, OK, NF, NF, NF, NF, NF)
 SIGNED_IN = rule(LOGIN, LOGIN, OK, OK, OK, OK, OK, OK)
-PORTAL_PAGE = rule(PORTAL, OK, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL)
+PORTAL_PAGE = rule(PORTAL, OK, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL, HIDDEN)
+PORTAL_OBJECT = rule(PORTAL, OK, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL, PORTAL, NF)
 PUBLIC = rule(OK, OK, OK, OK, OK, OK, OK, OK)
 U = UNAUTHORISED
 API_LIST = rule(U, U, OK, HIDDEN, OK, NF, HIDDEN, HIDDEN)
@@ -285,10 +290,11 @@ MATRIX: dict[str, Entry] = {
     "portal:service-worker": public("the offline script, the same for everyone"),
     "portal:home": Entry(PORTAL_PAGE),
     "portal:sessions": Entry(PORTAL_PAGE),
-    "portal:calendar": Entry(PORTAL_PAGE, methods=BOTH),
-    "portal:session-ics": Entry(PORTAL_PAGE, kwargs=pk("session")),
-    "portal:step-done": Entry(PORTAL_PAGE, kwargs=pk("step"), methods=POST),
-    "portal:self-assessment": Entry(PORTAL_PAGE, kwargs=pk("evaluation"), methods=BOTH),
+    # Choosing a calendar on one's own phone makes one's own feed.
+    "portal:calendar": Entry(PORTAL_PAGE, methods=BOTH, post_expect={"outsider_participant": OK}),
+    "portal:session-ics": Entry(PORTAL_OBJECT, kwargs=pk("session")),
+    "portal:step-done": Entry(PORTAL_OBJECT, kwargs=pk("step"), methods=POST),
+    "portal:self-assessment": Entry(PORTAL_OBJECT, kwargs=pk("evaluation"), methods=BOTH),
     "portal:staff-access": file("participant"),
     "portal:staff-handout": file("participant", GET),
     # Data-protection rights ------------------------------------------------------------------
