@@ -1042,9 +1042,7 @@ class EntryCharacteristics(models.Model):
         _("explicit consent to record disability or minority, given on"), null=True, blank=True
     )
     disability = models.BooleanField(_("has a disability"), null=True, blank=True)
-    minority = models.BooleanField(
-        _("belongs to a minority (incl. Roma)"), null=True, blank=True
-    )
+    minority = models.BooleanField(_("belongs to a minority (incl. Roma)"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
