@@ -209,7 +209,8 @@ class EnrolmentViewSet(
             )
         with service_errors():
             services.enrolment_change_status(enrolment=enrolment, by=request.user, **data)
-        return Response(self.get_serializer(self.get_object()).data)
+        # Read again with the serializer's prefetches: the service changed the status history.
+        return Response(self.get_serializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
 
 # Placements -----------------------------------------------------------------------------------

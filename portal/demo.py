@@ -63,6 +63,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     if coach is None:
         return {"portal accesses": 0}
     people = list(_people(today)[:3])
+    evaluations = 0
     for person, language in zip(people, ["ar", "ti", "fr"], strict=False):
         Participant.objects.filter(pk=person.pk).update(portal_language=language)
         access, _code = portal_access_issue(
@@ -81,7 +82,8 @@ def load(rng: random.Random, today: datetime.date) -> dict:
                 scores=[ScoreRow(domain, coach_score=2) for domain in domains],
                 by=coach,
             )
-    return {"portal accesses": len(people)}
+            evaluations += 1
+    return {"portal accesses": len(people), "evaluations for the phone": evaluations}
 
 
 def _plan(person, language, coach, today):

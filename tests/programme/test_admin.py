@@ -95,6 +95,11 @@ def test_a_programme_cannot_be_added_to_another_organisation(
         "outcome_domains": ["oral_language", "wellbeing"],
         "follow_up_weeks": "4, 13",
         "follow_up_max_attempts": "3",
+        "retention_years": "5",
+        "activity_mappings-TOTAL_FORMS": "0",
+        "activity_mappings-INITIAL_FORMS": "0",
+        "indicator_targets-TOTAL_FORMS": "0",
+        "indicator_targets-INITIAL_FORMS": "0",
     }
     url = reverse("admin:programme_programme_add")
     response = administrator_client.post(url, data)
