@@ -154,7 +154,7 @@ def test_coach_takes_a_newcomer_from_new_file_to_active(
     expect(page.get_by_role("status")).to_contain_text("Decision recorded: Active.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Active")
     for action in ("Pause", "Exit"):
-        expect(page.get_by_role("button", name=action)).to_be_visible()
+        expect(page.get_by_role("button", name=action, exact=True)).to_be_visible()
     screenshot("6-enrolment-active")
 
     # The participant file tells the story, newest first.
