@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -372,6 +373,7 @@ def check_rows(cells: Iterable[dict[str, str]], *, staff: Staff) -> list[Row]:
         programmes[programme.name.lower()] = programme
         programmes[programme.code.lower()] = programme
     for row in rows:
+        _refuse_null_characters(row)
         row.participant = _participant_data(row, staff=staff, coaches=coaches)
         row.enrolment = _enrolment_data(row, programmes=programmes, participant=row.participant)
     _check_duplicates(rows, staff=staff)
@@ -431,6 +433,17 @@ def _check_duplicates(rows: list[Row], *, staff: Staff) -> None:
 
 def _names_key(first: str, last: str, birth: datetime.date | None) -> tuple:
     return (first.strip().casefold(), last.strip().casefold(), birth)
+
+
+def _refuse_null_characters(row: Row) -> None:
+    """A NUL character can't be stored (PostgreSQL refuses it outright): the row is refused
+    and the character left out of what is checked further."""
+    for column, value in list(row.cells.items()):
+        if "\x00" in value:
+            row.cells[column] = value.replace("\x00", "")
+            row.error(
+                column if column in LABELS else None, str(ProhibitNullCharactersValidator.message)
+            )
 
 
 def errors_of(rows: list[Row]) -> list[str]:

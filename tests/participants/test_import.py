@@ -409,3 +409,14 @@ def test_confirm_refuses_get(coach_client):
 
 def test_template_refuses_post(coach_client):
     assert coach_client.post(TEMPLATE).status_code == 405
+
+
+def test_a_null_character_refuses_its_row_instead_of_reaching_the_database(coach, programme):
+    # PostgreSQL refuses NUL in text outright: it must be a plain message, never a server error.
+    rows = imports.check_rows(
+        [{"first_name": "Se\x00lam", "last_name": "Haile", "birth_date": "1985-07-30",
+          "gender": "woman"}],
+        staff=coach,
+    )  # fmt: skip
+    assert any("Null characters are not allowed." in error for error in imports.errors_of(rows))
+    assert "\x00" not in rows[0].cells["first_name"]
