@@ -20,7 +20,7 @@ from evaluations.models import (
 from participants.choices import ReferralSource
 from participants.models import Enrolment, Goal, Participant
 from participants.services import (
-    StaleEdit,
+    claim_version,
     enrolment_change_status,
     enrolment_refer,
     goal_create,
@@ -222,17 +222,15 @@ def evaluation_update(
     _check_scores(enrolment.programme, scores)
     with transaction.atomic():
         stored = audit.snapshot(Evaluation.objects.get(pk=evaluation.pk))
-        updated = Evaluation.objects.filter(pk=evaluation.pk, version=version).update(
-            version=version + 1
+        claim_version(
+            Evaluation.objects,
+            pk=evaluation.pk,
+            version=version,
+            message=_(
+                "Someone else changed this evaluation while you were editing it. "
+                "Your changes were not saved: reload the page to see theirs."
+            ),
         )
-        if not updated:
-            raise StaleEdit(
-                _(
-                    "Someone else changed this evaluation while you were editing it. "
-                    "Your changes were not saved: reload the page to see theirs."
-                ),
-                code="stale",
-            )
         evaluation.held_on = held_on
         evaluation.notes = notes.strip()
         evaluation.version = version + 1
@@ -445,17 +443,15 @@ def call_attempt_record(
         _check_answers(situation, needs_help, help_notes, helped_integration)
     with transaction.atomic():
         before = audit.snapshot(FollowUpCall.objects.get(pk=call.pk))
-        updated = FollowUpCall.objects.filter(
-            pk=call.pk, version=version, status=FollowUpCall.Status.PLANNED
-        ).update(version=version + 1)
-        if not updated:
-            raise StaleEdit(
-                _(
-                    "Someone else logged this call while you were on it. Nothing was saved: "
-                    "reload the page to see what they wrote."
-                ),
-                code="stale",
-            )
+        claim_version(
+            FollowUpCall.objects.pending(),
+            pk=call.pk,
+            version=version,
+            message=_(
+                "Someone else logged this call while you were on it. Nothing was saved: "
+                "reload the page to see what they wrote."
+            ),
+        )
         attempt = CallAttempt(call=call, outcome=outcome, note=note.strip(), attempted_by=by)
         attempt.full_clean(exclude=["call"])
         attempt.save()

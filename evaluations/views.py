@@ -45,7 +45,7 @@ from evaluations.services import (
     support_reopen,
 )
 from participants import panels
-from participants.access import enrolments_for, get_enrolment, get_participant
+from participants.access import enrolments_for, get_enrolment, get_in_scope, get_participant
 from participants.models import Enrolment, Goal, Participant
 from participants.services import REFERRAL_STATUSES, planned_end
 from programme import outcomes
@@ -143,12 +143,10 @@ KIND_ORDER = {Kind.BASELINE: 0, Kind.MIDWAY: 1, Kind.EXIT: 2}
 
 def get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
     """An evaluation of an enrolment within the user's reach; anything else is a 404."""
-    return get_object_or_404(
-        Evaluation.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
-            "enrolment__participant", "enrolment__programme", "evaluated_by"
-        ),
-        pk=pk,
+    evaluations = Evaluation.objects.select_related(
+        "enrolment__participant", "enrolment__programme", "evaluated_by"
     )
+    return get_in_scope(request, evaluations, pk)
 
 
 def next_kind(enrolment: Enrolment, kinds: set[str], today=None) -> str | None:

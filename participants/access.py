@@ -25,6 +25,14 @@ def get_participant(request, pk: int) -> Participant:
     return get_object_or_404(participants_for(request.staff).select_related("coach"), pk=pk)
 
 
+def get_in_scope(request, queryset, pk: int, *, via: str = "enrolment"):
+    """One record reached through an enrolment (or, for a `via` ending in "participant", a
+    participant) the user may see; anything else is a 404."""
+    staff = request.staff
+    scope = participants_for(staff) if via.endswith("participant") else enrolments_for(staff)
+    return get_object_or_404(queryset.filter(**{f"{via}__in": scope}), pk=pk)
+
+
 def get_enrolment(request, pk: int) -> Enrolment:
     return get_object_or_404(
         enrolments_for(request.staff).select_related("participant", "programme", "coach"), pk=pk

@@ -6,13 +6,13 @@ their organisation, nobody else. Disability and minority are shown on this page 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from participants import services
-from participants.access import get_participant, participants_for
+from participants.access import get_in_scope, get_participant
 from participants.funder_forms import EntryCharacteristicsForm, ParticipantEventForm
 from participants.models import EntryCharacteristics, Participant, ParticipantEvent
 from programme.access import participant_work_required
@@ -22,9 +22,7 @@ PAGE = "participants/funder_facts.html"
 
 
 def _get_event(request, pk: int) -> ParticipantEvent:
-    return get_object_or_404(
-        ParticipantEvent.objects.filter(participant__in=participants_for(request.staff)), pk=pk
-    )
+    return get_in_scope(request, ParticipantEvent.objects.all(), pk, via="participant")
 
 
 def _characteristics(participant: Participant) -> EntryCharacteristics | None:

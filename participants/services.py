@@ -44,6 +44,13 @@ class StaleEdit(ValidationError):
     """Someone else saved the record after this form was opened."""
 
 
+def claim_version(queryset, *, pk: int, version: int, message: str) -> None:
+    """Raise the record's version only if nobody else did since the form was opened (call it
+    inside the write's transaction); otherwise refuse with `message`, writing nothing."""
+    if not queryset.filter(pk=pk, version=version).update(version=version + 1):
+        raise StaleEdit(message, code="stale")
+
+
 def _stored(instance) -> dict:
     """The record as the database holds it, before a change: a form may already have written
     its values onto the instance."""
@@ -72,18 +79,15 @@ def participant_update(
 ) -> Participant:
     with transaction.atomic():
         before = _stored(participant)
-        # Bump the version only if nobody else did since the form was opened.
-        updated = Participant.objects.filter(pk=participant.pk, version=version).update(
-            version=version + 1
+        claim_version(
+            Participant.objects,
+            pk=participant.pk,
+            version=version,
+            message=_(
+                "Someone else changed this file while you were editing it. "
+                "Your changes were not saved: reload the page to see theirs."
+            ),
         )
-        if not updated:
-            raise StaleEdit(
-                _(
-                    "Someone else changed this file while you were editing it. "
-                    "Your changes were not saved: reload the page to see theirs."
-                ),
-                code="stale",
-            )
         for field, value in data.items():
             setattr(participant, field, value)
         participant.version = version + 1
@@ -911,17 +915,15 @@ def placement_update(
     _check_host(placement.enrolment, data.get("host"))
     with transaction.atomic():
         before = _stored(placement)
-        updated = Placement.objects.filter(pk=placement.pk, version=version).update(
-            version=version + 1
+        claim_version(
+            Placement.objects,
+            pk=placement.pk,
+            version=version,
+            message=_(
+                "Someone else changed this placement while you were editing it. "
+                "Your changes were not saved: reload the page to see theirs."
+            ),
         )
-        if not updated:
-            raise StaleEdit(
-                _(
-                    "Someone else changed this placement while you were editing it. "
-                    "Your changes were not saved: reload the page to see theirs."
-                ),
-                code="stale",
-            )
         for field, value in data.items():
             setattr(placement, field, value)
         if status is not None:

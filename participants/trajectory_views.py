@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants import services
-from participants.access import enrolments_for, get_enrolment, get_participant, participants_for
+from participants.access import get_enrolment, get_in_scope, get_participant
 from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
 from participants.trajectory_forms import (
     ConsentForm,
@@ -35,48 +35,34 @@ from programme.forms import add_service_errors, posted
 
 
 def _get_goal(request, pk: int) -> Goal:
-    return get_object_or_404(
-        Goal.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
-            "enrolment__participant", "enrolment__programme"
-        ),
-        pk=pk,
-    )
+    goals = Goal.objects.select_related("enrolment__participant", "enrolment__programme")
+    return get_in_scope(request, goals, pk)
 
 
 def _get_step(request, pk: int) -> Step:
-    return get_object_or_404(
-        Step.objects.filter(goal__enrolment__in=enrolments_for(request.staff)).select_related(
-            "goal__enrolment__participant", "goal__enrolment__programme"
-        ),
-        pk=pk,
+    steps = Step.objects.select_related(
+        "goal__enrolment__participant", "goal__enrolment__programme"
     )
+    return get_in_scope(request, steps, pk, via="goal__enrolment")
 
 
 def _get_referral(request, pk: int) -> Referral:
-    return get_object_or_404(
-        Referral.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
-            "enrolment__participant", "enrolment__programme", "partner"
-        ),
-        pk=pk,
+    referrals = Referral.objects.select_related(
+        "enrolment__participant", "enrolment__programme", "partner"
     )
+    return get_in_scope(request, referrals, pk)
 
 
 def _get_placement(request, pk: int) -> Placement:
-    return get_object_or_404(
-        Placement.objects.filter(enrolment__in=enrolments_for(request.staff)).select_related(
-            "enrolment__participant", "enrolment__programme", "host"
-        ),
-        pk=pk,
+    placements = Placement.objects.select_related(
+        "enrolment__participant", "enrolment__programme", "host"
     )
+    return get_in_scope(request, placements, pk)
 
 
 def _get_consent(request, pk: int) -> Consent:
-    return get_object_or_404(
-        Consent.objects.filter(participant__in=participants_for(request.staff)).select_related(
-            "participant", "partner"
-        ),
-        pk=pk,
-    )
+    consents = Consent.objects.select_related("participant", "partner")
+    return get_in_scope(request, consents, pk, via="participant")
 
 
 def _refused(request, error: ValidationError) -> None:
