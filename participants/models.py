@@ -642,6 +642,11 @@ class Goal(models.Model):
         if self.text_own_language and not self.own_language:
             raise ValidationError({"own_language": _("Say which language this is.")})
 
+    @property
+    def can_change(self) -> bool:
+        """Open goals of open enrolments change; the rest is the plan's history."""
+        return self.status == self.Status.OPEN and self.enrolment.is_open
+
 
 class Step(models.Model):
     class Who(models.TextChoices):

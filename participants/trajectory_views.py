@@ -170,7 +170,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _get_goal(request, pk)
     enrolment = goal.enrolment
-    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+    if not goal.can_change:
         return _back_to_plan(enrolment)
     form = GoalForm(posted(request), instance=goal, programme=enrolment.programme)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +189,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_revise(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _get_goal(request, pk)
     enrolment = goal.enrolment
-    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+    if not goal.can_change:
         return _back_to_plan(enrolment)
     initial = {
         "text": goal.text,
@@ -238,7 +238,7 @@ def goal_close(request: HttpRequest, pk: int, status: str) -> HttpResponse:
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _get_goal(request, pk)
     enrolment = goal.enrolment
-    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+    if not goal.can_change:
         return _back_to_plan(enrolment)
     form = StepForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -260,7 +260,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _get_step(request, pk)
     goal = step.goal
     enrolment = goal.enrolment
-    if not enrolment.is_open or goal.status != Goal.Status.OPEN:
+    if not goal.can_change:
         return _back_to_plan(enrolment)
     form = StepForm(posted(request), instance=step)
     if request.method == "POST" and form.is_valid():
