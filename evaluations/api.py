@@ -74,10 +74,10 @@ class LanguageAssessmentViewSet(
 class ScoreSerializer(ModelSerializer):
     domain = serializers.ChoiceField(choices=outcomes.CHOICES)
     coach_score = serializers.ChoiceField(
-        choices=outcomes.LEVELS, required=False, allow_null=True, default=None
+        choices=list(outcomes.LEVEL_NAMES.items()), required=False, allow_null=True, default=None
     )
     participant_score = serializers.ChoiceField(
-        choices=outcomes.LEVELS, required=False, allow_null=True, default=None
+        choices=list(outcomes.LEVEL_NAMES.items()), required=False, allow_null=True, default=None
     )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

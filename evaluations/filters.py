@@ -11,8 +11,13 @@ class CallQueueFilter(django_filters.FilterSet):
     """A manager's call queue, narrowed to one coach's caseload: the enrolment's coach or the
     person's referent coach, as for the coach's own queue."""
 
+    # The method filters; field_name only tells the API schema whose id this is.
     coach = StaffChoiceFilter(
-        label=_("Coach"), queryset=None, method="filter_coach", empty_label=_("All")
+        label=_("Coach"),
+        queryset=None,
+        field_name="enrolment__coach",
+        method="filter_coach",
+        empty_label=_("All"),
     )
 
     class Meta:

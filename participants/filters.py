@@ -30,8 +30,13 @@ class CaseloadFilter(django_filters.FilterSet):
     status active" means an active enrolment in X, not any enrolment in X and any active one."""
 
     q = django_filters.CharFilter(label=_("Name or register number"), method="filter_search")
+    # The method filters; field_name only tells the API schema whose id this is.
     programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=None, method="filter_enrolment", empty_label=_("All")
+        label=_("Programme"),
+        queryset=None,
+        field_name="enrolments__programme",
+        method="filter_enrolment",
+        empty_label=_("All"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
