@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from programme.models import ApiToken
@@ -52,6 +54,32 @@ def test_the_page_needs_signing_in():
 
 def test_the_page_refuses_other_methods(coach_client):
     assert coach_client.put(URL).status_code == 405
+
+
+def test_the_page_says_what_a_key_is_for_and_links_the_api_documentation(coach_client):
+    content = coach_client.get(URL).content
+
+    assert b"A key lets another system" in content
+    assert b'href="/api/docs/"' in content
+
+
+def test_the_user_menu_links_the_page(coach_client, manager_client):
+    for client in (coach_client, manager_client):
+        content = client.get(reverse("programme:list")).content
+
+        assert f'href="{URL}"'.encode() in content
+
+
+def test_the_user_menu_leaves_the_page_out_for_a_user_who_is_not_staff(db, client):
+    # Someone without an organisation may sign in and change their password, but the keys
+    # page would answer them 404.
+    client.force_login(get_user_model().objects.create_user("visitor"))
+
+    response = client.get(reverse("password_change"))
+
+    assert response.status_code == 200
+    assert b'class="dropdown"' in response.content
+    assert URL.encode() not in response.content
 
 
 def test_a_key_signs_in_and_notes_its_use(coach, participant):
