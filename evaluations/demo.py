@@ -6,7 +6,6 @@ import datetime
 import random
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 
 from evaluations.models import (
@@ -19,7 +18,7 @@ from evaluations.models import (
     LanguageAssessment,
 )
 from participants.models import Enrolment
-from programme import outcomes
+from programme import bulk, outcomes
 
 # Starting oral level by highest schooling: little schooling usually means literacy work first.
 START = {"isced0": 0, "isced1": 0, "isced2": 1, "isced3": 1, "isced4": 2, "isced6": 2, "isced7": 3}
@@ -55,7 +54,8 @@ def load(rng: random.Random, today: datetime.date) -> dict:
                     written + (1 if rng.random() < 0.35 else 0),
                 )
             )
-    LanguageAssessment.objects.bulk_create(rows, batch_size=2000)
+    bulk.insert_objects(rows)
+    bulk.reset_sequences(LanguageAssessment)
     return {"language assessments": len(rows)}
 
 
@@ -132,6 +132,7 @@ def load_evaluations(rng: random.Random, today: datetime.date) -> dict:
             _insert(rng, today, chunk, counts)
             chunk = []
     _insert(rng, today, chunk, counts)
+    bulk.reset_sequences(Evaluation, DomainScore)
     return counts
 
 
@@ -141,32 +142,17 @@ def _insert(rng, today, enrolments, counts) -> None:
         for evaluation, levels in _trajectory(rng, today, row):
             evaluations.append(evaluation)
             scores.append(levels)
-    Evaluation.objects.bulk_create(evaluations, batch_size=1000)
+    bulk.insert_objects(evaluations)
+    # Some 1.4 million domain scores at --scale 250: plain rows, no model instances.
     rows = [
         (evaluation.pk, domain, coach, own, "")
         for evaluation, levels in zip(evaluations, scores, strict=True)
         for domain, coach, own in levels
     ]
-    _insert_scores(rows)
+    fields = ["evaluation_id", "domain", "coach_score", "participant_score", "comment"]
+    bulk.insert(DomainScore, fields, rows)
     counts["evaluations"] += len(evaluations)
     counts["domain scores"] += len(rows)
-
-
-def _insert_scores(rows: list[tuple]) -> None:
-    """Domain scores straight into their table: at --scale 250 they are some 1.4 million
-    rows, and bulk_create's preparation of each value took minutes where this takes
-    seconds. Plain values only (no defaults, signals or conversions to skip)."""
-    if not rows:
-        return
-    fields = ["evaluation", "domain", "coach_score", "participant_score", "comment"]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(DomainScore._meta.get_field(name).column) for name in fields)
-    sql = (
-        f"INSERT INTO {quote(DomainScore._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _trajectory(rng, today, enrolment: tuple) -> list:
@@ -396,8 +382,8 @@ def load_exits(rng: random.Random, today: datetime.date) -> dict:
             calls.append(call)
             plans.append(_call_plan(rng, call, enrolment, language, today))
     _leave_some_for_the_demo_coach(demo_calls, calls, plans, today)
-    ExitReview.objects.bulk_create(reviews, batch_size=2000)
-    calls = FollowUpCall.objects.bulk_create(calls, batch_size=2000)
+    bulk.insert_objects(reviews)
+    bulk.insert_objects(calls)
     attempts = [
         CallAttempt(
             call=call,
@@ -408,7 +394,8 @@ def load_exits(rng: random.Random, today: datetime.date) -> dict:
         for call, plan in zip(calls, plans, strict=True)
         for outcome, day in plan
     ]
-    CallAttempt.objects.bulk_create(attempts, batch_size=2000)
+    bulk.insert_objects(attempts)
+    bulk.reset_sequences(ExitReview, FollowUpCall, CallAttempt)
     return {"exit reviews": len(reviews), "follow-up calls": len(calls)}
 
 

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from evaluations.models import Evaluation, LanguageAssessment
 from participants.models import Enrolment, Todo
 from participants.services import template_dates
+from programme import bulk
 from programme.models import Programme, TemplateStep
 
 Kind = TemplateStep.Kind
@@ -54,7 +55,8 @@ def load_todos(rng: random.Random, today: datetime.date) -> dict:
             todo = Todo(enrolment_id=pk, kind=step.kind, label=step.label, due_on=due)
             _tick(todo, done, coach_id, today, exited_on, rng)
             todos.append(todo)
-    Todo.objects.bulk_create(todos, batch_size=5000)
+    bulk.insert_objects(todos)
+    bulk.reset_sequences(Todo)
     return {"to-dos": len(todos)}
 
 

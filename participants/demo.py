@@ -4,12 +4,14 @@ builds quickly."""
 
 import datetime
 import logging
+import math
 import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from participants.models import (
     LanguageSkill,
     Participant,
 )
+from programme import bulk
 from programme.models import (
     EligibilityCriterion,
     Module,
@@ -35,6 +38,11 @@ from programme.services import staff_create
 
 logger = logging.getLogger("parcours.demo")
 DEMO_PASSWORD = "parcours-demo"
+# From this scale on, each organisation runs five programmes (`load_demo_data --scale 250`:
+# 50,000 people in 25 programmes), and coaches are added so that each follows about
+# CASELOAD open files (OPEN_SHARE of the people referred over three years are open at a time).
+NATIONAL_SCALE, NATIONAL_PROGRAMMES = 50, 5
+CASELOAD, OPEN_SHARE = 60, 0.35
 Kind = EligibilityCriterion.Kind
 Status = Enrolment.Status
 
@@ -54,6 +62,7 @@ class Design:
     modules: list[tuple]  # (kind, name, rhythm, hours_per_week, length_weeks)
     partners: list[tuple]  # (name, services, referrals, volunteers, sessions)
     staff: list[tuple]  # (username, first, last, role)
+    districts: list[str] = field(default_factory=list)  # more programmes at national scale
     target: int = 60
     extras: dict = field(default_factory=dict)
 
@@ -117,6 +126,7 @@ DESIGNS = [
             ("tom.jacobs", "Tom", "Jacobs", Staff.Role.COACH),
             ("beheer.antwerpen", "Lies", "Wouters", Staff.Role.ADMINISTRATOR),
         ],
+        districts=["Noord", "Zuid", "Deurne", "Borgerhout"],
     ),
     Design(
         org="OCMW Gent",
@@ -151,6 +161,7 @@ DESIGNS = [
             ("noor.haddad", "Noor", "Haddad", Staff.Role.COACH),
             ("beheer.gent", "Wim", "Goossens", Staff.Role.ADMINISTRATOR),
         ],
+        districts=["Ledeberg", "Brugse Poort", "Sint-Amandsberg", "Nieuw Gent"],
     ),
     Design(
         org="CPAS de Charleroi",
@@ -197,6 +208,7 @@ DESIGNS = [
             ("fatima.benali", "Fatima", "Benali", Staff.Role.COACH),
             ("admin.charleroi", "Luc", "Martin", Staff.Role.ADMINISTRATOR),
         ],
+        districts=["Marcinelle", "Gilly", "Jumet", "Marchienne"],
     ),
     Design(
         org="CPAS de Liège",
@@ -241,6 +253,7 @@ DESIGNS = [
             ("amina.diallo", "Amina", "Diallo", Staff.Role.COACH),
             ("admin.liege", "Paul", "Henrard", Staff.Role.ADMINISTRATOR),
         ],
+        districts=["Sainte-Marguerite", "Droixhe", "Angleur", "Bressoux"],
     ),
     Design(
         org="CPAS de Bruxelles",
@@ -287,8 +300,17 @@ DESIGNS = [
             ("julie.mertens", "Julie", "Mertens", Staff.Role.COACH),
             ("admin", "Thomas", "Lemaire", Staff.Role.ADMINISTRATOR),
         ],
+        districts=["Laeken", "Neder-Over-Heembeek", "Haren", "Marolles"],
     ),
 ]
+
+# Coaches added at national scale (fictitious names, as everywhere in the demo).
+EXTRA_COACHES = [
+    ("Els", "Janssens"), ("Youssef", "Amrani"), ("Camille", "Dubois"), ("Bram", "Willems"),
+    ("Nadia", "Bouzid"), ("Lotte", "Peeters"), ("Hugo", "Lambert"), ("Ines", "Martens"),
+    ("Mehdi", "Tahiri"), ("Charlotte", "Simon"), ("Ruben", "Claes"), ("Leila", "Mansouri"),
+    ("Arnaud", "Collard"), ("Hanne", "Vermeulen"), ("Samira", "El Idrissi"), ("Koen", "Smets"),
+]  # fmt: skip
 
 # The one login per role that `make run` prints.
 DEMO_LOGINS = [
@@ -455,15 +477,32 @@ def _fast_sqlite():
 def _load(*, scale: int, seed: int, today: datetime.date | None) -> dict:
     rng = random.Random(seed)
     today = today or timezone.localdate()
-    counts = {"organisations": 0, "participants": 0, "enrolments": 0}
+    counts = {"organisations": 0, "programmes": 0, "participants": 0, "enrolments": 0}
     used_numbers: set[str] = set()  # one fictitious person per register number, country-wide
     clock = _Phases()
+    # At national scale a city's CPAS runs its design in five districts: 25 programmes.
+    per_organisation = NATIONAL_PROGRAMMES if scale >= NATIONAL_SCALE else 1
+    password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 takes a tenth of a second
     for design in DESIGNS:
-        programme, coaches = _configure(design, today)
-        built = _participants(design, programme, coaches, rng, today, 40 * scale, used_numbers)
+        people = 40 * scale
+        organisation, coaches = _organisation(design, people, password)
+        programmes = [
+            _programme(design, organisation, today, district)
+            for district in ["", *design.districts][:per_organisation]
+        ]
+        for index, programme in enumerate(programmes):
+            # Each coach works in one programme; the demo logins' coach in the first.
+            own = coaches[index :: len(programmes)] or coaches
+            share = people // len(programmes) + (index < people % len(programmes))
+            built = _participants(design, programme, own, rng, today, share, used_numbers)
+            counts["participants"] += built["participants"]
+            counts["enrolments"] += built["enrolments"]
         counts["organisations"] += 1
-        counts["participants"] += built["participants"]
-        counts["enrolments"] += built["enrolments"]
+        counts["programmes"] += len(programmes)
+    bulk.reset_sequences(
+        Participant, LanguageSkill, Enrolment, EnrolmentStatusChange, IntakeInterview,
+        EligibilityAnswer,
+    )  # fmt: skip
     clock.done("organisations and participants")
     # A generator of its own, seeded from the main one: however many draws the trajectories
     # take, what the other apps' demo data draws stays the same.
@@ -487,7 +526,9 @@ class _Phases:
         self.start = now
 
 
-def _configure(design: Design, today: datetime.date):
+def _organisation(design: Design, people: int, password: str) -> tuple[Organisation, list]:
+    """The organisation, its sites, partners and staff, and its coaches' users. Coaches
+    are added as the scale grows, so a caseload stays near what one person follows."""
     organisation = Organisation.objects.create(
         name=design.org, city=design.city, kind=Organisation.Kind.CPAS, language=design.language
     )
@@ -495,9 +536,40 @@ def _configure(design: Design, today: datetime.date):
         Site.objects.create(organisation=organisation, name=name, address=f"{name}, {design.city}")
         for name in design.sites
     ]
+    PartnerOrganisation.objects.bulk_create(
+        PartnerOrganisation(
+            organisation=organisation,
+            name=name,
+            services=services,
+            receives_referrals=ref,
+            hosts_volunteers=vol,
+            provides_sessions=ses,
+        )
+        for name, services, ref, vol, ses in design.partners
+    )
+    staff = list(design.staff)
+    named = sum(1 for *_names, role in staff if role == Staff.Role.COACH)
+    for n in range(named + 1, math.ceil(people * OPEN_SHARE / CASELOAD) + 1):
+        first, last = EXTRA_COACHES[n % len(EXTRA_COACHES)]
+        staff.append((f"{design.code}.coach{n:02d}", first, last, Staff.Role.COACH))
+    coaches = []
+    for username, first, last, role in staff:
+        member = staff_create(
+            organisation=organisation, role=role, username=username, first_name=first, last_name=last,
+            email=f"{username}@{design.code}.example.org", site=sites[0],
+        )  # fmt: skip
+        if role == Staff.Role.COACH:
+            coaches.append(member.user)
+    get_user_model().objects.filter(staff__organisation=organisation).update(password=password)
+    return organisation, coaches
+
+
+def _programme(design: Design, organisation, today: datetime.date, district: str):
+    suffix = f"-{design.districts.index(district) + 2}" if district else ""
     programme = Programme.objects.create(
-        organisation=organisation, code=design.code, name=design.name, description=design.description,
-        funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}",
+        organisation=organisation, code=design.code + suffix,
+        name=f"{design.name} {district}".strip(), description=design.description,
+        funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}{suffix}",
         starts_on=datetime.date(today.year - 3, 1, 1), ends_on=datetime.date(today.year + 1, 12, 31),
         planned_length_months=design.planned_months, entry_mode=design.entry_mode,
         target_participants=design.target, target_completion_rate=75, target_work_ready_rate=30,
@@ -505,7 +577,7 @@ def _configure(design: Design, today: datetime.date):
         max_mother_tongue_share=40 if design.code == "interactief" else None,
         min_hours_per_week=21 if design.code == "move-up" else None,
     )  # fmt: skip
-    programme.sites.set(sites)
+    programme.sites.set(Site.objects.filter(organisation=organisation))
     EligibilityCriterion.objects.bulk_create(
         EligibilityCriterion(
             programme=programme, kind=kind, label=label, min_age=min_age, position=i
@@ -524,26 +596,7 @@ def _configure(design: Design, today: datetime.date):
         )
         for i, (kind, name, rhythm, hours, weeks) in enumerate(design.modules)
     )
-    PartnerOrganisation.objects.bulk_create(
-        PartnerOrganisation(
-            organisation=organisation,
-            name=name,
-            services=services,
-            receives_referrals=ref,
-            hosts_volunteers=vol,
-            provides_sessions=ses,
-        )
-        for name, services, ref, vol, ses in design.partners
-    )
-    coaches = []
-    for username, first, last, role in design.staff:
-        staff = staff_create(
-            organisation=organisation, role=role, username=username, first_name=first, last_name=last,
-            email=f"{username}@{design.code}.example.org", password=DEMO_PASSWORD, site=sites[0],
-        )  # fmt: skip
-        if role == Staff.Role.COACH:
-            coaches.append(staff.user)
-    return programme, coaches
+    return programme
 
 
 def _participants(design, programme, coaches, rng, today, count, used):
@@ -605,20 +658,16 @@ def _participants(design, programme, coaches, rng, today, count, used):
                 serial += 1
             used.add(nn)
             person.national_number = nn
-    people = Participant.objects.bulk_create(people)
+    people = bulk.insert_objects(people)
 
     skills, enrolments, histories = [], [], []
     for person, (languages, plan) in zip(people, plans, strict=True):
         skills.extend(
             LanguageSkill(participant=person, language=code, use=use) for code, use in languages
         )
-        skills.append(
-            LanguageSkill(
-                participant=person,
-                language=design.language,
-                use=rng.choice(["conversation", "conversation", "written_only"]),
-            )
-        )
+        use = rng.choice(["conversation", "conversation", "written_only"])
+        if design.language not in {code for code, _use in languages}:
+            skills.append(LanguageSkill(participant=person, language=design.language, use=use))
         status, referred_on, started_on, exited_on = plan
         enrolment = Enrolment(
             participant=person, programme=programme, coach=person.coach, status=status, referred_on=referred_on,
@@ -639,8 +688,8 @@ def _participants(design, programme, coaches, rng, today, count, used):
             enrolment.decision_reason = "Les besoins de la personne relèvent d'un autre service."
         enrolments.append(enrolment)
         histories.append(_history(status, referred_on, started_on, exited_on))
-    LanguageSkill.objects.bulk_create(skills, ignore_conflicts=True)
-    enrolments = Enrolment.objects.bulk_create(enrolments)
+    bulk.insert_objects(skills)
+    enrolments = bulk.insert_objects(enrolments)
 
     changes, interviews, answers = [], [], []
     for enrolment, history in zip(enrolments, histories, strict=True):
@@ -674,9 +723,9 @@ def _participants(design, programme, coaches, rng, today, count, used):
                     override_reason="Situation en cours de régularisation, vue avec le service social." if computed not in (None, met) else "",
                     checked_by=enrolment.coach, checked_at=_at(enrolment.referred_on + datetime.timedelta(days=7)),
                 ))  # fmt: skip
-    EnrolmentStatusChange.objects.bulk_create(changes, batch_size=2000)
-    IntakeInterview.objects.bulk_create(interviews, batch_size=2000)
-    EligibilityAnswer.objects.bulk_create(answers, batch_size=2000)
+    bulk.insert_objects(changes)
+    bulk.insert_objects(interviews)
+    bulk.insert_objects(answers)
     return {"participants": len(people), "enrolments": len(enrolments)}
 
 

@@ -4,11 +4,11 @@ inserts only, a handful of queries per thousand people."""
 
 import datetime
 import random
-from contextlib import contextmanager
 
 from django.utils import timezone
 
 from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
+from programme import bulk
 
 DAY = datetime.timedelta(days=1)
 WHO = Step.Who
@@ -260,18 +260,6 @@ PLACEMENT_OUTCOMES = [
 ]
 
 
-@contextmanager
-def _dated_back(model):
-    """Let bulk_create keep the created_at the demo sets: auto_now_add would overwrite it
-    with the time the demo runs, and updating it afterwards costs a query per batch."""
-    field = model._meta.get_field("created_at")
-    field.auto_now_add = False
-    try:
-        yield
-    finally:
-        field.auto_now_add = True
-
-
 def _pick(rng, weighted):
     items, weights = zip(*weighted, strict=True)
     return rng.choices(items, weights=weights, k=1)[0]
@@ -362,23 +350,24 @@ def load(rng: random.Random, today: datetime.date) -> dict:
         goal.created_at = timezone.make_aware(
             datetime.datetime.combine(goal.demo_created, datetime.time(10, 30))
         )
-    with _dated_back(Goal):
-        Goal.objects.bulk_create(goals, batch_size=2000)
-        for newer in revisions:
-            newer.revises = newer.demo_revises
-        Goal.objects.bulk_create(revisions, batch_size=2000)
+    # bulk.insert_objects keeps the created_at set here (bulk_create would overwrite it).
+    bulk.insert_objects(goals)
+    for newer in revisions:
+        newer.revises = newer.demo_revises
+    bulk.insert_objects(revisions)
 
     steps = []
     for goal, last, plan, created in steps_of.values():
         steps.extend(_steps(rng, goal, last, plan, created, today, language_of(goal)))
-    Step.objects.bulk_create(steps, batch_size=2000)
+    bulk.insert_objects(steps)
 
-    Consent.objects.bulk_create(consents, batch_size=2000)
+    bulk.insert_objects(consents)
     # A referral that shares data points at the consent it rests on, known once saved.
     for referral in referrals:
         referral.consent = getattr(referral, "demo_consent", None)
-    Referral.objects.bulk_create(referrals, batch_size=2000)
-    Placement.objects.bulk_create(placements, batch_size=2000)
+    bulk.insert_objects(referrals)
+    bulk.insert_objects(placements)
+    bulk.reset_sequences(Goal, Step, Consent, Referral, Placement)
     return {
         "goals": len(goals) + len(revisions),
         "steps": len(steps),
@@ -505,10 +494,22 @@ def _referrals(rng, enrolment, partners, end, today):
 
 
 def _placements(rng, enrolment, partners, end, today):
+    """Half of the people go on a placement; many go on to a second one, a job tasting often
+    leading to an internship or volunteering (about 0.9 per trajectory, as the programmes
+    report), each starting after the previous one ended."""
     hosts = [p for p in partners if p.hosts_volunteers]
-    if not hosts or rng.random() > 0.4:
-        return []
-    host = rng.choice(hosts)
+    placements = []
+    earliest = enrolment.started_on + 21 * DAY
+    for chance in (0.6, 0.5, 0.35):
+        if not hosts or rng.random() > chance or earliest > end:
+            break
+        placement = _placement(rng, enrolment, rng.choice(hosts), earliest, end, today)
+        placements.append(placement)
+        earliest = (placement.ended_on or placement.ends_on) + 14 * DAY
+    return placements
+
+
+def _placement(rng, enrolment, host, earliest, end, today):
     role, tasks = _role(host)
     kind = _pick(
         rng,
@@ -519,9 +520,8 @@ def _placements(rng, enrolment, partners, end, today):
         ],
     )
     weeks = {"volunteering": rng.randint(8, 26), "job_tasting": 1, "internship": 13}[kind]
-    starts = _between(
-        rng, enrolment.started_on + 21 * DAY, max(end, enrolment.started_on + 21 * DAY)
-    )
+    # Placements start in the first half of the time left: there is a next step to prepare.
+    starts = _between(rng, earliest, max(earliest, earliest + (end - earliest) / 2))
     placement = Placement(
         enrolment=enrolment,
         kind=kind,
@@ -549,4 +549,4 @@ def _placements(rng, enrolment, partners, end, today):
         placement.outcome = _pick(rng, PLACEMENT_OUTCOMES)
     else:
         placement.status = Placement.Status.ONGOING
-    return [placement]
+    return placement

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import DateTimeField, ForeignKey, JSONField, Max, Model, TimeField
+from django.db.models import DateTimeField, JSONField, Max, Model, TimeField
 
 CHUNK = 5000
 
@@ -30,7 +30,7 @@ def insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) 
     """Write `rows` (tuples of plain values, in the order of `fields`: field names, with
     `id` or `<fk>_id` allowed) into the model's table. Returns the number of rows."""
     meta = model._meta
-    model_fields = [meta.get_field(name.removesuffix("_id")) for name in fields]
+    model_fields = [meta.get_field(name) for name in fields]
     columns = [field.column for field in model_fields]
     adapters = _adapters(model_fields)
     quote = connection.ops.quote_name
@@ -57,7 +57,7 @@ def insert_objects(objects: Sequence[Model], fields: Sequence[str] | None = None
     """`insert` for unsaved model instances of one model: gives them primary keys first, so
     callers can link to them as after `bulk_create` on PostgreSQL. `fields` defaults to every
     concrete column. Values are read as they are on the instances (defaults included); an
-    `auto_now_add` field keeps what the demo set, or gets now."""
+    `auto_now` or `auto_now_add` field keeps what the demo set, or gets now."""
     if not objects:
         return []
     model = type(objects[0])
@@ -68,16 +68,20 @@ def insert_objects(objects: Sequence[Model], fields: Sequence[str] | None = None
     now = datetime.datetime.now(tz=datetime.UTC)
     for obj, pk in zip(objects, next_ids(model, len(objects)), strict=True):
         obj.pk = pk
-    names = ["id"] + [f.attname if isinstance(f, ForeignKey) else f.name for f in concrete]
-    stamped = [f.attname for f in concrete if getattr(f, "auto_now_add", False)]
+    names = ["id"] + [f.attname for f in concrete]
+    stamped = [
+        f.attname
+        for f in concrete
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+    ]
     for obj in objects:
         for attname in stamped:
-            if getattr(obj, attname) is None:
+            if vars(obj)[attname] is None:
                 setattr(obj, attname, now)
     insert(
         model,
         names,
-        ((obj.pk, *(_plain(getattr(obj, f.attname)) for f in concrete)) for obj in objects),
+        ((obj.pk, *(_plain(vars(obj)[f.attname]) for f in concrete)) for obj in objects),
     )
     for obj in objects:
         obj._state.adding = False
