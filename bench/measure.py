@@ -5,7 +5,9 @@ report against its bare SQL floor; the PDF. Prints one JSON document on stdout."
 import datetime
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -118,6 +120,7 @@ def main() -> None:
         print(f"  {name}: {results[name]}", file=sys.stderr)
 
     results["funder report PDF"] = _pdf(manager, programme, year_start, year_end)
+    results["participant record PDF (the longest)"] = _record_pdf(manager)
     floor = _floor(programme, year_start, year_end)
     report = results["funder report HTML (one programme, a year)"]
     counts = {
@@ -190,11 +193,40 @@ def _pdf(manager, programme, start, end) -> dict:
     client.force_login(manager)
     snapshot = funder_snapshot_request(programme=programme, period=Period(start, end), by=manager)
     snapshot = FunderSnapshot.objects.get(pk=snapshot.pk)
-    url = f"/reports/funder/snapshots/{snapshot.pk}.pdf"
+    return _timed_pdf(client, f"/reports/funder/snapshots/{snapshot.pk}.pdf")
+
+
+def _record_pdf(manager) -> dict:
+    """The longest participant record of the manager's organisation as a PDF (the rights
+    export): at national scale, some twenty pages."""
+    from django.db.models import Count
+
+    from participants.models import Participant
+
+    longest = (
+        Participant.objects.filter(organisation=manager.staff.organisation)
+        .annotate(rows=Count("attendances"))
+        .order_by("-rows", "pk")
+        .first()
+    )
+    return _timed_pdf(_signed_in(manager), f"/participants/{longest.pk}/record.pdf")
+
+
+def _timed_pdf(client: Client, url: str) -> dict:
     result = timed(client, url, repeat=3)
-    pdf = client.get(url).content
-    result["pages"] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    result["pages"] = _pages(client.get(url).content)
     return result
+
+
+def _pages(pdf: bytes) -> int | None:
+    """Pages as poppler's pdfinfo reads them (WeasyPrint packs its page objects in
+    compressed streams, so counting them in the bytes doesn't work)."""
+    try:
+        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    match = re.search(rb"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+    return int(match.group(1)) if match else None
 
 
 def _floor(programme, start, end) -> float:
