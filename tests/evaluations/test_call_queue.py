@@ -176,11 +176,10 @@ def test_the_coachs_queue_runs_the_same_queries_for_1_or_20_calls(
         call = make_call(enrolment=exited_person(coach.user), due_on=days(n % 10 - 3))
         make_attempt(call=call)
 
-    # 1. the session  2. the user  3. their staff record
-    # 4. the calls due within the week, within the user's reach, with person, programme,
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the calls due within the week, within the user's reach, with person, programme,
     #    coach and attempt counts
-    # 5. the staff member's organisation (page header)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         response = coach_client.get(URL)
 
     due, coming = queue(response)
@@ -194,10 +193,10 @@ def test_the_managers_queue_runs_the_same_queries_for_1_or_20_calls(
     for n in range(size):
         make_call(enrolment=exited_person(coach.user), due_on=days(n % 10 - 3))
 
-    # 1. the session  2. the user  3. their staff record  4. the chosen coach (filter check)
-    # 5. the calls, as for a coach  6. the staff member's organisation (page header)
-    # 7. the coaches listed in the filter
-    with django_assert_num_queries(7):
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the chosen coach (filter check)  4. the calls, as for a coach
+    # 5. the coaches listed in the filter
+    with django_assert_num_queries(5):
         response = manager_client.get(URL, {"coach": coach.user.pk})
 
     due, coming = queue(response)

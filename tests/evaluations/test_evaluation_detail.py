@@ -258,12 +258,11 @@ def test_the_page_runs_the_same_queries_for_1_or_9_domains(
     evaluation = make_evaluation(enrolment=active, scores=dict.fromkeys(domains, 2))
     for domain in domains:
         make_goal(enrolment=active, domain=domain)
-    # 1. the session  2. the user  3. their staff record
-    # 4. the evaluation, within the user's reach, with its enrolment, participant, programme
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the evaluation, within the user's reach, with its enrolment, participant, programme
     #    and who evaluated
-    # 5. its scores  6. the baseline's scores  7. the open goals of the enrolment
-    # 8. the staff member's organisation (page header)
-    with django_assert_num_queries(8):
+    # 4. its scores  5. the baseline's scores  6. the open goals of the enrolment
+    with django_assert_num_queries(6):
         response = coach_client.get(url(evaluation))
     assert len([row for row in response.context["rows"] if row["goal"]]) == size
 

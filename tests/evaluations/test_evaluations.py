@@ -314,11 +314,10 @@ def test_the_form_runs_the_same_queries_whatever_was_recorded(
     make_evaluation(enrolment=active, kind=Kind.BASELINE)
     for n in range(size - 1):
         make_evaluation(enrolment=active, held_on=TODAY - datetime.timedelta(days=n))
-    # 1. the session  2. the user  3. their staff record
-    # 4. the enrolment, within the user's reach, with participant, programme and coach
-    # 5. the kinds of evaluation already recorded
-    # 6. the staff member's organisation (page header)
-    with django_assert_num_queries(6):
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the enrolment, within the user's reach, with participant, programme and coach
+    # 4. the kinds of evaluation already recorded
+    with django_assert_num_queries(4):
         response = coach_client.get(new_url(active))
     assert response.status_code == 200
 
@@ -329,12 +328,11 @@ def test_the_correction_form_runs_the_same_queries_for_1_or_9_domains(
 ):
     domains = outcomes.default_domains()
     evaluation = make_evaluation(enrolment=active, scores=dict.fromkeys(domains[:size], 2))
-    # 1. the session  2. the user  3. their staff record
-    # 4. the evaluation, within the user's reach, with its enrolment, participant, programme
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the evaluation, within the user's reach, with its enrolment, participant, programme
     #    and who evaluated
-    # 5. its scores
-    # 6. the staff member's organisation (page header)
-    with django_assert_num_queries(6):
+    # 4. its scores
+    with django_assert_num_queries(4):
         response = coach_client.get(edit_url(evaluation))
     assert response.status_code == 200
 

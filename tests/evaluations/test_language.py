@@ -318,12 +318,12 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
             assessed_on=timezone.localdate() - datetime.timedelta(days=n),
             local_level="1.1",
         )
-    # 1. the session  2. the user  3. their staff record
-    # 4. the participant with their referent coach, within the user's reach
-    # 5. the staff member's organisation (default language; the page header reuses it)
-    # 6. the local scales of the person's programmes
-    # 7. the assessments with their assessor
-    with django_assert_num_queries(7):
+    # 1. the session  2. the user with their staff record and organisation (default
+    #    language, page header)
+    # 3. the participant with their referent coach, within the user's reach
+    # 4. the local scales of the person's programmes
+    # 5. the assessments with their assessor
+    with django_assert_num_queries(5):
         response = coach_client.get(url(participant))
     assert len(response.context["history"]) == size
 

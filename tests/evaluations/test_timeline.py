@@ -79,17 +79,16 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
         make_assessment(
             participant=participant, assessed_on=timezone.localdate() - datetime.timedelta(days=n)
         )
-    # 1. the session  2. the user  3. their staff record
-    # 4. the participant with their referent coach, within the user's reach
-    # 4b. the audit event recording the view
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the participant with their referent coach, within the user's reach
+    # 4. the audit event recording the view
     # Timeline, participants: 5. the status changes  6. the intake interviews  7. the goals
     #    8. their steps  9. the consents  10. the referrals  11. the placements
     # Timeline, evaluations: 12. the language assessments with their assessor
     #    13. the evaluations  14. their coach's scores  15. the exit reviews
     #    16. the follow-up calls
     # Timeline, sessions: 17. the attendance rows with session, kind, group and recorder
-    # 18. the staff member's organisation (page header)
-    # 19. the enrolments with programme and coach  20. the languages  21. the consents
-    with django_assert_num_queries(22):
+    # 18. the enrolments with programme and coach  19. the languages  20. the consents
+    with django_assert_num_queries(20):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

@@ -226,9 +226,9 @@ def test_the_page_runs_the_same_queries_whatever_the_number(
             partner=make_partner(organisation=organisation),
             withdrawn_on=TODAY if n % 2 else None,
         )
-    # 1. the session  2. the user  3. their staff record
-    # 4. the participant, within reach  5. the consents with partner and recorder
-    # 6. the organisation's partners (form)  7. the organisation (page header)
-    with django_assert_num_queries(7):
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the participant, within reach  4. the consents with partner and recorder
+    # 5. the organisation's partners (form)
+    with django_assert_num_queries(5):
         response = coach_client.get(url(participant))
     assert len(response.context["consents"]) == size

@@ -161,17 +161,16 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
         make_interview(enrolment=enrolment)
         make_status_change(enrolment=enrolment, reason=f"Change {n}")
     set_status(enrolment, Status.WAITING_LIST, waiting_since=timezone.now())
-    # 1. the session  2. the user  3. their staff record
-    # 4. the enrolment, within the user's reach, with participant, programme, coach and
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the enrolment, within the user's reach, with participant, programme, coach and
     #    referring partner
-    # 5. its eligibility answers and 6. their criteria
-    # 7. its interviews and 8. who held them
-    # 9. the programme's criteria
-    # 10. its status changes and 11. who made them
-    # 12. its place on the waiting list
-    # 13. its referrals to partners with partner, consent and author (referrals panel)
-    # 14. the staff member's organisation (page header)
-    # 15. the audit event recording the view
-    with django_assert_num_queries(15):
+    # 4. its eligibility answers and 5. their criteria
+    # 6. its interviews and 7. who held them
+    # 8. the programme's criteria
+    # 9. its status changes and 10. who made them
+    # 11. its place on the waiting list
+    # 12. its referrals to partners with partner, consent and author (referrals panel)
+    # 13. the audit event recording the view
+    with django_assert_num_queries(13):
         response = coach_client.get(url(enrolment))
     assert len(response.context["enrolment"].changes.all()) == size

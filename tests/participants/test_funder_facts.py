@@ -314,9 +314,10 @@ def test_the_page_runs_the_same_queries_whatever_the_number(
         make_event(participant, happened_on=YESTERDAY - datetime.timedelta(days=n),
                    recorded_by=coach.user)  # fmt: skip
     EntryCharacteristics.objects.create(participant=participant, updated_by=coach.user)
-    # 1. the session  2. the user  3. their staff record  4. the participant, within reach
-    # 5. the characteristics at entry with who last changed them
-    # 6. the events with who recorded them  7. the organisation (page header)
-    with django_assert_num_queries(7):
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the participant, within reach
+    # 4. the characteristics at entry with who last changed them
+    # 5. the events with who recorded them
+    with django_assert_num_queries(5):
         response = coach_client.get(page(participant))
     assert len(response.context["events"]) == size

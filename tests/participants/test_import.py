@@ -344,9 +344,10 @@ def test_the_preview_query_count_does_not_grow_with_rows(
     coach_client, programme, django_assert_num_queries, count
 ):
     content = csv_bytes(good_rows(count))
-    # session, user, staff (access helper); the organisation's coaches; its programmes; the
-    # organisation (its default language for the participant pages); possible duplicates
-    with django_assert_num_queries(7):
+    # session; user with their staff record (access helper) and organisation (its default
+    # language for the participant pages); the organisation's coaches; its programmes;
+    # possible duplicates
+    with django_assert_num_queries(5):
         response = upload(coach_client, content)
     assert len(response.context["rows"]) == count
 

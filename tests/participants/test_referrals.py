@@ -379,10 +379,9 @@ def test_the_form_page_runs_the_same_queries(
         make_consent(
             participant=active.participant, partner=make_partner(organisation=organisation)
         )
-    # 1. the session  2. the user  3. their staff record
-    # 4. the enrolment with participant, programme and coach, within reach
-    # 5. the partners with a valid consent  6. the partners taking referrals (form)
-    # 7. the organisation (page header)
-    with django_assert_num_queries(7):
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the enrolment with participant, programme and coach, within reach
+    # 4. the partners with a valid consent  5. the partners taking referrals (form)
+    with django_assert_num_queries(5):
         response = coach_client.get(add_url(active))
     assert len(response.context["consented"]) == size

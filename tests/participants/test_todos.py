@@ -243,11 +243,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
     make_todo(active, 1)
 
     def count():
-        # session, user, staff; the coach filter checks the signed-in coach exists; count for
-        # the paginator; the page of to-dos with person, programme and coach; the header's
-        # organisation; the filter's programmes and coaches (choices rendered); the count of
-        # follow-up calls due
-        with django_assert_num_queries(10):
+        # session; user with their staff record and organisation (header); the coach filter
+        # checks the signed-in coach exists; count for the paginator; the page of to-dos with
+        # person, programme and coach; the filter's programmes and coaches (choices
+        # rendered); the count of follow-up calls due
+        with django_assert_num_queries(8):
             coach_client.get(reverse("participants:todos"))
 
     count()

@@ -155,11 +155,11 @@ def test_queries_do_not_grow(manager_client, organisation, funded, extra,
     for _n in range(extra):
         person(organisation, funded, started=D(2025, 3, 1))
     assert Participant.objects.count() == 6 + extra
-    # session, user, staff, the chosen programme; the indicators, the targets; enrolments
-    # with people, activity mappings, attendance, events, language assessments, exit
-    # answers, follow-up calls; the page: organisation, programme choices (form and menu),
-    # the snapshots list.
-    with django_assert_num_queries(17):
+    # session; user with their staff record and organisation (header); the chosen
+    # programme; the indicators, the targets; enrolments with people, activity mappings,
+    # attendance, events, language assessments, exit answers, follow-up calls; the page:
+    # programme choices (form and menu), the snapshots list.
+    with django_assert_num_queries(15):
         manager_client.get(URL, {"programme": funded.pk, **QUERY})
 
 
@@ -171,11 +171,11 @@ def test_snapshot_page_queries_do_not_grow(manager_client, organisation, funded,
     create(manager_client, funded)
     snapshot = FunderSnapshot.objects.get()
     person(organisation, funded, started=D(2025, 4, 1))  # a late record: one change to show
-    # session, user, staff; the snapshot with its programme (and the programme's set), its
-    # set and author; counted again today: the indicators, the targets, enrolments with
-    # people, activity mappings, attendance, events, language assessments, exit answers,
-    # follow-up calls; the page: the organisation (header).
-    with django_assert_num_queries(14):
+    # session; user with their staff record and organisation (header); the snapshot with
+    # its programme (and the programme's set), its set and author; counted again today: the
+    # indicators, the targets, enrolments with people, activity mappings, attendance,
+    # events, language assessments, exit answers, follow-up calls.
+    with django_assert_num_queries(12):
         response = manager_client.get(snapshot.get_absolute_url())
     assert [row[1:] for row in response.context["changes"]][:1] == [(6 + extra, 7 + extra)]
 

@@ -77,11 +77,11 @@ def test_funder_people_queries_do_not_grow(
     for n in range(extra):
         person(organisation, funded, started=D(2025, 3, 1), first_name=f"P{n}")
     assert Participant.objects.count() == 3 + extra
-    # session, user, staff; the chosen programme (form); the indicators, the targets;
-    # enrolments with people and characteristics, activity mappings, attendance, events,
-    # language assessments, exit answers, follow-up calls; the people within reach with
-    # their coach; the page: the organisation (header).
-    with django_assert_num_queries(15):
+    # session; user with their staff record and organisation (header); the chosen programme
+    # (form); the indicators, the targets; enrolments with people and characteristics,
+    # activity mappings, attendance, events, language assessments, exit answers, follow-up
+    # calls; the people within reach with their coach.
+    with django_assert_num_queries(13):
         response = manager_client.get(URL, {**FUNDER, "programme": funded.pk,
                                             "key": "O.2.3|period"})  # fmt: skip
     assert len(response.context["participants"]) == 1 + extra
@@ -93,10 +93,10 @@ def test_dashboard_people_queries_do_not_grow(
 ):
     for n in range(1 + extra):
         person(organisation, programme, started=D(2025, 1, 1 + n % 28), first_name=f"P{n}")
-    # session, user, staff; the organisation's programmes (all of them are counted);
-    # enrolments, intake status changes, group memberships, attendance, domain
-    # scores, language assessments, placements, referrals, follow-up calls; the people
-    # within reach with their coach; the page: the organisation (header).
-    with django_assert_num_queries(15):
+    # session; user with their staff record and organisation (header); the organisation's
+    # programmes (all of them are counted); enrolments, intake status changes, group
+    # memberships, attendance, domain scores, language assessments, placements, referrals,
+    # follow-up calls; the people within reach with their coach.
+    with django_assert_num_queries(13):
         response = manager_client.get(URL, {**DASHBOARD, "key": "funnel.3"})
     assert len(response.context["participants"]) == 1 + extra

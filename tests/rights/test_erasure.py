@@ -152,7 +152,8 @@ def test_only_the_organisations_managers_may_erase(request, who, closed_long_ago
 
 
 def test_page_queries(manager_client, closed_long_ago, django_assert_num_queries):
-    # session, user, staff, participant, its enrolments, their programmes, erasure already?,
-    # the last status change (when the file closed), organisation (page header)
-    with django_assert_num_queries(9):
+    # session, user with their staff record and organisation (page header), participant, its
+    # enrolments, their programmes, erasure already?, the last status change (when the file
+    # closed)
+    with django_assert_num_queries(7):
         manager_client.get(url(closed_long_ago))

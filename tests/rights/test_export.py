@@ -111,6 +111,7 @@ def test_queries_do_not_grow_with_the_file(
     started(enrolment)
     for n in range(goals):
         make_step(goal=make_goal(enrolment=enrolment, text=f"Goal {n}"), text=f"Step {n}")
-    # session, user, staff, participant, the audit event, then one query per section
-    with django_assert_num_queries(5 + len(record.SECTIONS)):
+    # session, user with their staff record, participant, the audit event, then one query per
+    # section
+    with django_assert_num_queries(4 + len(record.SECTIONS)):
         coach_client.get(json_url(participant))

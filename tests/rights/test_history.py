@@ -62,9 +62,9 @@ def test_queries_do_not_grow_with_the_history(
 
     for _n in range(events):
         record_event(action=Event.Action.VIEW, by=manager.user, participant=participant)
-    # session, user, staff, participant, events count, the organisation (page header),
-    # viewers, events page
-    with django_assert_num_queries(8):
+    # session, user with their staff record and organisation (page header), participant,
+    # events count, viewers, events page
+    with django_assert_num_queries(6):
         manager_client.get(url(participant))
 
 

@@ -88,11 +88,10 @@ def test_the_number_of_queries_does_not_grow_with_the_groups(
         make_enrolment(participant=person, programme=group.programme)
         add_member(group=group, participant=person)
 
-    # 1. the login session  2. the user  3. their staff record
-    # 4. the staff member's organisation (page header)
-    # 5. the groups with programme, module and current size
-    # 6. their coaches
-    with django_assert_num_queries(6):
+    # 1. the login session  2. the user with their staff record and organisation (page header)
+    # 3. the groups with programme, module and current size
+    # 4. their coaches
+    with django_assert_num_queries(4):
         response = manager_client.get(URL)
 
     assert len(response.context["groups"]) == size

@@ -344,11 +344,10 @@ def test_the_proposal_page_runs_a_fixed_number_of_queries(
     for n in range(size):
         waiting(programme, coach, level=["a1", "a2", "b1"][n % 3], tongue=languages[n % 5])
     Programme.objects.filter(pk=programme.pk).update(max_mother_tongue_share=40)
-    # 1. the session  2. the user  3. their staff record
-    # 4. the programme, within the user's organisation
-    # 5. the people waiting, within the user's reach, with their latest assessment and mother
+    # 1. the session  2. the user with their staff record and organisation (page header)
+    # 3. the programme, within the user's organisation
+    # 4. the people waiting, within the user's reach, with their latest assessment and mother
     #    tongue (subqueries of the same query)
-    # 6. the staff member's organisation (page header)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = coach_client.get(url(programme), {"capacity": 10})
     assert sum(group.size for group in response.context["proposal"].groups) == size

@@ -128,17 +128,16 @@ def test_the_number_of_queries_does_not_grow_with_the_participants(
     for _ in range(2):
         make_booking(session=session)
 
-    # 1. the login session  2. the user  3. their staff record
-    # 4. the session, within the coach's reach, with programme, group, kind, room and site,
+    # 1. the login session  2. the user with their staff record and organisation (page header)
+    # 3. the session, within the coach's reach, with programme, group, kind, room and site,
     #    partner and series
-    # 5. the attendance rows with their participant and who recorded them
-    # 6. which of these people's files the coach may open
-    # 7. the staff member's organisation (page header)
-    # 8. the facilitators
-    # 9. the people of the caseload who could still be added
-    # 10. the interpreter bookings with their provider
-    # 11. the partners offered as interpreter provider
-    with django_assert_num_queries(11):
+    # 4. the attendance rows with their participant and who recorded them
+    # 5. which of these people's files the coach may open
+    # 6. the facilitators
+    # 7. the people of the caseload who could still be added
+    # 8. the interpreter bookings with their provider
+    # 9. the partners offered as interpreter provider
+    with django_assert_num_queries(9):
         response = coach_client.get(url(session))
 
     assert len(response.context["rows"]) == size
