@@ -39,11 +39,17 @@ class PeriodForm(forms.Form):
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
 
 
+class ProgrammeSelect(forms.Select):
+    def use_required_attribute(self, initial):
+        # With no empty option there is nothing for the browser to require. Django finds that
+        # out by reading the first choice, which costs the programmes query a second time.
+        return False
+
+
 class FunderForm(PeriodForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].required = True
-        self.fields["programme"].empty_label = None
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, empty_label=None, widget=ProgrammeSelect
+    )
 
     def clean_programme(self):
         programme = self.cleaned_data["programme"]
