@@ -1,17 +1,18 @@
 """Language assessments and evaluations on the participant file's timeline (registered in
 apps.py)."""
 
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from evaluations.models import (
-    DomainScore,
     Evaluation,
     ExitReview,
     FollowUpCall,
     LanguageAssessment,
 )
+from participants.models import Enrolment
 from participants.timeline import Entry, _name
 from programme.models import TemplateStep
 
@@ -42,25 +43,27 @@ def assessment_entries(participant) -> list[Entry]:
 
 
 def evaluation_entries(participant) -> list[Entry]:
-    """One entry per evaluation, saying how many domains moved since the baseline. Two
-    queries whatever the length of the file."""
-    evaluations = list(
-        Evaluation.objects.filter(enrolment__participant=participant).select_related(
-            "enrolment__programme", "evaluated_by"
-        )
+    """One entry per evaluation, saying how many domains moved since the baseline. One
+    query whatever the length of the file."""
+    # An evaluation comes once per domain the coach scored, or once if none (FilteredRelation).
+    rows = (
+        Evaluation.objects.filter(enrolment__participant=participant)
+        .annotate(score=FilteredRelation("scores", condition=Q(scores__coach_score__isnull=False)))
+        .select_related("enrolment__programme", "evaluated_by", "score")
     )
+    evaluations: dict[int, Evaluation] = {}
     scores: dict[int, dict[str, int]] = {}
-    for evaluation_id, domain, coach_score in DomainScore.objects.filter(
-        evaluation__enrolment__participant=participant, coach_score__isnull=False
-    ).values_list("evaluation_id", "domain", "coach_score"):
-        scores.setdefault(evaluation_id, {})[domain] = coach_score
+    for row in rows:
+        evaluations.setdefault(row.pk, row)
+        if hasattr(row, "score"):
+            scores.setdefault(row.pk, {})[row.score.domain] = row.score.coach_score
     baselines = {
         e.enrolment_id: scores.get(e.pk, {})
-        for e in evaluations
+        for e in evaluations.values()
         if e.kind == Evaluation.Kind.BASELINE
     }
     entries = []
-    for evaluation in evaluations:
+    for evaluation in evaluations.values():
         own = scores.get(evaluation.pk, {})
         detail = ngettext("%(count)s domain scored", "%(count)s domains scored", len(own)) % {
             "count": len(own)
@@ -97,11 +100,26 @@ def evaluation_entries(participant) -> list[Entry]:
 
 
 def exit_entries(participant) -> list[Entry]:
-    """The exit reviews and the follow-up calls that ended (reached or unreachable): two
-    queries whatever the number of exits and calls."""
-    reviews = ExitReview.objects.filter(enrolment__participant=participant).select_related(
-        "enrolment__programme", "reviewed_by"
+    """The exit reviews and the follow-up calls that ended (reached or unreachable): one
+    query whatever the number of exits and calls."""
+    ended = [FollowUpCall.Status.REACHED, FollowUpCall.Status.UNREACHABLE]
+    # Each enrolment with its exit review (if any), once per call that ended, or once if none
+    # did (FilteredRelation).
+    rows = (
+        Enrolment.objects.filter(participant=participant)
+        .annotate(
+            call=FilteredRelation("follow_up_calls", condition=Q(follow_up_calls__status__in=ended))
+        )
+        .select_related("programme", "exit_review__reviewed_by", "call__completed_by")
+        .order_by("-referred_on", "-pk", "call__due_on", "call__pk")
     )
+    reviews: dict[int, ExitReview] = {}
+    calls: list[FollowUpCall] = []
+    for enrolment in rows:
+        if hasattr(enrolment, "exit_review"):
+            reviews.setdefault(enrolment.pk, enrolment.exit_review)
+        if hasattr(enrolment, "call"):
+            calls.append(enrolment.call)
     entries = [
         Entry(
             when=review.enrolment.exited_on,
@@ -112,12 +130,8 @@ def exit_entries(participant) -> list[Entry]:
             url=review.enrolment.get_absolute_url(),
             recorded_at=review.created_at,
         )
-        for review in reviews
+        for review in reviews.values()
     ]
-    calls = FollowUpCall.objects.filter(
-        enrolment__participant=participant,
-        status__in=[FollowUpCall.Status.REACHED, FollowUpCall.Status.UNREACHABLE],
-    ).select_related("enrolment__programme", "completed_by")
     for call in calls:
         values = {"interval": call.interval, "programme": call.enrolment.programme.name}
         if call.status == FollowUpCall.Status.REACHED:

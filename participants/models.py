@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from stdnum.be import bis as bis_number_rules
@@ -228,6 +229,34 @@ class Participant(models.Model):
 
     def get_isced_band_display(self) -> str:
         return str(choices.IscedBand(self.isced_band).label) if self.schooling else ""
+
+    # The participant's file shows these twice, in its panels and on its timeline: each is
+    # read once per participant object, which keeps the file within its query budget.
+
+    @cached_property
+    def file_enrolments(self) -> list["Enrolment"]:
+        """The enrolments with their programme and coach and, in `history`, their status
+        changes with who made them. One query rather than two: the enrolment comes once per
+        change, and is folded back here."""
+        enrolments: dict[int, Enrolment] = {}
+        rows = (
+            self.enrolments.annotate(change=FilteredRelation("changes"))
+            .select_related("programme", "coach", "change__changed_by")
+            .order_by("-referred_on", "-pk", "change__changed_at", "change__pk")
+        )
+        for row in rows:
+            enrolment = enrolments.setdefault(row.pk, row)
+            if enrolment is row:
+                enrolment.history = []
+            # An enrolment without any change comes once, without the attribute.
+            if hasattr(row, "change"):
+                enrolment.history.append(row.change)
+        return list(enrolments.values())
+
+    @cached_property
+    def file_consents(self) -> list["Consent"]:
+        """The consents with their partner and who recorded them."""
+        return list(self.consents.select_related("partner", "recorded_by"))
 
 
 class LanguageSkill(models.Model):

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,25 +54,27 @@ def _name(user) -> str:
 
 
 def participant_entries(participant) -> list[Entry]:
-    from participants.models import EnrolmentStatusChange, IntakeInterview
+    """Status changes and intake interviews: two queries whatever the size of the file, the
+    first shared with the file's list of programmes (Participant.file_enrolments)."""
+    from participants.models import IntakeInterview
 
     entries = []
-    changes = EnrolmentStatusChange.objects.filter(
-        enrolment__participant=participant
-    ).select_related("enrolment__programme", "changed_by")
-    for change in changes:
-        programme = change.enrolment.programme.name
-        entries.append(
-            Entry(
-                when=change.changed_at,
-                kind=f"status-{change.to_status}",
-                title=_("%(programme)s: %(status)s")
-                % {"programme": programme, "status": change.get_to_status_display()},
-                detail=change.reason,
-                by=_name(change.changed_by),
-                url=change.enrolment.get_absolute_url(),
+    for enrolment in participant.file_enrolments:
+        for change in enrolment.history:
+            entries.append(
+                Entry(
+                    when=change.changed_at,
+                    kind=f"status-{change.to_status}",
+                    title=_("%(programme)s: %(status)s")
+                    % {
+                        "programme": enrolment.programme.name,
+                        "status": change.get_to_status_display(),
+                    },
+                    detail=change.reason,
+                    by=_name(change.changed_by),
+                    url=enrolment.get_absolute_url(),
+                )
             )
-        )
     interviews = IntakeInterview.objects.filter(enrolment__participant=participant).select_related(
         "enrolment__programme", "conducted_by"
     )
@@ -97,15 +100,25 @@ def participant_entries(participant) -> list[Entry]:
 
 
 def trajectory_entries(participant) -> list[Entry]:
-    """Goals, steps done, consents, referrals to partners and placements: five queries
-    whatever the size of the file."""
-    from participants.models import Consent, Goal, Placement, Referral, Step
+    """Goals with their steps done, consents, referrals to partners and placements: four
+    queries whatever the size of the file, the consents shared with the file's panel
+    (Participant.file_consents)."""
+    from participants.models import Goal, Placement, Referral, Step
 
     entries = []
-    goals = Goal.objects.filter(enrolment__participant=participant).select_related(
-        "enrolment", "created_by", "revises"
+    # A goal comes once per step done, or once if it has none (FilteredRelation).
+    rows = (
+        Goal.objects.filter(enrolment__participant=participant)
+        .annotate(done_step=FilteredRelation("steps", condition=Q(steps__status=Step.Status.DONE)))
+        .select_related("enrolment", "created_by", "revises", "done_step")
+        .order_by("position", "pk", "done_step__position", "done_step__pk")
     )
-    for goal in goals:
+    goals, steps = {}, []
+    for row in rows:
+        goals.setdefault(row.pk, row)
+        if hasattr(row, "done_step"):
+            steps.append(row.done_step)
+    for goal in goals.values():
         url = goal.enrolment.get_absolute_url() + "#action-plan"
         if goal.revises_id:
             title = _("Goal revised: %(goal)s") % {"goal": goal.text}
@@ -136,9 +149,6 @@ def trajectory_entries(participant) -> list[Entry]:
                     url=url,
                 )
             )
-    steps = Step.objects.filter(
-        goal__enrolment__participant=participant, status=Step.Status.DONE
-    ).select_related("goal__enrolment")
     for step in steps:
         entries.append(
             Entry(
@@ -151,10 +161,7 @@ def trajectory_entries(participant) -> list[Entry]:
                 recorded_at=step.created_at,
             )
         )
-    consents = Consent.objects.filter(participant=participant).select_related(
-        "partner", "recorded_by"
-    )
-    for consent in consents:
+    for consent in participant.file_consents:
         url = reverse("participants:consents", args=[participant.pk])
         entries.append(
             Entry(

@@ -168,15 +168,14 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
     audit.log_view(request, participant)
-    enrolments = participant.enrolments.select_related("programme", "coach")
     return render(
         request,
         "participants/participant_detail.html",
         {
             "participant": participant,
-            "enrolments": enrolments,
+            "enrolments": participant.file_enrolments,
             "languages": participant.languages.all(),
-            "consents": participant.consents.select_related("partner"),
+            "consents": participant.file_consents,
             "timeline": timeline.entries_for(participant),
         },
     )

@@ -77,11 +77,16 @@ def test_they_take_their_place_on_the_file(enrolment, coach_client):
 
 
 @pytest.mark.parametrize("size", [1, 20])
-def test_two_queries_for_1_or_20_evaluations(enrolment, size, django_assert_num_queries):
-    make_evaluation(enrolment=enrolment, kind=Kind.BASELINE)
+def test_one_query_for_1_or_20_evaluations(enrolment, size, django_assert_num_queries):
+    scores = {"oral_language": 2, "written_language": 3, "social_network": 1}
+    make_evaluation(enrolment=enrolment, kind=Kind.BASELINE, scores=scores)
     for n in range(size - 1):
-        make_evaluation(enrolment=enrolment, held_on=TODAY - datetime.timedelta(days=n))
-    # 1. the evaluations with their programme and who evaluated  2. their coach's scores
-    with django_assert_num_queries(2):
+        make_evaluation(
+            enrolment=enrolment, held_on=TODAY - datetime.timedelta(days=n), scores=scores
+        )
+    # 1. the evaluations with their programme, who evaluated and their coach's scores (one
+    #    row per score)
+    with django_assert_num_queries(1):
         entries = evaluation_entries(enrolment.participant)
     assert len(entries) == size
+    assert all(entry.detail.startswith("3 domains scored") for entry in entries)

@@ -82,13 +82,16 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
     # 1. the session  2. the user with their staff record and organisation (page header)
     # 3. the participant with their referent coach, within the user's reach
     # 4. the audit event recording the view
-    # Timeline, participants: 5. the status changes  6. the intake interviews  7. the goals
-    #    8. their steps  9. the consents  10. the referrals  11. the placements
-    # Timeline, evaluations: 12. the language assessments with their assessor
-    #    13. the evaluations  14. their coach's scores  15. the exit reviews
-    #    16. the follow-up calls
-    # Timeline, sessions: 17. the attendance rows with session, kind, group and recorder
-    # 18. the enrolments with programme and coach  19. the languages  20. the consents
-    with django_assert_num_queries(20):
+    # 5. the enrolments with programme and coach, once per status change with who made it
+    #    (the list of programmes, and the status changes on the timeline)
+    # 6. the consents with partner and recorder (the panel, and the timeline)
+    # Timeline, participants: 7. the intake interviews  8. the goals, once per step done
+    #    9. the referrals  10. the placements
+    # Timeline, evaluations: 11. the language assessments with their assessor
+    #    12. the evaluations, once per domain the coach scored
+    #    13. the enrolments with their exit review, once per follow-up call that ended
+    # Timeline, sessions: 14. the attendance rows with session, kind, group and recorder
+    # 15. the languages
+    with django_assert_num_queries(15):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

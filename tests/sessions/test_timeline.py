@@ -156,12 +156,16 @@ def test_the_file_runs_the_same_queries_for_1_or_20_sessions(
     # 1. the session  2. the user with their staff record and organisation (page header)
     # 3. the participant with their referent coach, within the user's reach
     # 4. the audit event recording the view
-    # timeline: 5. the status changes  6. the intake interviews
-    # 7. goals  8. steps done  9. consents  10. referrals  11. placements (participants)
-    # 12. language assessments  13. evaluations  14. their domain scores  15. exit reviews
-    # 16. follow-up calls (evaluations)  17. attendance rows (sessions)
-    # 18. the enrolments with programme and coach  19. the languages
-    # 20. the consents with their partner
-    with django_assert_num_queries(20):
+    # 5. the enrolments with programme and coach, once per status change with who made it
+    #    (the list of programmes, and the status changes on the timeline)
+    # 6. the consents with partner and recorder (the panel, and the timeline)
+    # timeline, participants: 7. the intake interviews  8. goals, once per step done
+    #    9. referrals  10. placements
+    # timeline, evaluations: 11. language assessments  12. evaluations, once per domain the
+    #    coach scored  13. the enrolments with their exit review, once per follow-up call
+    #    that ended
+    # timeline, sessions: 14. attendance rows
+    # 15. the languages
+    with django_assert_num_queries(15):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size
