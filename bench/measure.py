@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,7 +66,19 @@ def timed(client: Client, url: str, repeat: int = REPEAT, **headers) -> dict:
     }
 
 
-def main() -> None:
+@dataclass
+class Setup:
+    coach_client: Client
+    manager: object
+    programme: object
+    year_start: datetime.date
+    year_end: datetime.date
+    portal: Client | None
+    pages: dict
+
+
+def setup() -> Setup:
+    """Signed-in clients and the URL of each page and API list (shared with bench/explain.py)."""
     User = get_user_model()
     coach = User.objects.get(username="coach")
     manager = User.objects.get(username="manager")
@@ -112,7 +125,15 @@ def main() -> None:
         "referrals", "follow-up-calls", "language-assessments", "groups",
     ]:  # fmt: skip
         pages[f"API /api/{name}/"] = (api, f"/api/{name}/")
+    return Setup(coach_client, manager, programme, year_start, year_end, portal, pages)
 
+
+def main() -> None:
+    bench = setup()
+    manager, programme, portal, coach_client = (
+        bench.manager, bench.programme, bench.portal, bench.coach_client
+    )  # fmt: skip
+    year_start, year_end, pages = bench.year_start, bench.year_end, bench.pages
     results = {}
     for name, (client, url) in pages.items():
         repeat = 5 if "funder" in name or "dashboard" in name else REPEAT
