@@ -1,10 +1,9 @@
 """Scoping of participants and enrolments: a coach sees their caseload, a manager the whole
 organisation, nobody anything of another organisation."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrolment, Participant, coached_by
+from participants.models import Enrolment, Participant, caseload_ids
 from programme.models import Staff
 
 
@@ -13,7 +12,7 @@ def participants_for(staff: Staff):
         return Participant.objects.none()
     participants = Participant.objects.filter(organisation_id=staff.organisation_id)
     if staff.is_coach:
-        participants = participants.filter(Q(coach=staff.user) | coached_by(staff.user))
+        participants = participants.filter(pk__in=caseload_ids(staff.user))
     return participants
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -546,9 +546,14 @@ class IntakeInterview(models.Model):
             )
 
 
-def coached_by(user) -> Exists:
-    """Participants on a coach's caseload: their referent coach, or coach of an enrolment."""
-    return Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=user))
+def caseload_ids(user) -> models.QuerySet:
+    """The ids of a coach's caseload: people they are the referent coach of, or coach of an
+    enrolment of. Two lookups through their indexes; a test of every person of the
+    organisation for either (OR with EXISTS) cost each coach page tens of milliseconds at
+    national scale."""
+    referent = Participant.objects.filter(coach=user).order_by().values("pk")
+    enrolled = Enrolment.objects.filter(coach=user).order_by().values("participant_id")
+    return referent.union(enrolled, all=True)
 
 
 class ConsentQuerySet(models.QuerySet):
