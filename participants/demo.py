@@ -452,7 +452,12 @@ def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None
     """Build every demo organisation. `scale` multiplies the number of participants
     (40 per organisation at scale 1)."""
     with _fast_sqlite():
-        return _load(scale=scale, seed=seed, today=today)
+        counts = _load(scale=scale, seed=seed, today=today)
+    # Fresh statistics for the query planner after a bulk load: without them SQLite picks
+    # indexes by rule of thumb (a follow-up call's status over its enrolment, say).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return counts
 
 
 @contextmanager
