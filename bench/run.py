@@ -153,15 +153,18 @@ def table(results: dict) -> str:
     lines.append("")
     for vendor, result in results.items():
         pdf = result["pages"].get("funder report PDF", {})
-        record = result["pages"].get("participant record PDF (the longest)", {})
+        records = [(name, page) for name, page in result["pages"].items() if "record PDF" in name]
         funder = result["pages"]["funder report HTML (one programme, a year)"]["p50_ms"]
         lines.append(
             f"{vendor}: data {result['counts']}, built in {result['build'].get('load_seconds')} s; "
             f"funder report {funder} ms "
             f"vs SQL floor {result['funder_floor_ms']} ms (×{result['funder_ratio']}); "
             f"funder PDF {pdf.get('pages')} pages in {pdf.get('p50_ms')} ms; "
-            f"record PDF {record.get('pages')} pages in {record.get('p50_ms')} ms; "
-            f"under load: {result.get('load')}"
+            + "".join(
+                f"{name}: {page.get('pages')} pages in {page.get('p50_ms')} ms; "
+                for name, page in records
+            )
+            + f"under load: {result.get('load')}"
         )
     return "\n".join(lines)
 
