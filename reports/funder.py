@@ -56,6 +56,11 @@ class Person:
     def pk(self) -> int:
         return self.participant.pk
 
+    @cached_property
+    def third_country_national(self) -> bool | None:
+        # Asked for each window and indicator; the nationality lookup behind it is not free.
+        return self.participant.is_third_country_national
+
     @property
     def age_at_entry(self) -> int:
         return age_on(self.participant.birth_date, self.entered_on)
@@ -274,7 +279,7 @@ CHARACTERISTICS = {
     "isced_0_2": lambda p: p.participant.isced_band == choices.IscedBand.LOW,
     "isced_3_4": lambda p: p.participant.isced_band == choices.IscedBand.MEDIUM,
     "isced_5_8": lambda p: p.participant.isced_band == choices.IscedBand.HIGH,
-    "third_country_national": lambda p: p.participant.is_third_country_national is True,
+    "third_country_national": lambda p: p.third_country_national is True,
     "housing_exclusion": lambda p: p.participant.housing in choices.HOUSING_EXCLUSION,
     "disability": lambda p: _entry_fact(p, "disability"),
     "foreign_background": lambda p: _entry_fact(p, "foreign_background"),
@@ -461,12 +466,12 @@ def funder_report(programme: Programme, period: Period, progress=None) -> Funder
         people = [p for p in facts.people.values() if p.active_in(window)]
         if indicator_set and indicator_set.third_country_nationals_only:
             for person in people:
-                tcn = person.participant.is_third_country_national
+                tcn = person.third_country_national
                 if name == "period" and tcn is False:
                     not_counted["not_third_country"].add(person.pk)
                 if name == "period" and tcn is None:
                     not_counted["nationality_unknown"].add(person.pk)
-            people = [p for p in people if p.participant.is_third_country_national]
+            people = [p for p in people if p.third_country_national]
         populations[name] = people
     rows = []
     for done, indicator in enumerate(indicators, start=1):
