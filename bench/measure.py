@@ -257,16 +257,21 @@ def _pages(pdf: bytes) -> int | None:
 
 
 def _floor(programme, start, end) -> float:
-    """The bare SQL that yields the report's headline figures for the period, written as
-    directly as we could: people taking part by gender and age band with their exits by
-    reason and destination (one aggregate over enrolments and participants), and the
-    attended sessions of the programme (one count over its sessions and their attendance).
-    Both timed together, best of five: the floor the page's own time is compared with."""
+    """The bare SQL for the report's figures, written as directly as we could, for both of its
+    columns (the period, and since the programme's start): people taking part by gender and
+    age band with their exits by reason and destination (one aggregate over enrolments and
+    participants), and the people attending each kind of session of each module (one
+    aggregate over the programme's sessions and their attendance). Both timed together, best
+    of five: the floor the page's own time is compared with."""
+    since = min(programme.starts_on, start)
     people = """
         SELECT p.gender,
                CASE WHEN p.birth_date > %s THEN 'under 25' ELSE '25 and over' END,
                e.exit_reason, e.exit_destination,
+               COUNT(DISTINCT CASE WHEN e.exited_on IS NULL OR e.exited_on >= %s
+                                   THEN e.participant_id END),
                COUNT(DISTINCT e.participant_id),
+               COUNT(DISTINCT CASE WHEN e.exited_on BETWEEN %s AND %s THEN e.id END),
                COUNT(DISTINCT CASE WHEN e.exited_on BETWEEN %s AND %s THEN e.id END)
           FROM participants_enrolment e
           JOIN participants_participant p ON p.id = e.participant_id
@@ -275,16 +280,20 @@ def _floor(programme, start, end) -> float:
          GROUP BY 1, 2, 3, 4
     """
     attended = """
-        SELECT COUNT(*), COUNT(DISTINCT a.participant_id)
+        SELECT s.kind_id, g.module_id,
+               COUNT(DISTINCT CASE WHEN s.date >= %s THEN a.participant_id END),
+               COUNT(DISTINCT a.participant_id)
           FROM activities_attendance a
           JOIN activities_session s ON s.id = a.session_id
+          LEFT JOIN activities_group g ON g.id = s.group_id
          WHERE s.programme_id = %s AND s.date BETWEEN %s AND %s
            AND s.cancelled_at IS NULL AND a.status IN ('present', 'late')
+         GROUP BY 1, 2
     """
     young = datetime.date(end.year - 25, end.month, end.day)
     queries = [
-        (people, [young, start, end, programme.pk, end, start]),
-        (attended, [programme.pk, start, end]),
+        (people, [young, start, start, end, since, end, programme.pk, end, since]),
+        (attended, [start, programme.pk, since, end]),
     ]
     best = None
     for _ in range(5):
