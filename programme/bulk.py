@@ -1,7 +1,7 @@
 """Fast inserts for the demo data at national scale (`load_demo_data --scale 250`: millions of
 rows). `bulk_create` prepares every value through its field and compiles an INSERT per batch;
 that preparation took most of the build. Here the demo's plain values go straight to the
-database: COPY on PostgreSQL, one prepared multi-row statement on SQLite.
+database: COPY on PostgreSQL, one prepared statement run for every row on SQLite.
 
 Only for data the demo itself made: no signals, no validation, no conversion beyond what the
 two drivers do for dates, numbers and text. Nothing else in the application writes this way.
@@ -13,6 +13,7 @@ import itertools
 import json
 from collections.abc import Iterable, Sequence
 
+from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import DateTimeField, JSONField, Max, Model, TimeField
 
@@ -22,7 +23,7 @@ CHUNK = 5000
 def next_ids(model: type[Model], count: int) -> range:
     """Primary keys for `count` new rows, given by the demo rather than the database, so it
     can link rows before they are written. `reset_sequences` must run after the last insert."""
-    start = (model.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
+    start = (model._base_manager.aggregate(last=Max("pk"))["last"] or 0) + 1
     return range(start, start + count)
 
 
@@ -53,22 +54,20 @@ def insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) 
     return total
 
 
-def insert_objects(objects: Sequence[Model], fields: Sequence[str] | None = None) -> list:
+def insert_objects(objects: Sequence[Model]) -> list:
     """`insert` for unsaved model instances of one model: gives them primary keys first, so
-    callers can link to them as after `bulk_create` on PostgreSQL. `fields` defaults to every
-    concrete column. Values are read as they are on the instances (defaults included); an
-    `auto_now` or `auto_now_add` field keeps what the demo set, or gets now."""
+    callers can link to them as after `bulk_create` on PostgreSQL. Every column is written as
+    it is on the instances (defaults included); an `auto_now` or `auto_now_add` field keeps
+    what the demo set, or gets now."""
     if not objects:
         return []
     model = type(objects[0])
     meta = model._meta
     concrete = [f for f in meta.concrete_fields if not f.primary_key]
-    if fields is not None:
-        concrete = [meta.get_field(name) for name in fields]
     now = datetime.datetime.now(tz=datetime.UTC)
     for obj, pk in zip(objects, next_ids(model, len(objects)), strict=True):
         obj.pk = pk
-    names = ["id"] + [f.attname for f in concrete]
+    names = [meta.pk.attname] + [f.attname for f in concrete]
     stamped = [
         f.attname
         for f in concrete
@@ -93,8 +92,6 @@ def reset_sequences(*models: type[Model]) -> None:
     own maximum)."""
     if connection.vendor != "postgresql":
         return
-    from django.core.management.color import no_style
-
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
