@@ -499,9 +499,9 @@ def exit_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
         return None
     review = ExitReview.objects.filter(enrolment=enrolment).select_related("reviewed_by").first()
     calls = list(
-        enrolment.follow_up_calls.select_related("completed_by").annotate(
-            attempt_count=Count("attempts")
-        )
+        enrolment.follow_up_calls.select_related("completed_by")
+        .annotate(attempt_count=Count("attempts"))
+        .order_by("due_on", "pk")  # the count drops the model's default order
     )
     if review is None and not calls:
         return None

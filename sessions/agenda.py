@@ -39,8 +39,12 @@ def sessions_of(user):
 def with_details(sessions):
     """What a schedule shows of each session, in the same query: kind, group, room and the
     number of people expected (their Attendance rows)."""
-    return sessions.select_related("kind", "group", "room__site").annotate(
-        expected=Count("attendances")
+    # In the order of the clock, said again: with the count, Django leaves out the model's
+    # default order, and sessions came back in the order they were planned.
+    return (
+        sessions.select_related("kind", "group", "room__site")
+        .annotate(expected=Count("attendances"))
+        .order_by("date", "start_time", "pk")
     )
 
 

@@ -259,9 +259,16 @@ def series_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     series = get_series(request, pk)
-    sessions = series.sessions.select_related("kind", "room").annotate(
-        expected=Count("attendances"),
-        recorded=Count("attendances", filter=~Q(attendances__status=Attendance.Status.EXPECTED)),
+    # The counts group the query, and Django then drops the model's default order.
+    sessions = (
+        series.sessions.select_related("kind", "room")
+        .annotate(
+            expected=Count("attendances"),
+            recorded=Count(
+                "attendances", filter=~Q(attendances__status=Attendance.Status.EXPECTED)
+            ),
+        )
+        .order_by("date", "start_time", "pk")
     )
     return render(
         request,

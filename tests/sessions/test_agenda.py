@@ -142,6 +142,21 @@ def test_it_counts_the_members_of_a_group_session(
     assert "1 person expected" in response.content.decode()
 
 
+def test_a_days_sessions_come_in_the_order_of_their_hours(programme, coach, coach_client):
+    # Planned afternoon first, then an early call: the day reads by the clock, not by when
+    # each was planned (the count of people expected groups the query, and Django then
+    # drops the model's default order).
+    for start, topic in [(16, "Afternoon talk"), (9, "Morning group"), (8, "Early call")]:
+        make_session(
+            programme=programme, start=start, end=start + 1, topic=topic,
+            facilitators=[coach.user],
+        )  # fmt: skip
+    response = coach_client.get(URL, {"date": DAY.isoformat()})
+    assert [topic for _day, topic in entries(response)] == [
+        "Early call", "Morning group", "Afternoon talk",
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("place", "extra", "label"),
     [

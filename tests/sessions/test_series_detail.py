@@ -45,6 +45,19 @@ def test_it_lists_the_sessions_with_their_attendance(series, member, coach_clien
     assert reverse("sessions:series-change", args=[series.pk]) in html
 
 
+def test_a_session_moved_past_the_next_one_is_listed_by_its_new_date(series, coach_client):
+    first, second, _third, _fourth = series.sessions.order_by("date")
+    services.session_move(
+        session=first,
+        date=second.date + datetime.timedelta(days=1),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+    )
+    listed = list(coach_client.get(url(series)).context["sessions"])
+    assert [s.date for s in listed] == sorted(s.date for s in listed)
+    assert listed[1].pk == first.pk
+
+
 def test_a_changed_series_links_to_the_earlier_schedule(series, coach, coach_client):
     from_date = series.sessions.order_by("date")[2].date
     new = services.series_change_from(
