@@ -680,7 +680,9 @@ def _participants(design, programme, coaches, rng, today, count, used):
             referrer_name=rng.choice(["Assistante sociale de l'antenne", "Maatschappelijk werker", "Service social de quartier"]),
             started_on=started_on, exited_on=exited_on,
         )  # fmt: skip
-        if status == Status.WAITING_LIST:
+        if status not in {Status.REFERRED, Status.INTAKE, Status.NOT_ADMITTED}:
+            # Everyone admitted went through the waiting list (see _history), and the service
+            # keeps the day they joined it: the dashboard's waiting time before admission.
             enrolment.waiting_since = _at(referred_on + datetime.timedelta(days=14))
         if status in {Status.EXITED, Status.CLOSED}:
             enrolment.exit_reason = _pick(rng, EXIT_WEIGHTS)

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from stdnum.be import nn
 
 from participants import demo
@@ -40,6 +41,28 @@ def test_every_status_history_ends_in_the_enrolment_status():
         for before, after in zip(changes, changes[1:], strict=False):
             assert after.from_status == before.to_status
             assert Enrolment(status=before.to_status).can_become(after.to_status)
+
+
+def test_admitted_people_keep_the_day_they_joined_the_waiting_list():
+    demo.load(today=TODAY)
+    for enrolment in Enrolment.objects.prefetch_related("changes"):
+        joined = [c.changed_at for c in enrolment.changes.all() if c.to_status == "waiting_list"]
+        assert enrolment.waiting_since == (joined[0] if joined else None)
+
+
+def test_at_national_scale_each_organisation_runs_its_design_in_five_districts(monkeypatch):
+    # The national layout without its size: from scale 1 on, for this test.
+    monkeypatch.setattr(demo, "NATIONAL_SCALE", 1)
+    counts = demo.load(today=TODAY)
+    assert counts["programmes"] == 25 and counts["participants"] == 200
+    codes = set(Programme.objects.values_list("code", flat=True))
+    assert {"amie", "amie-2", "amie-5", "move-up", "move-up-5"} <= codes
+    assert Programme.objects.get(code="amie-3").name == "AMIE Zuid"
+    # Every programme has people, followed by coaches of its own organisation.
+    assert not Programme.objects.filter(enrolments__isnull=True).exists()
+    assert not Enrolment.objects.exclude(
+        coach__staff__organisation=F("programme__organisation")
+    ).exists()
 
 
 def test_register_numbers_are_valid_and_unique():
