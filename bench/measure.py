@@ -112,6 +112,11 @@ def setup() -> Setup:
         "caseload search": (coach_client, "/participants/?q=an"),
         "caseload (manager, whole organisation)": (manager_client, "/participants/"),
         "manager dashboard": (manager_client, f"/reports/dashboard/?{period}"),
+        # What a manager sees first: every programme of the organisation, this year so far.
+        "manager dashboard (whole organisation, this year)": (
+            manager_client,
+            "/reports/dashboard/",
+        ),
         "funder report HTML (one programme, a year)": (
             manager_client,
             f"/reports/funder/?{period}",
