@@ -323,13 +323,13 @@ def _evaluations(active, programmes):
             order = (kind == Evaluation.Kind.EXIT, held_on, evaluation_id)
             if key not in last or order > last[key][0]:
                 last[key] = (order, score)
+    pairs_of = defaultdict(list)  # domain -> (person, baseline, latest), in one pass
+    for key, (participant_id, before) in first.items():
+        if key in last:
+            pairs_of[key[1]].append((participant_id, before, last[key][1]))
     codes = [code for p in programmes for code in p.outcome_domains]
     for code in dict.fromkeys(codes):
-        pairs = [
-            (first[key][0], first[key][1], last[key][1])
-            for key in first
-            if key[1] == code and key in last
-        ]
+        pairs = pairs_of.get(code)
         if not pairs:
             continue
         improved = {pk for pk, before, after in pairs if after > before}
