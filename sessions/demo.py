@@ -26,7 +26,7 @@ from evaluations.models import Cefr, LanguageAssessment
 from participants.models import Enrolment, EnrolmentStatusChange
 from programme import bulk
 from programme.models import ClosureDay, Module, Programme, Room, Staff
-from sessions import recurrence
+from sessions import recurrence, services
 from sessions.models import (
     Attendance,
     Group,
@@ -89,8 +89,6 @@ CANCEL_SHARE = 0.02
 # to place: one in UNPLACED of the active people (at least two).
 UNPLACED = 15
 
-ATTENDED = {str(status) for status in Attendance.ATTENDED}
-ABSENCES = {str(status) for status in Attendance.ABSENCES}
 _STATUSES = [status for status, _weight in ATTENDANCE_WEIGHTS]
 _CUMULATIVE = [
     sum(weight for _s, weight in ATTENDANCE_WEIGHTS[: i + 1]) for i in range(len(_STATUSES))
@@ -610,25 +608,18 @@ class _Programme:
 
     def _figures(self, history) -> None:
         """The attendance rate, absences in a row and last attended day of the open
-        enrolments, by the rules of services.refresh_attendance_figures (every recorded row
-        of the person in the programme, excused absences not lowering the rate), computed
-        from the rows just written. One prepared UPDATE run for all of them: the ORM's
+        enrolments, by services.attendance_figures (as refresh_attendance_figures does), from
+        the rows just written. One prepared UPDATE run for all of them: the ORM's
         bulk_update spent longer building its CASE expressions than the database writing."""
         figures = []
         for pk, participant in self.open_enrolments:
             rows = sorted(history.get(participant, ()), reverse=True)
             if not rows:
                 continue  # the defaults: no rate, no absences, never attended
-            counted = [status for _d, _h, status in rows if status != "excused"]
-            attended = [day for day, _h, status in rows if status in ATTENDED]
-            in_a_row = 0
-            for _day, _hour, status in rows:
-                if status not in ABSENCES:
-                    break
-                in_a_row += 1
-            came = len([status for status in counted if status in ATTENDED])
-            rate = round(100 * came / len(counted), 1) if counted else None
-            figures.append((rate, in_a_row, max(attended) if attended else None, pk))
+            rate, in_a_row, last = services.attendance_figures(
+                [(status, day) for day, _hour, status in rows]
+            )
+            figures.append((None if rate is None else round(rate, 1), in_a_row, last, pk))
         meta = Enrolment._meta
         quote = connection.ops.quote_name
         columns = [

@@ -537,22 +537,31 @@ def refresh_attendance_figures(*, participant_ids: list[int], programme_id: int)
     for participant_id, status, day in recorded:
         history.setdefault(participant_id, []).append((status, day))
     for enrolment in enrolments:
-        rows = history.get(enrolment.participant_id, [])
-        counted = [status for status, _day in rows if status != Status.EXCUSED]
-        attended = [day for status, day in rows if status in Attendance.ATTENDED]
-        in_a_row = 0
-        for status, _day in rows:
-            if status not in Attendance.ABSENCES:
-                break
-            in_a_row += 1
+        rate, in_a_row, last = attendance_figures(history.get(enrolment.participant_id, []))
         participant_services.enrolment_set_attendance(
             enrolment_id=enrolment.pk,
-            rate=100 * len([s for s in counted if s in Attendance.ATTENDED]) / len(counted)
-            if counted
-            else None,
+            rate=rate,
             consecutive_absences=in_a_row,
-            last_attended_on=max(attended) if attended else None,
+            last_attended_on=last,
         )
+
+
+def attendance_figures(
+    rows: list[tuple[str, datetime.date]],
+) -> tuple[float | None, int, datetime.date | None]:
+    """From one person's recorded attendance in a programme, newest first, as (status, day):
+    the attendance rate (excused absences do not lower it), the absences in a row up to the
+    latest, and the last day they attended."""
+    counted = [status for status, _day in rows if status != Status.EXCUSED]
+    attended = [day for status, day in rows if status in Attendance.ATTENDED]
+    in_a_row = 0
+    for status, _day in rows:
+        if status not in Attendance.ABSENCES:
+            break
+        in_a_row += 1
+    came = len([status for status in counted if status in Attendance.ATTENDED])
+    rate = 100 * came / len(counted) if counted else None
+    return rate, in_a_row, max(attended) if attended else None
 
 
 def hours_by_period(
