@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "participants",
     "evaluations",
     "sessions.apps.SessionsConfig",
+    "casefile",
     "portal",
     "reports",
     "rights",
