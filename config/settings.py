@@ -209,6 +209,9 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "parcours@localhost")
+# The address in the links of invitation and password mails (https://parcours.example.be);
+# empty: the host the request came to (a management command then needs it set).
+PARCOURS_BASE_URL = os.environ.get("PARCOURS_BASE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
