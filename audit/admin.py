@@ -4,6 +4,7 @@ This app imports none above it, so an administrator's organisation is read from 
 record (`user.staff`, programme's) by attribute, not through programme's access helpers."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 
 from audit import services
@@ -36,7 +37,7 @@ class EventAdmin(admin.ModelAdmin):
         organisation_id = _organisation_id(request.user)
         if organisation_id is None:
             return queryset.none()
-        colleagues = type(request.user)._default_manager.filter(
+        colleagues = get_user_model()._default_manager.filter(
             staff__organisation_id=organisation_id
         )
         return queryset.filter(organisation_id=organisation_id) | queryset.filter(
