@@ -70,8 +70,12 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             try:
                 services.staff_password_link_send(user=user, base_url=invitations.base_url(request))
             except invitations.MailNotSent:
-                form.add_error(None, invitations.mail_failed_message())
-                return render(request, "registration/password_reset_form.html", {"form": form})
+                return render(
+                    request,
+                    "registration/password_reset_form.html",
+                    {"form": form, "mail_failed": invitations.mail_failed_message()},
+                    status=503,
+                )
         return redirect("password_reset_done")
     return render(request, "registration/password_reset_form.html", {"form": form})
 
