@@ -45,7 +45,8 @@ def staff_create(
 ) -> Staff:
     """A user with their role in one organisation. Administrators get the admin screens for
     configuration, and nothing of participant data. Without a password, the account waits for
-    its owner to choose one (staff_invite sends the link)."""
+    its owner to choose one. People are added through staff_invite (the admin, invite_staff),
+    which also writes the audit log; this one serves it, the demo data and the tests."""
     staff_role_check(by=by, organisation=organisation, old_role=None, new_role=role)
     with transaction.atomic():
         user = get_user_model().objects.create_user(
