@@ -242,12 +242,16 @@ PARCOURS_DEMO_SKIP_2FA = env_bool("PARCOURS_DEMO_SKIP_2FA", DEBUG)
 OTP_TOTP_ISSUER = "Parcours"
 
 # Sign-in throttling (django-axes, docs/deployment.md): five failures lock the user name, and
-# separately the address, for 15 minutes counted from the lock-out, however often someone
-# keeps trying, so nobody can lock a colleague out for good. Counted in the database, so every
-# app process sees the same count.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# twenty, of any user names, the address (an office signs in from one address:
+# docs/decisions/0015-sign-in-lock-out-thresholds.md), for 15 minutes counted from the
+# lock-out, however often someone keeps trying, so nobody can lock a colleague out for good.
+# Counted in the database, so every app process sees the same count.
+AXES_HANDLER = "config.security.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("PARCOURS_SIGN_IN_FAILURES", "5"))
+PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS", "20")
+)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("PARCOURS_LOCKOUT_MINUTES", "15"))
 )
