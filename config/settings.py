@@ -1,7 +1,7 @@
 """Parcours settings: everything comes from the environment, with safe local defaults.
 
-Local development needs no variable at all. Production sets at least DJANGO_SECRET_KEY,
-DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deployment.md).
+Local development needs no variable at all. Production sets those docs/configuration.md lists
+as required; config/checks.py names any that is missing.
 """
 
 import datetime
@@ -298,7 +298,7 @@ REPORT_SMALL_COUNT = int(os.environ.get("PARCOURS_REPORT_SMALL_COUNT", "5"))
 
 # Background work (report snapshots). Development runs tasks at once, inside the request, so
 # `make run` needs no worker; production sets django_tasks_db.DatabaseBackend and runs
-# `manage.py db_worker` beside the web processes (docs/manager-guide-reports.md).
+# `manage.py run_worker` (db_worker with a heartbeat, ops/) beside the web processes.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
