@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programme import indicators, outcomes
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 def parse_week_list(value: str) -> list[int]:
@@ -172,7 +173,7 @@ class Programme(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
     funder = models.CharField(_("funder"), max_length=200, blank=True, help_text=_("e.g. AMIF"))
     funding_reference = models.CharField(_("funding reference"), max_length=100, blank=True)
     starts_on = models.DateField(_("start of the period"))
@@ -392,7 +393,7 @@ class Module(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
     rhythm = models.CharField(
         _("rhythm"), max_length=200, blank=True, help_text=_("e.g. weekly, 3 hours")
     )
@@ -563,7 +564,7 @@ class Indicator(models.Model):
         verbose_name=_("indicator set"),
     )
     code = models.CharField(_("code"), max_length=30)
-    wording = models.TextField(_("wording"))
+    wording = models.TextField(_("wording"), max_length=NOTE)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     rule = models.CharField(_("counting rule"), max_length=40, choices=indicators.RULE_CHOICES)
     argument = models.CharField(
@@ -578,7 +579,7 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("Any of: gender, age, education."),
     )
-    note = models.TextField(_("how it is counted"), blank=True)
+    note = models.TextField(_("how it is counted"), max_length=NOTE, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

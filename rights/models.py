@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programme.text_limits import NOTE
+
 
 class Erasure(models.Model):
     """A participant whose file was anonymised: on request or by the retention rule. The row
@@ -17,6 +19,7 @@ class Erasure(models.Model):
     reason = models.CharField(_("why"), max_length=20, choices=Reason.choices)
     legal_basis = models.TextField(
         _("legal basis"),
+        max_length=NOTE,
         blank=True,
         help_text=_("Why the file may be erased before the end of its retention period."),
     )
