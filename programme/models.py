@@ -1,10 +1,14 @@
 """Organisations, their sites and staff, and the programmes they run."""
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programme import indicators, outcomes
@@ -695,15 +699,42 @@ class IndicatorTarget(models.Model):
             )
 
 
+def password_stamp(user) -> str:
+    """A fingerprint of the user's password hash. A key made under one password stops working
+    under the next one, however the password was changed (the page, a reset link, the admin,
+    manage.py changepassword), as Django's sessions do. The hash is salted, so even the same
+    password typed again gives a new stamp."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True)
+    def active(self, now: datetime.datetime | None = None):
+        """Neither revoked nor expired. The owner's password and account are checked on use
+        (ApiToken.ended_because), as they live on another table."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now())
+        )
+
+    def of_organisation(self, organisation_id: int):
+        return self.filter(user__staff__organisation_id=organisation_id)
 
 
 class ApiToken(models.Model):
     """A personal key for another system (a social file software, a data warehouse) to use
     the API as this user, with this user's reach. Only a hash is kept: the key itself is shown
-    once, when it is made, and cannot be read back."""
+    once, when it is made, and cannot be read back.
+
+    A key ends when its owner or a manager revokes it, when it expires, and with the events
+    that end the owner's other ways in: a password change, a deactivation (it stays ended if
+    the account comes back), a reset of the second factor."""
+
+    class Ended(models.TextChoices):
+        REVOKED = "revoked", _("Revoked by its owner")
+        MANAGER = "manager", _("Revoked by a manager")
+        EXPIRED = "expired", _("Expired")
+        PASSWORD = "password", _("The password changed")
+        DEACTIVATED = "deactivated", _("The account was deactivated")
+        SECOND_FACTOR = "second_factor", _("The second factor was reset")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -719,7 +750,21 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Empty: the key does not expire (the owner chose so when making it).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    ended_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=Ended.choices, blank=True
+    )
+    password_stamp = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -734,3 +779,19 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def ended_because(self, now: datetime.datetime | None = None) -> str:
+        """Why the key no longer works (an ApiToken.Ended value), or "" while it does. Reads
+        the owner: select it with the key."""
+        if self.revoked_at is not None:
+            return self.ended_reason or self.Ended.REVOKED
+        if self.is_expired(now):
+            return self.Ended.EXPIRED
+        if not self.user.is_active:
+            return self.Ended.DEACTIVATED
+        if self.password_stamp != password_stamp(self.user):
+            return self.Ended.PASSWORD
+        return ""
