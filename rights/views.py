@@ -88,13 +88,16 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(
         participants_for(request.staff).prefetch_related("enrolments__programme"), pk=pk
     )
-    if Erasure.objects.filter(participant=participant).exists():
-        messages.info(request, _("This person's file was already erased."))
-        return redirect(participant)
+    erasure = Erasure.objects.filter(participant=participant).select_related("erased_by").first()
+    if erasure is not None:
+        # The record of what was done, for whoever answers the person's request.
+        return render(
+            request, "rights/erase.html", {"participant": participant, "erasure": erasure}
+        )
     form = ErasureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_erase(
+            erasure = services.participant_erase(
                 participant=participant,
                 legal_basis=form.cleaned_data["legal_basis"],
                 by=request.user,
@@ -104,7 +107,9 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The file was anonymised: names, contact details and notes are gone."),
+                " ".join(
+                    [_("The file was anonymised."), *(str(line) for line in erasure.summary())]
+                ),
             )
             return redirect(participant)
     return render(
