@@ -72,9 +72,10 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
     audit.log_export(request, participant, what="record_pdf")
     data = record.full_record(participant)
+    sections, left_out = record.labelled(data)
     return render_pdf(
         "rights/record_pdf.html",
-        {"participant": participant, "sections": record.labelled(data), "record": data},
+        {"participant": participant, "sections": sections, "left_out": left_out, "record": data},
         request,
         f"parcours-record-{participant.pk}-{timezone.localdate():%Y-%m-%d}.pdf",
     )
