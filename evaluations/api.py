@@ -26,6 +26,7 @@ from programme.api import (
     VersionField,
     service_errors,
 )
+from programme.text_limits import LONG_NOTE, NOTE
 
 # Language assessments -------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ class ScoreSerializer(ModelSerializer):
     participant_score = serializers.ChoiceField(
         choices=list(outcomes.LEVEL_NAMES.items()), required=False, allow_null=True, default=None
     )
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
     class Meta:
         model = DomainScore
@@ -207,16 +208,20 @@ class FollowUpCallSerializer(ModelSerializer):
 class CallAttemptRequest(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=CallAttempt.Outcome.choices)
     version = VersionField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     situation = serializers.ChoiceField(
         choices=FollowUpCall.Situation.choices, required=False, allow_blank=True, default=""
     )
     needs_help = serializers.BooleanField(required=False, allow_null=True, default=None)
-    help_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    help_notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTE
+    )
     helped_integration = serializers.ChoiceField(
         choices=FollowUpCall.Helped.choices, required=False, allow_blank=True, default=""
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_NOTE
+    )
 
 
 @extend_schema(tags=["follow-up calls"])

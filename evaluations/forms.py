@@ -15,6 +15,7 @@ from participants.forms import DateInput
 from participants.models import Participant
 from programme import outcomes
 from programme.models import Programme
+from programme.text_limits import LONG_NOTE, NOTE
 
 SCALE_NAMES = dict(Programme._meta.get_field("language_scale").choices)
 SKILLS = ["oral", "reading", "writing"]
@@ -110,7 +111,10 @@ class EvaluationForm(forms.Form):
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        max_length=LONG_NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -146,6 +150,7 @@ class EvaluationForm(forms.Form):
             )
             self.fields[f"comment_{domain.code}"] = forms.CharField(
                 label=_("Comment"),
+                max_length=NOTE,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -181,6 +186,7 @@ class EvaluationForm(forms.Form):
 class GoalFromScoreForm(forms.Form):
     text = forms.CharField(
         label=_("Goal, in the participant's words"),
+        max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write the goal, in the participant's words.")},
     )
@@ -224,6 +230,7 @@ class ExitForm(forms.Form):
     strengths = _required(
         forms.CharField(
             label=_("Strengths"),
+            max_length=NOTE,
             help_text=_("What the person does well, what they gained in the programme."),
             widget=forms.Textarea(attrs={"rows": 3}),
         ),
@@ -231,12 +238,17 @@ class ExitForm(forms.Form):
     )
     limits = forms.CharField(
         label=_("Limits and obstacles"),
+        max_length=NOTE,
         help_text=_("What still holds them back: language, health, childcare…"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
     next_step = _required(
-        forms.CharField(label=_("Recommended next step"), widget=forms.Textarea(attrs={"rows": 2})),
+        forms.CharField(
+            label=_("Recommended next step"),
+            max_length=NOTE,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
         _("Write the next step you recommend."),
     )
     contact_person = _required(
@@ -295,7 +307,10 @@ class CallAttemptForm(forms.Form):
         required=False,
     )
     help_notes = forms.CharField(
-        label=_("What help"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("What help"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     helped_integration = forms.ChoiceField(
         label=_("Did the programme help their integration?"),
@@ -303,7 +318,10 @@ class CallAttemptForm(forms.Form):
         required=False,
     )
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Notes"),
+        max_length=LONG_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from participants import choices
 from participants.models import Enrolment, Participant
 from programme import outcomes
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 class Cefr(models.TextChoices):
@@ -108,7 +109,7 @@ class LanguageAssessment(models.Model):
         choices=choices.Schooling.choices,
         blank=True,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LanguageAssessmentQuerySet.as_manager()
@@ -183,7 +184,7 @@ class Evaluation(models.Model):
         related_name="+",
         verbose_name=_("evaluated by"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -219,7 +220,7 @@ class DomainScore(models.Model):
     )
     # Set when the participant gave their score themselves on their phone.
     participant_scored_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=NOTE, blank=True)
 
     class Meta:
         ordering = ["evaluation", "pk"]
@@ -251,9 +252,9 @@ class ExitReview(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, related_name="exit_review"
     )
-    strengths = models.TextField(_("strengths"))
-    limits = models.TextField(_("limits and obstacles"), blank=True)
-    next_step = models.TextField(_("recommended next step"))
+    strengths = models.TextField(_("strengths"), max_length=NOTE)
+    limits = models.TextField(_("limits and obstacles"), max_length=NOTE, blank=True)
+    next_step = models.TextField(_("recommended next step"), max_length=NOTE)
     contact_person = models.CharField(_("who the person can still turn to"), max_length=200)
     contact_phone = models.CharField(_("contact's phone"), max_length=40, blank=True)
     # The funder's "was the activity helpful for your integration?" (AMIF R.2.9), asked at exit;
@@ -326,14 +327,14 @@ class FollowUpCall(models.Model):
         _("situation"), max_length=20, choices=Situation.choices, blank=True
     )
     needs_help = models.BooleanField(_("needs help"), null=True)
-    help_notes = models.TextField(_("what help"), blank=True)
+    help_notes = models.TextField(_("what help"), max_length=NOTE, blank=True)
     helped_integration = models.CharField(
         _("the programme helped their integration"),
         max_length=10,
         choices=Helped.choices,
         blank=True,
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

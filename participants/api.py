@@ -23,6 +23,7 @@ from programme.api import (
     VersionField,
     service_errors,
 )
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -158,7 +159,7 @@ class StatusChangeRequest(serializers.Serializer):
         required=False,
         help_text="The status as last read; if it has changed since, nothing is done (409).",
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
     on = serializers.DateField(required=False, allow_null=True, default=None)
     exit_reason = serializers.CharField(required=False, allow_blank=True, default="")
     drop_out_reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -259,7 +260,9 @@ class PlacementSerializer(ModelSerializer):
 class PlacementEndRequest(serializers.Serializer):
     on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=Placement.Outcome.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_NOTE
+    )
 
 
 @extend_schema(tags=["placements"])
@@ -342,7 +345,7 @@ class ReferralSerializer(ModelSerializer):
 class ReferralStatusRequest(serializers.Serializer):
     status = serializers.ChoiceField(choices=Referral.Status.choices)
     on = serializers.DateField()
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 @extend_schema(tags=["referrals"])

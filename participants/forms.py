@@ -18,6 +18,7 @@ from participants.models import (
 from participants.services import CriterionAnswer, Decision
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffChoiceField
+from programme.text_limits import NOTE
 
 
 class DateInput(forms.DateInput):
@@ -247,6 +248,7 @@ class EligibilityForm(forms.Form):
             )
             self.fields[reason_field] = forms.CharField(
                 label=_("Why does your judgement differ from the data?"),
+                max_length=NOTE,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answer.override_reason if answer else "",
@@ -308,6 +310,7 @@ class DecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason or remark"),
+        max_length=NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the person is not admitted."),
@@ -327,7 +330,7 @@ class StatusForm(forms.Form):
     """Pause, resume, exit or close an enrolment."""
 
     reason = forms.CharField(
-        label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why"), max_length=NOTE, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
     exit_reason = forms.ChoiceField(

@@ -25,6 +25,7 @@ from programme.models import (
     Programme,
     TemplateStep,
 )
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 def validate_national_number(value: str) -> None:
@@ -352,9 +353,9 @@ class Enrolment(models.Model):
         blank=True,
         help_text=_("Name and service of the person who referred"),
     )
-    referral_reason = models.TextField(_("reason for the referral"), blank=True)
+    referral_reason = models.TextField(_("reason for the referral"), max_length=NOTE, blank=True)
     waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason for not admitting"), blank=True)
+    decision_reason = models.TextField(_("reason for not admitting"), max_length=NOTE, blank=True)
     started_on = models.DateField(_("start date"), null=True, blank=True)
     exited_on = models.DateField(_("exit date"), null=True, blank=True)
     exit_reason = models.CharField(
@@ -451,7 +452,7 @@ class EnrolmentStatusChange(models.Model):
         blank=True,
         related_name="+",
     )
-    reason = models.TextField(_("why"), blank=True)
+    reason = models.TextField(_("why"), max_length=NOTE, blank=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -472,7 +473,7 @@ class EligibilityAnswer(models.Model):
     )
     computed = models.BooleanField(_("result from the data"), null=True)
     met = models.BooleanField(_("met"))
-    override_reason = models.TextField(_("reason for overriding"), blank=True)
+    override_reason = models.TextField(_("reason for overriding"), max_length=NOTE, blank=True)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -517,7 +518,7 @@ class IntakeInterview(models.Model):
     support_language = models.CharField(
         _("in which language"), max_length=10, choices=choices.LANGUAGES, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
     conducted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -634,8 +635,10 @@ class Goal(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="goals", verbose_name=_("enrolment")
     )
-    text = models.TextField(_("goal, in the participant's words"))
-    text_own_language = models.TextField(_("the same in their language"), blank=True)
+    text = models.TextField(_("goal, in the participant's words"), max_length=NOTE)
+    text_own_language = models.TextField(
+        _("the same in their language"), max_length=NOTE, blank=True
+    )
     own_language = models.CharField(
         _("their language"), max_length=10, choices=choices.LANGUAGES, blank=True
     )
@@ -777,7 +780,7 @@ class Placement(models.Model):
         verbose_name=_("host"),
     )
     role = models.CharField(_("role"), max_length=200)
-    tasks = models.TextField(_("tasks"), blank=True)
+    tasks = models.TextField(_("tasks"), max_length=NOTE, blank=True)
     hours_per_week = models.DecimalField(
         _("hours per week"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0)]
     )
@@ -796,7 +799,7 @@ class Placement(models.Model):
     outcome = models.CharField(
         _("how it ended"), max_length=20, choices=Outcome.choices, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -899,20 +902,22 @@ class Referral(models.Model):
     )
     kind = models.CharField(_("for"), max_length=20, choices=Kind.choices)
     sent_on = models.DateField(_("date"), default=timezone.localdate)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=NOTE)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SENT
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome"), max_length=NOTE, blank=True)
     shares_personal_data = models.BooleanField(_("shares personal data with the partner"))
     # A referral that shares personal data rests on the participant's consent for that
     # partner, or on an explicit override whose reason and author are kept.
     consent = models.ForeignKey(
         Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
-    consent_override_reason = models.TextField(_("why without consent"), blank=True)
+    consent_override_reason = models.TextField(
+        _("why without consent"), max_length=NOTE, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

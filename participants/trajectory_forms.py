@@ -10,6 +10,7 @@ from participants.forms import DateInput
 from participants.models import Consent, Goal, Placement, Referral, Step
 from programme import outcomes
 from programme.access import partners_for
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 def _not_in_future(value):
@@ -125,7 +126,9 @@ class PartnerReferralForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
     kind = forms.ChoiceField(label=_("For"), choices=Referral.Kind.choices)
     sent_on = forms.DateField(label=_("Date"), widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     shares_personal_data = forms.BooleanField(
         label=_("This referral shares the person's data with the partner"),
         help_text=_("Name, contact details, situation… Needs the person's consent."),
@@ -139,6 +142,7 @@ class PartnerReferralForm(forms.Form):
     )
     consent_override_reason = forms.CharField(
         label=_("Why without consent"),
+        max_length=NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -179,6 +183,7 @@ class ReferralStatusForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DateInput())
     outcome = forms.CharField(
         label=_("Outcome"),
+        max_length=NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the help ends or is refused."),
@@ -256,7 +261,10 @@ class PlacementEndForm(forms.Form):
         label=_("How it ended"), choices=Placement.Outcome.choices, widget=forms.RadioSelect
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        max_length=LONG_NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, permissions
 
+from programme import services
 from programme.access import staff_of
 from programme.models import ApiToken
 from programme.services import API_KEY_PREFIX, api_key_hash
@@ -31,14 +32,24 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not key.startswith(API_KEY_PREFIX):
             raise exceptions.AuthenticationFailed(_("This is not a Parcours API key."))
         token = (
-            ApiToken.objects.active()
+            ApiToken.objects.filter(revoked_at__isnull=True)
             .select_related("user__staff")
             .filter(key_hash=api_key_hash(key))
             .first()
         )
-        if token is None or not token.user.is_active:
+        if token is None:
             raise exceptions.AuthenticationFailed(_("This API key is unknown or was revoked."))
         now = timezone.now()
+        ended = token.ended_because(now)
+        if ended == ApiToken.Ended.EXPIRED:
+            raise exceptions.AuthenticationFailed(
+                _("This API key expired. Make a new one on your API keys page.")
+            )
+        if ended:
+            # The password changed or the account was closed since the key was made: end it
+            # for good, so the keys pages say so and a reactivation does not bring it back.
+            services.api_tokens_end(user=token.user, reason=ended)
+            raise exceptions.AuthenticationFailed(_("This API key is unknown or was revoked."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

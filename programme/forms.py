@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -36,10 +38,30 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 class ApiKeyForm(forms.Form):
+    # In days; a key that does not expire works until it is revoked.
+    NEVER = "never"
+    LIFETIMES = [
+        ("30", _("30 days")),
+        ("90", _("90 days")),
+        ("365", _("1 year")),
+        ("730", _("2 years")),
+        (NEVER, _("No expiry: until I revoke it")),
+    ]
+
     name = forms.CharField(
         label=_("What is the key for?"),
         max_length=100,
         help_text=_("A name you will recognise, e.g. “Social file sync”."),
+    )
+    lifetime = forms.TypedChoiceField(
+        label=_("Works for"),
+        choices=LIFETIMES,
+        coerce=lambda days: None if days == "never" else datetime.timedelta(days=int(days)),
+        # Not given (another client than the page): the default year.
+        empty_value=datetime.timedelta(days=365),
+        required=False,
+        initial="365",
+        help_text=_("After that the key stops working and you make a new one."),
     )
 
 

@@ -1,13 +1,18 @@
 """Organisations, their sites and staff, and the programmes they run."""
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programme import indicators, outcomes
+from programme.text_limits import LONG_NOTE, NOTE
 
 
 def parse_week_list(value: str) -> list[int]:
@@ -172,7 +177,7 @@ class Programme(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
     funder = models.CharField(_("funder"), max_length=200, blank=True, help_text=_("e.g. AMIF"))
     funding_reference = models.CharField(_("funding reference"), max_length=100, blank=True)
     starts_on = models.DateField(_("start of the period"))
@@ -392,7 +397,7 @@ class Module(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
     rhythm = models.CharField(
         _("rhythm"), max_length=200, blank=True, help_text=_("e.g. weekly, 3 hours")
     )
@@ -563,7 +568,7 @@ class Indicator(models.Model):
         verbose_name=_("indicator set"),
     )
     code = models.CharField(_("code"), max_length=30)
-    wording = models.TextField(_("wording"))
+    wording = models.TextField(_("wording"), max_length=NOTE)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     rule = models.CharField(_("counting rule"), max_length=40, choices=indicators.RULE_CHOICES)
     argument = models.CharField(
@@ -578,7 +583,7 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("Any of: gender, age, education."),
     )
-    note = models.TextField(_("how it is counted"), blank=True)
+    note = models.TextField(_("how it is counted"), max_length=NOTE, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -694,15 +699,42 @@ class IndicatorTarget(models.Model):
             )
 
 
+def password_stamp(user) -> str:
+    """A fingerprint of the user's password hash. A key made under one password stops working
+    under the next one, however the password was changed (the page, a reset link, the admin,
+    manage.py changepassword), as Django's sessions do. The hash is salted, so even the same
+    password typed again gives a new stamp."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True)
+    def active(self, now: datetime.datetime | None = None):
+        """Neither revoked nor expired. The owner's password and account are checked on use
+        (ApiToken.ended_because), as they live on another table."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now())
+        )
+
+    def of_organisation(self, organisation_id: int):
+        return self.filter(user__staff__organisation_id=organisation_id)
 
 
 class ApiToken(models.Model):
     """A personal key for another system (a social file software, a data warehouse) to use
     the API as this user, with this user's reach. Only a hash is kept: the key itself is shown
-    once, when it is made, and cannot be read back."""
+    once, when it is made, and cannot be read back.
+
+    A key ends when its owner or a manager revokes it, when it expires, and with the events
+    that end the owner's other ways in: a password change, a deactivation (it stays ended if
+    the account comes back), a reset of the second factor."""
+
+    class Ended(models.TextChoices):
+        REVOKED = "revoked", _("Revoked by its owner")
+        MANAGER = "manager", _("Revoked by a manager")
+        EXPIRED = "expired", _("Expired")
+        PASSWORD = "password", _("The password changed")
+        DEACTIVATED = "deactivated", _("The account was deactivated")
+        SECOND_FACTOR = "second_factor", _("The second factor was reset")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -718,7 +750,21 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Empty: the key does not expire (the owner chose so when making it).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    ended_reason = models.CharField(
+        _("why it ended"), max_length=20, choices=Ended.choices, blank=True
+    )
+    password_stamp = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -733,3 +779,19 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def ended_because(self, now: datetime.datetime | None = None) -> str:
+        """Why the key no longer works (an ApiToken.Ended value), or "" while it does. Reads
+        the owner: select it with the key."""
+        if self.revoked_at is not None:
+            return self.ended_reason or self.Ended.REVOKED
+        if self.is_expired(now):
+            return self.Ended.EXPIRED
+        if not self.user.is_active:
+            return self.Ended.DEACTIVATED
+        if self.password_stamp != password_stamp(self.user):
+            return self.Ended.PASSWORD
+        return ""

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import secrets
 
@@ -12,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from programme import invitations, two_factor
-from programme.models import ApiToken, Organisation, Site, Staff
+from programme.access import staff_of
+from programme.models import ApiToken, Organisation, Site, Staff, password_stamp
 
 # What an organisation's administrator may configure in the admin.
 ADMINISTRATOR_MODELS = [
@@ -209,6 +211,10 @@ def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool,
             # request); deleting the sessions also leaves nothing to come back to. After a role
             # change, the next sign-in asks for what the new role needs (a second factor).
             staff_sessions_end(user=staff.user)
+        if was_active and not is_active:
+            # Ended, not merely refused while inactive: a reactivated account starts with
+            # no key that was made before it left.
+            api_tokens_end(user=staff.user, reason=ApiToken.Ended.DEACTIVATED)
     return staff
 
 
@@ -259,6 +265,8 @@ def staff_second_factor_reset(*, staff: Staff, by) -> int:
     with transaction.atomic():
         removed, _detail = two_factor.devices(staff.user).delete()
         staff_sessions_end(user=staff.user)
+        # A key made by whoever held the lost phone must not outlive it.
+        api_tokens_end(user=staff.user, reason=ApiToken.Ended.SECOND_FACTOR, by=by)
     return removed
 
 
@@ -313,23 +321,88 @@ def api_key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """A new key for this user. Returns the key itself, which is never stored: show it once."""
+# How long a new key works unless its owner chooses otherwise.
+API_KEY_LIFETIME = datetime.timedelta(days=365)
+
+
+def api_token_create(
+    *, user, name: str, lifetime: datetime.timedelta | None = API_KEY_LIFETIME
+) -> tuple[ApiToken, str]:
+    """A new key for this user, working for `lifetime` (None: until revoked). Returns the key
+    itself, which is never stored: show it once."""
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken(user=user, name=name.strip(), prefix=key[:10], key_hash=api_key_hash(key))
+        token = ApiToken(
+            user=user,
+            name=name.strip(),
+            prefix=key[:10],
+            key_hash=api_key_hash(key),
+            expires_at=timezone.now() + lifetime if lifetime else None,
+            password_stamp=password_stamp(user),
+        )
         token.full_clean()
         token.save()
     return token, key
 
 
+def api_tokens_for_manager(staff: Staff):
+    """The keys a manager may see and revoke: those of their organisation's staff."""
+    if not staff.is_manager:
+        return ApiToken.objects.none()
+    return ApiToken.objects.of_organisation(staff.organisation_id)
+
+
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
-    """Stop a key from working, at once. The row stays, so the list still says when it was."""
-    if token.user_id != by.pk:
+    """Stop a key from working, at once: its owner, or a manager of the owner's organisation.
+    The row stays, so the lists still say when and why; the audit log says who."""
+    if token.user_id == by.pk:
+        reason = ApiToken.Ended.REVOKED
+    elif (manager := staff_of(by)) and api_tokens_for_manager(manager).filter(pk=token.pk).exists():
+        reason = ApiToken.Ended.MANAGER
+    else:
         raise ValidationError(_("You can only revoke your own keys."))
     with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+        now = timezone.now()
+        ended = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=by, ended_reason=reason
         )
-        token.refresh_from_db(fields=["revoked_at"])
+        token.refresh_from_db(fields=["revoked_at", "revoked_by", "ended_reason"])
+        if ended:
+            _audit_key_ended(token, by=by)
     return token
+
+
+def api_tokens_end(*, user, reason: str, by=None) -> int:
+    """End the working keys of this user that stood for an old state of the account: all of
+    them after a deactivation or a reset of the second factor; those made under an earlier
+    password after a password change. Returns how many keys ended."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if reason == ApiToken.Ended.PASSWORD:
+        tokens = tokens.exclude(password_stamp=password_stamp(user))
+    tokens = list(tokens)
+    if not tokens:
+        return 0
+    now = timezone.now()
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens], revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=by, ended_reason=reason
+    )
+    for token in tokens:
+        token.revoked_at, token.revoked_by, token.ended_reason = now, by, reason
+        _audit_key_ended(token, by=by)
+    return len(tokens)
+
+
+def _audit_key_ended(token: ApiToken, *, by) -> None:
+    owner = Staff.objects.filter(user_id=token.user_id).values_list("organisation_id", flat=True)
+    audit.record_event(
+        action=audit.Action.UPDATE,
+        by=by,
+        object_type="programme.apitoken",
+        object_id=token.pk,
+        organisation_id=owner.first(),
+        changes={
+            "revoked_at": [None, token.revoked_at.isoformat()],
+            "ended_reason": ["", token.ended_reason],
+        },
+        note=f"API key {token.prefix}… of user {token.user_id} ended: {token.ended_reason}",
+    )

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from programme import services
 from programme.access import programmes_for, staff_of, staff_required
-from programme.forms import ApiKeyForm, add_service_errors, posted
+from programme.forms import ApiKeyForm, add_service_errors, posted, staff_label
 from programme.models import ApiToken
 
 
@@ -65,18 +66,30 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             _token, new_key = services.api_token_create(
-                user=request.user, name=form.cleaned_data["name"]
+                user=request.user,
+                name=form.cleaned_data["name"],
+                lifetime=form.cleaned_data["lifetime"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             form = ApiKeyForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=request.user).select_related("user")
     return render(
         request,
         "programme/api_keys.html",
-        {"form": form, "tokens": tokens, "new_key": new_key},
+        {"form": form, "tokens": _with_state(tokens), "new_key": new_key},
     )
+
+
+def _with_state(tokens) -> list[ApiToken]:
+    # Whether each key still works, read once for the whole list.
+    now = timezone.now()
+    tokens = list(tokens)
+    for token in tokens:
+        token.ended = token.ended_because(now)
+        token.ended_label = ApiToken.Ended(token.ended).label if token.ended else ""
+    return tokens
 
 
 @staff_required
@@ -86,3 +99,36 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The key “%(name)s” no longer works.") % {"name": token.name})
     return redirect("programme:api-keys")
+
+
+def _organisation_keys(request: HttpRequest):
+    # Managers only; anyone else is told the page does not exist.
+    if not request.staff.is_manager:
+        raise Http404
+    return services.api_tokens_for_manager(request.staff)
+
+
+@staff_required
+@require_http_methods(["GET"])
+def organisation_api_keys(request: HttpRequest) -> HttpResponse:
+    """Every key of the organisation's staff, so a manager can see what reaches the API as
+    whom, and end what should no longer."""
+    tokens = (
+        _organisation_keys(request)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-created_at")
+    )
+    return render(request, "programme/organisation_api_keys.html", {"tokens": _with_state(tokens)})
+
+
+@staff_required
+@require_http_methods(["POST"])
+def organisation_api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(_organisation_keys(request).select_related("user"), pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(
+        request,
+        _("The key “%(name)s” of %(owner)s no longer works.")
+        % {"name": token.name, "owner": staff_label(token.user)},
+    )
+    return redirect("programme:organisation-api-keys")

@@ -8,6 +8,7 @@ itself. The PDF shows the same data with the labels.
 
 import datetime
 import decimal
+import re
 
 from django.db import models
 from django.utils import timezone
@@ -122,17 +123,61 @@ def full_record(participant: Participant) -> dict:
     return record
 
 
-def labelled(record: dict) -> list[tuple[str, list[list[tuple[str, object]]]]]:
-    """The record as (section, [[(label, value)…] per row]) for the PDF."""
+# WeasyPrint lays out a few thousand characters a second per page of them: the PDF of a file
+# with years of records would take minutes. So one PDF lays out a bounded amount: past
+# PDF_FULL_TEXT characters, a long text shows its beginning only; past PDF_ALL_TEXT, the rows
+# left in each section are counted rather than listed. The first page says so, and the JSON
+# export has everything.
+PDF_FULL_TEXT = 30_000
+PDF_ALL_TEXT = 60_000
+PDF_SHORTENED_TO = 200
+# A run of characters without a space cannot wrap: it gets an invisible break opportunity every
+# so often (asking WeasyPrint to break anywhere instead makes it lay the text out again for
+# every character).
+UNBROKEN = re.compile(r"\S{60}")
+
+
+def labelled(record: dict) -> tuple[list[tuple[str, list, int]], dict]:
+    """The record for the PDF: (section, [[(label, value)…] per row], rows not listed) and
+    what was left out to keep within the bounds ({shortened texts, rows not listed})."""
     docs = record["fields"]
+    budget = _Budget()
     sections = [
-        (Participant._meta.verbose_name, [_labelled(record["participant"], docs["participant"])])
+        (
+            Participant._meta.verbose_name,
+            [_labelled(record["participant"], docs["participant"], budget)],
+            0,
+        )
     ]
     for name, model, _path in SECTIONS:
-        title = model._meta.verbose_name_plural
-        sections.append((title, [_labelled(row, docs[name]) for row in record[name]]))
-    return sections
+        rows = []
+        for row in record[name]:
+            if budget.used >= PDF_ALL_TEXT:
+                break
+            rows.append(_labelled(row, docs[name], budget))
+        left_out = len(record[name]) - len(rows)
+        budget.left_out += left_out
+        sections.append((model._meta.verbose_name_plural, rows, left_out))
+    return sections, {"shortened": budget.shortened, "left_out": budget.left_out}
 
 
-def _labelled(row: dict, labels: dict) -> list[tuple[str, object]]:
-    return [(labels.get(key, key), value) for key, value in row.items() if value not in ("", None)]
+class _Budget:
+    def __init__(self):
+        self.used = 0
+        self.shortened = 0
+        self.left_out = 0
+
+    def take(self, value: str) -> str:
+        if len(value) > PDF_SHORTENED_TO and self.used + len(value) > PDF_FULL_TEXT:
+            self.shortened += 1
+            value = value[:PDF_SHORTENED_TO] + " […]"
+        self.used += len(value)
+        return UNBROKEN.sub(lambda match: match.group() + "\u200b", value)
+
+
+def _labelled(row: dict, labels: dict, budget: _Budget) -> list[tuple[str, object]]:
+    return [
+        (labels.get(key, key), budget.take(value) if isinstance(value, str) else value)
+        for key, value in row.items()
+        if value not in ("", None)
+    ]

@@ -8,10 +8,11 @@ pseudonym where the name was.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import models, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,10 +40,40 @@ from participants.models import (
 )
 from portal.models import PortalAccess
 from rights.models import Erasure
-from sessions.models import Attendance
+from sessions.feeds import feeds_end
+from sessions.models import Attendance, Group, InterpreterBooking, Series, Session
 
 ERASED = "—"
 ERASED_FIRST_NAME = "Erased"
+# What replaces the person's name in free text that stays (a group session's topic).
+NAME_MARK = "[erased]"
+
+# The rows linked to the person, by the path from each to them: their own records, and the
+# shared ones where they took part (a group session's topic or notes may name them). Every
+# free-text field of these rows is searched for the person's names.
+LINKED = [
+    (Enrolment, "participant"),
+    (EnrolmentStatusChange, "enrolment__participant"),
+    (EligibilityAnswer, "enrolment__participant"),
+    (IntakeInterview, "enrolment__participant"),
+    (Goal, "enrolment__participant"),
+    (Step, "goal__enrolment__participant"),
+    (Placement, "enrolment__participant"),
+    (Referral, "enrolment__participant"),
+    (Todo, "enrolment__participant"),
+    (ParticipantEvent, "participant"),
+    (LanguageAssessment, "participant"),
+    (Evaluation, "enrolment__participant"),
+    (DomainScore, "evaluation__enrolment__participant"),
+    (ExitReview, "enrolment__participant"),
+    (FollowUpCall, "enrolment__participant"),
+    (CallAttempt, "call__enrolment__participant"),
+    (Attendance, "participant"),
+    (Session, "attendances__participant"),
+    (Series, "sessions__attendances__participant"),
+    (InterpreterBooking, "session__attendances__participant"),
+    (Group, "memberships__participant"),
+]
 
 
 def _enrolments(participant: Participant) -> list[Enrolment]:
@@ -115,9 +146,20 @@ def participant_erase(
         )
     with transaction.atomic():
         person = Participant.objects.select_for_update().get(pk=participant.pk)
+        pattern = names_pattern(person)
+        # Whoever writes the legal basis may name the person: it stays, so it is scrubbed too.
+        legal_basis = pattern.sub(NAME_MARK, legal_basis) if pattern else legal_basis
+        # Searched before the names go, then the ways in are ended, then the file anonymised.
+        scrubbed = _scrub_names(person, pattern)
+        done = {
+            "calendar_feeds_ended": feeds_end(participant=person),
+            "portal_codes_revoked": _portal_end(person),
+            "texts_scrubbed": len(scrubbed),
+            "scrubbed": scrubbed,
+        }
         _anonymise(person)
         erasure = Erasure.objects.create(
-            participant=person, reason=reason, legal_basis=legal_basis, erased_by=by
+            participant=person, reason=reason, legal_basis=legal_basis, erased_by=by, done=done
         )
         audit.record_event(
             action=audit.Action.ERASE,
@@ -167,11 +209,76 @@ def _anonymise(person: Participant) -> None:
     FollowUpCall.objects.filter(enrolment__in=enrolments).update(help_notes="", notes="")
     CallAttempt.objects.filter(call__enrolment__in=enrolments).update(note="")
     Attendance.objects.filter(participant_id=pk).update(reason="")
-    # Their phone can no longer open a portal of a person who is no longer there.
     PortalAccess.objects.filter(participant_id=pk).update(contact_phone="")
-    PortalAccess.objects.filter(participant_id=pk, revoked_at__isnull=True).update(
+
+
+def _portal_end(person: Participant) -> int:
+    """Their code stops working, and with it every phone signed in with it (portal.access
+    checks the code at every page). Returns how many codes were revoked."""
+    return PortalAccess.objects.filter(participant=person, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def names_pattern(person: Participant) -> re.Pattern | None:
+    """The person's names, in full and word by word (three letters or more, so that a short
+    particle does not match everywhere), their register number and phone, as whole words in
+    any case."""
+    first, last = person.first_name.strip(), person.last_name.strip()
+    found = {f"{first} {last}", f"{last} {first}", first, last}
+    found.update(word for word in f"{first} {last}".split() if len(word) >= 3)
+    found.update(value for value in (person.national_number, person.phone) if value)
+    found = sorted((value for value in found if len(value.strip()) >= 2), key=len, reverse=True)
+    if not found:
+        return None
+    alternatives = "|".join(re.escape(value) for value in found)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _free_text_fields(model) -> list[models.Field]:
+    """The fields people type sentences into: not codes, choices, links or addresses of mail."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and not isinstance(field, (models.EmailField, models.URLField, models.SlugField))
+        and not field.choices
+        and field.editable
+    ]
+
+
+def _scrub_names(person: Participant, pattern: re.Pattern | None) -> list[dict]:
+    """Replace the person's names by NAME_MARK in every free-text field of the rows linked to
+    them. Returns what was changed ({record, id, field}), for the erasure record."""
+    if pattern is None:
+        return []
+    scrubbed = []
+    now = timezone.now()
+    for model, path in LINKED:
+        concrete = {field.name: field for field in model._meta.concrete_fields}
+        fields = _free_text_fields(model)
+        names = [field.name for field in fields]
+        limits = {field.name: field.max_length for field in fields}
+        rows = model.objects.filter(**{path: person}).distinct().values("pk", *names)
+        for row in rows:
+            changes = {}
+            for name in names:
+                value = row[name] or ""
+                new = pattern.sub(NAME_MARK, value)
+                if new != value:
+                    changes[name] = new[: limits[name]] if limits[name] else new
+            if not changes:
+                continue
+            for name in changes:
+                scrubbed.append({"record": model._meta.label_lower, "id": row["pk"], "field": name})
+            extra = {}
+            # Whoever holds the row (a colleague's form, a calendar app) sees that it changed.
+            if "version" in concrete:
+                extra["version"] = F("version") + 1
+            if getattr(concrete.get("updated_at"), "auto_now", False):
+                extra["updated_at"] = now
+            model.objects.filter(pk=row["pk"]).update(**changes, **extra)
+    return scrubbed
 
 
 def retention_expired(today: datetime.date | None = None) -> list[Participant]:

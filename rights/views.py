@@ -72,9 +72,10 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant(request, pk)
     audit.log_export(request, participant, what="record_pdf")
     data = record.full_record(participant)
+    sections, left_out = record.labelled(data)
     return render_pdf(
         "rights/record_pdf.html",
-        {"participant": participant, "sections": record.labelled(data), "record": data},
+        {"participant": participant, "sections": sections, "left_out": left_out, "record": data},
         request,
         f"parcours-record-{participant.pk}-{timezone.localdate():%Y-%m-%d}.pdf",
     )
@@ -88,13 +89,16 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(
         participants_for(request.staff).prefetch_related("enrolments__programme"), pk=pk
     )
-    if Erasure.objects.filter(participant=participant).exists():
-        messages.info(request, _("This person's file was already erased."))
-        return redirect(participant)
+    erasure = Erasure.objects.filter(participant=participant).select_related("erased_by").first()
+    if erasure is not None:
+        # The record of what was done, for whoever answers the person's request.
+        return render(
+            request, "rights/erase.html", {"participant": participant, "erasure": erasure}
+        )
     form = ErasureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.participant_erase(
+            erasure = services.participant_erase(
                 participant=participant,
                 legal_basis=form.cleaned_data["legal_basis"],
                 by=request.user,
@@ -104,7 +108,9 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The file was anonymised: names, contact details and notes are gone."),
+                " ".join(
+                    [_("The file was anonymised."), *(str(line) for line in erasure.summary())]
+                ),
             )
             return redirect(participant)
     return render(

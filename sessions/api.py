@@ -110,7 +110,7 @@ class AttendanceSerializer(ModelSerializer):
 class Mark(serializers.Serializer):
     participant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(choices=RECORDABLE)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     version = VersionField(
         required=False,
         help_text="The version of this person's attendance as last read; if someone recorded "
@@ -197,7 +197,7 @@ class SessionViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
 
 class AttendanceUpdate(serializers.Serializer):
     status = serializers.ChoiceField(choices=RECORDABLE)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     version = VersionField()
 
 

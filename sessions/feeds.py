@@ -64,6 +64,13 @@ def feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
     return feed
 
 
+def feeds_end(*, participant: Participant) -> int:
+    """Every address of the person stops working (their file is erased): returns how many."""
+    return CalendarFeed.objects.filter(participant=participant, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def active_feed(**owner) -> CalendarFeed | None:
     return (
         CalendarFeed.objects.filter(**owner, revoked_at__isnull=True)

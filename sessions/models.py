@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from evaluations.models import Cefr
 from participants.models import Participant
 from programme.models import Module, PartnerOrganisation, Programme, Room, Site
+from programme.text_limits import LONG_NOTE
 
 # The kinds every programme has; a programme may add its own SessionKind rows.
 DEFAULT_KINDS = {
@@ -237,7 +238,7 @@ class ScheduleFields(models.Model):
         verbose_name=_("facilitating partner"),
     )
     bring = models.CharField(_("what to bring"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
 
     class Meta:
         abstract = True
