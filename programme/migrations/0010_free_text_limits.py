@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0008_retention_years'),
+        ('programme', '0009_administrators_oversee_audit_and_lockouts'),
     ]
 
     operations = [

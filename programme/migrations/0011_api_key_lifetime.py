@@ -28,7 +28,7 @@ def stamp_existing_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0009_free_text_limits'),
+        ('programme', '0010_free_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
