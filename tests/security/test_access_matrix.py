@@ -175,6 +175,11 @@ MATRIX: dict[str, Entry] = {
     "programme:detail": Entry(ORG_OBJECT, kwargs=pk("programme")),
     "programme:api-keys": Entry(ORG_LIST, methods=BOTH, markers=("Spreadsheet sync",)),
     "programme:api-key-revoke": Entry(OWNER_ONLY, kwargs=pk("api_token"), methods=POST),
+    # The keys of the organisation's staff: its managers only.
+    "programme:organisation-api-keys": Entry(MANAGER_REPORT, markers=("Spreadsheet sync",)),
+    "programme:organisation-api-key-revoke": Entry(
+        MANAGER_ONLY, kwargs=pk("api_token"), methods=POST
+    ),
     # Participants ----------------------------------------------------------------------------
     "participants:caseload": Entry(WORK_LIST),
     "participants:pick": Entry(WORK_LIST),
