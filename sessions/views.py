@@ -217,6 +217,7 @@ def _conflicts_for_series(series_form) -> list:
     for day in services.series_dates(draft):
         people = [p.pk for p in group.members_on(day)] if group else []
         conflicts += services.find_conflicts(
+            organisation_id=series_form.staff.organisation_id,
             day=day,
             start=data["start_time"],
             end=data["end_time"],
@@ -358,6 +359,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         ids = [p.pk for p in form.cleaned_data["participants"]]
         ids += [p.pk for p in group.members_on(data["date"])] if group else []
         conflicts = services.find_conflicts(
+            organisation_id=request.staff.organisation_id,
             day=data["date"],
             start=data["start_time"],
             end=data["end_time"],
@@ -443,6 +445,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         conflicts = services.find_conflicts(
+            organisation_id=request.staff.organisation_id,
             day=data["date"], start=data["start_time"], end=data["end_time"],
             participant_ids=list(session.attendances.values_list("participant_id", flat=True)),
             facilitator_ids=list(session.facilitators.values_list("pk", flat=True)),
@@ -515,10 +518,12 @@ def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect(session)
     conflicts = services.find_conflicts(
+        organisation_id=request.staff.organisation_id,
         day=session.date,
         start=session.start_time,
         end=session.end_time,
         interpreter_names=[form.cleaned_data["interpreter_name"]],
+        interpreter_provider=form.cleaned_data["provider"],
         exclude=[session.pk],
     )
     if conflicts and not request.POST.get("confirm"):
