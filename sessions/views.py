@@ -16,7 +16,16 @@ from participants.models import Enrolment, Participant
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from sessions import services
-from sessions.access import get_group, get_series, get_session, groups_for
+from sessions.access import (
+    attendance_to_record,
+    get_group,
+    get_group_to_act_on,
+    get_series,
+    get_series_to_act_on,
+    get_session,
+    get_session_to_act_on,
+    groups_for,
+)
 from sessions.forms import (
     AddMembersForm,
     CancelForm,
@@ -159,7 +168,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    group = get_group_to_act_on(request, pk)
     form = AddMembersForm(request.POST, candidates=_candidates(request, group))
     if form.is_valid():
         try:
@@ -189,7 +198,7 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def group_remove_member(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    group = get_group_to_act_on(request, pk)
     participant = participants_for(request.staff).filter(pk=participant_pk).first()
     if participant is None:
         messages.error(request, _("This person is not in the group."))
@@ -293,7 +302,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    series = get_series(request, pk)
+    series = get_series_to_act_on(request, pk)
     form = ExtendForm(request.POST)
     if form.is_valid():
         added = services.series_extend(series=series, count=form.cleaned_data["count"])
@@ -310,7 +319,7 @@ def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def series_change(request: HttpRequest, pk: int) -> HttpResponse:
-    series = get_series(request, pk)
+    series = get_series_to_act_on(request, pk)
     form = ChangeFromForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -440,7 +449,7 @@ def _session_page(request, session, *, interpreter_form=None, conflicts=()) -> H
 @participant_work_required
 @require_POST
 def session_move(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -472,7 +481,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -489,7 +498,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     ids = request.POST.getlist("participants")
     people = list(participants_for(request.staff).filter(pk__in=[i for i in ids if i.isdigit()]))
     if not people:
@@ -511,7 +520,7 @@ def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = InterpreterForm(request.POST, staff=request.staff)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -544,8 +553,10 @@ def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     """One tap: present, late, excused (with reason) or unexcused absence."""
     session = get_session(request, pk)
+    # Everyone's at a session one acts on; one's own people's at any other in sight.
     participant = Participant.objects.filter(
-        pk=participant_pk, attendances__session=session
+        pk=participant_pk,
+        attendances__in=attendance_to_record(request.staff).filter(session=session),
     ).first()
     row = None
     error = ""
@@ -600,8 +611,10 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
 def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
     """Everyone not recorded yet is present: then tap only the exceptions."""
     session = get_session(request, pk)
-    pending = session.attendances.filter(status=Attendance.Status.EXPECTED).values_list(
-        "participant_id", flat=True
+    pending = (
+        attendance_to_record(request.staff)
+        .filter(session=session, status=Attendance.Status.EXPECTED)
+        .values_list("participant_id", flat=True)
     )
     try:
         count = services.attendance_record_session(
