@@ -953,7 +953,7 @@ def test_every_related_field_has_a_probe():
     assert missing == [], "a field that names another record needs its Probe in PROBES"
 
 
-def test_probes_name_real_urls_and_kinds(world_and_clients):
+def test_probes_name_real_urls_and_kinds(world_and_clients, db):
     world, _clients = world_and_clients
     names = url_names()
     for probe in PROBES:
