@@ -1,7 +1,12 @@
 """Scoping of groups and sessions. A manager sees the organisation's; a coach those they lead,
-of the groups they coach, or where someone of their caseload is expected. Elsewhere: 404."""
+of the groups they coach, or where someone of their caseload is expected. Elsewhere: 404.
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+Seeing is not acting: a coach sees a colleague's group or session once one of their own people
+is in it, but plans, fills, moves and cancels only their own (the `*_to_act_on` helpers), and
+records attendance there only for their own people (`attendance_to_record`). Every choice list
+and every write goes through these, in the pages and the API alike."""
+
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.shortcuts import get_object_or_404
 
 from evaluations.models import LanguageAssessment
@@ -42,17 +47,88 @@ def sessions_for(staff: Staff):
     return sessions
 
 
+def groups_to_act_on(staff: Staff):
+    """The groups one may plan sessions for and add people to or take them out of: the
+    organisation's for a manager, those a coach coaches."""
+    if not staff.works_with_participants:
+        return Group.objects.none()
+    groups = Group.objects.filter(programme__organisation_id=staff.organisation_id)
+    if staff.is_coach:
+        groups = groups.filter(
+            pk__in=Group.coaches.through.objects.filter(user=staff.user).values("group_id")
+        )
+    return groups
+
+
+def sessions_to_act_on(staff: Staff):
+    """The sessions one may move, cancel, add people or an interpreter to: the organisation's
+    for a manager; for a coach, those they lead, those of a group they coach, and those nobody
+    owns (no facilitator, no coached group) where someone of their caseload is expected."""
+    if not staff.works_with_participants:
+        return Session.objects.none()
+    sessions = Session.objects.filter(programme__organisation_id=staff.organisation_id)
+    if staff.is_coach:
+        led = Session.facilitators.through.objects.filter(user=staff.user).values("session_id")
+        coached = Session.objects.filter(group__coaches=staff.user).values("pk")
+        expected = Attendance.objects.filter(participant__in=participants_for(staff))
+        unowned = (
+            Session.objects.filter(pk__in=expected.values("session_id"), facilitators__isnull=True)
+            .exclude(group__coaches__isnull=False)
+            .values("pk")
+        )
+        sessions = sessions.filter(
+            pk__in=led.order_by().union(coached.order_by(), unowned.order_by(), all=True)
+        )
+    return sessions
+
+
+def attendance_to_record(staff: Staff):
+    """Whose attendance one may record: everyone's at a session one acts on, and one's own
+    people's at any session (a colleague's group where one's person is expected, say)."""
+    if not staff.works_with_participants:
+        return Attendance.objects.none()
+    return Attendance.objects.filter(
+        Q(session__in=sessions_to_act_on(staff)) | Q(participant__in=participants_for(staff)),
+        session__programme__organisation_id=staff.organisation_id,
+    )
+
+
 def get_group(request, pk: int) -> Group:
+    """A group in sight, with `may_act` saying whether the page offers to change it."""
+    acts = groups_to_act_on(request.staff).filter(pk=OuterRef("pk"))
     return get_object_or_404(
-        groups_for(request.staff).select_related("programme", "module", "site"), pk=pk
+        groups_for(request.staff)
+        .select_related("programme", "module", "site")
+        .annotate(may_act=Exists(acts)),
+        pk=pk,
     )
 
 
 def get_session(request, pk: int) -> Session:
+    """A session in sight, with `may_act` saying whether the page offers to change it."""
+    acts = sessions_to_act_on(request.staff).filter(pk=OuterRef("pk"))
     return get_object_or_404(
-        sessions_for(request.staff).select_related(
-            "programme", "group", "kind", "room__site", "partner", "series"
-        ),
+        sessions_for(request.staff)
+        .select_related("programme", "group", "kind", "room__site", "partner", "series")
+        .annotate(may_act=Exists(acts)),
+        pk=pk,
+    )
+
+
+def get_group_to_act_on(request, pk: int) -> Group:
+    return get_object_or_404(
+        groups_to_act_on(request.staff)
+        .select_related("programme", "module", "site")
+        .annotate(may_act=Value(True)),
+        pk=pk,
+    )
+
+
+def get_session_to_act_on(request, pk: int) -> Session:
+    return get_object_or_404(
+        sessions_to_act_on(request.staff)
+        .select_related("programme", "group", "kind", "room__site", "partner", "series")
+        .annotate(may_act=Value(True)),
         pk=pk,
     )
 
@@ -62,9 +138,28 @@ def series_for(staff: Staff):
     return Series.objects.filter(Exists(sessions_for(staff).filter(series=OuterRef("pk"))))
 
 
-def get_series(request, pk: int) -> Series:
+def series_to_act_on(staff: Staff):
+    """A series may be extended or changed by whoever may act on one of its sessions."""
+    return Series.objects.filter(Exists(sessions_to_act_on(staff).filter(series=OuterRef("pk"))))
+
+
+def get_series_to_act_on(request, pk: int) -> Series:
     return get_object_or_404(
-        series_for(request.staff).select_related("programme", "group", "kind", "room"), pk=pk
+        series_to_act_on(request.staff)
+        .select_related("programme", "group", "kind", "room")
+        .annotate(may_act=Value(True)),
+        pk=pk,
+    )
+
+
+def get_series(request, pk: int) -> Series:
+    """A series in sight, with `may_act` saying whether the page offers to change it."""
+    acts = series_to_act_on(request.staff).filter(pk=OuterRef("pk"))
+    return get_object_or_404(
+        series_for(request.staff)
+        .select_related("programme", "group", "kind", "room")
+        .annotate(may_act=Exists(acts)),
+        pk=pk,
     )
 
 

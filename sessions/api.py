@@ -3,6 +3,7 @@ same services as the one-tap page: one person at a time with the version read, o
 session in one call."""
 
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,7 +18,7 @@ from programme.api import (
     service_errors,
 )
 from sessions import services
-from sessions.access import groups_for, series_for, sessions_for
+from sessions.access import attendance_to_record, groups_for, series_for, sessions_for
 from sessions.filters import AttendanceFilter, GroupFilter, SeriesFilter, SessionFilter
 from sessions.models import Attendance, Group, Series, Session
 
@@ -157,11 +158,12 @@ class SessionViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
         if len(set(ids)) != len(ids):
             raise serializers.ValidationError({"marks": "Each person appears once."})
         with transaction.atomic():
+            # Only the marks one may record (sessions.access): anyone else reads as unknown.
             rows = {
                 row.participant_id: row
-                for row in Attendance.objects.select_for_update().filter(
-                    session=session, participant_id__in=ids
-                )
+                for row in attendance_to_record(request.staff)
+                .select_for_update()
+                .filter(session=session, participant_id__in=ids)
             }
             unknown = sorted(set(ids) - set(rows))
             if unknown:
@@ -221,6 +223,9 @@ class AttendanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     )
     def partial_update(self, request, pk=None):
         row = self.get_object()
+        if not attendance_to_record(request.staff).filter(pk=row.pk).exists():
+            # Seen (one's person is at the session too), but someone else's to record.
+            raise Http404
         form = AttendanceUpdate(data=request.data)
         form.is_valid(raise_exception=True)
         with service_errors():

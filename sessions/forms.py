@@ -7,6 +7,7 @@ from participants.forms import DateInput
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffMultipleChoiceField
 from programme.models import Room
+from sessions.access import groups_to_act_on
 from sessions.models import (
     WEEKDAY_NAMES,
     Group,
@@ -89,7 +90,8 @@ class ScheduleForm(forms.ModelForm):
         self.staff = staff
         programmes = programmes_for(staff)
         self.fields["programme"].queryset = programmes
-        self.fields["group"].queryset = Group.objects.filter(programme__in=programmes)
+        # The groups one plans for, not every group one can see (sessions.access).
+        self.fields["group"].queryset = groups_to_act_on(staff).select_related("programme")
         ensure_default_kinds()
         self.fields["kind"].queryset = SessionKind.objects.filter(
             programme__isnull=True

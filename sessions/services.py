@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from audit import services as audit
 from participants import services as participant_services
 from participants.models import Enrolment, Participant, Placement
-from programme.models import ClosureDay, Programme
+from programme.models import ClosureDay, PartnerOrganisation, Programme
 from sessions import recurrence
 from sessions.access import waiting_to_be_placed
 from sessions.models import (
@@ -122,8 +122,13 @@ class Conflict:
     session: Session | None = None
 
 
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def find_conflicts(
     *,
+    organisation_id: int,
     day: datetime.date,
     start: datetime.time,
     end: datetime.time,
@@ -131,14 +136,21 @@ def find_conflicts(
     facilitator_ids: Iterable[int] = (),
     room_id: int | None = None,
     interpreter_names: Iterable[str] = (),
+    interpreter_provider: PartnerOrganisation | None = None,
     capacity: int | None = None,
     exclude: Iterable[int] = (),
 ) -> list[Conflict]:
     """What would be booked twice at that time, and whether the session is over capacity.
-    A fixed number of queries, whatever the number of people."""
+    A fixed number of queries, whatever the number of people.
+
+    Only the organisation's own sessions are looked at: another organisation's are none of its
+    business. One exception, told without anything of that organisation (no topic, no link):
+    an interpreter of a provider both organisations work with, each listing it as a partner
+    under the same name, is "busy at that time" when the other booked them."""
     participant_ids, facilitator_ids = list(participant_ids), list(facilitator_ids)
     names = [name.strip() for name in interpreter_names if name and name.strip()]
-    overlapping = Session.objects.overlapping(day, start, end).exclude(pk__in=list(exclude))
+    everywhere = Session.objects.overlapping(day, start, end).exclude(pk__in=list(exclude))
+    overlapping = everywhere.filter(programme__organisation_id=organisation_id)
     conflicts = []
     if participant_ids:
         rows = (
@@ -197,6 +209,25 @@ def find_conflicts(
             )
             for other in busy
         ]
+        if interpreter_provider is not None:
+            named = Q()
+            for name in names:
+                named |= Q(interpreter_name__iexact=name)
+            # Compared here, not in SQL: SQLite folds the case of ASCII letters only.
+            providers = (
+                InterpreterBooking.objects.filter(
+                    named,
+                    status__in=["requested", "confirmed"],
+                    provider__isnull=False,
+                    session__in=everywhere,
+                )
+                .exclude(session__programme__organisation_id=organisation_id)
+                .values_list("provider__name", flat=True)
+            )
+            if _same_name(interpreter_provider.name) in {_same_name(p) for p in providers}:
+                conflicts.append(
+                    Conflict("interpreter", _("The interpreter is busy at that time."))
+                )
     if capacity is not None and len(participant_ids) > capacity:
         conflicts.append(
             Conflict(

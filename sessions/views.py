@@ -16,7 +16,16 @@ from participants.models import Enrolment, Participant
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from sessions import services
-from sessions.access import get_group, get_series, get_session, groups_for
+from sessions.access import (
+    attendance_to_record,
+    get_group,
+    get_group_to_act_on,
+    get_series,
+    get_series_to_act_on,
+    get_session,
+    get_session_to_act_on,
+    groups_for,
+)
 from sessions.forms import (
     AddMembersForm,
     CancelForm,
@@ -159,7 +168,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    group = get_group_to_act_on(request, pk)
     form = AddMembersForm(request.POST, candidates=_candidates(request, group))
     if form.is_valid():
         try:
@@ -189,7 +198,7 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def group_remove_member(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    group = get_group_to_act_on(request, pk)
     participant = participants_for(request.staff).filter(pk=participant_pk).first()
     if participant is None:
         messages.error(request, _("This person is not in the group."))
@@ -217,6 +226,7 @@ def _conflicts_for_series(series_form) -> list:
     for day in services.series_dates(draft):
         people = [p.pk for p in group.members_on(day)] if group else []
         conflicts += services.find_conflicts(
+            organisation_id=series_form.staff.organisation_id,
             day=day,
             start=data["start_time"],
             end=data["end_time"],
@@ -292,7 +302,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    series = get_series(request, pk)
+    series = get_series_to_act_on(request, pk)
     form = ExtendForm(request.POST)
     if form.is_valid():
         added = services.series_extend(series=series, count=form.cleaned_data["count"])
@@ -309,7 +319,7 @@ def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def series_change(request: HttpRequest, pk: int) -> HttpResponse:
-    series = get_series(request, pk)
+    series = get_series_to_act_on(request, pk)
     form = ChangeFromForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -358,6 +368,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         ids = [p.pk for p in form.cleaned_data["participants"]]
         ids += [p.pk for p in group.members_on(data["date"])] if group else []
         conflicts = services.find_conflicts(
+            organisation_id=request.staff.organisation_id,
             day=data["date"],
             start=data["start_time"],
             end=data["end_time"],
@@ -438,11 +449,12 @@ def _session_page(request, session, *, interpreter_form=None, conflicts=()) -> H
 @participant_work_required
 @require_POST
 def session_move(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         conflicts = services.find_conflicts(
+            organisation_id=request.staff.organisation_id,
             day=data["date"], start=data["start_time"], end=data["end_time"],
             participant_ids=list(session.attendances.values_list("participant_id", flat=True)),
             facilitator_ids=list(session.facilitators.values_list("pk", flat=True)),
@@ -469,7 +481,7 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
@@ -486,7 +498,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     ids = request.POST.getlist("participants")
     people = list(participants_for(request.staff).filter(pk__in=[i for i in ids if i.isdigit()]))
     if not people:
@@ -508,17 +520,19 @@ def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_POST
 def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session(request, pk)
+    session = get_session_to_act_on(request, pk)
     form = InterpreterForm(request.POST, staff=request.staff)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(session)
     conflicts = services.find_conflicts(
+        organisation_id=request.staff.organisation_id,
         day=session.date,
         start=session.start_time,
         end=session.end_time,
         interpreter_names=[form.cleaned_data["interpreter_name"]],
+        interpreter_provider=form.cleaned_data["provider"],
         exclude=[session.pk],
     )
     if conflicts and not request.POST.get("confirm"):
@@ -539,8 +553,10 @@ def session_add_interpreter(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
     """One tap: present, late, excused (with reason) or unexcused absence."""
     session = get_session(request, pk)
+    # Everyone's at a session one acts on; one's own people's at any other in sight.
     participant = Participant.objects.filter(
-        pk=participant_pk, attendances__session=session
+        pk=participant_pk,
+        attendances__in=attendance_to_record(request.staff).filter(session=session),
     ).first()
     row = None
     error = ""
@@ -595,8 +611,10 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
 def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
     """Everyone not recorded yet is present: then tap only the exceptions."""
     session = get_session(request, pk)
-    pending = session.attendances.filter(status=Attendance.Status.EXPECTED).values_list(
-        "participant_id", flat=True
+    pending = (
+        attendance_to_record(request.staff)
+        .filter(session=session, status=Attendance.Status.EXPECTED)
+        .values_list("participant_id", flat=True)
     )
     try:
         count = services.attendance_record_session(

@@ -23,13 +23,13 @@ from participants.models import (
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
-from programme.models import ApiToken, Programme, Site, Staff
+from programme.models import ApiToken, PartnerOrganisation, Programme, Site, Staff
 from programme.services import api_token_create
 from reports.figures import Period
 from reports.models import FunderSnapshot
 from reports.services import funder_snapshot_request
 from sessions.feeds import feed_create
-from sessions.models import Attendance, CalendarFeed, Group, Series, Session
+from sessions.models import Attendance, CalendarFeed, Group, Series, Session, SessionKind
 from tests.evaluations.factories import (
     make_assessment,
     make_attempt,
@@ -39,8 +39,10 @@ from tests.evaluations.factories import (
 )
 from tests.factories import (
     make_enrolment,
+    make_module,
     make_organisation,
     make_participant,
+    make_partner,
     make_programme,
     make_staff,
 )
@@ -54,7 +56,14 @@ from tests.participants.factories import (
     started,
 )
 from tests.reports.builders import amif
-from tests.sessions.factories import add_member, make_group, make_series, make_session, make_site
+from tests.sessions.factories import (
+    add_member,
+    make_group,
+    make_room,
+    make_series,
+    make_session,
+    make_site,
+)
 
 PIN = "2580"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -107,6 +116,15 @@ class World:
     api_token: ApiToken
     feed: CalendarFeed
     api_keys: dict[str, str]
+    # Within the coach's reach, for the write probes' valid bodies: a partner of every kind,
+    # and a person of their caseload enrolled in the programme but in no group yet.
+    partner: PartnerOrganisation
+    newcomer: object
+    second_programme: Programme
+    room: object
+    # Records out of the coach's reach, by kind, each as {whose: pk}: organisation B's, and
+    # (where a coach's reach is narrower than the organisation) the colleague's.
+    others: dict[str, dict[str, int]]
 
 
 def build_world() -> World:
@@ -180,8 +198,53 @@ def _build() -> World:
     stranger = make_participant(
         organisation=theirs, coach=staff["outsider"].user, first_name="Rahel", portal_language="en"
     )
-    started(make_enrolment(participant=stranger, programme=theirs_programme))
+    their_enrolment = started(make_enrolment(participant=stranger, programme=theirs_programme))
     outsider_code = _portal_code(stranger)
+    their_group = make_group(
+        programme=theirs_programme, coaches=[staff["outsider"].user], name="Groep Avond"
+    )
+    add_member(group=their_group, participant=stranger)
+    their_site = make_site(organisation=theirs, name="Antenne Noord")
+    # The colleague's own person and group in organisation A: out of the coach's reach.
+    theirs_too = make_participant(
+        organisation=mine, coach=staff["colleague"].user, first_name="Dawit", last_name="Mekonnen"
+    )
+    colleague_enrolment = started(
+        make_enrolment(participant=theirs_too, programme=programme, coach=staff["colleague"].user)
+    )
+    colleague_group = make_group(
+        programme=programme, coaches=[staff["colleague"].user], name="Groupe Soir Pieter"
+    )
+    add_member(group=colleague_group, participant=theirs_too)
+    newcomer = make_participant(
+        organisation=mine, coach=coach, first_name="Hanna", last_name="Berhane"
+    )
+    started(make_enrolment(participant=newcomer, programme=programme, coach=coach))
+    B, COLLEAGUE = "another organisation's", "another coach's"
+    others = {
+        "programme": {B: theirs_programme.pk},
+        "group": {B: their_group.pk, COLLEAGUE: colleague_group.pk},
+        "participant": {B: stranger.pk, COLLEAGUE: theirs_too.pk},
+        "enrolment": {B: their_enrolment.pk, COLLEAGUE: colleague_enrolment.pk},
+        "staff": {B: staff["outsider"].user.pk},
+        "partner": {
+            B: make_partner(
+                organisation=theirs,
+                name="Vluchtelingenwerk",
+                receives_referrals=True,
+                hosts_volunteers=True,
+                provides_sessions=True,
+            ).pk
+        },
+        "site": {B: their_site.pk},
+        "room": {B: make_room(site=their_site).pk},
+        "module": {B: make_module(programme=theirs_programme).pk},
+        "kind": {
+            B: SessionKind.objects.create(
+                programme=theirs_programme, code="taalcafe", name="Taalcafé"
+            ).pk
+        },
+    }
     api_token, _key = api_token_create(user=coach, name="Spreadsheet sync")
     api_keys = {
         name: api_token_create(user=member.user, name="matrix")[1] for name, member in staff.items()
@@ -227,6 +290,17 @@ def _build() -> World:
         api_token=api_token,
         feed=feed_create(user=coach),
         api_keys=api_keys,
+        partner=make_partner(
+            organisation=mine,
+            name="Maison des solidarités",
+            receives_referrals=True,
+            hosts_volunteers=True,
+            provides_sessions=True,
+        ),
+        newcomer=newcomer,
+        second_programme=make_programme(organisation=mine, name="Trajet emploi", code="emploi"),
+        room=make_room(organisation=mine),
+        others=others,
     )
 
 

@@ -18,6 +18,8 @@ API's format-suffix duplicates (`/api/participants.json`) resolve to the same vi
 names listed here.
 """
 
+import datetime
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +27,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
+from django.contrib.messages import ERROR, get_messages
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.security.matrix_world import (
     FAST_HASHER,
@@ -40,6 +44,7 @@ from tests.security.matrix_world import (
     client_for,
     key_client,
 )
+from tests.sessions.factories import get_kind
 
 # What a persona is told ----------------------------------------------------------------------
 OK = "ok"  # allowed: a page, a download, a redirect after a write, form errors (400/409)
@@ -545,3 +550,525 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
     assert "GET /participants/ as colleague: shows [" in caseload
     step = "\n".join(visit(*world_and_clients, "participants:step-action", "session"))
     assert "wrote to ['participants.Step'" in step
+
+
+# Foreign and out-of-scope ids in every create and update body --------------------------------
+#
+# Every form and API serializer with a field that names another record (a ModelChoiceField, a
+# PrimaryKeyRelatedField…) is read from the code, and each such field must have a probe: a
+# body that, as sent by the coach, writes; then the same body with that field naming
+# organisation B's record, or (for people, enrolments and groups, where a coach's reach is
+# narrower than the organisation) a colleague's, which must write nothing and be told so.
+# A new form or serializer with such a field fails `test_every_related_field_has_a_probe`
+# until it has its probe.
+
+# Forms that never write: their related fields only filter what is read (and the reads are
+# scoped by the matrix above).
+READ_ONLY_FORMS = {
+    "reports.forms.PeriodForm": "the dashboard's and its lists' filter (GET)",
+}
+# Form modules left out: the Django admin has its own permission tests (tests/programme/).
+LEFT_OUT_MODULES = ("programme.admin",)
+PROJECT_APPS = {
+    "audit", "casefile", "evaluations", "participants", "portal", "programme", "reports",
+    "rights", "sessions",
+}  # fmt: skip
+B, COLLEAGUE = "another organisation's", "another coach's"
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str  # the URL's name
+    body: Callable[[World], dict]
+    # Each related field of the body and the kind of record it names (World.others' keys).
+    fields: dict[str, str]
+    # What the probe covers: "module.Class" of the form or serializer.
+    covers: str
+    kwargs: Callable[[World], dict] | None = None
+    method: str = "POST"
+    # Who sends the valid body: the coach, or a manager for the managers' own pages.
+    by: str = "coach"
+
+
+def today(days: int = 0) -> str:
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+def _schedule(world: World) -> dict:
+    return {
+        "programme": world.programme.pk,
+        "group": world.group.pk,
+        "kind": get_kind().pk,
+        "topic": "Sortie au musée",
+        "start_time": "14:00",
+        "end_time": "16:00",
+        "place": "online",
+        "partner": world.partner.pk,
+        "facilitators": [world.staff["coach"].user.pk],
+        "confirm": "1",
+    }
+
+
+SCHEDULE_FIELDS = {
+    "programme": "programme",
+    "group": "group",
+    "kind": "kind",
+    "partner": "partner",
+    "facilitators": "staff",
+}
+PARTICIPANT_BODY = {
+    "first_name": "Awet",
+    "last_name": "Tesfay",
+    "birth_date": "1992-03-14",
+    "gender": "man",
+    "portal_language": "fr",
+    "children": 0,
+    "lang-TOTAL_FORMS": "0",
+    "lang-INITIAL_FORMS": "0",
+}
+
+PROBES = [
+    # Participants ----------------------------------------------------------------------------
+    Probe(
+        "participants:create",
+        lambda w: {**PARTICIPANT_BODY, "coach": w.staff["colleague"].user.pk},
+        {"coach": "staff"},
+        "participants.forms.ParticipantForm",
+    ),
+    Probe(
+        "participants:edit",
+        lambda w: {
+            **PARTICIPANT_BODY,
+            "first_name": w.participant.first_name,
+            "last_name": w.participant.last_name,
+            "birth_date": w.participant.birth_date.isoformat(),
+            "gender": w.participant.gender,
+            "coach": w.staff["colleague"].user.pk,
+            "version": w.participant.version,
+        },
+        {"coach": "staff"},
+        "participants.forms.ParticipantForm",
+        kwargs=pk("participant"),
+    ),
+    Probe(
+        "participants:refer",
+        lambda w: {
+            "programme": w.second_programme.pk,
+            "coach": w.staff["coach"].user.pk,
+            "referred_on": today(),
+            "referral_source": "partner",
+            "referring_partner": w.partner.pk,
+        },
+        {"programme": "programme", "coach": "staff", "referring_partner": "partner"},
+        "participants.forms.ReferralForm",
+        kwargs=pk("participant"),
+    ),
+    Probe(
+        "participants:consents",
+        lambda w: {"purpose": "sharing", "partner": w.partner.pk, "given_on": today()},
+        {"partner": "partner"},
+        "participants.trajectory_forms.ConsentForm",
+        kwargs=pk("participant"),
+    ),
+    Probe(
+        "participants:referral-add",
+        lambda w: {
+            "partner": w.partner.pk,
+            "kind": "legal",
+            "sent_on": today(),
+            "reason": "Residence questions",
+        },
+        {"partner": "partner"},
+        "participants.trajectory_forms.PartnerReferralForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "participants:placement-add",
+        lambda w: {
+            "kind": "volunteering",
+            "host": w.partner.pk,
+            "role": "Help at the counter",
+            "hours_per_week": "4",
+            "starts_on": today(7),
+        },
+        {"host": "partner"},
+        "participants.trajectory_forms.PlacementForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "participants:placement-edit",
+        lambda w: {
+            "kind": w.placement.kind,
+            "host": w.partner.pk,
+            "role": "Stock keeper",
+            "hours_per_week": "6",
+            "starts_on": w.placement.starts_on.isoformat(),
+            "version": w.placement.version,
+        },
+        {"host": "partner"},
+        "participants.trajectory_forms.PlacementForm",
+        kwargs=pk("placement"),
+    ),
+    # Groups, series, sessions ----------------------------------------------------------------
+    Probe(
+        "sessions:group-create",
+        lambda w: {
+            "programme": w.programme.pk,
+            "module": "",
+            "name": "Groupe Après-midi",
+            "capacity": 12,
+            "site": w.site.pk,
+            "coaches": [w.staff["coach"].user.pk],
+            "starts_on": today(),
+        },
+        {"programme": "programme", "module": "module", "site": "site", "coaches": "staff"},
+        "sessions.forms.GroupForm",
+    ),
+    Probe(
+        "sessions:group-add-members",
+        lambda w: {"participants": [w.newcomer.pk], "joined_on": today()},
+        {"participants": "participant"},
+        "sessions.forms.AddMembersForm",
+        kwargs=pk("group"),
+    ),
+    Probe(
+        "sessions:series-create",
+        lambda w: {
+            **_schedule(w),
+            "frequency": "weekly",
+            "interval": 1,
+            "days": ["2"],
+            "starts_on": today(7),
+            "count": 2,
+        },
+        SCHEDULE_FIELDS,
+        "sessions.forms.SeriesForm",
+    ),
+    Probe(
+        "sessions:session-create",
+        lambda w: {**_schedule(w), "date": today(3), "participants": [w.participant.pk]},
+        {**SCHEDULE_FIELDS, "participants": "participant"},
+        "sessions.forms.SessionForm",
+    ),
+    Probe(
+        "sessions:session-create",
+        lambda w: {
+            **_schedule(w),
+            "group": "",
+            "date": today(3),
+            "room": w.room.pk,
+            "place": "room",
+            "participants": [w.participant.pk],
+        },
+        {"room": "room"},
+        "sessions.forms.SessionForm",
+    ),
+    Probe(
+        "sessions:series-create",
+        lambda w: {
+            **_schedule(w),
+            "group": "",
+            "place": "room",
+            "room": w.room.pk,
+            "frequency": "weekly",
+            "interval": 1,
+            "days": ["2"],
+            "starts_on": today(7),
+            "count": 2,
+        },
+        {"room": "room"},
+        "sessions.forms.SeriesForm",
+    ),
+    Probe(
+        "sessions:session-add-participants",
+        lambda w: {"participants": [w.newcomer.pk]},
+        {"participants": "participant"},
+        "sessions.views.session_add_participants",
+        kwargs=pk("session"),
+    ),
+    Probe(
+        "sessions:session-add-interpreter",
+        lambda w: {
+            "language": "ti",
+            "provider": w.partner.pk,
+            "interpreter_name": "Yonas",
+            "status": "confirmed",
+        },
+        {"provider": "partner"},
+        "sessions.forms.InterpreterForm",
+        kwargs=pk("session"),
+    ),
+    # Reports ---------------------------------------------------------------------------------
+    Probe(
+        "reports:snapshot-create",
+        lambda w: {"programme": w.programme.pk, "start": today(-90), "end": today()},
+        {"programme": "programme"},
+        "reports.forms.FunderForm",
+        by="manager",
+    ),
+    # The API ---------------------------------------------------------------------------------
+    Probe(
+        "api:participant-list",
+        lambda w: {**PARTICIPANT_BODY, "coach": w.staff["colleague"].user.pk},
+        {"coach": "staff"},
+        "participants.api.ParticipantSerializer",
+    ),
+    Probe(
+        "api:participant-detail",
+        lambda w: {"coach": w.staff["colleague"].user.pk, "version": w.participant.version},
+        {"coach": "staff"},
+        "participants.api.ParticipantSerializer",
+        kwargs=pk("participant"),
+        method="PATCH",
+    ),
+    Probe(
+        "api:enrolment-list",
+        lambda w: {
+            "participant": w.participant.pk,
+            "programme": w.second_programme.pk,
+            "coach": w.staff["coach"].user.pk,
+            "referred_on": today(),
+            "referral_source": "partner",
+            "referring_partner": w.partner.pk,
+        },
+        {
+            "participant": "participant",
+            "programme": "programme",
+            "coach": "staff",
+            "referring_partner": "partner",
+        },
+        "participants.api.EnrolmentSerializer",
+    ),
+    Probe(
+        "api:placement-list",
+        lambda w: {
+            "enrolment": w.enrolment.pk,
+            "kind": "volunteering",
+            "host": w.partner.pk,
+            "role": "Help",
+            "hours_per_week": "4.0",
+            "starts_on": today(7),
+        },
+        {"enrolment": "enrolment", "host": "partner"},
+        "participants.api.PlacementSerializer",
+    ),
+    Probe(
+        "api:placement-detail",
+        lambda w: {"host": w.partner.pk, "version": w.placement.version},
+        {"host": "partner"},
+        "participants.api.PlacementSerializer",
+        kwargs=pk("placement"),
+        method="PATCH",
+    ),
+    Probe(
+        "api:referral-list",
+        lambda w: {
+            "enrolment": w.enrolment.pk,
+            "partner": w.partner.pk,
+            "kind": "legal",
+            "sent_on": today(),
+            "reason": "Residence questions",
+            "shares_personal_data": False,
+        },
+        {"enrolment": "enrolment", "partner": "partner"},
+        "participants.api.ReferralSerializer",
+    ),
+    Probe(
+        "api:language-assessment-list",
+        lambda w: {
+            "participant": w.participant.pk,
+            "language": "fr",
+            "assessed_on": today(-1),
+            "oral": "a2",
+            "reading": "a1",
+            "writing": "a1",
+        },
+        {"participant": "participant"},
+        "evaluations.api.LanguageAssessmentSerializer",
+    ),
+    Probe(
+        "api:evaluation-list",
+        lambda w: {
+            "enrolment": w.enrolment.pk,
+            "kind": "midway",
+            "held_on": today(),
+            "scores": [{"domain": "oral_language", "coach_score": 2}],
+        },
+        {"enrolment": "enrolment"},
+        "evaluations.api.EvaluationSerializer",
+    ),
+    Probe(
+        "api:session-attendance",
+        lambda w: {"marks": [{"participant": w.participant.pk, "status": "present"}]},
+        {"marks.participant": "participant"},
+        "sessions.api.SessionAttendanceRequest",
+        kwargs=pk("session"),
+    ),
+]
+# Bodies that name records otherwise than through a form or serializer field.
+BODY_IDS = {
+    "sessions.views.session_add_participants": "reads the people's ids from the POST",
+    "sessions.api.SessionAttendanceRequest": "each mark names a person by id",
+}
+
+
+def related_fields() -> set[tuple[str, str]]:
+    """(form or serializer, field) for every field naming another record that a request can
+    set, in the project's forms and in the serializers of the API's writable endpoints."""
+    from django import forms
+    from rest_framework import mixins, relations
+
+    from config.api import router
+
+    url_names()  # imports every view module, and so every form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = set()
+    for form in set(subclasses(forms.BaseForm)):
+        module = form.__module__
+        if module.split(".")[0] not in PROJECT_APPS or module.startswith(LEFT_OUT_MODULES):
+            continue
+        if getattr(getattr(form, "Meta", None), "model", True) is None:
+            continue
+        for name, form_field in form.base_fields.items():
+            if isinstance(form_field, forms.ModelChoiceField):
+                found.add((f"{module}.{form.__qualname__}", name))
+    for _prefix, viewset, _basename in router.registry:
+        if not issubclass(viewset, mixins.CreateModelMixin | mixins.UpdateModelMixin):
+            continue
+        serializer = viewset.serializer_class
+        for name, api_field in serializer().fields.items():
+            related = isinstance(api_field, relations.RelatedField | relations.ManyRelatedField)
+            if related and not api_field.read_only:
+                found.add((f"{serializer.__module__}.{serializer.__qualname__}", name))
+    return found
+
+
+def _covered(form: str, field: str) -> bool:
+    """A probe of the form or of a form built on it (the fields a series and a session share
+    are defined once, on their common base)."""
+    module, _, name = form.rpartition(".")
+    cls = getattr(importlib.import_module(module), name)
+    for probe in PROBES:
+        module_p, _, name_p = probe.covers.rpartition(".")
+        covering = getattr(importlib.import_module(module_p), name_p)
+        if field in probe.fields and isinstance(covering, type) and issubclass(covering, cls):
+            return True
+    return False
+
+
+def test_every_related_field_has_a_probe():
+    missing = [
+        f"{form}.{field}"
+        for form, field in sorted(related_fields())
+        if form not in READ_ONLY_FORMS and not _covered(form, field)
+    ]
+    assert missing == [], "a field that names another record needs its Probe in PROBES"
+
+
+def test_probes_name_real_urls_and_kinds(world_and_clients, db):
+    world, _clients = world_and_clients
+    names = url_names()
+    for probe in PROBES:
+        assert probe.name in names, probe.name
+        assert set(probe.fields.values()) <= world.others.keys(), probe
+    for covers in {probe.covers for probe in PROBES}:
+        if covers in BODY_IDS:
+            continue
+        assert any(form == covers for form, _field in related_fields()), covers
+
+
+def _with(body: dict, field: str, value: int) -> dict:
+    """The body with `field` naming `value`: a list stays a list; "marks.participant" is each
+    mark's person."""
+    if "." in field:
+        outer, inner = field.split(".")
+        return {**body, outer: [{**item, inner: value} for item in body[outer]]}
+    return {**body, field: [value] if isinstance(body.get(field), list) else value}
+
+
+def _told(response) -> str:
+    """ "" when the answer says the write was refused: a 4xx, a form shown again with its
+    errors, or a redirect with an error message; else what it said."""
+    status = response.status_code
+    if 400 <= status < 500:
+        return ""
+    if status == 200 and response.context is not None:
+        shown = [value for context in response.context for value in context.flatten().values()]
+        if any(getattr(value, "errors", None) for value in shown if hasattr(value, "is_bound")):
+            return ""
+    if status == 302:
+        levels = [message.level for message in get_messages(response.wsgi_request)]
+        if ERROR in levels:
+            return ""
+    return f"{status} {response.get('Location', '')} without a word of refusal"
+
+
+def _send(client, probe: Probe, url: str, body: dict):
+    if probe.name.startswith("api:"):
+        return client.generic(probe.method, url, json.dumps(body), content_type="application/json")
+    return client.post(url, body)
+
+
+def probe_problems(world: World, clients: dict, probe: Probe) -> list[str]:
+    url = reverse(probe.name, kwargs=probe.kwargs(world) if probe.kwargs else None)
+    body = probe.body(world)
+    problems = []
+    # The body as it is writes: otherwise a refusal below would prove nothing.
+    before = fingerprint()
+    with transaction.atomic():
+        response = _send(clients[probe.by], probe, url, body)
+        wrote = changed(before, fingerprint())
+        transaction.set_rollback(True)
+    if not wrote or response.status_code >= 400:
+        errors = [
+            value.errors
+            for context in response.context or []
+            for value in context.flatten().values()
+            if hasattr(value, "is_bound") and value.errors
+        ]
+        problems.append(f"{probe.name}: the probe's body does not write ({response.status_code})")
+        problems.append(f"  {errors or response.content[:300]}")
+        return problems
+    for name, kind in probe.fields.items():
+        for whose, other in world.others[kind].items():
+            # A manager reaches everything of the organisation, a coach only their caseload.
+            personas = ["coach", "manager"] if whose == B else ["coach"]
+            personas = [p for p in personas if probe.by == "coach" or p == probe.by]
+            for persona in personas:
+                tampered = _with(body, name, other)
+                with transaction.atomic():
+                    response = _send(clients[persona], probe, url, tampered)
+                    writes = changed(before, fingerprint())
+                    transaction.set_rollback(True)
+                said = _told(response)
+                if writes or said:
+                    problems.append(
+                        f"{probe.method} {url} as {persona} with {whose} {kind} in {name}: "
+                        + (f"wrote to {writes}" if writes else said)
+                    )
+    return problems
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=[f"{p.name}-{'-'.join(p.fields)}" for p in PROBES])
+def test_no_foreign_or_out_of_scope_id_lands(world_and_clients, db, probe):
+    problems = probe_problems(*world_and_clients, probe)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_probes_notice_a_hole(world_and_clients, db, monkeypatch):
+    """Open one door by hand — the session form offering every group of the organisation, as
+    it did — and the probe must say which id landed and what it wrote."""
+    from sessions import forms
+    from sessions.models import Group
+
+    monkeypatch.setattr(forms, "groups_to_act_on", lambda staff: Group.objects.all())
+    [probe] = [p for p in PROBES if p.name == "sessions:session-create" and "group" in p.fields]
+
+    problems = "\n".join(probe_problems(*world_and_clients, probe))
+
+    assert "as coach with another coach's group in group: wrote to [" in problems

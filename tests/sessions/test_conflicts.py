@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from programme.models import Organisation
 from sessions.services import find_conflicts
 from tests.factories import make_participant
 from tests.sessions.factories import make_booking, make_room, make_session
@@ -13,6 +14,9 @@ DAY = datetime.date(2026, 12, 3)
 
 
 def check(**kwargs):
+    # Conflicts are looked up within one organisation: these tests have one (the coach's).
+    if "organisation_id" not in kwargs:
+        kwargs["organisation_id"] = Organisation.objects.order_by("pk").first().pk
     kwargs.setdefault("day", DAY)
     kwargs.setdefault("start", T(10))
     kwargs.setdefault("end", T(11))
@@ -182,6 +186,7 @@ def test_the_number_of_queries_does_not_grow_with_the_people(
     # 5. the overlapping sessions with the interpreter, with their kind
     with django_assert_num_queries(5):
         conflicts = check(
+            organisation_id=programme.organisation_id,
             participant_ids=[p.pk for p in people],
             facilitator_ids=[coach.user.pk, colleague.user.pk],
             room_id=room.pk,
