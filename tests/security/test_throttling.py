@@ -141,3 +141,11 @@ def test_the_address_limit_is_the_deployers_choice(client, coach, colleague, set
     ]
     assert statuses == [200] * 7 + [429]
     assert sign_in(Client(), "pieter", PASSWORD, address="198.51.100.9").status_code == 429
+
+
+def test_a_combined_lock_out_parameter_keeps_the_accounts_limit(client, coach, settings):
+    """Should a centre lock the user name and address only together, five failures still
+    lock that pair (the address's higher limit applies to the address alone)."""
+    settings.AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+    assert fail(client, "amina", 5, address="10.0.0.1") == [200, 200, 200, 200, 429]
+    assert sign_in(Client(), "amina", PASSWORD, address="10.0.0.2").status_code == 302
