@@ -7,23 +7,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config.security import sign_in_failed
 from programme import services, two_factor
 from programme.forms import SecondFactorCodeForm, add_service_errors, posted
+from programme.params import safe_next_url
 
 
 def _next(request: HttpRequest) -> str:
     """Where to go once the code is in: the page asked for, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return safe_next_url(request)
 
 
 @login_required
