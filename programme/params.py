@@ -2,14 +2,16 @@
 the page to go back to.
 
 Each reader answers the value, or the default when the parameter is absent or empty, or raises
-`BadRequest` (a 400) when it is there but unreadable. None lets ValueError or OverflowError
-through, which would be a server error: `str.isdigit()` accepts '²', which `int()` refuses; a
-30-digit number fits no database column; 9999-12 has no month after it. Forms, FilterSets and
-path converters do the same job where a view has one (the `<int:pk>` converter takes only ASCII
-digits, and Django finds no row for an id beyond the column's range).
+`BadRequest` (a 400) when it is there but unreadable; told `lenient=True`, it answers the default
+then too, for a page that has always forgiven a hand-typed address. None lets ValueError or
+OverflowError through, which would be a server error: `str.isdigit()` accepts '²', which `int()`
+refuses; a 30-digit number fits no database column; 9999-12 has no month after it. Forms,
+FilterSets and path converters do the same job where a view has one (the `<int:pk>` converter
+takes only ASCII digits, and Django finds no row for an id beyond the column's range).
 """
 
 import datetime
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import BadRequest
@@ -27,6 +29,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 MAX_DIGITS = 19
 
 _ASCII_DIGITS = frozenset("0123456789")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _value(query: Mapping, name: str) -> str:
@@ -45,57 +48,79 @@ def _is_integer(text: str) -> bool:
 
 def parse_id(text: str, name: str = "id") -> int:
     """A record's id: ASCII digits, from 1 to the largest a column holds."""
-    if not (_is_integer(text) and text[0] != "-" and 1 <= int(text) <= MAX_ID):
+    if not is_id(text):
         raise _bad(name)
     return int(text)
 
 
-def id_param(query: Mapping, name: str, default: int | None = None) -> int | None:
+def is_id(text: str) -> bool:
+    return _is_integer(text) and text[0] != "-" and 1 <= int(text) <= MAX_ID
+
+
+def id_param(
+    query: Mapping, name: str, default: int | None = None, *, lenient: bool = False
+) -> int | None:
     value = _value(query, name)
+    if value and lenient and not is_id(value):
+        return default
     return parse_id(value, name) if value else default
 
 
-def ids_param(query: QueryDict, name: str) -> list[int]:
-    """Every value of a repeated parameter (`?participants=3&participants=8`), each an id."""
-    return [parse_id(value.strip(), name) for value in query.getlist(name) if value.strip()]
+def ids_param(query: QueryDict, name: str, *, lenient: bool = False) -> list[int]:
+    """Every value of a repeated parameter (`?participants=3&participants=8`), each an id
+    (when lenient, those that are not are left out)."""
+    values = [value.strip() for value in query.getlist(name) if value.strip()]
+    if lenient:
+        return [int(value) for value in values if is_id(value)]
+    return [parse_id(value, name) for value in values]
 
 
-def int_param(query: Mapping, name: str, default: int, *, minimum: int, maximum: int) -> int:
+def int_param(
+    query: Mapping, name: str, default: int, *, minimum: int, maximum: int, lenient: bool = False
+) -> int:
     """A whole number, brought within [minimum, maximum]."""
     value = _value(query, name)
-    if not value:
+    if not value or (lenient and not _is_integer(value)):
         return default
     if not _is_integer(value):
         raise _bad(name)
     return max(minimum, min(int(value), maximum))
 
 
-def month_param(query: Mapping, name: str, default: datetime.date) -> datetime.date:
+def month_param(
+    query: Mapping, name: str, default: datetime.date, *, lenient: bool = False
+) -> datetime.date:
     """`YYYY-MM`, as the first day of that month."""
     value = _value(query, name)
     if not value:
         return default
     try:
         month = datetime.datetime.strptime(value, "%Y-%m").date()
+        if not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise ValueError(value)
     except ValueError:
+        if lenient:
+            return default
         raise _bad(name) from None
-    if not FIRST_YEAR <= month.year <= LAST_YEAR:
-        raise _bad(name)
     return month
 
 
-def date_param(query: Mapping, name: str, default: datetime.date | None) -> datetime.date | None:
+def date_param(
+    query: Mapping, name: str, default: datetime.date | None, *, lenient: bool = False
+) -> datetime.date | None:
     """`YYYY-MM-DD`."""
     value = _value(query, name)
     if not value:
         return default
     try:
         day = datetime.date.fromisoformat(value)
-    except ValueError:
-        raise _bad(name) from None
-    if len(value) != 10 or not FIRST_YEAR <= day.year <= LAST_YEAR:
         # fromisoformat also reads 20240331 and 2024-W13-7; a link of ours never sends those.
-        raise _bad(name)
+        if not _ISO_DATE.fullmatch(value) or not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(value)
+    except ValueError:
+        if lenient:
+            return default
+        raise _bad(name) from None
     return day
 
 
