@@ -130,7 +130,8 @@ def safe_next_url(request: HttpRequest, default="", name: str = "next") -> str:
     get_absolute_url; "" when none is given). Another site's address is never followed: that
     would make a link of ours send people to a look-alike page (an open redirect)."""
     target = request.POST.get(name) or request.GET.get(name) or ""
-    if target and url_has_allowed_host_and_scheme(
+    # An address, not a word: redirect() would look a word up as a URL name (NoReverseMatch).
+    if target.startswith(("/", "http://", "https://")) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -29,6 +29,7 @@ OTHER_SITES = [
     " https://evil.example/",
     "javascript:alert(1)",
     "http://testserver@evil.example/",
+    "²",  # not an address at all: redirect() would take it for a URL name
 ]
 
 
