@@ -23,6 +23,13 @@ class UploadForm(forms.Form):
         help_text=gettext_lazy("One person per row, with the columns of the template."),
     )
 
+    def clean_file(self):
+        # Refused on the size Django counted while receiving it, before a byte is read here.
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB: split it in smaller files."))
+        return upload
+
 
 def _salt(request: HttpRequest) -> str:
     # The rows travel from the preview to the confirmation inside the page, signed for this

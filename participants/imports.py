@@ -12,9 +12,11 @@ it is, never worked out, and XLSX files are read without evaluating anything.
 import csv
 import datetime
 import io
+import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import openpyxl
 import phonenumbers
@@ -26,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
 
 from participants import choices
 from participants.models import (
@@ -39,8 +42,28 @@ from participants.services import enrolment_refer, participant_create
 from programme.access import coaches_for, programmes_for
 from programme.models import Staff
 
-MAX_ROWS = 1000
-MAX_BYTES = 2 * 1024 * 1024
+# The limits of one import (docs/import.md). They are checked while the file is read, so a
+# small file that declares or hides a huge sheet is refused before it costs memory or time.
+MAX_ROWS = 1000  # people in one file
+MAX_BYTES = 2 * 1024 * 1024  # the file as uploaded
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # nothing may be written below this row (blank rows are skipped)
+MAX_COLUMNS = 50  # ... nor right of this column
+MAX_CELL_CHARS = 5000  # one cell
+MAX_CSV_LINES = 10 * MAX_SHEET_ROWS  # blank ones included: counted before the CSV is parsed
+# An XLSX is a zip: a few kilobytes can unzip to gigabytes. Each part openpyxl parses is refused
+# above these sizes, read from the zip's directory before anything is unzipped (zipfile never
+# unzips more than the size it declares). The sheet and its strings hold the data; the other parts
+# (workbook, styles, relations) are small in any real file and costly to parse, so they get less.
+MAX_SHEET_XML_BYTES = 8 * 1024 * 1024
+MAX_STRINGS_XML_BYTES = 4 * 1024 * 1024
+MAX_OTHER_XML_BYTES = 1024 * 1024
+MAX_ZIP_PARTS = 200
+# What reading the sheet may cost, in XML elements: a full file (the header and MAX_ROWS rows of
+# the template's 19 columns) has about 60,000; blank formatted cells add some. This bounds the
+# time a sheet of empty cells or rows can take, which its size in bytes does not.
+MAX_SHEET_ELEMENTS = 150_000
+# Markup allowed inside one cell (a rich-text cell has a few runs, each a few elements).
+MAX_CELL_ELEMENTS = 200
 
 
 @dataclass(frozen=True)
@@ -112,14 +135,13 @@ def _text(value: object) -> str:
 def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     """The rows of a CSV (`;` or `,`, UTF-8 with or without BOM, or Windows-1252) or XLSX
     file, each a mapping of column name to text. Unknown columns are refused so a misspelt
-    header is not silently ignored."""
+    header is not silently ignored; so is a file beyond the limits above."""
     if len(content) > MAX_BYTES:
         raise ImportError_(_("The file is larger than 2 MB: split it in smaller files."))
     if content[:4] == b"PK\x03\x04" or name.lower().endswith(".xlsx"):
-        table = _read_xlsx(content)
+        table = _bounded(_read_xlsx(content))
     else:
-        table = _read_csv(content)
-    table = [row for row in table if any(_text(cell) for cell in row)]
+        table = _bounded(_read_csv(content))
     if not table:
         raise ImportError_(_("The file is empty."))
     headers = [_key(cell) for cell in table[0]]
@@ -132,29 +154,158 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     missing = [c.name for c in COLUMNS if c.required and c.name not in headers]
     if missing:
         raise ImportError_(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportError_(
-            _("The file has more than %(max)s rows: split it in smaller files.") % {"max": MAX_ROWS}
-        )
     return [
         {h: _text(cell) for h, cell in zip(headers, row, strict=False) if h} for row in table[1:]
     ]
 
 
-def _read_xlsx(content: bytes) -> list[list]:
+def _too_many_rows() -> ImportError_:
+    return ImportError_(
+        _("The file has more than %(max)s rows: split it in smaller files.") % {"max": MAX_ROWS}
+    )
+
+
+def _bounded(rows: Iterator[tuple[int, list]]) -> list[list]:
+    """The rows with something in them, read one at a time from `rows` (the row's number in
+    the sheet, its cells), and refused as soon as one is out of bounds: the reading stops
+    there, so what an oversized file costs is what was read up to its first excess."""
+    table = []
+    for number, cells in rows:
+        filled = [i for i, cell in enumerate(cells) if _text(cell) != ""]
+        if not filled:
+            continue
+        cells = cells[: filled[-1] + 1]  # trailing blank cells (`;;;`) are not columns
+        if number > MAX_SHEET_ROWS:
+            raise ImportError_(
+                _(
+                    "Row %(row)s is filled in, but the people must be in the first %(max)s rows "
+                    "of the sheet. Delete what is below your data."
+                )
+                % {"row": number, "max": MAX_SHEET_ROWS}
+            )
+        if len(cells) > MAX_COLUMNS:
+            raise ImportError_(
+                _(
+                    "Row %(row)s has a cell filled in beyond column %(max)s. "
+                    "Only the columns of the template are read: delete the others."
+                )
+                % {"row": number, "max": MAX_COLUMNS}
+            )
+        if any(len(_text(cell)) > MAX_CELL_CHARS for cell in cells):
+            raise ImportError_(
+                _("Row %(row)s has a cell longer than %(max)s characters.")
+                % {"row": number, "max": MAX_CELL_CHARS}
+            )
+        table.append(cells)
+        if len(table) > MAX_ROWS + 1:  # the header and MAX_ROWS people
+            raise _too_many_rows()
+    return table
+
+
+def _unreadable_xlsx() -> ImportError_:
+    return ImportError_(_("This file cannot be read as an XLSX spreadsheet."))
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse an XLSX whose parts would unzip to absurd sizes, before any is unzipped."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise _unreadable_xlsx() from error
+    if len(parts) > MAX_ZIP_PARTS:
+        raise _unreadable_xlsx()
+    for part in parts:
+        if not part.filename.endswith((".xml", ".rels")):
+            continue  # pictures and the like, which the import never opens
+        limit = MAX_OTHER_XML_BYTES
+        if part.filename.startswith("xl/worksheets/"):
+            limit = MAX_SHEET_XML_BYTES
+        elif part.filename == "xl/sharedStrings.xml":
+            limit = MAX_STRINGS_XML_BYTES
+        if part.file_size > limit:
+            raise ImportError_(
+                _("This spreadsheet is far bigger once unzipped than a list of people can be.")
+            )
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, list]]:
+    """The rows of the first sheet, as (row number, cell values), streamed from its XML.
+
+    openpyxl reads the workbook, its strings and styles, and turns each cell into a value; the
+    rows are walked here rather than with `iter_rows`, which trusts the sheet's declared size
+    and fills every gap with blank rows and columns. Each element is dropped once read, so the
+    memory used stays that of one row whatever the sheet holds, and a cell beyond the limits is
+    refused when it is met."""
+    _check_zip(content)
     try:
         # read_only streams the sheet; formulas come back as their text (data_only=False),
         # never as a value some spreadsheet computed.
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportError_(_("This file cannot be read as an XLSX spreadsheet.")) from error
+        sheet = book.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as error:
+        raise _unreadable_xlsx() from error
+    cells = WorkSheetParser(
+        None,
+        sheet._shared_strings,
+        data_only=False,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
     try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        with book._archive.open(sheet._worksheet_path) as source, warnings.catch_warnings():
+            # A date beyond the calendar comes back as an error value, kept as text and then
+            # refused by the date check; openpyxl's warning about it says nothing more.
+            warnings.simplefilter("ignore")
+            yield from _sheet_rows(source, cells)
+    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, ValueError, IndexError,
+            TypeError, OverflowError, OSError) as error:  # fmt: skip
+        raise _unreadable_xlsx() from error
     finally:
         book.close()
 
 
-def _read_csv(content: bytes) -> list[list]:
+def _too_many_cells() -> ImportError_:
+    return ImportError_(_("This sheet holds far more cells than a list of people can have."))
+
+
+def _sheet_rows(source, cells: WorkSheetParser) -> Iterator[tuple[int, list]]:
+    parents = []  # the open elements, outermost first
+    in_cell = 0  # elements opened inside the current cell
+    number, values = 0, {}
+    for count, (event, element) in enumerate(
+        ElementTree.iterparse(source, events=("start", "end"))
+    ):
+        if count > 2 * MAX_SHEET_ELEMENTS:  # two events per element
+            raise _too_many_cells()
+        if event == "start":
+            parents.append(element)
+            if element.tag == ROW_TAG:
+                number = int(element.get("r") or number + 1)
+                cells.row_counter, cells.col_counter, values = number, 0, {}
+            elif in_cell or element.tag == CELL_TAG:
+                in_cell += 1
+                if in_cell > MAX_CELL_ELEMENTS:
+                    raise _too_many_cells()
+            continue
+        parents.pop()
+        if in_cell:
+            in_cell -= 1
+            if element.tag != CELL_TAG:
+                continue  # the cell's value, read with the cell
+            # parse_cell also keeps the column count of cells written without a reference.
+            cell = cells.parse_cell(element)
+            if _text(cell["value"]) != "":
+                # Beyond the columns read, the cell is kept one past them: `_bounded` refuses it.
+                values[min(cell["column"], MAX_COLUMNS + 1)] = cell["value"]
+        elif element.tag == ROW_TAG:
+            yield number, [values.get(column) for column in range(1, max(values, default=0) + 1)]
+        if parents:
+            parents[-1].remove(element)
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list]]:
     if b"\x00" in content:
         raise ImportError_(_("This file is not a CSV or XLSX spreadsheet."))
     try:
@@ -162,10 +313,18 @@ def _read_csv(content: bytes) -> list[list]:
     except UnicodeDecodeError:
         # What Excel on Windows saves as "CSV" in French and Dutch.
         text = content.decode("cp1252", errors="replace")
-    first_line = text.split("\n", 1)[0]
+    if text.count("\n") > MAX_CSV_LINES:
+        raise ImportError_(
+            _("The file has more than %(max)s lines: delete the empty lines below your data.")
+            % {"max": MAX_CSV_LINES}
+        )
+    end_of_line = text.find("\n")
+    first_line = text if end_of_line < 0 else text[:end_of_line]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        # csv refuses a field longer than its limit (128 KB) rather than holding it.
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise ImportError_(_("This file cannot be read as CSV.")) from error
 

@@ -16,6 +16,7 @@ from participants.forms import TodoForm
 from participants.models import Todo
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
+from programme.params import safe_next_url
 
 
 def _todos_for(staff):
@@ -83,7 +84,7 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         todo.work_url = ""
         return render(request, "participants/_todo_row.html", {"todo": todo, "today": None})
-    return redirect(request.POST.get("next") or todo.enrolment.get_absolute_url())
+    return redirect(safe_next_url(request, todo.enrolment))
 
 
 @participant_work_required

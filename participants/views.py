@@ -31,6 +31,7 @@ from participants.forms import (
     StatusForm,
 )
 from participants.models import Enrolment, IntakeInterview
+from programme import params
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 
@@ -80,7 +81,7 @@ def participant_pick(request: HttpRequest) -> HttpResponse:
     """Search-as-you-type for forms that pick people: the people already ticked stay first and
     ticked, then at most 20 matches. One indexed query whatever the size of the caseload."""
     scope = participants_for(request.staff)
-    ticked_ids = [pk for pk in request.GET.getlist("participants") if pk.isdigit()]
+    ticked_ids = params.ids_param(request.GET, "participants")
     ticked = list(scope.filter(pk__in=ticked_ids)) if ticked_ids else []
     query = request.GET.get("q", "").strip()
     matches = list(scope.search(query).exclude(pk__in=ticked_ids)[:PICK_LIMIT]) if query else []

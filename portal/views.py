@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from portal.models import PortalAccess
 from portal.services import access_for_code, portal_pin_check, portal_pin_choose
 from programme import outcomes
 from programme.forms import add_service_errors, posted
+from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
 
 FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
@@ -131,9 +131,7 @@ def pin(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def language(request: HttpRequest) -> HttpResponse:
     """Every language in its own script; works without JavaScript."""
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = ""
+    back = safe_next_url(request)
     if request.method == "POST":
         chosen = request.POST.get("language")
         if chosen in access.portal_languages():

@@ -4,6 +4,7 @@ own api.py; config/api.py puts them under /api/."""
 
 from contextlib import contextmanager
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,6 +15,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
+from programme import params
 from programme.access import programmes_for
 from programme.api_auth import StaffOnly
 from programme.models import Programme
@@ -82,10 +84,6 @@ STALE_RESPONSE = OpenApiResponse(
 )
 
 
-# The largest id a database column holds: a bigger number in an address is simply not found.
-MAX_ID = 2**63 - 1
-
-
 class ScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [StaffOnly]
     filter_backends = [StaffFilterBackend, OrderingFilter]
@@ -94,8 +92,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
-        if not str(pk).isdigit() or int(pk) > MAX_ID:
-            raise Http404
+        try:
+            # Not isdigit(): it accepts '²', which int() refuses. An id no column can hold is
+            # simply not found.
+            params.parse_id(str(pk))
+        except BadRequest:
+            raise Http404 from None
         return super().get_object()
 
 

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from programme import invitations, services, two_factor
 from programme.access import staff_required
 from programme.forms import SecondFactorCodeForm, add_service_errors, posted
 from programme.models import Staff
+from programme.params import safe_next_url
 
 log = logging.getLogger("parcours.audit")
 
@@ -156,12 +156,7 @@ def grant_manager(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _next(request: HttpRequest) -> str:
     """Where to go once the code is in: the page asked for, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return safe_next_url(request)
 
 
 @login_required

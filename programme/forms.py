@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from programme import params
+
 
 def staff_label(user) -> str:
     return user.get_full_name() or user.get_username()
@@ -17,7 +19,24 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff_label(user)
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a value that is no id before it reaches the database: its `pk__in`
+    look-up has no guard against a 30-digit number (SQLite raises OverflowError, PostgreSQL an
+    out-of-range error), which would be a server error rather than a form error."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                if not params.is_id(str(pk).strip()):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
+class StaffMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, user):
         return staff_label(user)
 

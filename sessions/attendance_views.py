@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from participants.access import enrolments_for
 from participants.models import Enrolment
+from programme import params
 from programme.access import participant_work_required, programmes_for
 from sessions import services
 from sessions.access import groups_for
@@ -40,11 +41,9 @@ def needs_attention(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _month(value: str | None) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return timezone.localdate().replace(day=1)
+def _month(request: HttpRequest) -> datetime.date:
+    this_month = timezone.localdate().replace(day=1)
+    return params.month_param(request.GET, "month", this_month, lenient=True)
 
 
 @participant_work_required
@@ -53,9 +52,11 @@ def hours(request: HttpRequest) -> HttpResponse:
     """Hours of activity per person and week of a month (sessions attended and placement
     hours), against the programme's weekly minimum, and the attendance rate of each group."""
     programmes = programmes_for(request.staff)
-    programme_id = request.GET.get("programme") or programmes.values_list("pk", flat=True).first()
+    programme_id = params.id_param(request.GET, "programme") or (
+        programmes.values_list("pk", flat=True).first()
+    )
     programme = get_object_or_404(programmes, pk=programme_id) if programme_id else None
-    first = _month(request.GET.get("month"))
+    first = _month(request)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     # Whole weeks (Monday to Sunday) that touch the month, so no week is cut in two.
     monday = first - datetime.timedelta(days=first.weekday())

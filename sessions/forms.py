@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.forms import DateInput
 from programme.access import coaches_for, partners_for, programmes_for
-from programme.forms import StaffMultipleChoiceField
+from programme.forms import ModelMultipleChoiceField, StaffMultipleChoiceField
 from programme.models import Room
 from sessions.access import groups_to_act_on
 from sessions.models import (
@@ -66,7 +66,7 @@ class GroupForm(forms.ModelForm):
 
 
 class AddMembersForm(forms.Form):
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         label=_("People to add"), queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one person.")},
     )  # fmt: skip
@@ -188,7 +188,7 @@ class SeriesForm(ScheduleForm):
 class SessionForm(ScheduleForm):
     # Rendered by the search-as-you-type picker (participants:pick); validated against the
     # user's caseload here.
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         label=_("Participants (for an individual session)"),
         queryset=None,
         required=False,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.access import participants_for
 from participants.models import Enrolment, Participant
+from programme import params
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from sessions import services
@@ -81,9 +82,9 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 def _back(request) -> str:
     """Where a planning form came from: the group's page, or the agenda."""
-    group = request.GET.get("group", "")
-    if group.isdigit():
-        return reverse("sessions:group", args=[int(group)])
+    group = params.id_param(request.GET, "group", lenient=True)
+    if group:
+        return reverse("sessions:group", args=[group])
     return reverse("sessions:agenda")
 
 
@@ -391,7 +392,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Session planned."))
                 return redirect(session)
     picked_ids = form["participants"].value() or []
-    picked = people.filter(pk__in=[pk for pk in map(str, picked_ids) if pk.isdigit()])
+    picked = people.filter(pk__in=[pk for pk in map(str, picked_ids) if params.is_id(pk)])
     return render(
         request,
         "sessions/session_form.html",
@@ -499,8 +500,8 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_add_participants(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_to_act_on(request, pk)
-    ids = request.POST.getlist("participants")
-    people = list(participants_for(request.staff).filter(pk__in=[i for i in ids if i.isdigit()]))
+    ids = params.ids_param(request.POST, "participants", lenient=True)
+    people = list(participants_for(request.staff).filter(pk__in=ids))
     if not people:
         messages.error(request, _("Tick at least one person."))
     else:
@@ -571,7 +572,9 @@ def attendance_record(request: HttpRequest, pk: int, participant_pk: int) -> Htt
                 participant=participant,
                 status=request.POST.get("status", ""),
                 reason=request.POST.get("reason", ""),
-                version=int(request.POST.get("version") or 0),
+                version=params.int_param(
+                    request.POST, "version", 0, minimum=0, maximum=params.MAX_ID
+                ),
                 by=request.user,
             )
         except services.StaleAttendance as stale:
