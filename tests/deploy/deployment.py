@@ -134,6 +134,12 @@ class Deployment:
             "HOME": "/nonexistent",
         }
 
+    def shell_env(self) -> dict:
+        """The installing person's shell (its pip configuration included), without the
+        settings of this test run."""
+        prefixes = ("DJANGO_", "PARCOURS_", "DATABASE_URL", "PG")
+        return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+
     def parcours(self, *args: str, extra: dict | None = None, **kwargs):
         """The `parcours` command of the install, as IT runs it (here as the current user)."""
         env = self.base_env() | {

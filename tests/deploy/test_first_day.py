@@ -60,9 +60,10 @@ def deployment(tmp_path_factory):
     try:
         # docs/deployment.md, Install: the code, its virtual environment, the database.
         d.app.parent.mkdir(parents=True)
-        d.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(d.app)], cwd=d.base)
+        d.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(d.app)], cwd=d.base,
+              env=d.shell_env())  # fmt: skip
         d.run(["python3.11", "-m", "venv", ".venv"])
-        d.run([".venv/bin/pip", "install", "--quiet", "."])
+        d.run([".venv/bin/pip", "install", "--quiet", "."], env=d.shell_env())
         d.create_database()
         write_env_file(d)
         d.parcours("migrate", "--noinput")
