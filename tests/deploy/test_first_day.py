@@ -88,8 +88,8 @@ def test_the_parcours_command_reads_the_environment_file_as_systemd_does(deploym
         "import json, os; print(json.dumps({k: v for k, v in os.environ.items()"
         " if k.startswith(('DJANGO_', 'PARCOURS_', 'DATABASE_URL'))}))"
     )
-    seen = json.loads(deployment.parcours("shell", "-c", script).stdout)
-    for own in ("PARCOURS_ENV_FILE", "PARCOURS_DIR", "PARCOURS_USER"):
+    seen = json.loads(deployment.parcours("shell", "--no-imports", "-c", script).stdout)
+    for own in ("PARCOURS_ENV_FILE", "PARCOURS_DIR", "PARCOURS_USER", "DJANGO_SETTINGS_MODULE"):
         seen.pop(own)
     assert seen == read_env_file(deployment.env_file)
     assert seen["DJANGO_DEFAULT_FROM_EMAIL"] == "Parcours CPAS <parcours@cpas-example.be>"
@@ -206,5 +206,7 @@ def test_a_backup_restores_into_a_second_database_with_equal_counts(deployment):
         '.check_password("' + ADMIN_PASSWORD + '"))'
     )
     env = d.base_env() | read_env_file(d.env_file) | {"DATABASE_URL": restored_url}
-    out = d.run([".venv/bin/python", "manage.py", "shell", "-c", probe], env=env).stdout
+    out = d.run(
+        [".venv/bin/python", "manage.py", "shell", "--no-imports", "-c", probe], env=env
+    ).stdout
     assert out.strip() == "True"
