@@ -200,6 +200,10 @@ def main() -> None:
                 "DJANGO_SECRET_KEY": "bench-only",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "false",
+                # What the production check (config/checks.py) asks for; nothing is mailed.
+                "PARCOURS_ALLOW_SQLITE": "true",
+                "EMAIL_URL": f"file://{DATA}/mail",
+                "PARCOURS_BASE_URL": f"http://127.0.0.1:{PORT}",
             }
             result["load"] = load_test(serve_env, result.pop("cookies"))
         results[vendor] = result

@@ -4,12 +4,15 @@ factor, and the log of refused access (docs/deployment.md, ASVS 5.0 level 2)."""
 import logging
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_lockout_parameters
 from axes.signals import user_locked_out
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -38,10 +41,63 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Powerful browser features no page of Parcours uses, refused for the pages and anything they
+# might embed: a participant's file must never be able to turn on a camera or read a position.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
+
+
 def client_ip(request) -> str | None:
     """The address a request comes from: REMOTE_ADDR, which the WSGI server sets from the proxy
     in front of it (docs/deployment.md), so nobody can forge it with a header."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+class SignInThrottle(AxesDatabaseHandler):
+    """django-axes' database handler with a limit for each lock-out parameter: a user name is
+    locked after AXES_FAILURE_LIMIT failures, an address only after
+    PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS, because a CPAS office signs in from one address and
+    one person's forgotten password must not lock out every colleague there
+    (docs/decisions/0015-sign-in-lock-out-thresholds.md).
+
+    django-axes compares one number, the highest count of any parameter, with one limit. So each
+    count is put on that limit's scale: a count that reaches its own limit reaches
+    AXES_FAILURE_LIMIT."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        limits = {
+            "username": settings.AXES_FAILURE_LIMIT,
+            "ip_address": settings.PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS,
+        }
+        parameters = get_lockout_parameters(request, credentials)
+        worst = 0
+        for parameter, attempts in zip(
+            parameters, self.get_user_attempts(request, credentials), strict=True
+        ):
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            limit = limits.get(parameter, settings.AXES_FAILURE_LIMIT)
+            worst = max(worst, failures - limit + settings.AXES_FAILURE_LIMIT)
+        return worst
 
 
 class ProxyAddressMiddleware:
@@ -61,10 +117,11 @@ class ProxyAddressMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """The Content Security Policy on every response, and `Cache-Control: no-store` on every
-    page the app builds, so nobody finds a participant's file in a shared computer's cache.
-    Static files are served before this runs (WhiteNoise) and keep their long caching; a view
-    that chose its own caching (the calendar feed) keeps it."""
+    """The Content Security Policy and the Permissions Policy on every response, and
+    `Cache-Control: no-store` on every page the app builds, so nobody finds a participant's
+    file in a shared computer's cache. Static files are served before this runs (WhiteNoise)
+    and keep their long caching; a view that chose its own caching (the calendar feed) keeps
+    it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,6 +129,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if "Cache-Control" not in response.headers:
             patch_cache_control(response, no_store=True, private=True)
         return response

@@ -1,16 +1,20 @@
 """Parcours settings: everything comes from the environment, with safe local defaults.
 
-Local development needs no variable at all. Production sets at least DJANGO_SECRET_KEY,
-DJANGO_DEBUG=false, DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deployment.md).
+Local development needs no variable at all. Production sets those docs/configuration.md lists
+as required; config/checks.py names any that is missing.
 """
 
 import datetime
 import importlib.util
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 import django.conf.locale
+
+from config.email import parse_email_url
+from config.log import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "rights",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +126,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# SQLite in production only by an explicit choice (config/checks.py).
+PARCOURS_ALLOW_SQLITE = env_bool("PARCOURS_ALLOW_SQLITE", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one request writes; IMMEDIATE takes the write lock up front
     # so a transaction that reads then writes waits for its turn instead of failing.
@@ -205,10 +212,30 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# The mail relay as one URL (config/email.py, docs/configuration.md); development prints mail
+# on the console. The production check (config/checks.py) refuses anything but a relay.
+EMAIL_URL = os.environ.get("EMAIL_URL", "console:")
+_email = parse_email_url(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT")
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "parcours@localhost")
+# The sender of the error mails to ADMINS; many relays refuse a sender outside their domain.
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who receives a mail for every server error: "Name <address>, Name <address>".
+ADMINS = [
+    (name, address)
+    for name, address in getaddresses([os.environ.get("PARCOURS_ADMINS", "")])
+    if address
+]
+# The address people reach Parcours at, for links in mails sent outside a request.
+PARCOURS_BASE_URL = os.environ.get("PARCOURS_BASE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -222,6 +249,8 @@ X_FRAME_OPTIONS = "DENY"
 # HTTPS only in production: HSTS for a year on every subdomain (preload is a promise to the
 # browsers that is hard to take back, so it is the deployer's choice).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The monitoring may ask the app server directly, over plain HTTP on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
@@ -242,12 +271,16 @@ PARCOURS_DEMO_SKIP_2FA = env_bool("PARCOURS_DEMO_SKIP_2FA", DEBUG)
 OTP_TOTP_ISSUER = "Parcours"
 
 # Sign-in throttling (django-axes, docs/deployment.md): five failures lock the user name, and
-# separately the address, for 15 minutes counted from the lock-out, however often someone
-# keeps trying, so nobody can lock a colleague out for good. Counted in the database, so every
-# app process sees the same count.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# twenty, of any user names, the address (an office signs in from one address:
+# docs/decisions/0015-sign-in-lock-out-thresholds.md), for 15 minutes counted from the
+# lock-out, however often someone keeps trying, so nobody can lock a colleague out for good.
+# Counted in the database, so every app process sees the same count.
+AXES_HANDLER = "config.security.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("PARCOURS_SIGN_IN_FAILURES", "5"))
+PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS", "20")
+)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=int(os.environ.get("PARCOURS_LOCKOUT_MINUTES", "15"))
 )
@@ -265,7 +298,7 @@ REPORT_SMALL_COUNT = int(os.environ.get("PARCOURS_REPORT_SMALL_COUNT", "5"))
 
 # Background work (report snapshots). Development runs tasks at once, inside the request, so
 # `make run` needs no worker; production sets django_tasks_db.DatabaseBackend and runs
-# `manage.py db_worker` beside the web processes (docs/manager-guide-reports.md).
+# `manage.py run_worker` (db_worker with a heartbeat, ops/) beside the web processes.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -344,9 +377,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-}
+# Everything to stderr (journald keeps it under systemd); server errors also mailed to ADMINS
+# and posted to the optional webhook, without form values or query strings (config/log.py).
+PARCOURS_ERROR_WEBHOOK_URL = os.environ.get("PARCOURS_ERROR_WEBHOOK_URL", "")
+LOGGING = logging_config(
+    level=os.environ.get("DJANGO_LOG_LEVEL", "WARNING").upper(),
+    webhook_url=PARCOURS_ERROR_WEBHOOK_URL,
+)
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.log.ReportFilter"

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops.views import healthz
 from programme.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("programme.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

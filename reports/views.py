@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -5,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,10 +23,12 @@ from reports.dashboard import dashboard
 from reports.figures import Period, small_count_limit, suppressed
 from reports.forms import FunderForm, PeriodForm, bound
 from reports.funder import changes, flat_figures, funder_report, report_figures
+from reports.models import FunderSnapshot
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
 
 SUMMARY = "reports/trajectory_summary.html"
+NO_WORKER_AFTER = datetime.timedelta(minutes=1)
 
 
 def _enrolment(request, pk: int):
@@ -235,7 +239,13 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_page(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_snapshot(request, pk)
-    context = {"snapshot": snapshot}
+    context = {
+        "snapshot": snapshot,
+        # The worker marks the snapshot as running the moment it takes the job: still waiting
+        # after a minute means no worker is there (stopped, or never started).
+        "no_worker": snapshot.status == FunderSnapshot.Status.PENDING
+        and timezone.now() - snapshot.created_at > NO_WORKER_AFTER,
+    }
     if snapshot.is_ready:
         fresh = report_figures(
             funder_report(snapshot.programme, Period(snapshot.period_start, snapshot.period_end))

@@ -200,3 +200,46 @@ def test_the_chart_does_not_give_away_a_hidden_small_count():
 
     assert chart(1) == chart(3) == chart(4) != chart(5)
     assert "&lt; 5" in chart(1)
+
+
+NO_WORKER = "No report worker has started this job yet; tell your IT contact."
+
+
+def queued_snapshot(monkeypatch, client, programme, *, waiting: datetime.timedelta):
+    """A snapshot that no worker has taken, requested `waiting` ago (the clock moved back
+    rather than waited for)."""
+    monkeypatch.setattr(tasks, "build_funder_snapshot", SimpleNamespace(enqueue=lambda pk: None))
+    create(client, programme)
+    snapshot = FunderSnapshot.objects.get()
+    FunderSnapshot.objects.filter(pk=snapshot.pk).update(created_at=snapshot.created_at - waiting)
+    return snapshot
+
+
+def test_the_page_warns_when_no_worker_took_the_job_after_a_minute(
+    monkeypatch, manager_client, funded
+):
+    snapshot = queued_snapshot(
+        monkeypatch, manager_client, funded, waiting=datetime.timedelta(seconds=61)
+    )
+    for headers in [{}, {"HX-Request": "true"}]:
+        page = manager_client.get(snapshot.get_absolute_url(), headers=headers)
+        assert NO_WORKER in page.text
+        # It keeps asking: the warning goes once a worker starts.
+        assert 'hx-trigger="every 2s"' in page.text
+
+
+def test_the_page_does_not_warn_in_the_first_minute(monkeypatch, manager_client, funded):
+    snapshot = queued_snapshot(
+        monkeypatch, manager_client, funded, waiting=datetime.timedelta(seconds=50)
+    )
+    page = manager_client.get(snapshot.get_absolute_url())
+    assert "<progress" in page.text and NO_WORKER not in page.text
+
+
+def test_the_page_does_not_warn_once_a_worker_counts(monkeypatch, manager_client, funded):
+    snapshot = queued_snapshot(
+        monkeypatch, manager_client, funded, waiting=datetime.timedelta(minutes=10)
+    )
+    FunderSnapshot.objects.filter(pk=snapshot.pk).update(status=FunderSnapshot.Status.RUNNING)
+    page = manager_client.get(snapshot.get_absolute_url())
+    assert "<progress" in page.text and NO_WORKER not in page.text

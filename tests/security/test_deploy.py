@@ -12,7 +12,7 @@ def production_env(**extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PARCOURS_", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "PARCOURS_", "DATABASE_URL", "EMAIL_URL"))
     }
     env.update(
         DJANGO_DEBUG="0",
@@ -20,9 +20,13 @@ def production_env(**extra) -> dict:
         DJANGO_ALLOWED_HOSTS="parcours.example.org",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://parcours.example.org",
         DJANGO_SETTINGS_MODULE="config.settings",
-        **extra,
+        # Never connected to by these checks.
+        DATABASE_URL="postgres://parcours@db.example.org:5432/parcours",
+        EMAIL_URL="smtp://parcours:secret@relay.example.org:587?tls=1",
+        PARCOURS_BASE_URL="https://parcours.example.org",
     )
-    return env
+    env.update(extra)
+    return {key: value for key, value in env.items() if value is not None}
 
 
 def run(*args, **extra):
@@ -41,6 +45,43 @@ def test_check_deploy_is_clean_with_the_production_settings():
     secret from the environment): `check --deploy` finds nothing, not even a warning."""
     result = run("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_names_each_missing_production_setting():
+    """`manage.py check` (and so migrate, at every upgrade) stops on what production lacks."""
+    result = run("check", EMAIL_URL=None, PARCOURS_BASE_URL=None, DATABASE_URL=None)
+    assert result.returncode != 0
+    for problem in ["parcours.E003", "parcours.E004", "parcours.E006"]:
+        assert problem in result.stderr, result.stderr
+    assert "EMAIL_URL" in result.stderr and "PARCOURS_BASE_URL" in result.stderr
+
+
+def test_the_web_server_refuses_to_start_with_a_setting_missing():
+    """gunicorn loads config.wsgi and runs no check of its own: the app checks itself there,
+    and the journal says which setting to set."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=production_env(EMAIL_URL="console:"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Parcours will not start until these settings are fixed" in result.stderr
+    assert "Set EMAIL_URL to your mail relay" in result.stderr
+
+
+def test_the_web_server_starts_with_the_production_settings():
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_app_refuses_to_start_without_a_secret_key():

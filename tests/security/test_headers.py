@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from config.security import CONTENT_SECURITY_POLICY
+from config.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,25 @@ def test_every_page_carries_the_policy(client, coach_client):
     for response in [client.get(reverse("login")), coach_client.get("/no-such-page/")]:
         assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert coach_client.get(reverse("participants:caseload"))["X-Frame-Options"] == "DENY"
+
+
+def test_every_response_refuses_camera_microphone_position_and_payment(
+    client, coach_client, participant
+):
+    """No page of Parcours uses the camera, the microphone, the position, payment or USB, so
+    the browser is told to refuse them to the page and to anything it embeds."""
+    features = dict(part.split("=", 1) for part in PERMISSIONS_POLICY.split(", "))
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb", "display-capture"]:
+        assert features[feature] == "()", feature
+    responses = [
+        client.get(reverse("login")),
+        client.get(reverse("portal:start")),
+        client.get("/no-such-page/"),
+        coach_client.get(reverse("participants:detail", args=[participant.pk])),
+        coach_client.get("/api/participants/"),
+    ]
+    for response in responses:
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY, response.wsgi_request.path
 
 
 def test_the_main_pages_have_no_inline_script(coach_client, manager_client, participant, enrolment):
