@@ -234,7 +234,8 @@ ADMINS = [
     for name, address in getaddresses([os.environ.get("PARCOURS_ADMINS", "")])
     if address
 ]
-# The address people reach Parcours at, for links in mails sent outside a request.
+# The address in the links of invitation and password mails (https://parcours.example.be);
+# empty: the host the request came to (a management command then needs it set).
 PARCOURS_BASE_URL = os.environ.get("PARCOURS_BASE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True

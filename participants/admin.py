@@ -1,12 +1,14 @@
 """Participant data is worked on in the application, where every change goes through the
-services and is kept in the history. The admin shows it read-only, to superusers only."""
+services and is kept in the history. The admin shows it read-only, to superusers only, and
+each of their views is written to the audit log (audit.admin.AuditedViewsAdmin)."""
 
 from django.contrib import admin
 
+from audit.admin import AuditedViewsAdmin
 from participants.models import Enrolment, EnrolmentStatusChange, Participant
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedViewsAdmin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 
@@ -39,9 +41,15 @@ class ParticipantAdmin(ReadOnlyAdmin):
     list_filter = ["organisation"]
     search_fields = ["last_name", "first_name", "national_number"]
 
+    def participant_of(self, participant):
+        return participant
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(ReadOnlyAdmin):
     list_display = ["participant", "programme", "status", "referred_on", "coach"]
     list_filter = ["status", "programme"]
     inlines = [StatusChangeInline]
+
+    def participant_of(self, enrolment):
+        return enrolment.participant

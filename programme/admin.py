@@ -1,14 +1,18 @@
 """Configuration screens for administrators. An organisation's administrator sees and edits
 only their own organisation's records; a superuser sees everything."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programme import outcomes
+from programme import invitations, outcomes
 from programme.access import staff_of
+from programme.forms import add_service_errors
 from programme.models import (
     ActivityMapping,
     ClosureDay,
@@ -25,10 +29,62 @@ from programme.models import (
     Staff,
     TemplateStep,
 )
-from programme.services import staff_change, staff_create, staff_second_factor_reset
+from programme.services import (
+    staff_change,
+    staff_invitation_resend,
+    staff_invite,
+    staff_role_check,
+    staff_second_factor_reset,
+)
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):
+def organisation_lookup(model) -> str | None:
+    """The lookup from `model` to its organisation's id, or None for what every organisation
+    shares (funders' indicator lists, the default kinds of session)."""
+    if model is Organisation:
+        return "pk"
+    if model is get_user_model():
+        return "staff__organisation_id"
+    names = {field.name for field in model._meta.concrete_fields if field.is_relation}
+    for via in ("organisation", "programme", "site"):
+        if via in names:
+            return "organisation_id" if via == "organisation" else f"{via}__organisation_id"
+    return None
+
+
+def scoped_to_organisation(queryset, organisation_id: int):
+    lookup = organisation_lookup(queryset.model)
+    return queryset if lookup is None else queryset.filter(**{lookup: organisation_id})
+
+
+class ScopedChoicesMixin:
+    """Every drop-down and multiple choice of an administrator's forms (the inlines' too) lists
+    only their own organisation's records: another organisation's programmes, sites, modules or
+    colleagues are not even named."""
+
+    def _scope_choices(self, db_field, request, kwargs):
+        if request.user.is_superuser:
+            return kwargs
+        staff = staff_of(request.user)
+        related = db_field.related_model
+        if staff is None or organisation_lookup(related) is None:
+            return kwargs
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = related._default_manager.all()
+        kwargs["queryset"] = scoped_to_organisation(queryset, staff.organisation_id)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OrganisationScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     organisation_path = "organisation"
 
     def get_queryset(self, request):
@@ -40,30 +96,32 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             return queryset.none()
         return queryset.filter(**{f"{self.organisation_path}_id": staff.organisation_id})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        staff = staff_of(request.user)
-        if not request.user.is_superuser and staff is not None:
-            if db_field.name == "organisation":
-                kwargs["queryset"] = Organisation.objects.filter(pk=staff.organisation_id)
-            elif db_field.name in {"site", "programme"}:
-                kwargs["queryset"] = db_field.related_model.objects.filter(
-                    organisation_id=staff.organisation_id
-                )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        staff = staff_of(request.user)
-        if not request.user.is_superuser and staff is not None and db_field.name == "sites":
-            kwargs["queryset"] = Site.objects.filter(organisation_id=staff.organisation_id)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def get_list_filter(self, request):
+        """A filter on a related record lists only the values found in the administrator's own
+        records (themselves scoped by get_queryset), never every organisation's by name."""
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        scoped = []
+        for entry in filters:
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
 
 
-class SiteInline(admin.TabularInline):
+class ScopedTabularInline(ScopedChoicesMixin, admin.TabularInline):
+    pass
+
+
+class SiteInline(ScopedTabularInline):
     model = Site
     extra = 0
 
 
-class ClosureDayInline(admin.TabularInline):
+class ClosureDayInline(ScopedTabularInline):
     model = ClosureDay
     extra = 0
 
@@ -85,31 +143,31 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         return request.user.is_superuser
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(ScopedTabularInline):
     model = Module
     extra = 0
     fields = ["position", "name", "kind", "rhythm", "hours_per_week", "length_weeks"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ScopedTabularInline):
     model = EligibilityCriterion
     extra = 0
     fields = ["position", "kind", "label", "min_age"]
 
 
-class TemplateStepInline(admin.TabularInline):
+class TemplateStepInline(ScopedTabularInline):
     model = TemplateStep
     extra = 0
     fields = ["position", "kind", "label", "offset_weeks", "anchor", "repeat_every_weeks"]
 
 
-class ActivityMappingInline(admin.TabularInline):
+class ActivityMappingInline(ScopedTabularInline):
     model = ActivityMapping
     extra = 0
     fields = ["category", "module", "session_kind_code"]
 
 
-class IndicatorTargetInline(admin.TabularInline):
+class IndicatorTargetInline(ScopedTabularInline):
     model = IndicatorTarget
     extra = 0
 
@@ -163,27 +221,78 @@ class PartnerAdmin(OrganisationScopedAdmin):
     search_fields = ["name", "services"]
 
 
-class StaffCreationForm(forms.ModelForm):
-    """A new colleague: their user account is created with them. They choose their password
-    through "Forgot your password?", so no one else ever knows it."""
+class StaffFormMixin:
+    """The staff forms know who fills them in (`by`, set by StaffAdmin.get_form): the roles
+    they may give are theirs to choose from, and the service's rule (staff_role_check) shows
+    as an error on the form rather than as a server error."""
 
-    username = forms.CharField(label=_("User name"), max_length=150)
+    by = None
+
+    def _offer_roles(self, current: str | None) -> None:
+        if self.by.is_superuser or current == Staff.Role.MANAGER:
+            return
+        # Only a manager grants the manager role (programme.services.staff_role_check).
+        self.fields["role"].choices = [
+            (value, label)
+            for value, label in self.fields["role"].choices
+            if value != Staff.Role.MANAGER
+        ]
+
+    def _check_role(self, organisation, old_role: str | None) -> None:
+        role = self.cleaned_data.get("role")
+        if not role or organisation is None or role == old_role:
+            return
+        try:
+            staff_role_check(
+                by=self.by, organisation=organisation, old_role=old_role, new_role=role
+            )
+        except ValidationError as error:
+            add_service_errors(self, error)
+
+
+class StaffCreationForm(StaffFormMixin, forms.ModelForm):
+    """A new colleague: their account is created with them, with no password. They receive an
+    invitation to choose one, so no one else ever knows it. Their e-mail is their user name."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("The invitation goes to this address; it is also the user name."),
+    )
 
     class Meta:
         model = Staff
         fields = ["organisation", "role", "site"]
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This user name is already taken."))
-        return username
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = staff_of(self.by)
+        if not self.by.is_superuser and staff is not None:
+            # An administrator adds colleagues to their own organisation only.
+            self.instance.organisation = staff.organisation
+        self._offer_roles(None)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if (
+            get_user_model()
+            .objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+            .exists()
+        ):
+            raise forms.ValidationError(_("An account already uses this e-mail address."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation") or (
+            self.instance.organisation if self.instance.organisation_id else None
+        )
+        self._check_role(organisation, None)
+        return cleaned
 
 
-class StaffChangeForm(forms.ModelForm):
+class StaffChangeForm(StaffFormMixin, forms.ModelForm):
     is_active = forms.BooleanField(
         label=_("May sign in"), required=False, help_text=_("Untick when the person leaves.")
     )
@@ -195,11 +304,22 @@ class StaffChangeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["is_active"].initial = self.instance.user.is_active
+        self._offer_roles(self.instance.role)
+        if not self.by.is_superuser and self.instance.role == Staff.Role.MANAGER:
+            self.fields["role"].disabled = True
+            self.fields["role"].help_text = _(
+                "Only a manager of the organisation changes a manager's role."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_role(self.instance.organisation, Staff.objects.get(pk=self.instance.pk).role)
+        return cleaned
 
 
 @admin.register(Staff)
 class StaffAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "username", "role", "organisation", "site", "active"]
+    list_display = ["name", "username", "role", "organisation", "site", "active", "invited"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation", "site"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -216,36 +336,88 @@ class StaffAdmin(OrganisationScopedAdmin):
     def active(self, staff):
         return staff.user.is_active
 
+    @admin.display(description=_("password chosen"), boolean=True)
+    def invited(self, staff):
+        return staff.user.has_usable_password()
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = StaffChangeForm if obj else StaffCreationForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.by = request.user
+        return form
 
     def get_fields(self, request, obj=None):
         if obj:
             return ["role", "site", "is_active"]
-        return ["username", "first_name", "last_name", "email", "organisation", "role", "site"]
+        fields = ["first_name", "last_name", "email", "organisation", "role", "site"]
+        if not request.user.is_superuser:
+            fields.remove("organisation")
+        return fields
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
             staff_change(
-                staff=obj, role=data["role"], site=data["site"], is_active=data["is_active"]
-            )
-        else:
-            created = staff_create(
-                organisation=data["organisation"],
+                staff=obj,
                 role=data["role"],
                 site=data["site"],
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
+                is_active=data["is_active"],
+                by=request.user,
             )
-            obj.pk = created.pk
+            return
+        created, sent = staff_invite(
+            organisation=obj.organisation,
+            role=data["role"],
+            site=data["site"],
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            by=request.user,
+            base_url=invitations.base_url(request),
+        )
+        # The admin goes on with `obj` (its history entry, the next page): it must be the
+        # saved staff member, user included.
+        obj.pk = created.pk
+        obj.user = created.user
+        obj._state.adding = False
+        self._say_invitation(request, created, sent)
+
+    def _say_invitation(self, request, staff, sent: bool) -> None:
+        if sent:
+            self.message_user(
+                request,
+                _(
+                    "An invitation went to %(email)s: its link to choose a password works "
+                    "once, for %(days)s days."
+                )
+                % {"email": staff.user.email, "days": invitations.INVITATION_DAYS},
+            )
+        else:
+            self.message_user(
+                request,
+                _(
+                    "The invitation to %(email)s could not be sent: the mail server did not "
+                    "take it. The account is ready; use “Send the invitation again” later."
+                )
+                % {"email": staff.user.email},
+                messages.ERROR,
+            )
 
     def has_delete_permission(self, request, obj=None):
         # People leave by losing access, so their name stays on what they recorded.
         return False
+
+    @admin.action(description=_("Send the invitation again"))
+    def resend_invitation(self, request, queryset):
+        for staff in queryset.select_related("user", "organisation"):
+            try:
+                sent = staff_invitation_resend(
+                    staff=staff, by=request.user, base_url=invitations.base_url(request)
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self._say_invitation(request, staff, sent)
 
     @admin.action(description=_("Reset the second factor (lost phone)"))
     def reset_second_factor(self, request, queryset):
@@ -262,7 +434,31 @@ class StaffAdmin(OrganisationScopedAdmin):
                     % {"name": staff.user.get_full_name() or staff.user.username},
                 )
 
-    actions = ["reset_second_factor"]
+    actions = ["resend_invitation", "reset_second_factor"]
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockOutAdmin(AccessAttemptAdmin):
+    """Sign-in lock-outs (django-axes). An organisation's administrator sees the attempts on
+    their colleagues' user names and lifts a lock-out by deleting the row; attempts on a name
+    that is nobody's of theirs (a mistyped name, another organisation's) stay the superuser's."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        staff = staff_of(request.user)
+        if staff is None:
+            return queryset.none()
+        usernames = (
+            get_user_model()
+            .objects.filter(staff__organisation_id=staff.organisation_id)
+            .values("username")
+        )
+        return queryset.filter(username__in=usernames)
 
 
 @admin.register(Room)
@@ -272,7 +468,7 @@ class RoomAdmin(OrganisationScopedAdmin):
     list_filter = ["site"]
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ScopedTabularInline):
     model = Indicator
     extra = 0
     fields = ["position", "code", "kind", "wording", "rule", "argument", "breakdowns"]

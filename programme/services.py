@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programme import two_factor
+from audit import services as audit
+from programme import invitations, two_factor
 from programme.models import ApiToken, Organisation, Site, Staff
 
 # What an organisation's administrator may configure in the admin.
@@ -40,9 +41,12 @@ def staff_create(
     last_name: str = "",
     password: str | None = None,
     site: Site | None = None,
+    by=None,
 ) -> Staff:
     """A user with their role in one organisation. Administrators get the admin screens for
-    configuration, and nothing of participant data."""
+    configuration, and nothing of participant data. Without a password, the account waits for
+    its owner to choose one (staff_invite sends the link)."""
+    staff_role_check(by=by, organisation=organisation, old_role=None, new_role=role)
     with transaction.atomic():
         user = get_user_model().objects.create_user(
             username=username,
@@ -51,26 +55,174 @@ def staff_create(
             last_name=last_name,
             password=password,
         )
-        staff = Staff.objects.create(user=user, organisation=organisation, role=role, site=site)
+        staff = Staff(user=user, organisation=organisation, role=role, site=site)
+        staff.full_clean(exclude=["user"])
+        staff.save()
         _grant_role(staff)
     return staff
 
 
-def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool) -> Staff:
-    """Change a staff member's role, site or access; admin rights follow the role."""
+def staff_invite(
+    *,
+    organisation: Organisation,
+    role: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    site: Site | None = None,
+    by=None,
+    base_url: str,
+) -> tuple[Staff, bool]:
+    """Create a colleague's account and role together, and mail them the link to choose their
+    password (then their second factor, where the role needs one). Their e-mail address is
+    their user name. Returns the staff member and whether the mail left: the account is kept
+    either way, and the invitation can be sent again."""
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    if get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+        raise ValidationError({"email": _("An account already uses this e-mail address.")})
+    with transaction.atomic():
+        staff = staff_create(
+            organisation=organisation,
+            role=role,
+            username=email,
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            site=site,
+            by=by,
+        )
+        _record_staff_event(
+            staff,
+            by=by,
+            action=audit.Action.CREATE,
+            changes={"role": [None, role], "site": [None, site.pk if site else None]},
+            note="invited",
+        )
+    return staff, _invitation_send(staff, base_url)
+
+
+def staff_invitation_resend(*, staff: Staff, by=None, base_url: str) -> bool:
+    """Send the invitation again, to someone who has not chosen a password yet. The links sent
+    before stop working. Returns whether the mail left."""
+    user = staff.user
+    if user.has_usable_password():
+        raise ValidationError(
+            _(
+                "%(name)s has already chosen a password; if they forgot it, they use "
+                "“Forgot your password?” on the sign-in page."
+            )
+            % {"name": user.get_full_name() or user.get_username()}
+        )
+    if not user.is_active:
+        raise ValidationError(_("This account may not sign in: allow it to sign in first."))
+    # Sending a link to choose a password hands the account to whoever reads the mail: for a
+    # manager's account, that is the managers' decision (staff_role_check).
+    staff_role_check(by=by, organisation=staff.organisation, old_role=staff.role, new_role=None)
+    with transaction.atomic():
+        user.set_unusable_password()  # a new random mark: the links sent before stop working
+        user.save(update_fields=["password"])
+        _record_staff_event(
+            staff, by=by, action=audit.Action.UPDATE, changes={}, note="invitation sent again"
+        )
+    return _invitation_send(staff, base_url)
+
+
+def _invitation_send(staff: Staff, base_url: str) -> bool:
+    try:
+        invitations.send_invitation(staff.user, base_url, organisation_name=staff.organisation.name)
+    except invitations.MailNotSent:
+        return False
+    return True
+
+
+def staff_password_link_send(*, user, base_url: str) -> None:
+    """ "Forgot your password?": a reset link to whoever has a password, an invitation link to a
+    colleague who never chose one. Raises MailNotSent when the relay refuses."""
+    if user.has_usable_password():
+        invitations.send_reset(user, base_url)
+    else:
+        invitations.send_invitation(user, base_url)
+
+
+def staff_role_check(*, by, organisation: Organisation, old_role: str | None, new_role) -> None:
+    """Who may give or take a role. The manager role opens every participant file of the
+    organisation, so it is never granted by the person who would gain from it alone: only a
+    manager of the organisation (or a superuser, or IT on the server's command line, `by` None)
+    grants it, changes it, or hands a manager's account to someone by an invitation link. An
+    administrator manages every other role of their own organisation."""
+    if by is None or by.is_superuser:
+        return
+    try:
+        actor = by.staff
+    except Staff.DoesNotExist:
+        actor = None
+    if actor is None or actor.organisation_id != organisation.pk:
+        raise ValidationError(_("You can only manage the staff of your own organisation."))
+    touches_manager = Staff.Role.MANAGER in {old_role, new_role}
+    if actor.role == Staff.Role.MANAGER:
+        # Managers use this only to grant their own role (programme.auth_views.team).
+        if new_role not in {Staff.Role.MANAGER, None} and old_role != new_role:
+            raise ValidationError(_("Roles other than manager are given by an administrator."))
+        return
+    if actor.role == Staff.Role.ADMINISTRATOR:
+        if touches_manager:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "Only a manager of the organisation can grant the manager role or change "
+                        "a manager's account: ask one of them."
+                    )
+                }
+            )
+        return
+    raise ValidationError(_("Only an administrator manages staff accounts."))
+
+
+def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool, by=None) -> Staff:
+    """Change a staff member's role, site or access; admin rights follow the role. Each change
+    is written to the audit log."""
+    before = Staff.objects.select_related("user").get(pk=staff.pk)
+    if role != before.role:
+        staff_role_check(
+            by=by, organisation=before.organisation, old_role=before.role, new_role=role
+        )
     with transaction.atomic():
         staff.role = role
         staff.site = site
         staff.full_clean()
         staff.save()
-        was_active = staff.user.is_active
+        was_active = before.user.is_active
         staff.user.is_active = is_active
         _grant_role(staff)
-        if was_active and not is_active:
+        changes = {}
+        if before.role != role:
+            changes["role"] = [before.role, role]
+        if before.site_id != staff.site_id:
+            changes["site"] = [before.site_id, staff.site_id]
+        if was_active != is_active:
+            changes["may_sign_in"] = [was_active, is_active]
+        if changes:
+            _record_staff_event(staff, by=by, action=audit.Action.UPDATE, changes=changes)
+        if (was_active and not is_active) or before.role != role:
             # Their pages already refuse them (an inactive user is signed out at the next
-            # request); deleting the sessions also leaves nothing to come back to.
+            # request); deleting the sessions also leaves nothing to come back to. After a role
+            # change, the next sign-in asks for what the new role needs (a second factor).
             staff_sessions_end(user=staff.user)
     return staff
+
+
+def _record_staff_event(staff: Staff, *, by, action: str, changes: dict, note: str = ""):
+    user = staff.user
+    name = user.get_full_name() or user.get_username()
+    return audit.record_event(
+        action=action,
+        by=by,
+        object_type="staff",
+        object_id=staff.pk,
+        organisation_id=staff.organisation_id,
+        changes=changes,
+        note=f"{name} <{user.get_username()}>" + (f": {note}" if note else ""),
+    )
 
 
 def staff_sessions_end(*, user) -> int:
@@ -109,6 +261,17 @@ def staff_second_factor_reset(*, staff: Staff, by) -> int:
     return removed
 
 
+# What administrators oversee for their own organisation (docs/data-protection.md): the audit
+# log, read-only (audit.admin scopes it), and the sign-in lock-outs, which they may lift by
+# deleting the row (programme.admin.LockOutAdmin scopes them).
+_ADMINISTRATOR_OVERSIGHT = Q(
+    content_type__app_label="audit", content_type__model="event", codename="view_event"
+) | Q(
+    content_type__app_label="axes",
+    content_type__model="accessattempt",
+    codename__in=["view_accessattempt", "delete_accessattempt"],
+)
+
 # Apps above this one add the models administrators configure there, in their AppConfig.ready()
 # (e.g. the kinds of session a programme adds): (app label, model name).
 administrator_models_elsewhere: list[tuple[str, str]] = []
@@ -131,6 +294,7 @@ def _grant_role(staff: Staff) -> None:
             Permission.objects.filter(
                 Q(content_type__app_label="programme", content_type__model__in=ADMINISTRATOR_MODELS)
                 | _configured_elsewhere()
+                | _ADMINISTRATOR_OVERSIGHT
             )
         )
     else:

@@ -5,6 +5,8 @@ the first one's participants."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -47,6 +49,14 @@ def _no_n_plus_one(settings):
     # page or API list that reads a relation row by row fails the suite instead of slowing down
     # at scale. Only requests are watched: factories may loop as they like.
     settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits (password reset) count in the cache: each test starts from zero.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -126,6 +136,14 @@ def outsider_manager(other_organisation):
 
 
 @pytest.fixture
+def superuser(db):
+    """IT's first account (createsuperuser): no organisation, every screen of the admin."""
+    return get_user_model().objects.create_superuser(
+        username="it-root", email="it@example.org", password="correct horse battery staple"
+    )
+
+
+@pytest.fixture
 def programme(organisation):
     return make_programme(organisation=organisation, name="Vivre ensemble", code="vivre-ensemble")
 
@@ -153,9 +171,9 @@ def enrolment(participant, programme, coach):
     return make_enrolment(participant=participant, programme=programme, coach=coach.user)
 
 
-def _client_for(staff: Staff) -> Client:
+def _client_for(staff) -> Client:
     client = Client()
-    client.force_login(staff.user)
+    client.force_login(getattr(staff, "user", staff))
     # The personas have passed their second factor (tests/security/ walk the real flow).
     session = client.session
     session[two_factor.STATE] = two_factor.DONE
@@ -191,3 +209,8 @@ def outsider_client(outsider):
 @pytest.fixture
 def outsider_manager_client(outsider_manager):
     return _client_for(outsider_manager)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
