@@ -3,6 +3,8 @@ PostgreSQL database and role, with the processes started from the systemd units 
 (their ExecStart, WorkingDirectory and EnvironmentFile, the paths moved into the temporary
 directory); and a small browser to drive it over HTTP as the reverse proxy would pass it on."""
 
+import email
+import html
 import http.client
 import os
 import re
@@ -13,6 +15,7 @@ import socket
 import subprocess
 import time
 import urllib.parse
+from html.parser import HTMLParser
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
@@ -70,6 +73,7 @@ class Deployment:
         self.runtime = base / "run" / "parcours"
         self.backups = base / "var" / "backups" / "parcours"
         self.logs = base / "log"
+        self.mail = base / "mail"
         config = dj_database_url.parse(server_url)
         self.pg = {
             "host": config["HOST"] or "127.0.0.1", "port": config["PORT"] or 5432,
@@ -216,10 +220,73 @@ class Response:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
+    def form(self, containing: str, action: str | None = None) -> dict[str, list[str]]:
+        """The fields of the first form on the page that has a field named `containing` (and
+        posts to `action`, if given)."""
+        parser = _Forms()
+        parser.feed(self.text)
+        for form in parser.forms:
+            if containing in form["fields"] and action in (None, form["action"]):
+                return dict(form["fields"])
+        raise AssertionError(f"no form with {containing} on {self.path}:\n{self.text[:3000]}")
+
     def form_value(self, name: str) -> str:
         match = re.search(rf'name="{re.escape(name)}"[^>]*value="([^"]*)"', self.text)
         assert match, f"no field {name} on {self.path}"
         return match.group(1)
+
+
+class _Forms(HTMLParser):
+    """The forms of a page, each field with the value a browser would send untouched."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action") or "", "fields": {}})
+        if not self.forms:
+            return
+        fields = self.forms[-1]["fields"]
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    fields.setdefault(name, []).append(a.get("value", "on"))
+            elif kind not in ("submit", "button", "image", "file", "reset"):
+                fields[name] = [a.get("value", "")]
+        elif tag == "select" and name:
+            self._select = (name, "multiple" in a)
+            fields[name] = []
+            self._first_option = None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in a:
+                fields[self._select[0]].append(value)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            name, multiple = self._select
+            fields = self.forms[-1]["fields"]
+            if not fields[name] and not multiple and self._first_option is not None:
+                fields[name] = [self._first_option]
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.forms[-1]["fields"][self._textarea][0] += data
 
 
 class _AlwaysSecure(DefaultCookiePolicy):
@@ -290,7 +357,7 @@ class Browser:
         for _ in range(10):
             headers = {
                 "Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": self.address,
-                "User-Agent": "parcours-deploy-test",
+                "User-Agent": "parcours-deploy-test", "Accept-Language": "en",
             }  # fmt: skip
             body = None
             if data is not None:
@@ -311,7 +378,7 @@ class Browser:
             location = response.headers.get("Location")
             if not (follow and response.status in (301, 302, 303) and location):
                 return response
-            parts = urllib.parse.urlsplit(location)
+            parts = urllib.parse.urlsplit(urllib.parse.urljoin(path, location))
             assert parts.netloc in ("", HOST), f"redirected away: {location}"
             path = urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
             method, data = "GET", None
@@ -324,6 +391,42 @@ class Browser:
         token = next(c.value for c in self.cookies if c.name == "csrftoken")
         return self.request("POST", path, {"csrfmiddlewaretoken": token, **data}, **kwargs)
 
+    def submit(self, path: str, changes: dict, containing: str | None = None) -> Response:
+        """Open a page, fill its form as a person would (the rest left as the page gives it),
+        and send it."""
+        page = self.get(path)
+        assert page.status == 200, (path, page.status)
+        fields = page.form(containing or next(iter(changes)))
+        fields.pop("csrfmiddlewaretoken", None)
+        for name, value in changes.items():
+            fields[name] = value if isinstance(value, list) else [value]
+        return self.post(page.path, fields)
+
     def sign_in(self, username: str, password: str) -> Response:
         self.get("/accounts/login/")
         return self.post("/accounts/login/", {"username": username, "password": password})
+
+
+def mailed_link(
+    mail_dir: Path, to: str, pattern: str = r"/accounts/invite/[^/\s]+/[^/\s]+/"
+) -> str:
+    """The path of the link in the last mail to `to` that EMAIL_URL=file:// wrote."""
+    found = None
+    for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+        for raw in path.read_text().split("-" * 79):
+            if not raw.strip():
+                continue
+            message = email.message_from_string(raw.strip())
+            if to not in (message["To"] or ""):
+                continue
+            parts = message.walk() if message.is_multipart() else [message]
+            for part in parts:
+                if part.get_content_type() == "text/plain":
+                    body = part.get_payload(decode=True).decode(
+                        part.get_content_charset() or "utf-8"
+                    )
+                    match = re.search(pattern, html.unescape(body))
+                    if match:
+                        found = match.group(0)
+    assert found, f"no mail to {to} with a link in {mail_dir}"
+    return found
