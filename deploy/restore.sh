@@ -4,7 +4,12 @@
 #   sudo -u postgres /srv/parcours/deploy/restore.sh [--owner ROLE] BACKUP NEW_DATABASE
 #
 # BACKUP is a file made by backup.sh (parcours-….dump, or parcours-….dump.age with
-# PARCOURS_BACKUP_AGE_IDENTITY naming the private key file). NEW_DATABASE must not exist yet: it
+# PARCOURS_BACKUP_AGE_IDENTITY naming the private key file), or - to read it from standard input,
+# since the postgres user cannot read the backup folder (0700, parcours):
+#
+#   sudo cat /var/backups/parcours/parcours-….dump | sudo -u postgres restore.sh --owner parcours - NEW_DATABASE
+#   sudo age -d -i KEY_FILE …dump.age | sudo -u postgres restore.sh --owner parcours - NEW_DATABASE
+# NEW_DATABASE must not exist yet: it
 # is created, owned by ROLE (default parcours, the role the app connects as), and every object
 # restored is owned by ROLE too (--no-owner --role), whoever made the dump. Connects as
 # PostgreSQL's administrator through the usual PG* variables (by default postgres over the local
@@ -26,7 +31,7 @@ fi
 [[ $# -eq 2 && -n "$owner" ]] || fail "usage: restore.sh [--owner ROLE] BACKUP NEW_DATABASE"
 backup="$1"
 database="$2"
-[[ -r "$backup" ]] || fail "cannot read $backup"
+[[ "$backup" == - || -r "$backup" ]] || fail "cannot read $backup"
 
 if [[ "$backup" == *.age ]]; then
     identity="${PARCOURS_BACKUP_AGE_IDENTITY:-}"
@@ -45,8 +50,10 @@ if [[ "$backup" == *.age ]]; then
             --dbname="$database" ||
         fail "the restore into $database failed (the empty database is left for inspection)"
 else
+    # A file name, or none: pg_restore then reads standard input.
+    [[ "$backup" == - ]] && backup_args=() || backup_args=("$backup")
     pg_restore --no-owner --role="$owner" --exit-on-error --single-transaction \
-        --dbname="$database" "$backup" ||
+        --dbname="$database" "${backup_args[@]}" ||
         fail "the restore into $database failed (the empty database is left for inspection)"
 fi
 echo "restore.sh: $backup restored into $database, owned by $owner"

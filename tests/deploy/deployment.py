@@ -124,7 +124,7 @@ class Deployment:
     def run(self, args: list[str], *, env: dict | None = None, timeout=600, **kwargs):
         result = subprocess.run(
             args, cwd=kwargs.pop("cwd", self.app), env=env or self.base_env(), capture_output=True,
-            text=True, timeout=timeout, **kwargs,
+            text=kwargs.pop("text", True), timeout=timeout, **kwargs,
         )  # fmt: skip
         assert result.returncode == 0, f"{shlex.join(args)}:\n{result.stdout}\n{result.stderr}"
         return result

@@ -331,8 +331,10 @@ def test_a_backup_restores_into_a_second_database_with_equal_counts(deployment, 
     assert stat.S_IMODE(d.backups.stat().st_mode) == 0o700
     # docs/backup.md, Restore: as PostgreSQL's administrator, into a new database.
     admin = d.admin_env()
-    d.run([str(d.app / "deploy" / "restore.sh"), "--owner", d.role, str(backup), d.restored],
-          env=admin)  # fmt: skip
+    # The backup on standard input: `sudo cat … | sudo -u postgres restore.sh … - …`.
+    with backup.open("rb") as dump:
+        d.run([str(d.app / "deploy" / "restore.sh"), "--owner", d.role, "-", d.restored],
+              env=admin, stdin=dump, text=False)  # fmt: skip
     check = d.run(
         [str(d.app / "deploy" / "restore-check.sh"), "--owner", d.role,
          "--compare-with", d.database, d.restored], env=admin,
