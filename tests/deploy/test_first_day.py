@@ -124,6 +124,10 @@ def test_gunicorn_and_the_worker_run_from_their_units(deployment):
     socket_path = deployment.runtime / "gunicorn.ctl"
     assert stat.S_ISSOCK(socket_path.stat().st_mode)
     assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
+    workers = deployment.run(
+        [".venv/bin/gunicornc", "-s", str(socket_path), "-c", "show workers", "-j"]
+    ).stdout
+    assert len(json.loads(workers)["workers"]) == 2, workers
     # The worker is up and stays up.
     time.sleep(1)
     assert deployment.processes["parcours-worker.service"].poll() is None, deployment.log(
