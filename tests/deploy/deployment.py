@@ -12,7 +12,9 @@ import secrets
 import shlex
 import signal
 import socket
+import socketserver
 import subprocess
+import threading
 import time
 import urllib.parse
 from html.parser import HTMLParser
@@ -407,26 +409,72 @@ class Browser:
         return self.post("/accounts/login/", {"username": username, "password": password})
 
 
+class _SmtpSession(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend: every message is accepted and written to a file."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self):
+        self.reply("220 parcours-deploy-test ESMTP")
+        while line := self.rfile.readline():
+            verb = line.decode("ascii", "replace").strip().split(" ")[0].upper()
+            if verb == "EHLO":
+                self.reply("250-parcours-deploy-test")
+                self.reply("250 8BITMIME")
+            elif verb == "DATA":
+                self.reply("354 go ahead")
+                body = []
+                while (data := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
+                    body.append(data[1:] if data.startswith(b"..") else data)
+                self.server.deliver(b"".join(body))
+                self.reply("250 kept")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:  # HELO, MAIL, RCPT, RSET, NOOP
+                self.reply("250 ok")
+
+
+class MailSink(socketserver.ThreadingTCPServer):
+    """The centre's mail relay, on the loopback: the mail Parcours sends ends up as files."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, folder: Path):
+        super().__init__(("127.0.0.1", 0), _SmtpSession)
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._count = 0
+        self._lock = threading.Lock()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.server_address[1]}"
+
+    def deliver(self, message: bytes) -> None:
+        with self._lock:
+            self._count += 1
+            (self.folder / f"{self._count:04d}.eml").write_bytes(message)
+
+
 def mailed_link(
     mail_dir: Path, to: str, pattern: str = r"/accounts/invite/[^/\s]+/[^/\s]+/"
 ) -> str:
-    """The path of the link in the last mail to `to` that EMAIL_URL=file:// wrote."""
+    """The path of the link in the last mail to `to` that the relay received."""
     found = None
-    for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
-        for raw in path.read_text().split("-" * 79):
-            if not raw.strip():
-                continue
-            message = email.message_from_string(raw.strip())
-            if to not in (message["To"] or ""):
-                continue
-            parts = message.walk() if message.is_multipart() else [message]
-            for part in parts:
-                if part.get_content_type() == "text/plain":
-                    body = part.get_payload(decode=True).decode(
-                        part.get_content_charset() or "utf-8"
-                    )
-                    match = re.search(pattern, html.unescape(body))
-                    if match:
-                        found = match.group(0)
+    for path in sorted(mail_dir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes())
+        if to not in (message["To"] or ""):
+            continue
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                charset = part.get_content_charset() or "utf-8"
+                body = part.get_payload(decode=True).decode(charset, "replace")
+                match = re.search(pattern, html.unescape(body))
+                if match:
+                    found = match.group(0)
     assert found, f"no mail to {to} with a link in {mail_dir}"
     return found
