@@ -95,7 +95,13 @@ class SignInThrottle(AxesDatabaseHandler):
             parameters, self.get_user_attempts(request, credentials), strict=True
         ):
             failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-            limit = limits.get(parameter, settings.AXES_FAILURE_LIMIT)
+            # A combined parameter (a list, e.g. user name and address together) keeps the
+            # account's limit.
+            limit = (
+                limits.get(parameter, settings.AXES_FAILURE_LIMIT)
+                if isinstance(parameter, str)
+                else settings.AXES_FAILURE_LIMIT
+            )
             worst = max(worst, failures - limit + settings.AXES_FAILURE_LIMIT)
         return worst
 

@@ -16,11 +16,16 @@ from reports import tasks
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# The worker closes connections that are not in autocommit, as after a request: the tests run
+# outside a test transaction, as the real worker does.
+WORKER_DB = pytest.mark.django_db(transaction=True)
+
+
 def run_worker(*args):
     call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", *args)
 
 
-@pytest.mark.django_db
+@WORKER_DB
 def test_the_worker_records_its_heartbeat_and_runs_the_queue(settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
     built = []
@@ -37,7 +42,7 @@ def test_the_worker_records_its_heartbeat_and_runs_the_queue(settings, monkeypat
     assert beat.pid > 0 and beat.host
 
 
-@pytest.mark.django_db
+@WORKER_DB
 def test_a_worker_forgets_the_heartbeats_of_workers_gone_for_a_week(settings):
     settings.TASKS = DATABASE_TASKS
     long_ago = timezone.now() - datetime.timedelta(days=8)

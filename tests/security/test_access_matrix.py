@@ -153,6 +153,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "password_reset_complete": public("says the password was changed"),
     "set_language": public("the language chooser, for anyone, stores only a cookie", BOTH),
+    "healthz": public("for the proxy and the monitoring: states of parts, nothing personal"),
     "password_change": Entry(SIGNED_IN, methods=BOTH),
     "password_change_done": Entry(SIGNED_IN),
     "account:two-factor-setup": Entry(SIGNED_IN, methods=BOTH),
