@@ -244,7 +244,11 @@ class StaffFormMixin:
             return
         try:
             staff_role_check(
-                by=self.by, organisation=organisation, old_role=old_role, new_role=role
+                by=self.by,
+                organisation=organisation,
+                old_role=old_role,
+                new_role=role,
+                staff=self.instance if self.instance.pk else None,
             )
         except ValidationError as error:
             add_service_errors(self, error)

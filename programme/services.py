@@ -45,7 +45,8 @@ def staff_create(
 ) -> Staff:
     """A user with their role in one organisation. Administrators get the admin screens for
     configuration, and nothing of participant data. Without a password, the account waits for
-    its owner to choose one (staff_invite sends the link)."""
+    its owner to choose one. People are added through staff_invite (the admin, invite_staff),
+    which also writes the audit log; this one serves it, the demo data and the tests."""
     staff_role_check(by=by, organisation=organisation, old_role=None, new_role=role)
     with transaction.atomic():
         user = get_user_model().objects.create_user(
@@ -144,12 +145,15 @@ def staff_password_link_send(*, user, base_url: str) -> None:
         invitations.send_invitation(user, base_url)
 
 
-def staff_role_check(*, by, organisation: Organisation, old_role: str | None, new_role) -> None:
+def staff_role_check(
+    *, by, organisation: Organisation, old_role: str | None, new_role, staff: Staff | None = None
+) -> None:
     """Who may give or take a role. The manager role opens every participant file of the
     organisation, so it is never granted by the person who would gain from it alone: only a
     manager of the organisation (or a superuser, or IT on the server's command line, `by` None)
     grants it, changes it, or hands a manager's account to someone by an invitation link. An
-    administrator manages every other role of their own organisation."""
+    administrator manages every other role of their own organisation, except their own: an
+    administrator who became a coach would open participant files."""
     if by is None or by.is_superuser:
         return
     try:
@@ -158,6 +162,10 @@ def staff_role_check(*, by, organisation: Organisation, old_role: str | None, ne
         actor = None
     if actor is None or actor.organisation_id != organisation.pk:
         raise ValidationError(_("You can only manage the staff of your own organisation."))
+    if staff is not None and staff.user_id == by.pk and new_role not in {None, old_role}:
+        raise ValidationError(
+            {"role": _("Nobody changes their own role: ask a colleague who may give it.")}
+        )
     touches_manager = Staff.Role.MANAGER in {old_role, new_role}
     if actor.role == Staff.Role.MANAGER:
         # Managers use this only to grant their own role (programme.auth_views.team).
@@ -184,7 +192,11 @@ def staff_change(*, staff: Staff, role: str, site: Site | None, is_active: bool,
     before = Staff.objects.select_related("user").get(pk=staff.pk)
     if role != before.role:
         staff_role_check(
-            by=by, organisation=before.organisation, old_role=before.role, new_role=role
+            by=by,
+            organisation=before.organisation,
+            old_role=before.role,
+            new_role=role,
+            staff=before,
         )
     with transaction.atomic():
         staff.role = role

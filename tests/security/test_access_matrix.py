@@ -158,6 +158,17 @@ MATRIX: dict[str, Entry] = {
     "password_change_done": Entry(SIGNED_IN),
     "account:two-factor-setup": Entry(SIGNED_IN, methods=BOTH),
     "account:verify": Entry(SIGNED_IN, methods=BOTH),
+    "account:password-reset": public("Django's password_reset address, served by our view", BOTH),
+    "account:invitation": Entry(
+        PUBLIC,
+        kwargs=lambda world: {"uidb64": "MQ", "token": "not-a-real-token"},
+        methods=BOTH,
+        public="opened from the invitation mail; a wrong token shows an 'invalid link' page",
+    ),
+    "account:team": Entry(MANAGER_REPORT),
+    "account:grant-manager": Entry(
+        MANAGER_ONLY, kwargs=lambda world: {"pk": world.staff["colleague"].pk}, methods=POST
+    ),
     "home": Entry(SIGNED_IN),
     # Programmes and API keys -----------------------------------------------------------------
     "programme:list": Entry(ORG_LIST),

@@ -42,6 +42,20 @@ def test_an_administrator_cannot_make_themself_a_manager(administrator, administ
     assert not role_events(administrator).exists()
 
 
+def test_an_administrator_cannot_change_their_own_role(administrator, administrator_client):
+    # As a coach they would open participant files: someone else decides that.
+    response = administrator_client.post(
+        change_url(administrator),
+        {"role": Staff.Role.COACH, "site": "", "is_active": "on", "_save": "Save"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["role"] == [
+        "Nobody changes their own role: ask a colleague who may give it."
+    ]
+    administrator.refresh_from_db()
+    assert administrator.role == Staff.Role.ADMINISTRATOR
+
+
 def test_an_administrator_cannot_make_a_colleague_a_manager(colleague, administrator_client):
     response = administrator_client.post(
         change_url(colleague),
