@@ -3,7 +3,7 @@
 Everything an install may want to change comes from the environment file the systemd unit
 reads (docs/deployment.md); the defaults suit one machine behind Caddy or nginx.
 
-Graceful reload: `systemctl reload parcours-web` sends HUP. gunicorn keeps its listening socket,
+Graceful reload: `systemctl reload parcours` sends HUP. gunicorn keeps its listening socket,
 starts new workers with the new code and settings, and lets the old ones finish the requests
 they are serving, so a reload after an upgrade drops no request (tests/deploy checks it). A
 restart, by contrast, closes the socket for the seconds the app takes to start.

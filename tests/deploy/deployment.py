@@ -203,15 +203,15 @@ class Deployment:
     def wait_until_up(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            web = self.processes["parcours-web.service"]
-            assert web.poll() is None, self.log("parcours-web.service")
+            web = self.processes["parcours.service"]
+            assert web.poll() is None, self.log("parcours.service")
             try:
                 if Browser(self).get("/accounts/login/").status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.5)
-        raise AssertionError("gunicorn did not answer:\n" + self.log("parcours-web.service"))
+        raise AssertionError("gunicorn did not answer:\n" + self.log("parcours.service"))
 
 
 class Response:

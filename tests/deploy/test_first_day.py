@@ -90,8 +90,8 @@ def deployment(tmp_path_factory):
             "createsuperuser", "--noinput", "--username", "admin", "--email", "it@example.org",
             extra={"DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD},
         )  # fmt: skip
-        # The app processes: `systemctl enable --now parcours-web parcours-worker`.
-        d.start("parcours-web.service")
+        # The app processes: `systemctl enable --now parcours parcours-worker`.
+        d.start("parcours.service")
         d.start("parcours-worker.service")
         d.wait_until_up()
         yield d
@@ -159,15 +159,15 @@ def test_the_access_log_leaves_out_query_strings(deployment):
         "/accounts/login/?next=/participants/%3Fq%3DAmina"
     )
     time.sleep(0.5)
-    log = deployment.log("parcours-web.service")
+    log = deployment.log("parcours.service")
     [line] = [line for line in log.splitlines() if "198.51.100.7" in line]
     assert '"GET /accounts/login/" 200' in line
     assert "Amina" not in log and "next=" not in log
 
 
 def test_a_reload_drops_no_request(deployment):
-    """`systemctl reload parcours-web` (HUP): new workers, old ones finish, nothing refused."""
-    web = deployment.processes["parcours-web.service"]
+    """`systemctl reload parcours` (HUP): new workers, old ones finish, nothing refused."""
+    web = deployment.processes["parcours.service"]
     before = set(_children(web.pid))
     statuses, errors, done = [], [], threading.Event()
 
