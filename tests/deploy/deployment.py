@@ -47,11 +47,11 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def read_unit(name: str) -> dict[str, list[str]]:
-    """The [Service] settings of a unit of deploy/systemd, each name with its values in order."""
+def read_unit(path: Path) -> dict[str, list[str]]:
+    """The [Service] settings of a systemd unit, each name with its values in order."""
     settings: dict[str, list[str]] = {}
     section = None
-    for line in (ROOT / "deploy" / "systemd" / name).read_text().splitlines():
+    for line in path.read_text().splitlines():
         line = line.strip()
         if line.startswith("["):
             section = line
@@ -160,7 +160,7 @@ class Deployment:
 
     def unit_command(self, name: str) -> tuple[list[list[str]], dict, Path]:
         """A unit's ExecStart lines, environment and working directory, moved to this install."""
-        unit = read_unit(name)
+        unit = read_unit(self.app / "deploy" / "systemd" / name)
         assert unit["EnvironmentFile"] == [ENV_FILE], name
         assert unit["User"] == ["parcours"], name
         commands = [shlex.split(line.replace(SRV, str(self.app))) for line in unit["ExecStart"]]

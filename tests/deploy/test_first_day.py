@@ -55,7 +55,7 @@ def write_env_file(deployment: Deployment) -> None:
         # The relay: a sink on the loopback that keeps each mail as a file.
         "EMAIL_URL": deployment.mail_sink.url,
     }
-    text = (ROOT / "deploy" / "parcours.env.example").read_text()
+    text = (deployment.app / "deploy" / "parcours.env.example").read_text()
     for name, value in values.items():
         text, found = re.subn(rf"(?m)^{name}=.*$", lambda _m, n=name, v=value: f"{n}={v}", text)
         assert found == 1, f"deploy/parcours.env.example has no {name}= line"
