@@ -300,8 +300,9 @@ def test_the_first_day_the_coach_creates_a_participant(first_day):
     assert created.status == 200 and re.fullmatch(r"/participants/\d+/refer/", created.path), (
         created.text[:3000]
     )
-    caseload = coach.get("/participants/")
-    assert "Haddad" in caseload.text
+    # The file is there, and opens for its coach (next: referring her to the programme).
+    file = coach.get(created.path.removesuffix("refer/"))
+    assert file.status == 200 and "Haddad" in file.text
 
 
 def test_the_first_day_the_worker_renders_the_managers_snapshot(first_day):
