@@ -101,7 +101,12 @@ def _candidates(request, group):
 @participant_work_required
 @require_http_methods(["GET"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    return _group_page(request, get_group(request, pk))
+
+
+def _group_page(request, group, form=None, refusal=None) -> HttpResponse:
+    """The group page; after a refused "add", with the same people still ticked and, for
+    people on the waiting list, the offer to admit and add them in one step."""
     memberships = (
         group.memberships.filter(left_on__isnull=True)
         .select_related("participant")
@@ -119,7 +124,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .search(request.GET.get("q", ""))
         .order_by("last_name", "first_name")
     )
-    form = AddMembersForm(candidates=candidates)
+    form = form or AddMembersForm(candidates=candidates)
     recorded = (
         Attendance.objects.filter(session__group=group)
         .exclude(status=Attendance.Status.EXPECTED)
@@ -152,6 +157,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coming": coming,
             "coaches": group.coaches.all(),
             "reachable": reachable,
+            "ticked": {str(pk) for pk in form["participants"].value() or []},
+            "refusal": refusal,
+            "waiting": getattr(refusal, "waiting", []),
         },
     )
 
@@ -169,7 +177,8 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
                 joined_on=form.cleaned_data["joined_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            # Nothing was added: the page comes back with the same people ticked.
+            return _group_page(request, group, form=form, refusal=error)
         else:
             messages.success(
                 request,
