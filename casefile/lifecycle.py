@@ -146,12 +146,17 @@ def enrolment_pause(
     )
 
 
+def _status_now(enrolment: Enrolment) -> str:
+    """The status as stored: the page or the API may hold an older copy of the row."""
+    return Enrolment.objects.values_list("status", flat=True).get(pk=enrolment.pk)
+
+
 def enrolment_resume(
     *, enrolment: Enrolment, by, reason: str = "", on: datetime.date | None = None
 ) -> Outcome:
     """Back from a pause: expected again at the coming sessions of the groups they are in."""
     on = on or timezone.localdate()
-    if enrolment.status != Status.PAUSED:
+    if _status_now(enrolment) != Status.PAUSED:
         raise ValidationError(_("Only a paused enrolment resumes."), code="transition")
     with transaction.atomic():
         enrolment = participants.enrolment_change_status(
@@ -171,7 +176,7 @@ def enrolment_change_status(
     the exit review); the other changes (intake, decision, closing) touch no other app."""
     if to_status == Status.PAUSED:
         return enrolment_pause(enrolment=enrolment, reason=reason, by=by)
-    if to_status == Status.ACTIVE and enrolment.status == Status.PAUSED:
+    if to_status == Status.ACTIVE and _status_now(enrolment) == Status.PAUSED:
         return enrolment_resume(enrolment=enrolment, reason=reason, by=by)
     enrolment = participants.enrolment_change_status(
         enrolment=enrolment, to_status=to_status, by=by, reason=reason, on=on, **extra

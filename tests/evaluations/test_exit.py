@@ -135,9 +135,7 @@ def test_a_paused_enrolment_can_exit(active, coach):
     assert (enrolment.status, enrolment.drop_out_reason) == (Status.EXITED, "health")
 
 
-def test_the_review_ticks_the_exit_evaluation_and_the_rest_of_the_plan_is_cancelled(
-    active, coach
-):
+def test_the_review_ticks_the_exit_evaluation_and_the_rest_of_the_plan_is_cancelled(active, coach):
     todos_plan(enrolment=active)
     exited_on = TODAY() - datetime.timedelta(days=1)
 
