@@ -4,12 +4,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from audit import services as audit
 from participants import services as participant_services
@@ -442,10 +444,29 @@ def series_create(*, data: Mapping, facilitators: Iterable = ()) -> Series:
     return series
 
 
+def series_in_force(series: Series) -> Series:
+    """The schedule that replaced this one ("this and following"), and so on: the last."""
+    current = series
+    while (following := Series.objects.filter(previous=current).first()) is not None:
+        current = following
+    return current
+
+
 def series_extend(*, series: Series, count: int) -> list[Session]:
-    """Add `count` more sessions after the last one."""
+    """Add `count` more sessions after the last one. A schedule replaced from a date on is
+    over: adding to it would put the old sessions back beside the new ones."""
     if count < 1:
         raise ValidationError(_("Add at least one session."))
+    in_force = series_in_force(series)
+    if in_force.pk != series.pk:
+        raise ValidationError(
+            _(
+                "This schedule was replaced from %(date)s: add sessions to the schedule in "
+                "force instead."
+            )
+            % {"date": date_format(in_force.starts_on, "SHORT_DATE_FORMAT")},
+            code="superseded",
+        )
     with transaction.atomic():
         last = series.sessions.order_by("-date").values_list("date", flat=True).first()
         # The rule still runs from the series' first day: "every two weeks" restarted the day
@@ -464,6 +485,48 @@ def series_extend(*, series: Series, count: int) -> list[Session]:
         series.ends_on = days[-1]
         series.save(update_fields=["count", "ends_on"])
         return _create_sessions(series, days)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    date: datetime.date
+    reason: str
+
+
+def series_skipped(series: Series) -> list[Skipped]:
+    """The dates the rhythm gave that no session took, and why: a public holiday (its name)
+    or a closure day of the organisation (its reason). Two queries, for the sessions' range
+    and the closure days."""
+    span = series.sessions.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return []
+    start, end = series.starts_on, max(span["last"], series.ends_on or span["last"])
+    rhythm = recurrence.dates(
+        frequency=series.frequency,
+        interval=series.interval,
+        weekdays=series.weekday_list(),
+        week_of_month=series.week_of_month,
+        starts_on=start,
+        ends_on=end,
+    )
+    language = (get_language() or "fr")[:2]
+    names = holidays.country_holidays(
+        "BE",
+        years=range(start.year, end.year + 1),
+        language=language if language in {"fr", "nl", "de"} else "en_US",
+    )
+    closed = dict(
+        ClosureDay.objects.filter(
+            organisation_id=series.programme.organisation_id, date__range=(start, end)
+        ).values_list("date", "reason")
+    )
+    skipped = []
+    for day in rhythm:
+        if day in names:
+            skipped.append(Skipped(day, names[day]))
+        elif day in closed:
+            skipped.append(Skipped(day, closed[day] or _("Closure day")))
+    return skipped
 
 
 def series_change_from(
@@ -541,15 +604,64 @@ def session_move(
     return session
 
 
-def session_cancel(*, session: Session, reason: str) -> Session:
+class KeepRecorded:
+    """What becomes of attendance already recorded when its session is cancelled."""
+
+    KEEP = "keep"  # kept, shown as "session cancelled", counted nowhere
+
+
+def session_cancel(*, session: Session, reason: str, recorded: str = "") -> Session:
+    """Cancel a session. Attendance already recorded needs an explicit choice: keep it (it
+    then reads "session cancelled" and counts in no rate), or move the session instead of
+    cancelling it. Nobody's row is deleted, so the cancellation can be undone."""
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
-    if session.is_cancelled:
-        raise ValidationError(_("This session is already cancelled."))
-    session.cancelled_at = timezone.now()
-    session.cancel_reason = reason.strip()
-    session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            raise ValidationError(_("This session is already cancelled."))
+        taken = session.attendances.exclude(status=Status.EXPECTED).count()
+        if taken and recorded != KeepRecorded.KEEP:
+            raise ValidationError(
+                ngettext(
+                    "Attendance was recorded for %(count)s person: keep it as “session "
+                    "cancelled”, or move the session instead.",
+                    "Attendance was recorded for %(count)s people: keep it as “session "
+                    "cancelled”, or move the session instead.",
+                    taken,
+                )
+                % {"count": taken},
+                code="recorded",
+            )
+        session.cancelled_at = timezone.now()
+        session.cancel_reason = reason.strip()
+        session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+        if taken:
+            _refresh_for(session)
     return session
+
+
+def session_uncancel(*, session: Session) -> Session:
+    """Undo a cancellation: the session takes place again, with the people it expected and
+    any attendance recorded before."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if not session.is_cancelled:
+            raise ValidationError(_("This session is not cancelled."))
+        session.cancelled_at = None
+        session.cancel_reason = ""
+        session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+        _refresh_for(session)
+    return session
+
+
+def _refresh_for(session: Session) -> None:
+    """Rates skip cancelled sessions: recount those of the people recorded at this one."""
+    people = list(
+        session.attendances.exclude(status=Status.EXPECTED).values_list("participant_id", flat=True)
+    )
+    if people:
+        refresh_attendance_figures(participant_ids=people, programme_id=session.programme_id)
 
 
 def interpreter_book(*, session: Session, data: Mapping) -> InterpreterBooking:

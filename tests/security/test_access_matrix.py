@@ -238,7 +238,8 @@ MATRIX: dict[str, Entry] = {
     "sessions:session-create": Entry(WORK_NEW, methods=BOTH),
     "sessions:session": file("session", GET),
     "sessions:session-move": file("session", POST),
-    "sessions:session-cancel": file("session", POST),
+    "sessions:session-cancel": file("session"),
+    "sessions:session-uncancel": file("session", POST),
     "sessions:session-add-participants": file("session", POST),
     "sessions:session-add-interpreter": file("session", POST),
     "sessions:attendance-record": Entry(
