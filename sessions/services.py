@@ -844,6 +844,22 @@ def hours_by_period(
     *, participant_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> dict:
     """Hours attended per participant and ISO week: {participant_id: {(year, week): hours}}."""
+    hours: dict[int, dict[tuple[int, int], float]] = {}
+    for participant_id, days in hours_by_day(
+        participant_ids=participant_ids, start=start, end=end
+    ).items():
+        per_week = hours.setdefault(participant_id, {})
+        for day, day_hours in days.items():
+            year, week, _weekday = day.isocalendar()
+            per_week[(year, week)] = per_week.get((year, week), 0) + day_hours
+    return hours
+
+
+def hours_by_day(
+    *, participant_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict:
+    """Hours attended per participant and day: {participant_id: {date: hours}}. Weeks and
+    months are sums of these same days, so their figures always agree. One query."""
     rows = (
         Attendance.objects.filter(
             participant_id__in=list(participant_ids),
@@ -854,11 +870,10 @@ def hours_by_period(
         .select_related("session")
         .only("participant_id", "session__date", "session__start_time", "session__end_time")
     )
-    hours: dict[int, dict[tuple[int, int], float]] = {}
+    hours: dict[int, dict[datetime.date, float]] = {}
     for row in rows:
-        year, week, _day = row.session.date.isocalendar()
-        per_week = hours.setdefault(row.participant_id, {})
-        per_week[(year, week)] = per_week.get((year, week), 0) + row.session.hours
+        per_day = hours.setdefault(row.participant_id, {})
+        per_day[row.session.date] = per_day.get(row.session.date, 0) + row.session.hours
     return hours
 
 
