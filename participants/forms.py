@@ -17,7 +17,7 @@ from participants.models import (
 )
 from participants.services import CriterionAnswer, Decision
 from programme.access import coaches_for, partners_for, programmes_for
-from programme.forms import StaffChoiceField
+from programme.forms import StaffChoiceField, preselect_single
 
 
 class DateInput(forms.DateInput):
@@ -196,6 +196,7 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for(staff)
+        preselect_single(self, "programme")
         self.fields["coach"].queryset = coaches_for(staff)
         self.fields["coach"].required = True
         self.fields["referring_partner"].queryset = partners_for(staff)
