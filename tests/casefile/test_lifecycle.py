@@ -11,6 +11,7 @@ from participants.models import Enrolment, Goal, Todo
 from participants.services import todos_plan
 from programme.models import TemplateStep
 from sessions import services as sessions
+from sessions.feeds import feed_create
 from sessions.models import Attendance, GroupMembership, Session
 from tests.casefile.conftest import TODAY, review
 from tests.factories import make_enrolment, make_participant, make_programme
@@ -319,3 +320,16 @@ def test_a_member_who_exits_frees_a_place(active, timetable, group, coach, progr
     assert group.memberships.filter(left_on__isnull=True).count() == 2
     lifecycle.enrolment_exit(enrolment=active, by=coach.user, **review())
     assert group.memberships.filter(left_on__isnull=True).count() == 1
+
+
+def test_after_an_exit_their_calendar_feed_no_longer_lists_later_sessions(
+    active, timetable, participant, coach, client
+):
+    address = feed_create(participant=participant).get_absolute_url()
+    assert f"session-{timetable['later'].pk}@" in client.get(address).content.decode()
+
+    lifecycle.enrolment_exit(enrolment=active, by=coach.user, **review())
+
+    text = client.get(address).content.decode()
+    assert f"session-{timetable['later'].pk}@" not in text
+    assert f"session-{timetable['individual'].pk}@" not in text
