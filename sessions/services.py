@@ -617,8 +617,8 @@ def session_cancel(*, session: Session, reason: str, recorded: str = "") -> Sess
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        if session.is_cancelled:
+        # Locked and read again: two coaches cancelling at once cancel it once.
+        if Session.objects.select_for_update().get(pk=session.pk).is_cancelled:
             raise ValidationError(_("This session is already cancelled."))
         taken = session.attendances.exclude(status=Status.EXPECTED).count()
         if taken and recorded != KeepRecorded.KEEP:
@@ -645,8 +645,7 @@ def session_uncancel(*, session: Session) -> Session:
     """Undo a cancellation: the session takes place again, with the people it expected and
     any attendance recorded before."""
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
-        if not session.is_cancelled:
+        if not Session.objects.select_for_update().get(pk=session.pk).is_cancelled:
             raise ValidationError(_("This session is not cancelled."))
         session.cancelled_at = None
         session.cancel_reason = ""

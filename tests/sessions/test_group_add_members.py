@@ -82,8 +82,11 @@ def test_more_people_than_free_places_is_refused_whole(
 
     response = post(coach_client, group, people)
 
-    assert response.status_code == 302
-    assert messages_of(response) == ["The group has 1 free places; you chose 2 people."]
+    # The page comes back with the refusal and the same people still ticked.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The group has 1 free places; you chose 2 people." in html
+    assert all(f'value="{person.pk}" checked' in html for person in people)
     assert session_row_counts() == before
 
 
