@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/", include("programme.urls")),
     path("", include("participants.urls")),
     path("", include("evaluations.urls")),
+    path("", include("casefile.lifecycle_urls")),
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
     path("", include("portal.urls")),

@@ -47,6 +47,18 @@ def posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+def preselect_single(form, *names: str) -> None:
+    """A choice with only one possible answer comes already made (the organisation's only
+    programme, say), unless the page chose for it. One short query per field."""
+    for name in names:
+        field = form.fields[name]
+        if form.is_bound or form.initial.get(name) or field.initial:
+            continue
+        options = list(field.queryset.values_list("pk", flat=True)[:2])
+        if len(options) == 1:
+            form.initial[name] = options[0]
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form it came from."""
     if hasattr(error, "error_dict"):

@@ -76,14 +76,12 @@ def hours(request: HttpRequest) -> HttpResponse:
         )
         page = Paginator(enrolments, HOURS_PAGE_SIZE).get_page(request.GET.get("page"))
         enrolments = list(page.object_list)
-        per_person = services.hours_by_period(
+        # Each week and the month add up the same days: a week at the edge of the month
+        # shows all its seven days (and so appears in both months), the month only its own.
+        per_day = services.hours_by_day(
             participant_ids=[e.participant_id for e in enrolments],
             start=mondays[0],
             end=mondays[-1] + datetime.timedelta(days=6),
-        )
-        # The month's own total: the weeks at its edges also hold days of the next month.
-        in_month = services.hours_by_period(
-            participant_ids=[e.participant_id for e in enrolments], start=first, end=last
         )
         # Placement hours count as activity too: added to each week, and shown apart in the
         # month so the two sources stay readable.
@@ -92,7 +90,11 @@ def hours(request: HttpRequest) -> HttpResponse:
         )
         minimum = float(programme.min_hours_per_week) if programme.min_hours_per_week else None
         for enrolment in enrolments:
-            per_week = per_person.get(enrolment.participant_id, {})
+            days = per_day.get(enrolment.participant_id, {})
+            per_week: dict[tuple[int, int], float] = {}
+            for day, day_hours in days.items():
+                key = day.isocalendar()[:2]
+                per_week[key] = per_week.get(key, 0) + day_hours
             in_placement = placement_weeks.get(enrolment.pk, {})
             cells = []
             for week, start in zip(weeks, mondays, strict=True):
@@ -106,7 +108,7 @@ def hours(request: HttpRequest) -> HttpResponse:
                 cells.append((hours, judged and hours < minimum))
             placement_total = round(placement_month.get(enrolment.pk, 0), 1)
             month_total = round(
-                sum(in_month.get(enrolment.participant_id, {}).values()) + placement_total, 1
+                sum(h for day, h in days.items() if first <= day <= last) + placement_total, 1
             )
             rows.append(
                 {
@@ -141,6 +143,11 @@ def hours(request: HttpRequest) -> HttpResponse:
             "previous": (first - datetime.timedelta(days=1)).replace(day=1),
             "next": last + datetime.timedelta(days=1),
             "weeks": weeks,
+            # Weeks with days of the month before or after: shown in both months, with a note.
+            "headers": [
+                (week, start < first or start + datetime.timedelta(days=6) > last)
+                for (_year, week), start in zip(weeks, mondays, strict=True)
+            ],
             "rows": rows,
             "groups": groups,
             "page": page,

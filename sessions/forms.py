@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.forms import DateInput
 from programme.access import coaches_for, partners_for, programmes_for
-from programme.forms import ModelMultipleChoiceField, StaffMultipleChoiceField
+from programme.forms import ModelMultipleChoiceField, StaffMultipleChoiceField, preselect_single
 from programme.models import Room
 from sessions.access import groups_to_act_on
 from sessions.models import (
@@ -47,6 +47,7 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for(staff)
+        preselect_single(self, "programme")
         self.fields["module"].queryset = self.fields["module"].queryset.filter(
             programme__organisation_id=staff.organisation_id
         )
@@ -99,6 +100,7 @@ class ScheduleForm(forms.ModelForm):
         self.fields["room"].queryset = _rooms_for(staff)
         self.fields["partner"].queryset = partners_for(staff)
         self.fields["facilitators"].queryset = coaches_for(staff)
+        preselect_single(self, "programme")
         if staff.is_coach and not self.instance.pk:
             self.fields["facilitators"].initial = [staff.user.pk]
 

@@ -77,7 +77,7 @@ def test_an_active_enrolment_offers_pause_and_exit(enrolment, coach_client):
     assert response.context["steps"] is None
     assert offered(response) == [(Status.PAUSED, "Pause"), (Status.EXITED, "Exit")]
     html = response.content.decode()
-    assert reverse("participants:enrolment-status", args=[enrolment.pk, "paused"]) in html
+    assert reverse("lifecycle:enrolment-status", args=[enrolment.pk, "paused"]) in html
     assert "Start the intake" not in html
 
 

@@ -102,9 +102,10 @@ def test_exit_cancels_what_is_still_open_but_the_exit_evaluation(enrolment, coac
     baseline = enrolment.todos.get(kind=Kind.BASELINE)
     services.todo_mark_done(todo=baseline, by=coach.user)
 
-    services.enrolment_change_status(
+    # The status half of the exit (the exit review, which also ticks the exit evaluation, is
+    # tested in tests/evaluations/test_exit.py).
+    services.enrolment_mark_exited(
         enrolment=enrolment,
-        to_status=Status.EXITED,
         exit_reason="completed",
         exit_destination="job",
         by=coach.user,

@@ -91,7 +91,9 @@ def test_a_coming_session_is_refused(session, member, coach_client):
 
 
 def test_a_cancelled_session_is_refused(session, member, coach_client):
-    coach_client.post(reverse("sessions:session-cancel", args=[session.pk]), {"reason": "Ill"})
+    coach_client.post(
+        reverse("sessions:session-cancel", args=[session.pk]), {"reason": "Ill", "confirm": "1"}
+    )
     response = coach_client.post(url(session, member), {"status": "present", "version": 1})
     assert messages_of(response)[-1] == "This session was cancelled."
     assert row(session, member) == ("expected", "", 1)

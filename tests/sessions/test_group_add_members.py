@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Attendance, GroupMembership
-from tests.factories import make_enrolment, make_participant
+from tests.factories import make_participant
 from tests.helpers import login_url
 from tests.sessions.factories import (
+    admit,
     days_from_today,
     make_session,
     messages_of,
@@ -21,7 +22,7 @@ def url(group) -> str:
 
 def waiting(programme, staff):
     person = make_participant(coach=staff.user)
-    make_enrolment(participant=person, programme=programme)
+    admit(person, programme)
     return person
 
 
@@ -81,8 +82,11 @@ def test_more_people_than_free_places_is_refused_whole(
 
     response = post(coach_client, group, people)
 
-    assert response.status_code == 302
-    assert messages_of(response) == ["The group has 1 free places; you chose 2 people."]
+    # The page comes back with the refusal and the same people still ticked.
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The group has 1 free places; you chose 2 people." in html
+    assert all(f'value="{person.pk}" checked' in html for person in people)
     assert session_row_counts() == before
 
 

@@ -117,3 +117,14 @@ def test_it_requires_login(data, client):
 
 def test_it_rejects_put(coach_client):
     assert coach_client.put(URL).status_code == 405
+
+
+def test_the_only_programme_is_already_chosen(programme, coach_client):
+    form = coach_client.get(URL).context["form"]
+    assert form["programme"].value() == programme.pk
+
+
+def test_with_two_programmes_none_is_chosen_for_the_coach(programme, organisation, coach_client):
+    make_programme(organisation=organisation, name="Atelier vélo")
+    form = coach_client.get(URL).context["form"]
+    assert form["programme"].value() is None

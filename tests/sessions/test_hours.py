@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from participants.models import Enrolment
 from sessions import services
+from sessions.models import Attendance
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.helpers import login_url
 from tests.participants.factories import make_host, make_placement
@@ -184,9 +185,28 @@ def test_the_number_of_queries_does_not_grow(
     # 1. the session  2. the user with their staff record and organisation (page header)
     # 3. the programme asked for  4. the page's enrolments count
     # 5. the enrolments with their participant
-    # 6. the hours attended per whole week  7. the hours attended within the month
-    # 8. the placements of these enrolments that touch the weeks shown
-    # 9. the programme's groups  10. their attendance totals  11. the programmes for the menu
-    with django_assert_num_queries(11):
+    # 6. the hours attended per day of the whole weeks (weeks and month add up these days)
+    # 7. the placements of these enrolments that touch the weeks shown
+    # 8. the programme's groups  9. their attendance totals  10. the programmes for the menu
+    with django_assert_num_queries(10):
         response = coach_client.get(URL, {"programme": programme.pk, "month": "2026-10"})
     assert len(response.context["rows"]) == size
+
+
+def test_weeks_and_month_add_up_the_same_days(kinds, programme, member, enrolment, coach_client):
+    """A session on 30 November 2026 (a Monday) lies in week 49, which ends in December:
+    December's page shows it in week 49 (marked as straddling) but not in the month's total;
+    November's page counts it in both."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(status="active")
+    session = make_session(programme=programme, date=datetime.date(2026, 11, 30), expected=[member])
+    Attendance.objects.filter(session=session).update(status="present")
+
+    december = coach_client.get(URL, {"programme": programme.pk, "month": "2026-12"})
+    november = coach_client.get(URL, {"programme": programme.pk, "month": "2026-11"})
+
+    (row,) = december.context["rows"]
+    assert row["cells"][0][0] == 3 and row["total"] == 0
+    assert december.context["headers"][0] == (49, True)
+    assert "appears in both months" in december.content.decode()
+    (row,) = november.context["rows"]
+    assert row["cells"][-1][0] == 3 and row["total"] == 3
