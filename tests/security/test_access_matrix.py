@@ -206,6 +206,9 @@ MATRIX: dict[str, Entry] = {
     "participants:event-add": file("participant", POST),
     "participants:characteristics-update": file("participant", POST),
     "participants:event-delete": file("event", POST),
+    # Pages composed of several apps (casefile) -----------------------------------------------
+    "casefile:today": Entry(WORK_LIST),
+    "casefile:attention": Entry(WORK_LIST),
     # Evaluations, exit and follow-up calls ---------------------------------------------------
     "evaluations:language": file("participant"),
     "evaluations:evaluation-new": file("enrolment"),
