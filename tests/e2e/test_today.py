@@ -23,6 +23,7 @@ from reports.demo import ensure_indicator_sets
 from sessions.models import Attendance, ensure_default_kinds
 from tests.e2e.conftest import LOCALE, PASSWORD, artifact
 from tests.e2e.test_portal import AXE, WCAG_AA
+from tests.evaluations.factories import make_goal
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.security.matrix_world import World, build_world
 from tests.security.test_access_matrix import HIDDEN, MATRIX, OK
@@ -242,3 +243,38 @@ def test_axe_finds_no_violation_on_the_coachs_main_pages(browser, live_server, w
                 no_axe_violations(page)
         finally:
             page.context.close()
+
+
+def test_long_unbroken_words_wrap_instead_of_widening_the_page(browser, live_server, namur, lea):
+    word = "Zwischenstaatlicheverwaltungsvereinbarungsentwurf" * 4
+    person = make_participant(
+        organisation=namur, coach=lea, first_name="Amal", last_name=word[:100], phone="0470"
+    )
+    programme = make_programme(organisation=namur, name=word[:200], code="long")
+    enrolment = make_enrolment(
+        participant=person, programme=programme, coach=lea, status=Enrolment.Status.ACTIVE,
+        started_on=timezone.localdate(),
+    )  # fmt: skip
+    make_goal(enrolment=enrolment, text=word)
+    page = signed_in_page(browser, live_server, lea, PHONE)
+    try:
+        for url in [person.get_absolute_url(), enrolment.get_absolute_url(), "/participants/"]:
+            page.goto(url)
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], url
+    finally:
+        page.context.close()
+
+
+def test_keyboard_focus_shows_as_a_3_px_outline(browser, live_server, lea, todays_session):
+    page = signed_in_page(browser, live_server, lea, {"width": 1280, "height": 900})
+    try:
+        page.goto("/today/")
+        for _ in range(3):  # the skip link, the brand, the first menu link
+            page.keyboard.press("Tab")
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }"
+        )
+        assert style == ["A", "solid", "3px"]
+    finally:
+        page.context.close()
