@@ -74,8 +74,9 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # Coaches land on their Today page.
+    # Coaches land on their Today page; this walk starts from their caseload.
     expect(page).to_have_url(re.compile(r"/today/$"))
+    page.get_by_role("link", name="My caseload").click()
 
 
 def test_coach_takes_a_newcomer_from_new_file_to_active(
