@@ -279,7 +279,8 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     expect(page.get_by_role("status")).to_contain_text(
         "Attempt 1 of 3 logged. Try again another day."
     )
-    expect(queue_row.locator("td").nth(5)).to_have_text("1 / 3")
+    # The attempts column: the seventh, after the action that comes first.
+    expect(queue_row.locator("td").nth(6)).to_have_text("1 / 3")
     first.refresh_from_db()
     assert (first.status, first.version) == (Call.PLANNED, 2)
     assert list(first.attempts.values_list("outcome", "note", "attempted_by")) == [
