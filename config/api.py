@@ -4,9 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from casefile.api import EnrolmentLifecycleViewSet
 from evaluations.api import EvaluationViewSet, FollowUpCallViewSet, LanguageAssessmentViewSet
 from participants.api import (
-    EnrolmentViewSet,
     ParticipantViewSet,
     PlacementViewSet,
     ReferralViewSet,
@@ -17,7 +17,7 @@ from sessions.api import AttendanceViewSet, GroupViewSet, SeriesViewSet, Session
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("participants", ParticipantViewSet, basename="participant")
-router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("enrolments", EnrolmentLifecycleViewSet, basename="enrolment")
 router.register("placements", PlacementViewSet, basename="placement")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("language-assessments", LanguageAssessmentViewSet, basename="language-assessment")

@@ -293,6 +293,9 @@ if importlib.util.find_spec("zeal") is not None:
         {"model": "activities.Series", "field": "facilitators"},
         # group_add_members reads each new group once when a proposal creates several.
         {"model": "activities.Group", "field": "get()"},
+        # Confirming a proposal admits each waiting-list person it places: one status change
+        # each, with its own history row and to-dos, read and locked one at a time.
+        {"model": "participants.Enrolment", "field": "get()"},
     ]
 
 # The API (docs/decisions/0007-api.md): a personal key or the browser session (with its CSRF

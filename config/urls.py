@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include(participant_routes)),
     path("", include("casefile.urls")),
     path("", include("evaluations.urls")),
+    path("", include("casefile.lifecycle_urls")),
     path("", include("sessions.urls")),
     path("", include("reports.urls")),
     path("", include("portal.urls")),

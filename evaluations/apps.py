@@ -23,10 +23,11 @@ class EvaluationsConfig(AppConfig):
             panels.Panel("evaluations/_evaluations_panel.html", views.evaluations_panel, 25)
         )
         demo.register(evaluations_demo.load_evaluations)
-        # Exit and follow-up calls: the exit is a review, so it has its own page here.
+        # Exit and follow-up calls: the exit is a review, on its own page (casefile.lifecycle,
+        # which also takes the person off their groups and later sessions).
         participant_timeline.register(timeline.exit_entries)
         panels.register(panels.Panel("evaluations/_exit_panel.html", views.exit_panel, 60))
-        panels.status_pages["exited"] = "evaluations:exit"
+        panels.status_pages["exited"] = "lifecycle:exit"
         # The to-dos an evaluation or a language test closes link to the page recording it.
         for kind in ("baseline", "midway", "exit"):
             panels.todo_links[kind] = functools.partial(_evaluation_url, kind=kind)

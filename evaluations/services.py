@@ -21,12 +21,14 @@ from participants.choices import ReferralSource
 from participants.models import Enrolment, Goal, Participant
 from participants.services import (
     claim_version,
-    enrolment_change_status,
+    enrolment_mark_exited,
     enrolment_refer,
     goal_create,
     todo_complete,
 )
 from programme import outcomes
+from programme.dates import not_before, not_in_future
+from programme.models import TemplateStep
 
 
 def language_assessment_record(
@@ -355,9 +357,8 @@ def exit_record(
     )
     _check_exit(enrolment, exited_on, review)
     with transaction.atomic():
-        enrolment = enrolment_change_status(
+        enrolment = enrolment_mark_exited(
             enrolment=enrolment,
-            to_status=Enrolment.Status.EXITED,
             on=exited_on,
             exit_reason=exit_reason,
             drop_out_reason=drop_out_reason,
@@ -368,6 +369,8 @@ def exit_record(
         review.save()
         audit.record_change(instance=review, before=None, by=by, participant=enrolment.participant)
         follow_up_calls_plan(enrolment=enrolment)
+        # The review is the exit evaluation the trajectory's to-do list asked for.
+        todo_complete(enrolment=enrolment, kind=TemplateStep.Kind.EXIT, on=exited_on, by=by)
     return review
 
 
@@ -375,12 +378,22 @@ def _check_exit(enrolment: Enrolment, exited_on: datetime.date | None, review: E
     errors = {}
     if exited_on is None:
         errors["exited_on"] = _("Give the exit date.")
-    elif exited_on > timezone.localdate():
-        errors["exited_on"] = _("Record the exit once it has happened: the date is in the future.")
-    elif enrolment.started_on and exited_on < enrolment.started_on:
-        errors["exited_on"] = _(
-            "The trajectory started on %(date)s: the exit cannot be earlier."
-        ) % {"date": date_format(enrolment.started_on, "SHORT_DATE_FORMAT")}
+    elif not_in_future(
+        exited_on,
+        field="exited_on",
+        message=_("Record the exit once it has happened: the date is in the future."),
+        errors=errors,
+    ):
+        not_before(
+            exited_on,
+            enrolment.started_on,
+            field="exited_on",
+            message=_("The trajectory started on %(date)s: the exit cannot be earlier.")
+            % {"date": date_format(enrolment.started_on, "SHORT_DATE_FORMAT")}
+            if enrolment.started_on
+            else "",
+            errors=errors,
+        )
     required = {
         "strengths": _("Write what the person does well: their strengths."),
         "next_step": _("Write the next step you recommend."),

@@ -15,7 +15,6 @@ urlpatterns = [
         name="evaluation-goal",
     ),
     # Exit and follow-up calls
-    path("enrolments/<int:pk>/exit/", views.exit_review, name="exit"),
     path("follow-up-calls/", views.call_queue, name="call-queue"),
     path("follow-up-calls/<int:pk>/", views.follow_up_call, name="call"),
     path("follow-up-calls/<int:pk>/reopen/", views.call_reopen, name="call-reopen"),

@@ -18,7 +18,6 @@ from evaluations.forms import (
     SKILLS,
     CallAttemptForm,
     EvaluationForm,
-    ExitForm,
     GoalFromScoreForm,
     LanguageAssessmentForm,
 )
@@ -33,12 +32,10 @@ from evaluations.models import (
 from evaluations.services import (
     EVALUATION_STATUSES,
     EXIT_EVALUATION_STATUSES,
-    EXIT_FROM,
     LOW_LEVELS,
     call_attempt_record,
     evaluation_record,
     evaluation_update,
-    exit_record,
     goal_from_score_create,
     is_low,
     language_assessment_record,
@@ -454,42 +451,6 @@ def evaluations_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None
 # Exit and follow-up calls ---------------------------------------------------------------------
 
 CallStatus = FollowUpCall.Status
-
-
-@participant_work_required
-@require_http_methods(["GET", "POST"])
-def exit_review(request: HttpRequest, pk: int) -> HttpResponse:
-    """The exit: reason, destination and the review that closes the trajectory. Replaces the
-    generic status change on the enrolment page (see EvaluationsConfig.ready)."""
-    enrolment = get_enrolment(request, pk)
-    if enrolment.status not in EXIT_FROM:
-        messages.error(request, _("Only an active or paused enrolment can exit."))
-        return redirect(enrolment)
-    form = ExitForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            exit_record(enrolment=enrolment, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            calls = len(enrolment.programme.follow_up_offsets)
-            messages.success(
-                request,
-                ngettext(
-                    "Exit recorded. %(count)s follow-up call is planned.",
-                    "Exit recorded. %(count)s follow-up calls are planned.",
-                    calls,
-                )
-                % {"count": calls}
-                if calls
-                else _("Exit recorded. This programme plans no follow-up calls."),
-            )
-            return redirect(enrolment)
-    return render(
-        request,
-        "evaluations/exit.html",
-        {"enrolment": enrolment, "participant": enrolment.participant, "form": form},
-    )
 
 
 def exit_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:

@@ -17,7 +17,6 @@ from participants.models import Enrolment, EnrolmentStatusChange, Participant, P
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.api import (
     STALE_RESPONSE,
-    Conflict,
     ModelSerializer,
     ScopedViewSet,
     VersionField,
@@ -151,26 +150,12 @@ class EnrolmentSerializer(ModelSerializer):
         ]  # fmt: skip
 
 
-class StatusChangeRequest(serializers.Serializer):
-    to_status = serializers.ChoiceField(choices=Enrolment.Status.choices)
-    from_status = serializers.ChoiceField(
-        choices=Enrolment.Status.choices,
-        required=False,
-        help_text="The status as last read; if it has changed since, nothing is done (409).",
-    )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    on = serializers.DateField(required=False, allow_null=True, default=None)
-    exit_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    drop_out_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_destination = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 @extend_schema(tags=["enrolments"])
 class EnrolmentViewSet(
     ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
 ):
     """Enrolments with their status history. A new one is a referral; its status then moves
-    through `POST /enrolments/{id}/status/`, with the same rules as the enrolment page."""
+    through the lifecycle actions that casefile.api adds (status, exit, transfer)."""
 
     queryset = Enrolment.objects.none()  # for the schema; get_queryset scopes
     serializer_class = EnrolmentSerializer
@@ -191,26 +176,6 @@ class EnrolmentViewSet(
             serializer.instance = services.enrolment_refer(
                 **{"coach": None, **serializer.validated_data}, by=self.request.user
             )
-
-    @extend_schema(
-        request=StatusChangeRequest, responses={200: EnrolmentSerializer, 409: STALE_RESPONSE}
-    )
-    @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request, pk=None):
-        enrolment = self.get_object()
-        form = StatusChangeRequest(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = dict(form.validated_data)
-        expected = data.pop("from_status", None)
-        if expected and expected != enrolment.status:
-            raise Conflict(
-                "This enrolment is no longer in the status you read: nothing was changed. "
-                "Read it again."
-            )
-        with service_errors():
-            services.enrolment_change_status(enrolment=enrolment, by=request.user, **data)
-        # Read again with the serializer's prefetches: the service changed the status history.
-        return Response(self.get_serializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
 
 # Placements -----------------------------------------------------------------------------------

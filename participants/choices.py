@@ -133,6 +133,7 @@ class ReferralSource(models.TextChoices):
     PARTNER = "partner", _("Partner organisation")
     SELF = "self", _("The person themself")
     FOLLOW_UP = "follow_up", _("Follow-up call after an earlier exit")
+    TRANSFER = "transfer", _("Transfer from another programme of the organisation")
     OTHER = "other", _("Other")
 
 

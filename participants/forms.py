@@ -324,57 +324,21 @@ class DecisionForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """Pause, resume, exit or close an enrolment."""
+    """Pause, resume or close an enrolment. An exit has its own page: the exit review."""
 
     reason = forms.CharField(
         label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
-    exit_reason = forms.ChoiceField(
-        label=_("Exit reason"),
-        choices=[("", "---------"), *choices.ExitReason.choices],
-        required=False,
-    )
-    drop_out_reason = forms.ChoiceField(
-        label=_("Drop-out reason"),
-        help_text=_("Only when the person dropped out."),
-        choices=[("", "---------"), *choices.DropOutReason.choices],
-        required=False,
-    )
-    exit_destination = forms.ChoiceField(
-        label=_("Destination"),
-        choices=[("", "---------"), *choices.ExitDestination.choices],
-        required=False,
     )
 
     def __init__(self, *args, to_status: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.to_status = to_status
-        self.fields["on"].initial = timezone.localdate()
         # Mark what the service will ask for, so the form says it before refusing.
         self.fields["reason"].required = to_status in {
             Enrolment.Status.PAUSED,
             Enrolment.Status.CLOSED,
         }
         self.fields["reason"].error_messages["required"] = _("Say why.")
-        if to_status == Enrolment.Status.EXITED:
-            self.fields["exit_reason"].required = True
-            self.fields["exit_reason"].error_messages["required"] = _(
-                "Choose why the person leaves."
-            )
-            self.fields["exit_destination"].required = True
-            self.fields["exit_destination"].error_messages["required"] = _(
-                "Choose where the person goes next (or “unknown”)."
-            )
-        else:
-            for name in ("exit_reason", "drop_out_reason", "exit_destination", "on"):
-                del self.fields[name]
-
-    def clean_on(self):
-        on = self.cleaned_data.get("on") or timezone.localdate()
-        if on > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."))
-        return on
 
 
 class TodoForm(forms.Form):

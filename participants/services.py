@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from participants import eligibility
+from participants.choices import ReferralSource
 from participants.models import (
     Consent,
     EligibilityAnswer,
@@ -29,6 +30,7 @@ from participants.models import (
     Step,
     Todo,
 )
+from programme.dates import not_before, not_in_future
 from programme.models import (
     EligibilityCriterion,
     Organisation,
@@ -156,11 +158,114 @@ def enrolment_change_status(
     by,
     reason: str = "",
     on: datetime.date | None = None,
+    **exit_details,
+) -> Enrolment:
+    """Move an enrolment to another status, keeping who, when and why. Leaving the programme
+    is not a status change like the others: it is refused here and recorded with the exit
+    review (evaluations.services.exit_record), which plans what comes after."""
+    if to_status == Status.EXITED:
+        raise ValidationError(
+            _(
+                "An exit is recorded with the exit review (reason, destination, what comes "
+                "next): use “Record the exit” on the enrolment page."
+            ),
+            code="exit_review",
+        )
+    if exit_details:
+        raise TypeError(f"exit details without an exit: {sorted(exit_details)}")
+    return _change_status(enrolment=enrolment, to_status=to_status, by=by, reason=reason, on=on)
+
+
+def enrolment_mark_exited(
+    *,
+    enrolment: Enrolment,
+    on: datetime.date | None = None,
+    exit_reason: str = "",
+    drop_out_reason: str = "",
+    exit_destination: str = "",
+    by,
+    reason: str = "",
+) -> Enrolment:
+    """The status half of an exit. Only the exit review calls it: every exit has a review
+    and its follow-up calls."""
+    return _change_status(
+        enrolment=enrolment,
+        to_status=Status.EXITED,
+        by=by,
+        reason=reason,
+        on=on,
+        exit_reason=exit_reason,
+        drop_out_reason=drop_out_reason,
+        exit_destination=exit_destination,
+    )
+
+
+def enrolment_transfer_in(
+    *, previous: Enrolment, programme: Programme, on: datetime.date, coach=None, by
+) -> Enrolment:
+    """The enrolment that continues `previous` (which has just exited as "transferred") in
+    another programme of the organisation: active from `on` without a new intake, the same
+    coach unless another is named, and the goals still being worked on carried over with
+    their steps. The trajectory's to-dos are planned from the new programme's template."""
+    participant = previous.participant
+    if previous.exit_reason != "transferred":
+        raise ValidationError(_("Only a transferred enrolment continues in another programme."))
+    if programme.organisation_id != participant.organisation_id:
+        raise ValidationError({"programme": _("This programme belongs to another organisation.")})
+    if programme.pk == previous.programme_id:
+        raise ValidationError({"programme": _("Choose another programme than the current one.")})
+    if participant.enrolments.open().filter(programme=programme).exists():
+        raise ValidationError(
+            {
+                "programme": _("%(name)s already has an open enrolment in %(programme)s.")
+                % {"name": participant.full_name, "programme": programme.name}
+            }
+        )
+    reason = _("Transferred from %(programme)s.") % {"programme": previous.programme.name}
+    with transaction.atomic():
+        enrolment = Enrolment(
+            participant=participant,
+            programme=programme,
+            coach=coach or previous.coach,
+            referred_on=on,
+            referral_source=ReferralSource.TRANSFER,
+            referral_reason=reason,
+            status=Status.ACTIVE,
+            started_on=on,
+        )
+        enrolment.full_clean()
+        enrolment.save()
+        EnrolmentStatusChange.objects.bulk_create(
+            [
+                EnrolmentStatusChange(
+                    enrolment=enrolment, to_status=Status.REFERRED, changed_by=by, reason=reason
+                ),
+                EnrolmentStatusChange(
+                    enrolment=enrolment,
+                    from_status=Status.REFERRED,
+                    to_status=Status.ACTIVE,
+                    changed_by=by,
+                    reason=reason,
+                ),
+            ]
+        )
+        audit.record_change(instance=enrolment, before=None, by=by, participant=participant)
+        previous.goals.filter(status=Goal.Status.OPEN).update(enrolment=enrolment)
+        todos_plan(enrolment=enrolment)
+    return enrolment
+
+
+def _change_status(
+    *,
+    enrolment: Enrolment,
+    to_status: str,
+    by,
+    reason: str = "",
+    on: datetime.date | None = None,
     exit_reason: str = "",
     drop_out_reason: str = "",
     exit_destination: str = "",
 ) -> Enrolment:
-    """Move an enrolment to another status, keeping who, when and why."""
     on = on or timezone.localdate()
     with transaction.atomic():
         # Lock the row so two coaches acting at once cannot both apply a change from the same
@@ -184,16 +289,27 @@ def enrolment_change_status(
         if to_status == Status.WAITING_LIST:
             enrolment.waiting_since = timezone.now()
         elif to_status == Status.ACTIVE and enrolment.started_on is None:
-            if on < enrolment.referred_on:
-                raise ValidationError(
-                    {"start_date": _("The start date cannot be before the referral date.")}
-                )
+            not_before(
+                on,
+                enrolment.referred_on,
+                field="start_date",
+                message=_("The start date cannot be before the referral date."),
+            )
             enrolment.started_on = on
         elif to_status == Status.NOT_ADMITTED:
             enrolment.decision_reason = reason
         elif to_status == Status.EXITED:
-            if on < (enrolment.started_on or on):
-                raise ValidationError(_("The exit date cannot be before the start date."))
+            not_in_future(
+                on,
+                field="on",
+                message=_("Record the exit once it has happened: the date is in the future."),
+            )
+            not_before(
+                on,
+                enrolment.started_on,
+                field="on",
+                message=_("The exit date cannot be before the start date."),
+            )
             enrolment.exited_on = on
             enrolment.exit_reason = exit_reason
             enrolment.drop_out_reason = drop_out_reason if exit_reason == "dropped_out" else ""
@@ -438,11 +554,6 @@ def _goal_can_change(goal: Goal) -> None:
         )
 
 
-def _not_in_future(on: datetime.date, field: str) -> None:
-    if on > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
-
-
 def goal_create(
     *,
     enrolment: Enrolment,
@@ -549,7 +660,7 @@ def goal_close(*, goal: Goal, status: str, on: datetime.date | None = None, by) 
         raise ValidationError(_("A goal is closed as achieved or dropped."))
     _goal_can_change(goal)
     on = on or timezone.localdate()
-    _not_in_future(on, "closed_on")
+    not_in_future(on, field="closed_on")
     with transaction.atomic():
         before = audit.snapshot(goal)
         goal.status = status
@@ -622,7 +733,7 @@ def step_mark_done(
             code="not_todo",
         )
     on = on or timezone.localdate()
-    _not_in_future(on, "done_on")
+    not_in_future(on, field="done_on")
     before = audit.snapshot(step)
     step.status = Step.Status.DONE
     step.done_on = on
@@ -685,8 +796,12 @@ def consent_record(
             errors["partner"] = _("This partner works with another organisation.")
     else:
         partner = None
-    if given_on > timezone.localdate():
-        errors["given_on"] = _("Record a consent once it has been given.")
+    not_in_future(
+        given_on,
+        field="given_on",
+        message=_("Record a consent once it has been given."),
+        errors=errors,
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -720,10 +835,13 @@ def consent_withdraw(*, consent: Consent, on: datetime.date | None = None, by) -
     on = on or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("The date cannot be in the future.")})
-    if on < consent.given_on:
-        raise ValidationError({"on": _("A consent cannot be withdrawn before it was given.")})
+    not_in_future(on, field="on")
+    not_before(
+        on,
+        consent.given_on,
+        field="on",
+        message=_("A consent cannot be withdrawn before it was given."),
+    )
     before = audit.snapshot(consent)
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
@@ -767,10 +885,14 @@ def referral_create(
         errors["partner"] = _("This partner works with another organisation.")
     elif not partner.receives_referrals:
         errors["partner"] = _("This partner does not take referrals.")
-    if sent_on > timezone.localdate():
-        errors["sent_on"] = _("The date cannot be in the future.")
-    elif sent_on < enrolment.referred_on:
-        errors["sent_on"] = _("The date cannot be before the person came into the programme.")
+    if not_in_future(sent_on, field="sent_on", errors=errors):
+        not_before(
+            sent_on,
+            enrolment.referred_on,
+            field="sent_on",
+            message=_("The date cannot be before the person came into the programme."),
+            errors=errors,
+        )
     if not reason.strip():
         errors["reason"] = _("Say why the person is referred.")
     consent = None
@@ -833,12 +955,21 @@ def referral_update_status(
                 code="transition",
             )
         errors = {}
-        if on > timezone.localdate():
-            errors["on"] = _("The date cannot be in the future.")
-        elif on < referral.sent_on:
-            errors["on"] = _("The date cannot be before the referral was sent.")
-        elif status == Ref.ENDED and referral.started_on and on < referral.started_on:
-            errors["on"] = _("The help cannot end before it started.")
+        in_order = not_in_future(on, field="on", errors=errors) and not_before(
+            on,
+            referral.sent_on,
+            field="on",
+            message=_("The date cannot be before the referral was sent."),
+            errors=errors,
+        )
+        if in_order and status == Ref.ENDED:
+            not_before(
+                on,
+                referral.started_on,
+                field="on",
+                message=_("The help cannot end before it started."),
+                errors=errors,
+            )
         if status in {Ref.ENDED, Ref.REFUSED} and not outcome.strip():
             errors["outcome"] = (
                 _("Say how it ended.") if status == Ref.ENDED else _("Say why it was refused.")
@@ -951,11 +1082,13 @@ def placement_end(
             _("This placement is already “%(status)s”.")
             % {"status": placement.get_status_display()}
         )
-    if on > timezone.localdate():
-        errors["ended_on"] = _("The date cannot be in the future.")
-    elif on < placement.starts_on:
-        errors["ended_on"] = _(
-            "A placement cannot end before it starts: cancel it if it never started."
+    if not_in_future(on, field="ended_on", errors=errors):
+        not_before(
+            on,
+            placement.starts_on,
+            field="ended_on",
+            message=_("A placement cannot end before it starts: cancel it if it never started."),
+            errors=errors,
         )
     if outcome not in Placement.Outcome.values:
         errors["outcome"] = _("Say how the placement ended.")
@@ -1034,8 +1167,12 @@ def entry_characteristics_update(
     minority are special categories of data (GDPR art. 9): kept only with the date of the
     person's explicit consent."""
     errors = {}
-    if special_categories_consent_on and special_categories_consent_on > timezone.localdate():
-        errors["special_categories_consent_on"] = _("Record a consent once it has been given.")
+    not_in_future(
+        special_categories_consent_on,
+        field="special_categories_consent_on",
+        message=_("Record a consent once it has been given."),
+        errors=errors,
+    )
     if special_categories_consent_on is None:
         for field, value in (("disability", disability), ("minority", minority)):
             if value is not None:

@@ -23,7 +23,6 @@ urlpatterns = [
     ),
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
-    path("enrolments/<int:pk>/status/<slug:to>/", views.enrolment_status, name="enrolment-status"),
     *trajectory_views.urlpatterns,
     *import_views.urlpatterns,
     *funder_views.urlpatterns,

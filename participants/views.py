@@ -28,7 +28,6 @@ from participants.forms import (
     LanguageFormSet,
     ParticipantForm,
     ReferralForm,
-    StatusForm,
 )
 from participants.models import Enrolment, IntakeInterview
 from programme.access import participant_work_required
@@ -252,7 +251,7 @@ def _status_url(enrolment: Enrolment, status: str) -> tuple[str, bool]:
     url_name = panels.status_pages.get(status)
     if url_name:
         return reverse(url_name, args=[enrolment.pk]), False
-    return reverse("participants:enrolment-status", args=[enrolment.pk, status]), True
+    return reverse("lifecycle:enrolment-status", args=[enrolment.pk, status]), True
 
 
 def _intake_page(request, enrolment, step: str, form, extra=None):
@@ -355,43 +354,3 @@ def intake_start(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("participants:intake-eligibility", pk=enrolment.pk)
-
-
-@participant_work_required
-@require_http_methods(["GET", "POST"])
-def enrolment_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
-    """Pause, resume, exit or close. With htmx the form opens inline on the enrolment page."""
-    enrolment = get_enrolment(request, pk)
-    if to not in Status.values or to in {Status.REFERRED, Status.INTAKE}:
-        return redirect(enrolment)
-    form = StatusForm(posted(request), to_status=to)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrolment_change_status(
-                enrolment=enrolment, to_status=to, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Status changed to “%(status)s”.") % {"status": Status(to).label}
-            )
-            response = redirect(enrolment)
-            if request.htmx:
-                response = HttpResponse(
-                    status=204, headers={"HX-Redirect": enrolment.get_absolute_url()}
-                )
-            return response
-    template = "participants/enrolment_status.html"
-    if request.htmx:
-        template += "#status-form"
-    return render(
-        request,
-        template,
-        {
-            "enrolment": enrolment,
-            "participant": enrolment.participant,
-            "form": form,
-            "to": Status(to),
-        },
-    )

@@ -42,8 +42,11 @@ PRODID = "-//Parcours//Sessions//EN"
 # Services --------------------------------------------------------------------------------
 
 
-def feed_create(*, user=None, participant: Participant | None = None) -> CalendarFeed:
-    """A new secret address for a coach or a participant; their previous one stops working."""
+def feed_create(
+    *, user=None, participant: Participant | None = None, language: str = ""
+) -> CalendarFeed:
+    """A new secret address for a coach or a participant; their previous one stops working.
+    `language` is the holder's, as they use Parcours when they make it."""
     if (user is None) == (participant is None):
         raise ValueError("A feed belongs to a user or to a participant, not both.")
     holder = user if user is not None else participant
@@ -54,7 +57,7 @@ def feed_create(*, user=None, participant: Participant | None = None) -> Calenda
         CalendarFeed.objects.filter(**owner, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        return CalendarFeed.objects.create(**owner)
+        return CalendarFeed.objects.create(**owner, language=language)
 
 
 def feed_revoke(*, feed: CalendarFeed) -> CalendarFeed:
@@ -125,13 +128,15 @@ def _event(session: Session, *, for_staff: bool, request: HttpRequest) -> Event:
 
 
 def _language(feed: CalendarFeed) -> str:
-    """The holder's language: a calendar app sends none we could trust."""
+    """The holder's language: a participant's portal language, else the language the holder
+    made the address in, else the organisation's."""
     available = dict(settings.LANGUAGES)
+    if feed.participant_id and feed.participant.portal_language in available:
+        return feed.participant.portal_language
+    if feed.language in available:
+        return feed.language
     if feed.participant_id:
-        participant = feed.participant
-        if participant.portal_language in available:
-            return participant.portal_language
-        return participant.organisation.language
+        return feed.participant.organisation.language
     return feed.user.staff.organisation.language
 
 
@@ -186,7 +191,10 @@ def _manage(request: HttpRequest, *, participant: Participant | None = None) -> 
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "new":
-            feed_create(**owner)
+            # A coach's own address speaks the coach's language; one made for a participant
+            # follows the participant's portal language, or the organisation's.
+            language = "" if participant else translation.get_language()
+            feed_create(**owner, language=language)
             messages.success(
                 request, _("A new address was made. The previous one, if any, no longer works.")
             )

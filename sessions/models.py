@@ -504,6 +504,9 @@ class CalendarFeed(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feeds"
     )
+    # The language the holder used when they made the address: a calendar app asking for the
+    # feed sends none we could trust.
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,12 +4,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from audit import services as audit
 from participants import services as participant_services
@@ -46,10 +48,37 @@ def group_create(*, data: Mapping, coaches: Iterable = ()) -> Group:
     return group
 
 
+class WaitingToBeAdmitted(ValidationError):
+    """Some of the people chosen are still on the waiting list: admitting them is a decision
+    of its own, offered as "admit and add" in one step."""
+
+    def __init__(self, waiting: list[Participant]):
+        super().__init__(
+            ngettext(
+                "%(names)s is on the waiting list: admit them and add them in one step, or "
+                "leave them out.",
+                "%(names)s are on the waiting list: admit them and add them in one step, or "
+                "leave them out.",
+                len(waiting),
+            )
+            % {"names": ", ".join(p.full_name for p in waiting)},
+            code="waiting_list",
+        )
+        self.waiting = waiting
+
+
 def group_add_members(
-    *, group: Group, participants: Iterable[Participant], joined_on: datetime.date
+    *,
+    group: Group,
+    participants: Iterable[Participant],
+    joined_on: datetime.date,
+    admit_waiting: bool = False,
+    by=None,
 ) -> list[GroupMembership]:
-    """Add several people at once; they become expected at the group's coming sessions."""
+    """Add several people at once; they become expected at the group's coming sessions.
+    Only people admitted to the group's programme join: someone on its waiting list is
+    admitted here (from the day they join) when `admit_waiting` says so, and refused
+    otherwise; anyone else is refused."""
     participants = list(participants)
     with transaction.atomic():
         # Lock the group so two coaches filling the last places cannot both succeed.
@@ -65,11 +94,46 @@ def group_add_members(
                     "The group has %(free)s free places; you chose %(chosen)s people.",
                     len(new),
                 )
-                % {"free": max(group.capacity - len(current), 0), "chosen": len(new)}
+                % {"free": max(group.capacity - len(current), 0), "chosen": len(new)},
+                code="capacity",
             )
         outsiders = [p for p in new if p.organisation_id != group.programme.organisation_id]
         if outsiders:
             raise ValidationError(_("Only participants of the programme's organisation can join."))
+        enrolments = {
+            e.participant_id: e
+            for e in Enrolment.objects.filter(
+                programme_id=group.programme_id, participant__in=[p.pk for p in new]
+            ).exclude(status__in=Enrolment.FINISHED)
+        }
+        Admission = Enrolment.Status
+        waiting = [
+            p
+            for p in new
+            if p.pk in enrolments and enrolments[p.pk].status == Admission.WAITING_LIST
+        ]
+        not_admitted = [
+            p
+            for p in new
+            if p.pk not in enrolments
+            or enrolments[p.pk].status not in {Admission.ACTIVE, Admission.WAITING_LIST}
+        ]
+        if not_admitted:
+            raise ValidationError(
+                _("Only people admitted to the programme join a group: %(names)s.")
+                % {"names": ", ".join(p.full_name for p in not_admitted)},
+                code="not_admitted",
+            )
+        if waiting and not admit_waiting:
+            raise WaitingToBeAdmitted(waiting)
+        for person in waiting:
+            participant_services.intake_decide(
+                enrolment=enrolments[person.pk],
+                decision=participant_services.Decision.ADMITTED,
+                reason=_("Admitted on joining the group %(group)s.") % {"group": group.name},
+                on=joined_on,
+                by=by,
+            )
         memberships = GroupMembership.objects.bulk_create(
             GroupMembership(group=group, participant=p, joined_on=joined_on) for p in new
         )
@@ -94,22 +158,124 @@ def group_remove_member(*, group: Group, participant: Participant, left_on: date
         ).delete()
 
 
-def _expect(sessions, participant_ids: list[int]) -> None:
+# What an enrolment's lifecycle changes here (called by casefile.lifecycle) ----------------
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What leaving or pausing a programme changed in its groups and sessions."""
+
+    groups: list[Group]
+    # Sessions at which the person was expected and no longer is.
+    sessions_left: int
+    # Individual sessions the person no longer comes to: cancelled on an exit, left to the
+    # coach during a pause.
+    individual: list[Session]
+
+
+def _later_expected(participant: Participant, programme_id: int, after: datetime.date):
+    """The person's "expected" rows at the programme's sessions after a day: only rows
+    nobody recorded, so attendance already taken is never touched."""
+    return Attendance.objects.filter(
+        participant=participant,
+        status=Status.EXPECTED,
+        session__programme_id=programme_id,
+        session__date__gt=after,
+        session__cancelled_at__isnull=True,
+    )
+
+
+def participant_leave_programme(
+    *, participant: Participant, programme_id: int, on: datetime.date, reason: str
+) -> Departure:
+    """After an exit on `on`: the person's memberships of the programme's groups end that
+    day, they are expected at none of its later sessions, and a later individual session
+    that was theirs alone is cancelled with `reason`."""
+    with transaction.atomic():
+        memberships = GroupMembership.objects.filter(
+            participant=participant, group__programme_id=programme_id, left_on__isnull=True
+        ).select_related("group")
+        groups = [m.group for m in memberships]
+        memberships.update(left_on=on)
+        rows = _later_expected(participant, programme_id, on)
+        individual_ids = list(
+            rows.filter(session__group__isnull=True).values_list("session_id", flat=True)
+        )
+        left = rows.delete()[0]
+        # Theirs alone: nobody else is expected or recorded at it any more.
+        alone = Session.objects.filter(pk__in=individual_ids).exclude(
+            Exists(Attendance.objects.filter(session=OuterRef("pk")))
+        )
+        individual = list(alone.select_related("kind"))
+        alone.update(cancelled_at=timezone.now(), cancel_reason=reason[:200])
+    return Departure(groups=groups, sessions_left=left, individual=individual)
+
+
+def participant_pause(
+    *, participant: Participant, programme_id: int, on: datetime.date
+) -> Departure:
+    """A pause from `on`: the person stays in their groups but is expected at none of the
+    programme's group sessions from that day, so a session they miss is neither an absence
+    nor counted in their rate. Their individual sessions are listed for the coach to move
+    or cancel: a pause is often short."""
+    with transaction.atomic():
+        rows = _later_expected(participant, programme_id, on - datetime.timedelta(days=1))
+        individual = list(
+            Session.objects.filter(
+                pk__in=rows.filter(session__group__isnull=True).values("session_id")
+            ).select_related("kind")
+        )
+        left = rows.filter(session__group__isnull=False).delete()[0]
+        groups = list(
+            Group.objects.filter(
+                programme_id=programme_id,
+                memberships__participant=participant,
+                memberships__left_on__isnull=True,
+            )
+        )
+    return Departure(groups=groups, sessions_left=left, individual=individual)
+
+
+def participant_resume(*, participant: Participant, programme_id: int, on: datetime.date) -> int:
+    """Back from a pause on `on`: expected again at the coming sessions of the groups they
+    are still in. Answers how many sessions expect them again."""
+    with transaction.atomic():
+        added = 0
+        for membership in GroupMembership.objects.filter(
+            participant=participant, group__programme_id=programme_id, left_on__isnull=True
+        ):
+            coming = Session.objects.filter(group_id=membership.group_id, date__gte=on).active()
+            added += _expect(coming, [participant.pk])
+    return added
+
+
+def _expect(sessions, participant_ids: list[int]) -> int:
     """Create the missing "expected" rows for these people at these sessions, in one insert."""
     if not participant_ids:
-        return
+        return 0
     session_ids = list(sessions.values_list("pk", flat=True))
     existing = set(
         Attendance.objects.filter(
             session_id__in=session_ids, participant_id__in=participant_ids
         ).values_list("session_id", "participant_id")
     )
-    Attendance.objects.bulk_create(
-        Attendance(session_id=s, participant_id=p)
-        for s in session_ids
-        for p in participant_ids
-        if (s, p) not in existing
+    return len(
+        Attendance.objects.bulk_create(
+            Attendance(session_id=s, participant_id=p)
+            for s in session_ids
+            for p in participant_ids
+            if (s, p) not in existing
+        )
     )
+
+
+def _expected_members(group: Group, day: datetime.date) -> list[int]:
+    """The members a group session expects: those in the group that day, less anyone whose
+    enrolment in the programme is paused."""
+    paused = Enrolment.objects.filter(
+        participant=OuterRef("pk"), programme_id=group.programme_id, status=Enrolment.Status.PAUSED
+    )
+    return list(group.members_on(day).exclude(Exists(paused)).values_list("pk", flat=True))
 
 
 # Conflicts -------------------------------------------------------------------------------
@@ -257,7 +423,7 @@ def _create_sessions(series: Series, days: list[datetime.date]) -> list[Session]
         for session in sessions:
             _expect(
                 Session.objects.filter(pk=session.pk),
-                [p.pk for p in series.group.members_on(session.date)],
+                _expected_members(series.group, session.date),
             )
     return sessions
 
@@ -278,10 +444,29 @@ def series_create(*, data: Mapping, facilitators: Iterable = ()) -> Series:
     return series
 
 
+def series_in_force(series: Series) -> Series:
+    """The schedule that replaced this one ("this and following"), and so on: the last."""
+    current = series
+    while (following := Series.objects.filter(previous=current).first()) is not None:
+        current = following
+    return current
+
+
 def series_extend(*, series: Series, count: int) -> list[Session]:
-    """Add `count` more sessions after the last one."""
+    """Add `count` more sessions after the last one. A schedule replaced from a date on is
+    over: adding to it would put the old sessions back beside the new ones."""
     if count < 1:
         raise ValidationError(_("Add at least one session."))
+    in_force = series_in_force(series)
+    if in_force.pk != series.pk:
+        raise ValidationError(
+            _(
+                "This schedule was replaced from %(date)s: add sessions to the schedule in "
+                "force instead."
+            )
+            % {"date": date_format(in_force.starts_on, "SHORT_DATE_FORMAT")},
+            code="superseded",
+        )
     with transaction.atomic():
         last = series.sessions.order_by("-date").values_list("date", flat=True).first()
         # The rule still runs from the series' first day: "every two weeks" restarted the day
@@ -300,6 +485,48 @@ def series_extend(*, series: Series, count: int) -> list[Session]:
         series.ends_on = days[-1]
         series.save(update_fields=["count", "ends_on"])
         return _create_sessions(series, days)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    date: datetime.date
+    reason: str
+
+
+def series_skipped(series: Series) -> list[Skipped]:
+    """The dates the rhythm gave that no session took, and why: a public holiday (its name)
+    or a closure day of the organisation (its reason). Two queries, for the sessions' range
+    and the closure days."""
+    span = series.sessions.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return []
+    start, end = series.starts_on, max(span["last"], series.ends_on or span["last"])
+    rhythm = recurrence.dates(
+        frequency=series.frequency,
+        interval=series.interval,
+        weekdays=series.weekday_list(),
+        week_of_month=series.week_of_month,
+        starts_on=start,
+        ends_on=end,
+    )
+    language = (get_language() or "fr")[:2]
+    names = holidays.country_holidays(
+        "BE",
+        years=range(start.year, end.year + 1),
+        language=language if language in {"fr", "nl", "de"} else "en_US",
+    )
+    closed = dict(
+        ClosureDay.objects.filter(
+            organisation_id=series.programme.organisation_id, date__range=(start, end)
+        ).values_list("date", "reason")
+    )
+    skipped = []
+    for day in rhythm:
+        if day in names:
+            skipped.append(Skipped(day, names[day]))
+        elif day in closed:
+            skipped.append(Skipped(day, closed[day] or _("Closure day")))
+    return skipped
 
 
 def series_change_from(
@@ -355,7 +582,7 @@ def session_create(
         session.facilitators.set(facilitators)
         people = [p.pk for p in participants]
         if session.group_id:
-            people += [p.pk for p in session.group.members_on(session.date)]
+            people += _expected_members(session.group, session.date)
         _expect(Session.objects.filter(pk=session.pk), sorted(set(people)))
     return session
 
@@ -377,15 +604,64 @@ def session_move(
     return session
 
 
-def session_cancel(*, session: Session, reason: str) -> Session:
+class KeepRecorded:
+    """What becomes of attendance already recorded when its session is cancelled."""
+
+    KEEP = "keep"  # kept, shown as "session cancelled", counted nowhere
+
+
+def session_cancel(*, session: Session, reason: str, recorded: str = "") -> Session:
+    """Cancel a session. Attendance already recorded needs an explicit choice: keep it (it
+    then reads "session cancelled" and counts in no rate), or move the session instead of
+    cancelling it. Nobody's row is deleted, so the cancellation can be undone."""
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
-    if session.is_cancelled:
-        raise ValidationError(_("This session is already cancelled."))
-    session.cancelled_at = timezone.now()
-    session.cancel_reason = reason.strip()
-    session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            raise ValidationError(_("This session is already cancelled."))
+        taken = session.attendances.exclude(status=Status.EXPECTED).count()
+        if taken and recorded != KeepRecorded.KEEP:
+            raise ValidationError(
+                ngettext(
+                    "Attendance was recorded for %(count)s person: keep it as “session "
+                    "cancelled”, or move the session instead.",
+                    "Attendance was recorded for %(count)s people: keep it as “session "
+                    "cancelled”, or move the session instead.",
+                    taken,
+                )
+                % {"count": taken},
+                code="recorded",
+            )
+        session.cancelled_at = timezone.now()
+        session.cancel_reason = reason.strip()
+        session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+        if taken:
+            _refresh_for(session)
     return session
+
+
+def session_uncancel(*, session: Session) -> Session:
+    """Undo a cancellation: the session takes place again, with the people it expected and
+    any attendance recorded before."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if not session.is_cancelled:
+            raise ValidationError(_("This session is not cancelled."))
+        session.cancelled_at = None
+        session.cancel_reason = ""
+        session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+        _refresh_for(session)
+    return session
+
+
+def _refresh_for(session: Session) -> None:
+    """Rates skip cancelled sessions: recount those of the people recorded at this one."""
+    people = list(
+        session.attendances.exclude(status=Status.EXPECTED).values_list("participant_id", flat=True)
+    )
+    if people:
+        refresh_attendance_figures(participant_ids=people, programme_id=session.programme_id)
 
 
 def interpreter_book(*, session: Session, data: Mapping) -> InterpreterBooking:
@@ -649,10 +925,13 @@ def groups_create_from_proposal(*, programme, proposal, people: dict, staff) -> 
                 },
                 coaches=coaches,
             )
+            # Confirming the proposal is the decision to admit the people it places.
             group_add_members(
                 group=group,
                 participants=[people[p.candidate.id] for p in proposed.placements],
                 joined_on=today,
+                admit_waiting=True,
+                by=staff.user,
             )
             created.append(group)
     return created

@@ -101,7 +101,12 @@ def _candidates(request, group):
 @participant_work_required
 @require_http_methods(["GET"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    group = get_group(request, pk)
+    return _group_page(request, get_group(request, pk))
+
+
+def _group_page(request, group, form=None, refusal=None) -> HttpResponse:
+    """The group page; after a refused "add", with the same people still ticked and, for
+    people on the waiting list, the offer to admit and add them in one step."""
     memberships = (
         group.memberships.filter(left_on__isnull=True)
         .select_related("participant")
@@ -119,7 +124,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .search(request.GET.get("q", ""))
         .order_by("last_name", "first_name")
     )
-    form = AddMembersForm(candidates=candidates)
+    form = form or AddMembersForm(candidates=candidates)
     recorded = (
         Attendance.objects.filter(session__group=group)
         .exclude(status=Attendance.Status.EXPECTED)
@@ -152,6 +157,9 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coming": coming,
             "coaches": group.coaches.all(),
             "reachable": reachable,
+            "ticked": {str(pk) for pk in form["participants"].value() or []},
+            "refusal": refusal,
+            "waiting": getattr(refusal, "waiting", []),
         },
     )
 
@@ -169,7 +177,8 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
                 joined_on=form.cleaned_data["joined_on"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            # Nothing was added: the page comes back with the same people ticked.
+            return _group_page(request, group, form=form, refusal=error)
         else:
             messages.success(
                 request,
@@ -275,6 +284,8 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sessions/series_detail.html",
         {
             "series": series,
+            "in_force": services.series_in_force(series),
+            "skipped": services.series_skipped(series),
             "sessions": sessions,
             "extend_form": ExtendForm(),
             "change_form": ChangeFromForm(
@@ -295,7 +306,11 @@ def series_extend(request: HttpRequest, pk: int) -> HttpResponse:
     series = get_series(request, pk)
     form = ExtendForm(request.POST)
     if form.is_valid():
-        added = services.series_extend(series=series, count=form.cleaned_data["count"])
+        try:
+            added = services.series_extend(series=series, count=form.cleaned_data["count"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("sessions:series", pk=services.series_in_force(series).pk)
         messages.success(
             request,
             ngettext("%(count)s session added.", "%(count)s sessions added.", len(added))
@@ -467,19 +482,50 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @participant_work_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancelling asks first: the page says who was expected and, when attendance was
+    recorded, asks whether to keep it as "session cancelled" or to move the session."""
     session = get_session(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
+    if session.is_cancelled:
+        messages.info(request, _("This session is already cancelled."))
+        return redirect(session)
+    form = CancelForm(request.POST or request.GET or None)
+    recorded = session.attendances.exclude(status=Attendance.Status.EXPECTED).count()
+    if request.method == "POST" and request.POST.get("confirm") and form.is_valid():
         try:
-            services.session_cancel(session=session, reason=form.cleaned_data["reason"])
+            services.session_cancel(
+                session=session,
+                reason=form.cleaned_data["reason"],
+                recorded=request.POST.get("recorded", ""),
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
-            messages.success(request, _("Session cancelled."))
+            messages.success(request, _("Session cancelled. You can undo it from its page."))
+            return redirect(session)
+    return render(
+        request,
+        "sessions/session_cancel.html",
+        {
+            "session": session,
+            "form": form,
+            "recorded": recorded,
+            "expected": session.attendances.count(),
+        },
+    )
+
+
+@participant_work_required
+@require_POST
+def session_uncancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session(request, pk)
+    try:
+        services.session_uncancel(session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, _("Say why the session is cancelled."))
+        messages.success(request, _("The session takes place again."))
     return redirect(session)
 
 
@@ -633,6 +679,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", session_detail, name="session"),
     path("sessions/<int:pk>/move/", session_move, name="session-move"),
     path("sessions/<int:pk>/cancel/", session_cancel, name="session-cancel"),
+    path("sessions/<int:pk>/uncancel/", session_uncancel, name="session-uncancel"),
     path(
         "sessions/<int:pk>/participants/", session_add_participants, name="session-add-participants"
     ),

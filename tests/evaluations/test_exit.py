@@ -24,7 +24,7 @@ TODAY = timezone.localdate
 
 
 def url(enrolment) -> str:
-    return reverse("evaluations:exit", args=[enrolment.pk])
+    return reverse("lifecycle:exit", args=[enrolment.pk])
 
 
 @pytest.fixture
@@ -135,16 +135,20 @@ def test_a_paused_enrolment_can_exit(active, coach):
     assert (enrolment.status, enrolment.drop_out_reason) == (Status.EXITED, "health")
 
 
-def test_the_exit_evaluation_stays_to_do_and_the_rest_of_the_plan_is_cancelled(active, coach):
+def test_the_review_ticks_the_exit_evaluation_and_the_rest_of_the_plan_is_cancelled(active, coach):
     todos_plan(enrolment=active)
     exited_on = TODAY() - datetime.timedelta(days=1)
 
     exit_record(enrolment=active, by=coach.user, **answers(exited_on=exited_on))
 
-    # The review is not the scored exit evaluation: that one is still to record, due by now.
+    # The review is the exit evaluation the to-do list asked for (issue 15): it no longer
+    # waits in the coach's list once the review is written.
     exit_todo = Todo.objects.get(enrolment=active, kind=TemplateStep.Kind.EXIT)
-    assert (exit_todo.done_on, exit_todo.cancelled) == (None, False)
-    assert exit_todo.due_on <= exited_on
+    assert (exit_todo.done_on, exit_todo.done_by, exit_todo.cancelled) == (
+        exited_on,
+        coach.user,
+        False,
+    )
     others = Todo.objects.filter(enrolment=active).exclude(kind=TemplateStep.Kind.EXIT)
     assert others.exists()
     assert all(todo.cancelled for todo in others if todo.done_on is None)
@@ -377,7 +381,7 @@ def test_a_colleague_without_the_person_on_their_caseload_gets_404(active, colle
 
 
 def test_the_enrolment_pages_exit_button_opens_the_review(active, coach_client):
-    assert panels.status_pages["exited"] == "evaluations:exit"
+    assert panels.status_pages["exited"] == "lifecycle:exit"
 
     response = coach_client.get(active.get_absolute_url())
 

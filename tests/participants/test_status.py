@@ -1,4 +1,6 @@
-"""The enrolment's status machine, through the one service every status change goes through."""
+"""The enrolment's status machine. Every change but the exit goes through
+enrolment_change_status; the exit's status half is enrolment_mark_exited, which only the exit
+review calls (tests/casefile/ follow the whole exit)."""
 
 import datetime
 import itertools
@@ -51,17 +53,15 @@ def admissible(enrolment):
 def test_an_allowed_transition_is_recorded(admissible, coach, from_status, to_status):
     Enrolment.objects.filter(pk=admissible.pk).update(status=from_status)
 
-    result = services.enrolment_change_status(
-        enrolment=admissible, to_status=to_status, by=coach.user, **COMPLETE
-    )
+    result = change(admissible, to_status, coach.user, **COMPLETE)
 
     assert result.status == to_status
     admissible.refresh_from_db()
     assert admissible.status == to_status
-    change = EnrolmentStatusChange.objects.get(enrolment=admissible)
-    assert (change.from_status, change.to_status) == (from_status, to_status)
-    assert change.changed_by == coach.user
-    assert change.reason == "Discussed with the person."
+    row = EnrolmentStatusChange.objects.get(enrolment=admissible)
+    assert (row.from_status, row.to_status) == (from_status, to_status)
+    assert row.changed_by == coach.user
+    assert row.reason == "Discussed with the person."
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), REFUSED)
@@ -72,9 +72,7 @@ def test_a_refused_transition_says_why_and_writes_nothing(
     before = row_counts()
 
     with pytest.raises(ValidationError) as caught:
-        services.enrolment_change_status(
-            enrolment=admissible, to_status=to_status, by=coach.user, **COMPLETE
-        )
+        change(admissible, to_status, coach.user, **COMPLETE)
 
     from_label, to_label = Status(from_status).label, Status(to_status).label
     assert caught.value.messages == [
@@ -85,10 +83,41 @@ def test_a_refused_transition_says_why_and_writes_nothing(
     assert admissible.status == from_status
 
 
+EXIT_DETAILS = {"exit_reason", "drop_out_reason", "exit_destination"}
+
+
 def change(enrolment, to_status, by, **kwargs):
+    """The service that applies this change: the exit's own, or the generic one."""
+    if to_status == Status.EXITED:
+        return services.enrolment_mark_exited(enrolment=enrolment, by=by, **kwargs)
+    kwargs = {k: v for k, v in kwargs.items() if k not in EXIT_DETAILS}
     return services.enrolment_change_status(
         enrolment=enrolment, to_status=to_status, by=by, **kwargs
     )
+
+
+def test_the_generic_status_change_refuses_an_exit_and_points_to_the_review(active, coach):
+    before = row_counts()
+    with pytest.raises(ValidationError) as caught:
+        services.enrolment_change_status(
+            enrolment=active, to_status=Status.EXITED, by=coach.user, reason="Found a job"
+        )
+    assert caught.value.code == "exit_review"
+    assert "exit review" in caught.value.messages[0]
+    assert row_counts() == before
+    assert Enrolment.objects.get(pk=active.pk).status == Status.ACTIVE
+
+
+def test_an_exit_cannot_be_dated_in_the_future(active, coach):
+    errors = refused(
+        active,
+        Status.EXITED,
+        coach.user,
+        on=timezone.localdate() + datetime.timedelta(days=1),
+        exit_reason="completed",
+        exit_destination="job",
+    )
+    assert errors == {"on": ["Record the exit once it has happened: the date is in the future."]}
 
 
 def refused(enrolment, to_status, by, **kwargs) -> dict:
@@ -190,7 +219,7 @@ def test_an_exit_cannot_be_dated_before_the_start(active, coach):
         exit_reason="completed",
         exit_destination="job",
     )
-    assert errors == {"__all__": ["The exit date cannot be before the start date."]}
+    assert errors == {"on": ["The exit date cannot be before the start date."]}
 
 
 @pytest.fixture

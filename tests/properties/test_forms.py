@@ -173,7 +173,7 @@ def test_evaluation_and_exit_forms(coach_client, active, coach, programme):
     fuzz(coach_client, reverse("evaluations:evaluation-new", args=[active.pk]))
     other = started(make_enrolment(participant=make_participant(coach=coach.user),
                                    programme=programme))  # fmt: skip
-    fuzz(coach_client, reverse("evaluations:exit", args=[other.pk]))
+    fuzz(coach_client, reverse("lifecycle:exit", args=[other.pk]))
 
 
 def test_language_assessment_form(coach_client, participant):

@@ -181,7 +181,7 @@ MATRIX: dict[str, Entry] = {
     "participants:intake-eligibility": file("enrolment"),
     "participants:intake-interview": file("enrolment"),
     "participants:intake-decision": file("enrolment"),
-    "participants:enrolment-status": Entry(
+    "lifecycle:enrolment-status": Entry(
         FILE, kwargs=lambda world: {"pk": world.enrolment.pk, "to": "paused"}, methods=BOTH
     ),
     "participants:goal-add": file("enrolment"),
@@ -217,7 +217,9 @@ MATRIX: dict[str, Entry] = {
     "evaluations:evaluation-goal": Entry(
         FILE, kwargs=lambda world: {"pk": world.evaluation.pk, "domain": "autonomy"}, methods=BOTH
     ),
-    "evaluations:exit": file("enrolment"),
+    "lifecycle:exit": file("enrolment"),
+    "lifecycle:transfer": file("enrolment"),
+    "lifecycle:group-join": file("group", POST),
     "evaluations:call-queue": Entry(WORK_LIST),
     "evaluations:call": file("call"),
     "evaluations:call-reopen": file("call", POST),
@@ -239,7 +241,8 @@ MATRIX: dict[str, Entry] = {
     "sessions:session-create": Entry(WORK_NEW, methods=BOTH),
     "sessions:session": file("session", GET),
     "sessions:session-move": file("session", POST),
-    "sessions:session-cancel": file("session", POST),
+    "sessions:session-cancel": file("session"),
+    "sessions:session-uncancel": file("session", POST),
     "sessions:session-add-participants": file("session", POST),
     "sessions:session-add-interpreter": file("session", POST),
     "sessions:attendance-record": Entry(
@@ -316,6 +319,8 @@ MATRIX: dict[str, Entry] = {
     "api:enrolment-list": api_list("enrolment", BOTH),
     "api:enrolment-detail": api_object("enrolment", GET),
     "api:enrolment-change-status": api_object("enrolment", POST),
+    "api:enrolment-exit": api_object("enrolment", POST),
+    "api:enrolment-transfer": api_object("enrolment", POST),
     "api:placement-list": api_list("placement", BOTH),
     "api:placement-detail": api_object("placement", GET),
     "api:placement-end": api_object("placement", POST),

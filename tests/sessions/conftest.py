@@ -4,8 +4,10 @@ nor has anyone of it on their caseload, so the group and its sessions are out of
 
 import pytest
 
+from participants.models import Enrolment
 from sessions import services
 from sessions.models import Place, ensure_default_kinds
+from tests.factories import make_enrolment
 from tests.sessions.factories import (
     NINE,
     NOON,
@@ -38,6 +40,18 @@ def room(site):
 @pytest.fixture
 def group(programme, coach):
     return make_group(programme=programme, coaches=[coach.user], name="FLE A1 matin", capacity=12)
+
+
+@pytest.fixture
+def enrolment(participant, programme, coach):
+    """Admitted: only admitted people join a group."""
+    return make_enrolment(
+        participant=participant,
+        programme=programme,
+        coach=coach.user,
+        status=Enrolment.Status.ACTIVE,
+        started_on=days_from_today(-90),
+    )
 
 
 @pytest.fixture

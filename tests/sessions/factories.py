@@ -7,6 +7,7 @@ import itertools
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from participants.models import Enrolment
 from programme.models import ClosureDay, Room, Site
 from sessions.models import (
     Attendance,
@@ -19,6 +20,7 @@ from sessions.models import (
     SessionKind,
     ensure_default_kinds,
 )
+from tests.factories import make_enrolment
 
 _numbers = itertools.count(1)
 NINE, NOON = datetime.time(9), datetime.time(12)
@@ -57,6 +59,16 @@ def make_group(*, programme, coaches=(), **kwargs) -> Group:
     group = Group.objects.create(programme=programme, **kwargs)
     group.coaches.set(coaches)
     return group
+
+
+def admit(participant, programme) -> None:
+    """An active enrolment in the programme: only admitted people join its groups."""
+    make_enrolment(
+        participant=participant,
+        programme=programme,
+        status=Enrolment.Status.ACTIVE,
+        started_on=days_from_today(-90),
+    )
 
 
 def add_member(

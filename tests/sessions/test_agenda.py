@@ -10,6 +10,7 @@ from sessions import services
 from sessions.models import Place, SessionKind
 from tests.factories import make_participant, make_programme
 from tests.helpers import login_url
+from tests.sessions.factories import admit
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions:agenda")
@@ -133,6 +134,7 @@ def test_it_shows_the_coachs_week(week, coach_client):
 def test_it_counts_the_members_of_a_group_session(
     week, coach, programme, participant, coach_client
 ):
+    admit(participant, programme)
     services.group_add_members(
         group=week["group_obj"], participants=[participant], joined_on=MONDAY
     )

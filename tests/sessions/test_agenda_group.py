@@ -12,6 +12,7 @@ from sessions import services
 from sessions.models import GroupMembership, Place, SessionKind
 from tests.factories import make_participant
 from tests.helpers import login_url
+from tests.sessions.factories import admit
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,8 @@ def schedule(group, organisation):
     site = Site.objects.create(organisation=organisation, name="Antenne Nord")
     room = Room.objects.create(site=site, name="Salle Meuse")
     people = [make_participant(organisation=organisation) for _ in range(3)]
+    for person in people:
+        admit(person, group.programme)
     services.group_add_members(
         group=group, participants=people, joined_on=timezone.localdate() - datetime.timedelta(30)
     )
@@ -130,9 +133,12 @@ def test_it_rejects_post(group, coach_client):
 def test_queries_do_not_grow_with_sessions(
     group, organisation, coach_client, django_assert_num_queries, sessions
 ):
+    people = [make_participant(organisation=organisation) for _ in range(5)]
+    for person in people:
+        admit(person, group.programme)
     services.group_add_members(
         group=group,
-        participants=[make_participant(organisation=organisation) for _ in range(5)],
+        participants=people,
         joined_on=timezone.localdate() - datetime.timedelta(30),
     )
     for n in range(sessions):

@@ -10,6 +10,7 @@ from sessions import services
 from sessions.models import Attendance, GroupMembership
 from tests.factories import make_enrolment, make_organisation, make_participant, make_programme
 from tests.sessions.factories import (
+    admit,
     days_from_today,
     make_session,
     session_row_counts,
@@ -290,7 +291,7 @@ def calendar(programme, group, member):
 def newcomers(programme, coach, how_many):
     people = [make_participant(coach=coach.user) for _ in range(how_many)]
     for person in people:
-        make_enrolment(participant=person, programme=programme)
+        admit(person, programme)
     return people
 
 

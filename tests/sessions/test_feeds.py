@@ -220,6 +220,20 @@ def test_a_participant_feed_is_in_their_language(programme, participant, client)
     assert events[uid(session)].summary.value == "Individuele begeleiding"
 
 
+def test_a_coachs_feed_is_in_the_language_they_made_it_in(programme, coach, coach_client, client):
+    coaching = SessionKind.objects.get_or_create(
+        programme=None, code="individual_coaching", defaults={"name": "Individual coaching"}
+    )[0]
+    session = make_session(programme=programme, day=in_days(1), kind=coaching, people=[])
+    session.facilitators.set([coach.user])
+    coach_client.cookies["django_language"] = "nl"
+    coach_client.post(reverse("sessions:feeds"), {"action": "new"})
+    feed = CalendarFeed.objects.get(user=coach.user, revoked_at__isnull=True)
+    assert feed.language == "nl"
+    events = read(client.get(feed.get_absolute_url()))
+    assert events[uid(session)].summary.value == "Individuele begeleiding"
+
+
 # Addresses ---------------------------------------------------------------------------------
 
 

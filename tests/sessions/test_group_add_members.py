@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Attendance, GroupMembership
-from tests.factories import make_enrolment, make_participant
+from tests.factories import make_participant
 from tests.helpers import login_url
 from tests.sessions.factories import (
+    admit,
     days_from_today,
     make_session,
     messages_of,
@@ -21,7 +22,7 @@ def url(group) -> str:
 
 def waiting(programme, staff):
     person = make_participant(coach=staff.user)
-    make_enrolment(participant=person, programme=programme)
+    admit(person, programme)
     return person
 
 

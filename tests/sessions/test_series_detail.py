@@ -8,7 +8,7 @@ from sessions import services
 from sessions.models import Attendance
 from tests.factories import make_participant
 from tests.helpers import login_url
-from tests.sessions.factories import make_series, make_session
+from tests.sessions.factories import get_kind, make_closure_day, make_series, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +134,45 @@ def test_the_number_of_queries_does_not_grow_with_the_sessions(
     # 1. the login session  2. the user with their staff record and organisation (page header)
     # 3. the series, within the coach's reach, with programme, group, kind and room
     # 4. its facilitators
-    # 5. its sessions with kind and room, and their expected and recorded people
-    with django_assert_num_queries(5):
+    # 5. the schedule that replaced it, if any (to offer "add sessions" on the one in force)
+    # 6. the first and last dates of its sessions  7. the organisation's closure days in
+    # that range (the skipped dates and why)
+    # 8. its sessions with kind and room, and their expected and recorded people
+    with django_assert_num_queries(8):
         response = coach_client.get(url(series))
 
     assert len(response.context["sessions"]) == size
     assert response.content.decode().count("1 of 3 recorded") == size
+
+
+def test_it_lists_the_skipped_dates_and_why(kinds, programme, group, organisation, coach_client):
+    # Fridays from 18 December 2026: Christmas (a public holiday) and New Year's Day are
+    # skipped, and 8 January is a closure day of the organisation.
+    make_closure_day(organisation=organisation, date=datetime.date(2027, 1, 8), reason="Inventory")
+    series = services.series_create(
+        data={
+            "programme": programme,
+            "group": group,
+            "kind": get_kind("workshop"),
+            "start_time": datetime.time(9),
+            "end_time": datetime.time(12),
+            "place": "online",
+            "weekdays": "4",
+            "starts_on": datetime.date(2026, 12, 18),
+            "count": 3,
+        }
+    )
+
+    skipped = coach_client.get(url(series)).context["skipped"]
+
+    assert [(day.date, bool(day.reason)) for day in skipped] == [
+        (datetime.date(2026, 12, 25), True),
+        (datetime.date(2027, 1, 1), True),
+        (datetime.date(2027, 1, 8), True),
+    ]
+    assert skipped[2].reason == "Inventory"
+    assert [s.date for s in series.sessions.all()] == [
+        datetime.date(2026, 12, 18),
+        datetime.date(2027, 1, 15),
+        datetime.date(2027, 1, 22),
+    ]

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from sessions import services
 from sessions.models import Attendance
 from tests.helpers import login_url
 from tests.sessions.factories import messages_of, session_row_counts
@@ -67,3 +68,26 @@ def test_it_requires_login(series, client):
 
 def test_it_rejects_get(series, coach_client):
     assert coach_client.get(url(series)).status_code == 405
+
+
+def test_a_schedule_replaced_from_a_date_is_not_extended(series, coach, coach_client):
+    from_date = series.sessions.order_by("date")[2].date
+    new = services.series_change_from(
+        series=series,
+        from_date=from_date,
+        data={"start_time": datetime.time(14), "end_time": datetime.time(16)},
+        facilitators=[coach.user],
+    )
+    before = session_row_counts()
+
+    response = coach_client.post(url(series), {"count": 2})
+
+    assert response.url == reverse("sessions:series", args=[new.pk])
+    assert messages_of(response) == [
+        f"This schedule was replaced from {from_date:%d/%m/%Y}: add sessions to the schedule "
+        "in force instead."
+    ]
+    assert session_row_counts() == before
+    page = coach_client.get(reverse("sessions:series", args=[series.pk])).content.decode()
+    assert "Add sessions to the schedule in force" in page
+    assert url(series) not in page

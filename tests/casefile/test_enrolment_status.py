@@ -12,7 +12,7 @@ Status = Enrolment.Status
 
 
 def url(enrolment, to) -> str:
-    return reverse("participants:enrolment-status", args=[enrolment.pk, to])
+    return reverse("lifecycle:enrolment-status", args=[enrolment.pk, to])
 
 
 @pytest.fixture
@@ -36,15 +36,25 @@ def test_it_shows_the_pause_form(active, coach_client):
     assert list(response.context["form"].fields) == ["reason"]
 
 
-def test_the_exit_form_asks_for_the_exit_details(active, coach_client):
-    form = coach_client.get(url(active, "exited")).context["form"]
-    assert list(form.fields) == [
-        "reason",
-        "on",
-        "exit_reason",
-        "drop_out_reason",
-        "exit_destination",
-    ]
+def test_an_exit_through_the_status_change_is_refused_and_sent_to_the_exit_review(
+    active, coach_client
+):
+    """The old way out (a bare status change, no review, no follow-up calls, any date) is
+    closed: the page points to the exit review and changes nothing."""
+    before = row_counts()
+    on = timezone.localdate() - datetime.timedelta(days=1)
+    response = coach_client.post(
+        url(active, "exited"),
+        {"on": on.isoformat(), "exit_reason": "completed", "exit_destination": "job"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("lifecycle:exit", args=[active.pk])
+    assert row_counts() == before
+    assert current(active).status == Status.ACTIVE
+    assert (
+        "An exit is recorded with the exit review"
+        in coach_client.get(response.url).content.decode()
+    )
 
 
 def test_htmx_gets_only_the_form(active, coach_client):
@@ -78,82 +88,24 @@ def test_with_htmx_a_success_redirects_the_page(active, coach_client):
     assert current(active).status == Status.PAUSED
 
 
-def test_it_records_an_exit(active, coach_client):
-    on = timezone.localdate() - datetime.timedelta(days=1)
-    coach_client.post(
-        url(active, "exited"),
-        {
-            "on": on.isoformat(),
-            "exit_reason": "dropped_out",
-            "drop_out_reason": "health",
-            "exit_destination": "unknown",
-        },
-    )
-    enrolment = current(active)
-    assert (enrolment.status, enrolment.exited_on) == (Status.EXITED, on)
-    assert (enrolment.exit_reason, enrolment.drop_out_reason, enrolment.exit_destination) == (
-        "dropped_out",
-        "health",
-        "unknown",
-    )
-
-
-def test_an_exit_without_date_is_today(active, coach_client):
-    coach_client.post(
-        url(active, "exited"), {"exit_reason": "completed", "exit_destination": "job", "on": ""}
-    )
-    assert current(active).exited_on == timezone.localdate()
-
-
 @pytest.mark.parametrize(
     ("to", "data", "field", "message"),
     [
         ("paused", {"reason": ""}, "reason", "Say why."),
-        (
-            "exited",
-            {"exit_reason": "", "exit_destination": "job"},
-            "exit_reason",
-            "Choose why the person leaves.",
-        ),
-        (
-            "exited",
-            {"exit_reason": "completed", "exit_destination": ""},
-            "exit_destination",
-            "Choose where the person goes next (or “unknown”).",
-        ),
-        (
-            "exited",
-            {"exit_reason": "dropped_out", "exit_destination": "none"},
-            "drop_out_reason",
-            "Choose why the person dropped out.",
-        ),
-        (
-            "exited",
-            {"exit_reason": "completed", "exit_destination": "job", "on": "2999-01-01"},
-            "on",
-            "The date cannot be in the future.",
-        ),
+        ("closed", {"reason": " "}, "reason", "Say why."),
     ],
 )
 def test_it_explains_bad_input_and_writes_nothing(active, coach_client, to, data, field, message):
+    if to == "closed":
+        Enrolment.objects.filter(pk=active.pk).update(status=Status.EXITED)
+    status = current(active).status
     before = row_counts()
     response = coach_client.post(url(active, to), data)
     assert response.status_code == 200
     assert response.context["form"].errors[field] == [message]
     assert message in response.content.decode()
     assert row_counts() == before
-    assert current(active).status == Status.ACTIVE
-
-
-def test_an_exit_before_the_start_is_refused(active, coach_client):
-    before = row_counts()
-    on = active.started_on - datetime.timedelta(days=1)
-    response = coach_client.post(
-        url(active, "exited"),
-        {"on": on.isoformat(), "exit_reason": "completed", "exit_destination": "job"},
-    )
-    assert "The exit date cannot be before the start date." in response.content.decode()
-    assert row_counts() == before
+    assert current(active).status == status
 
 
 def test_with_htmx_errors_come_back_in_the_form(active, coach_client):

@@ -1,0 +1,234 @@
+"""An enrolment's lifecycle and everything it changes, in one place.
+
+A status change is not only a status: leaving a programme ends the person's group memberships
+and takes them off later sessions, a pause takes them off the sessions it covers, a transfer
+carries the file into another programme. Each of those lives in the app that owns the rows
+(participants: the status and its history; evaluations: the exit review and follow-up calls;
+sessions: memberships and who is expected). This module sits above all three and calls them
+in order, each workflow in one transaction, so the flow reads top to bottom here. Pages, the
+API, imports and commands call these functions, never the lower ones for a status change.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from evaluations import services as evaluations
+from evaluations.models import ExitReview
+from participants import services as participants
+from participants.models import Enrolment, Participant
+from programme.dates import not_in_future
+from programme.models import Programme
+from sessions import services as sessions
+from sessions.models import Group, GroupMembership, Session
+
+Status = Enrolment.Status
+
+
+@dataclass
+class Outcome:
+    """What a lifecycle step did, told to the coach in a sentence or two."""
+
+    enrolment: Enrolment
+    groups: list[Group] = field(default_factory=list)
+    sessions_left: int = 0
+    sessions_back: int = 0
+    # Individual sessions cancelled (exit) or to look at (pause).
+    individual: list[Session] = field(default_factory=list)
+    review: ExitReview | None = None
+    continued_in: Enrolment | None = None
+
+    def summary(self) -> list[str]:
+        name = self.enrolment.participant.full_name
+        lines = []
+        if self.enrolment.status == Status.EXITED:
+            lines.append(
+                _("%(name)s left on %(date)s.")
+                % {"name": name, "date": date_format(self.enrolment.exited_on, "SHORT_DATE_FORMAT")}
+            )
+        if self.groups:
+            lines.append(
+                _("Group: %(groups)s.") % {"groups": ", ".join(g.name for g in self.groups)}
+            )
+        if self.sessions_left:
+            lines.append(
+                ngettext(
+                    "No longer expected at %(count)s later session.",
+                    "No longer expected at %(count)s later sessions.",
+                    self.sessions_left,
+                )
+                % {"count": self.sessions_left}
+            )
+        if self.sessions_back:
+            lines.append(
+                ngettext(
+                    "Expected again at %(count)s coming session.",
+                    "Expected again at %(count)s coming sessions.",
+                    self.sessions_back,
+                )
+                % {"count": self.sessions_back}
+            )
+        if self.individual:
+            count = len(self.individual)
+            template = (
+                ngettext(
+                    "%(count)s individual session cancelled.",
+                    "%(count)s individual sessions cancelled.",
+                    count,
+                )
+                if self.enrolment.status == Status.EXITED
+                else ngettext(
+                    "%(count)s individual session falls in the pause: move or cancel it.",
+                    "%(count)s individual sessions fall in the pause: move or cancel them.",
+                    count,
+                )
+            )
+            lines.append(template % {"count": count})
+        return lines
+
+
+def _left_reason(enrolment: Enrolment) -> str:
+    return _("%(name)s left the programme on %(date)s.") % {
+        "name": enrolment.participant.full_name,
+        "date": date_format(enrolment.exited_on, "SHORT_DATE_FORMAT"),
+    }
+
+
+def enrolment_exit(*, enrolment: Enrolment, exited_on: datetime.date, by, **review) -> Outcome:
+    """The only way out of a programme: the exit review (evaluations) records the status, the
+    review, the follow-up calls and ticks the exit to-do; then the person leaves their groups
+    on the exit date and is expected at none of the programme's later sessions (recorded
+    attendance stays as it was), and their later individual sessions are cancelled."""
+    with transaction.atomic():
+        review_row = evaluations.exit_record(
+            enrolment=enrolment, exited_on=exited_on, by=by, **review
+        )
+        enrolment = review_row.enrolment
+        departure = sessions.participant_leave_programme(
+            participant=enrolment.participant,
+            programme_id=enrolment.programme_id,
+            on=exited_on,
+            reason=_left_reason(enrolment),
+        )
+    return Outcome(
+        enrolment=enrolment,
+        groups=departure.groups,
+        sessions_left=departure.sessions_left,
+        individual=departure.individual,
+        review=review_row,
+    )
+
+
+def enrolment_pause(
+    *, enrolment: Enrolment, reason: str, by, on: datetime.date | None = None
+) -> Outcome:
+    """Pause from `on` (today by default): the person stays in their groups but no session of
+    the programme expects them until they resume, so nothing counts as an absence."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        enrolment = participants.enrolment_change_status(
+            enrolment=enrolment, to_status=Status.PAUSED, reason=reason, by=by
+        )
+        departure = sessions.participant_pause(
+            participant=enrolment.participant, programme_id=enrolment.programme_id, on=on
+        )
+    return Outcome(
+        enrolment=enrolment,
+        groups=departure.groups,
+        sessions_left=departure.sessions_left,
+        individual=departure.individual,
+    )
+
+
+def _status_now(enrolment: Enrolment) -> str:
+    """The status as stored: the page or the API may hold an older copy of the row."""
+    return Enrolment.objects.values_list("status", flat=True).get(pk=enrolment.pk)
+
+
+def enrolment_resume(
+    *, enrolment: Enrolment, by, reason: str = "", on: datetime.date | None = None
+) -> Outcome:
+    """Back from a pause: expected again at the coming sessions of the groups they are in."""
+    on = on or timezone.localdate()
+    if _status_now(enrolment) != Status.PAUSED:
+        raise ValidationError(_("Only a paused enrolment resumes."), code="transition")
+    with transaction.atomic():
+        enrolment = participants.enrolment_change_status(
+            enrolment=enrolment, to_status=Status.ACTIVE, reason=reason, by=by
+        )
+        back = sessions.participant_resume(
+            participant=enrolment.participant, programme_id=enrolment.programme_id, on=on
+        )
+    return Outcome(enrolment=enrolment, sessions_back=back)
+
+
+def enrolment_change_status(
+    *, enrolment: Enrolment, to_status: str, by, reason: str = "", on=None, **extra
+) -> Outcome:
+    """The generic status change of the enrolment page and `POST /api/enrolments/{id}/status`:
+    a pause or a resume takes its consequences along; an exit is refused (it is recorded with
+    the exit review); the other changes (intake, decision, closing) touch no other app."""
+    if to_status == Status.PAUSED:
+        return enrolment_pause(enrolment=enrolment, reason=reason, by=by)
+    if to_status == Status.ACTIVE and _status_now(enrolment) == Status.PAUSED:
+        return enrolment_resume(enrolment=enrolment, reason=reason, by=by)
+    enrolment = participants.enrolment_change_status(
+        enrolment=enrolment, to_status=to_status, by=by, reason=reason, on=on, **extra
+    )
+    return Outcome(enrolment=enrolment)
+
+
+def enrolment_transfer(
+    *,
+    enrolment: Enrolment,
+    programme: Programme,
+    on: datetime.date,
+    by,
+    coach=None,
+    **review,
+) -> Outcome:
+    """Transfer to another programme of the organisation: the exit review closes this
+    enrolment as "transferred" (with everything an exit changes), and the person continues in the
+    other programme from the same day, active without a new intake, their open goals with
+    them."""
+    errors: dict = {}
+    not_in_future(on, field="exited_on", errors=errors)
+    if programme.organisation_id != enrolment.participant.organisation_id:
+        errors["programme"] = _("This programme belongs to another organisation.")
+    elif programme.pk == enrolment.programme_id:
+        errors["programme"] = _("Choose another programme than the current one.")
+    if errors:
+        raise ValidationError(errors)
+    review = {**review, "exit_reason": "transferred", "drop_out_reason": ""}
+    with transaction.atomic():
+        outcome = enrolment_exit(enrolment=enrolment, exited_on=on, by=by, **review)
+        outcome.continued_in = participants.enrolment_transfer_in(
+            previous=outcome.enrolment, programme=programme, on=on, coach=coach, by=by
+        )
+    return outcome
+
+
+def group_join(
+    *,
+    group: Group,
+    participants: list[Participant],
+    joined_on: datetime.date,
+    by,
+    admit_waiting: bool = False,
+) -> list[GroupMembership]:
+    """People join a group. Only admitted people do; someone on the programme's waiting list
+    is admitted from the day they join when the coach chose "admit and add", in the same
+    transaction (sessions.group_add_members makes the admission through participants)."""
+    return sessions.group_add_members(
+        group=group,
+        participants=participants,
+        joined_on=joined_on,
+        admit_waiting=admit_waiting,
+        by=by,
+    )

@@ -1,0 +1,192 @@
+"""The lifecycle through the pages: the exit review, the pause, the transfer, "admit and add"."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Enrolment
+from sessions.models import Attendance, GroupMembership, Session
+from tests.casefile.conftest import TODAY, review
+from tests.factories import make_enrolment, make_participant, make_programme
+from tests.helpers import login_url, row_counts
+from tests.sessions.factories import days_from_today, make_session, messages_of
+
+pytestmark = pytest.mark.django_db
+Status = Enrolment.Status
+
+
+def posted(**overrides) -> dict:
+    data = review(**overrides)
+    data["exited_on"] = data["exited_on"].isoformat()
+    return data
+
+
+def test_the_exit_page_takes_the_person_off_the_group_and_later_sessions(
+    active, timetable, group, participant, coach_client
+):
+    recorded = Attendance.objects.get(session=timetable["past"], participant=participant)
+
+    response = coach_client.post(reverse("lifecycle:exit", args=[active.pk]), posted())
+
+    assert response.status_code == 302
+    assert GroupMembership.objects.get(group=group, participant=participant).left_on == TODAY()
+    assert not Attendance.objects.filter(
+        session=timetable["later"], participant=participant
+    ).exists()
+    assert Attendance.objects.get(pk=recorded.pk).status == recorded.status
+    assert Session.objects.get(pk=timetable["individual"].pk).is_cancelled
+    said = " ".join(messages_of(coach_client.get(response.url)))
+    assert "1 individual session cancelled." in said
+    # The group session and the individual one.
+    assert "No longer expected at 2 later sessions." in said
+
+
+def test_the_group_page_shows_the_free_place_after_an_exit(active, timetable, group, coach_client):
+    coach_client.post(reverse("lifecycle:exit", args=[active.pk]), posted())
+    response = coach_client.get(reverse("sessions:group", args=[group.pk]))
+    assert response.context["free"] == group.capacity
+
+
+def test_the_pause_page_takes_the_person_off_later_group_sessions(
+    active, timetable, participant, coach_client
+):
+    url = reverse("lifecycle:enrolment-status", args=[active.pk, "paused"])
+    response = coach_client.post(url, {"reason": "Hospital stay"})
+    assert response.status_code == 302
+    assert not Attendance.objects.filter(
+        session=timetable["later"], participant=participant
+    ).exists()
+    said = " ".join(messages_of(coach_client.get(response.url)))
+    assert "falls in the pause" in said
+
+    resume = reverse("lifecycle:enrolment-status", args=[active.pk, "active"])
+    coach_client.post(resume, {"reason": ""})
+    assert Enrolment.objects.get(pk=active.pk).status == Status.ACTIVE
+    assert Attendance.objects.filter(session=timetable["later"], participant=participant).exists()
+
+
+# Transfer ---------------------------------------------------------------------------------
+
+
+def transfer_url(enrolment) -> str:
+    return reverse("lifecycle:transfer", args=[enrolment.pk])
+
+
+def test_the_transfer_form_preselects_the_only_other_programme(active, organisation, coach_client):
+    other = make_programme(organisation=organisation, name="Pré-activation")
+    form = coach_client.get(transfer_url(active)).context["form"]
+    assert form["programme"].value() == other.pk
+    assert "exit_reason" not in form.fields
+
+
+def test_the_transfer_page_continues_in_the_other_programme(
+    active, timetable, participant, organisation, coach_client
+):
+    other = make_programme(organisation=organisation, name="Pré-activation")
+    data = posted(exited_on=TODAY() - datetime.timedelta(days=1))
+    data.pop("exit_reason")
+    data["programme"] = other.pk
+
+    response = coach_client.post(transfer_url(active), data)
+
+    new = Enrolment.objects.get(participant=participant, programme=other)
+    assert response.status_code == 302
+    assert response.url == new.get_absolute_url()
+    assert new.status == Status.ACTIVE
+    assert Enrolment.objects.get(pk=active.pk).exit_reason == "transferred"
+
+
+def test_the_transfer_page_explains_a_missing_programme(active, organisation, coach_client):
+    make_programme(organisation=organisation, name="A")
+    make_programme(organisation=organisation, name="B")
+    before = row_counts()
+    response = coach_client.post(transfer_url(active), posted())
+    assert response.status_code == 200
+    assert response.context["form"].errors["programme"] == [
+        "Choose the programme the person continues in."
+    ]
+    assert row_counts() == before
+
+
+def test_the_transfer_page_is_not_found_for_another_organisation(
+    active, outsider_client, colleague_client
+):
+    for client in (outsider_client, colleague_client):
+        assert client.get(transfer_url(active)).status_code == 404
+
+
+def test_the_transfer_page_requires_login(active, client):
+    response = client.get(transfer_url(active))
+    assert response.url == login_url(transfer_url(active))
+
+
+def test_the_transfer_page_rejects_put(active, coach_client):
+    assert coach_client.put(transfer_url(active)).status_code == 405
+
+
+# Admit and add ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def waiting(programme, coach):
+    person = make_participant(coach=coach.user, first_name="Amal", last_name="Haile")
+    make_enrolment(participant=person, programme=programme, status=Status.WAITING_LIST)
+    return person
+
+
+def test_adding_a_waiting_list_person_keeps_the_ticks_and_offers_admit_and_add(
+    group, waiting, coach_client
+):
+    response = coach_client.post(
+        reverse("sessions:group-add-members", args=[group.pk]),
+        {"participants": [waiting.pk], "joined_on": TODAY().isoformat()},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Amal Haile is on the waiting list" in html
+    assert f'value="{waiting.pk}" checked' in html
+    assert reverse("lifecycle:group-join", args=[group.pk]) in html
+    assert not group.memberships.exists()
+
+
+def test_a_refused_bulk_add_keeps_the_ticks(group, programme, coach, coach_client):
+    group.capacity = 1
+    group.save()
+    people = [make_participant(coach=coach.user) for _ in range(2)]
+    for person in people:
+        make_enrolment(participant=person, programme=programme, status=Status.ACTIVE)
+    response = coach_client.post(
+        reverse("sessions:group-add-members", args=[group.pk]),
+        {"participants": [p.pk for p in people], "joined_on": TODAY().isoformat()},
+    )
+    html = response.content.decode()
+    assert "The group has 1 free places; you chose 2 people." in html
+    for person in people:
+        assert f'value="{person.pk}" checked' in html
+
+
+def test_admit_and_add_admits_and_adds_in_one_step(group, programme, waiting, coach_client):
+    later = make_session(programme=programme, group=group, date=days_from_today(7))
+    response = coach_client.post(
+        reverse("lifecycle:group-join", args=[group.pk]),
+        {"participants": [waiting.pk], "joined_on": TODAY().isoformat()},
+    )
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(participant=waiting, programme=programme)
+    assert (enrolment.status, enrolment.started_on) == (Status.ACTIVE, TODAY())
+    assert group.memberships.filter(participant=waiting, left_on__isnull=True).exists()
+    assert Attendance.objects.filter(session=later, participant=waiting).exists()
+
+
+def test_admit_and_add_is_not_found_for_another_organisation(group, waiting, outsider_client):
+    response = outsider_client.post(
+        reverse("lifecycle:group-join", args=[group.pk]),
+        {"participants": [waiting.pk], "joined_on": TODAY().isoformat()},
+    )
+    assert response.status_code == 404
+    assert not group.memberships.exists()
+
+
+def test_admit_and_add_rejects_get(group, coach_client):
+    assert coach_client.get(reverse("lifecycle:group-join", args=[group.pk])).status_code == 405
