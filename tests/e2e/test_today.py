@@ -278,3 +278,40 @@ def test_keyboard_focus_shows_as_a_3_px_outline(browser, live_server, lea, today
         assert style == ["A", "solid", "3px"]
     finally:
         page.context.close()
+
+
+def test_a_coach_records_an_exit_and_sees_the_groups_free_place(
+    page: Page, screenshot, namur, lea, todays_session
+):
+    group = todays_session.group
+    group.capacity = len(PEOPLE)
+    group.save(update_fields=["capacity"])
+    amal = todays_session.attendances.get(participant__first_name="Amal").participant
+    sign_in(page, "lea.dumont")
+    page.goto(group.get_absolute_url())
+    expect(page.get_by_text("The group is full.")).to_be_visible()
+
+    # From Amal's file, "Now" leads to her programme, and its page to the exit review.
+    page.goto(amal.get_absolute_url())
+    page.locator(".now").get_by_role("link", name="Cap Avenir", exact=True).click()
+    page.get_by_role("button", name="Exit", exact=True).click()
+    page.get_by_label("Exit date").fill(timezone.localdate().isoformat())
+    page.get_by_label("Why the person leaves").select_option(label="Completed")
+    page.get_by_label("Where the person goes next").select_option(label="Volunteering")
+    page.get_by_label("Strengths").fill("Punctual, helps others in the group.")
+    page.get_by_label("Limits and obstacles").fill("Reading letters from services.")
+    page.get_by_label("Recommended next step").fill("Dutch course at the CVO.")
+    page.get_by_label("Who the person can still turn to").fill("Léa, Antenne Bomel")
+    page.get_by_label("Contact's phone").fill("081 24 60 00")
+    page.get_by_label("Did the programme help your integration?").select_option(label="Yes")
+    page.get_by_role("button", name="Record the exit").click()
+    expect(page.get_by_role("status")).to_contain_text("Exit recorded.")
+
+    page.goto(group.get_absolute_url())
+    expect(page.get_by_role("heading", name=f"Members (3 of {len(PEOPLE)})")).to_be_visible()
+    expect(page.get_by_text("1 free place")).to_be_visible()
+    screenshot("group-after-exit")
+    # Her file no longer shows a group or an open programme.
+    page.goto(amal.get_absolute_url())
+    expect(page.locator(".now")).to_contain_text("In no group.")
+    expect(page.locator(".now")).to_contain_text("No open programme.")
