@@ -256,10 +256,11 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     assert [(c.weeks_after_exit, c.due_on, c.status) for c in calls] == [
         (weeks, EXITED + datetime.timedelta(weeks=weeks), Call.PLANNED) for weeks in (4, 13, 26)
     ]
-    # What was still planned no longer applies, except the scored exit evaluation, now due.
+    # What was still planned no longer applies; the exit evaluation's to-do is ticked by the
+    # exit review itself (issue 15), on the exit date.
     exit_todo = enrolment.todos.get(kind=Kind.EXIT)
-    assert (exit_todo.done_on, exit_todo.due_on) == (None, EXITED)
-    assert list(Todo.objects.filter(enrolment=enrolment).open()) == [exit_todo]
+    assert exit_todo.done_on == EXITED
+    assert list(Todo.objects.filter(enrolment=enrolment).open()) == []
     assert enrolment.todos.get(kind=Kind.BASELINE).cancelled is False
 
     # 6. The call queue: the four-week call is due (overdue by a week). Nobody answers.
