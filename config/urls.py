@@ -1,8 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import participants.urls
+from casefile import urls as casefile_urls
 from ops.views import healthz
 from programme.views import home
+
+# The participant file is composed in casefile (above the apps it shows) but keeps the name
+# participants:detail that every app links to.
+participant_routes = (
+    [casefile_urls.participant_file, *participants.urls.urlpatterns],
+    participants.urls.app_name,
+)
 
 urlpatterns = [
     path("", home, name="home"),
@@ -11,7 +20,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("programme.urls")),
-    path("", include("participants.urls")),
+    path("", include(participant_routes)),
+    path("", include("casefile.urls")),
     path("", include("evaluations.urls")),
     path("", include("casefile.lifecycle_urls")),
     path("", include("sessions.urls")),

@@ -1,6 +1,7 @@
 """Take the screenshots of the coach guides again, from the running app.
 
     .venv/bin/python docs/screenshots.py                   # writes docs/img/*.png
+    .venv/bin/python docs/screenshots.py --only today      # only Today and the file's "Now"
     .venv/bin/python docs/screenshots.py --only sessions   # only docs/img/s*.png
     .venv/bin/python docs/screenshots.py --only portal     # only docs/img/p*.png
     .venv/bin/python docs/screenshots.py --only reports    # only docs/img/r0[2-9]*.png
@@ -60,7 +61,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument(
         "--only",
-        choices=["intake", "sessions", "portal", "trajectory", "reports"],
+        choices=["today", "intake", "sessions", "portal", "trajectory", "reports"],
         help="take the pictures of one guide only",
     )
     args = parser.parse_args()
@@ -82,6 +83,8 @@ def main() -> None:
             env={**os.environ, "LANG": "en_GB.UTF-8", "LANGUAGE": "en_GB:en"},
         )
         shots = Shots(browser, base_url, args.out)
+        if args.only in (None, "today"):
+            shots.today()
         if args.only in (None, "intake"):
             shots.caseload_and_duplicate()
             shots.intake()
@@ -166,9 +169,9 @@ class Shots:
         self.base_url = base_url
         self.out = out
 
-    def session(self, username: str) -> Page:
+    def session(self, username: str, viewport: dict = VIEWPORT) -> Page:
         context = self.browser.new_context(
-            base_url=self.base_url, locale="en-GB", viewport=VIEWPORT, device_scale_factor=1
+            base_url=self.base_url, locale="en-GB", viewport=viewport, device_scale_factor=1
         )
         context.set_default_timeout(10_000)
         page = context.new_page()
@@ -176,8 +179,10 @@ class Shots:
         page.get_by_label("User name").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        # Coaches land on "My caseload", managers on "Participants": the same page.
-        expect(page).to_have_url(re.compile(r"/participants/$"))
+        # Coaches land on Today, managers on the dashboard; the walks start from the list of
+        # people, as they did before Today (today() goes back to Today).
+        expect(page).to_have_url(re.compile(r"/(today|reports/dashboard)/$"))
+        page.goto("/participants/")
         return page
 
     def save(self, page: Page, name: str, *, full_page: bool = False) -> None:
@@ -186,6 +191,26 @@ class Shots:
         page.mouse.move(0, 0)
         page.evaluate("document.activeElement && document.activeElement.blur()")
         page.screenshot(path=self.out / f"{name}.png", full_page=full_page, animations="disabled")
+
+    def today(self) -> None:
+        """Sophie Leroy's Today, on her desk and on a phone, and the "Now" of a file: a member
+        of her MOVE UP! group."""
+        page = self.session("coach")
+        page.get_by_role("link", name="Today", exact=True).click()
+        expect(page.get_by_role("heading", name=re.compile("^Today"))).to_be_visible()
+        self.save(page, "00-today", full_page=True)
+        page.get_by_role("link", name="Groups", exact=True).click()
+        page.get_by_role("link", name=MOVE_UP_GROUP).first.click()
+        self.open_first_member(page)
+        expect(page.locator(".now")).to_be_visible()
+        self.save(page, "12-file-now")
+        page.context.close()
+
+        phone = self.session("coach", viewport={"width": 360, "height": 740})
+        phone.goto("/today/")
+        phone.get_by_text("Menu", exact=True).click()
+        self.save(phone, "00-today-phone")
+        phone.context.close()
 
     def caseload_and_duplicate(self) -> None:
         """Sophie Leroy, coach at CPAS de Bruxelles: her caseload, and a second file started
@@ -445,18 +470,19 @@ class Shots:
         julie.goto(session_url)
 
         rows = page.locator(".attendance-row")
-        rows.nth(0).get_by_role("button", name="Late", exact=True).click()
+        # Each button is named for its person as well: "Late — Amal Haile".
+        rows.nth(0).get_by_role("button", name=re.compile("^Late — ")).click()
         expect(rows.nth(0).get_by_role("button", name="Late")).to_have_attribute(
             "aria-pressed", "true"
         )
         rows.nth(1).get_by_label("Reason for an excused absence").fill("Doctor's appointment")
-        rows.nth(1).get_by_role("button", name="Excused absence", exact=True).click()
+        rows.nth(1).get_by_role("button", name=re.compile("^Excused absence — ")).click()
         expect(rows.nth(1)).to_contain_text("Excused absence — Doctor's appointment")
         self.save(page, "s08-attendance")
 
         # Julie, on the page she opened before, taps the same person.
         julie.locator(".attendance-row").nth(1).get_by_role(
-            "button", name="Present", exact=True
+            "button", name=re.compile("^Present — ")
         ).click()
         expect(julie.get_by_role("alert")).to_contain_text("by someone else")
         self.save(julie, "s09-two-coaches")

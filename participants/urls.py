@@ -7,7 +7,8 @@ urlpatterns = [
     path("participants/", views.caseload, name="caseload"),
     path("participants/new/", views.participant_create, name="create"),
     path("participants/pick/", views.participant_pick, name="pick"),
-    path("participants/<int:pk>/", views.participant_detail, name="detail"),
+    # participants/<int:pk>/ ("detail"), the participant file, is composed in casefile, which
+    # shows the apps above this one too; config/urls.py routes it under this app's name.
     path("participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
     path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),

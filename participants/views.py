@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit import services as audit
-from participants import panels, services, timeline
+from participants import panels, services
 from participants.access import (
     enrolments_for,
     get_enrolment,
@@ -159,24 +159,6 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "languages": languages,
             "participant": participant,
             "visible_ids": _visible_ids(request, form),
-        },
-    )
-
-
-@participant_work_required
-@require_http_methods(["GET"])
-def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_participant(request, pk)
-    audit.log_view(request, participant)
-    return render(
-        request,
-        "participants/participant_detail.html",
-        {
-            "participant": participant,
-            "enrolments": participant.file_enrolments,
-            "languages": participant.languages.all(),
-            "consents": participant.file_consents,
-            "timeline": timeline.entries_for(participant),
         },
     )
 

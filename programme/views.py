@@ -18,8 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request.user)
     if staff is None:
         return redirect("login") if not request.user.is_authenticated else redirect("admin:index")
-    if staff.works_with_participants:
-        return redirect("participants:caseload")
+    # Where each role starts its day: a coach on what to do today, a manager on the figures,
+    # an administrator on the programmes they configure.
+    if staff.is_coach:
+        return redirect("casefile:today")
+    if staff.is_manager:
+        return redirect("reports:dashboard")
     return redirect("programme:list")
 
 

@@ -79,8 +79,9 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # Coaches land on their caseload.
-    expect(page).to_have_url(re.compile(r"/participants/$"))
+    # Coaches land on their Today page; this walk starts from their caseload.
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    page.get_by_role("link", name="My caseload").click()
 
 
 def weekly(first: datetime.date, count: int, skip: set[datetime.date]) -> list[datetime.date]:
@@ -98,7 +99,8 @@ def row(page: Page, enrolment: Enrolment):
 
 
 def tap(page: Page, enrolment: Enrolment, status: str):
-    row(page, enrolment).get_by_role("button", name=status, exact=True).click()
+    # Each button is named for the person too ("Present — Selam Haile").
+    row(page, enrolment).get_by_role("button", name=re.compile(f"^{status} — ")).click()
 
 
 @pytest.fixture

@@ -72,8 +72,9 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # Coaches land on their caseload.
-    expect(page).to_have_url(re.compile(r"/participants/$"))
+    # Coaches land on their Today page; this walk starts from their caseload.
+    expect(page).to_have_url(re.compile(r"/today/$"))
+    page.get_by_role("link", name="My caseload").click()
 
 
 def score(page: Page, domain: str, coach: str, own: str | None = None) -> None:
@@ -255,10 +256,11 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     assert [(c.weeks_after_exit, c.due_on, c.status) for c in calls] == [
         (weeks, EXITED + datetime.timedelta(weeks=weeks), Call.PLANNED) for weeks in (4, 13, 26)
     ]
-    # What was still planned no longer applies, except the scored exit evaluation, now due.
+    # What was still planned no longer applies; the exit evaluation's to-do is ticked by the
+    # exit review itself (issue 15), on the exit date.
     exit_todo = enrolment.todos.get(kind=Kind.EXIT)
-    assert (exit_todo.done_on, exit_todo.due_on) == (None, EXITED)
-    assert list(Todo.objects.filter(enrolment=enrolment).open()) == [exit_todo]
+    assert exit_todo.done_on == EXITED
+    assert list(Todo.objects.filter(enrolment=enrolment).open()) == []
     assert enrolment.todos.get(kind=Kind.BASELINE).cancelled is False
 
     # 6. The call queue: the four-week call is due (overdue by a week). Nobody answers.
@@ -278,7 +280,8 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     expect(page.get_by_role("status")).to_contain_text(
         "Attempt 1 of 3 logged. Try again another day."
     )
-    expect(queue_row.locator("td").nth(5)).to_have_text("1 / 3")
+    # The attempts column: the seventh, after the action that comes first.
+    expect(queue_row.locator("td").nth(6)).to_have_text("1 / 3")
     first.refresh_from_db()
     assert (first.status, first.version) == (Call.PLANNED, 2)
     assert list(first.attempts.values_list("outcome", "note", "attempted_by")) == [

@@ -92,6 +92,8 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
     #    13. the enrolments with their exit review, once per follow-up call that ended
     # Timeline, sessions: 14. the attendance rows with session, kind, group and recorder
     # 15. the languages
-    with django_assert_num_queries(15):
+    # now (casefile): 16. the current group memberships  17. the next sessions
+    #    18. the open goals  19. the current placements  20. the next to-do  21. the next call
+    with django_assert_num_queries(21):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

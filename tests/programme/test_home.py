@@ -14,11 +14,16 @@ def test_anonymous_goes_to_login(client):
     assert response.url == reverse("login")
 
 
-@pytest.mark.parametrize("persona", ["coach_client", "manager_client"])
-def test_people_who_work_with_participants_go_to_the_caseload(request, persona):
-    response = request.getfixturevalue(persona).get(URL)
+def test_a_coach_goes_to_today(coach_client):
+    response = coach_client.get(URL)
     assert response.status_code == 302
-    assert response.url == reverse("participants:caseload")
+    assert response.url == reverse("casefile:today")
+
+
+def test_a_manager_goes_to_the_dashboard(manager_client):
+    response = manager_client.get(URL)
+    assert response.status_code == 302
+    assert response.url == reverse("reports:dashboard")
 
 
 def test_an_administrator_goes_to_the_programmes(administrator_client):

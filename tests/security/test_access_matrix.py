@@ -228,6 +228,9 @@ MATRIX: dict[str, Entry] = {
     "participants:event-add": file("participant", POST),
     "participants:characteristics-update": file("participant", POST),
     "participants:event-delete": file("event", POST),
+    # Pages composed of several apps (casefile) -----------------------------------------------
+    "casefile:today": Entry(WORK_LIST),
+    "casefile:attention": Entry(WORK_LIST),
     # Evaluations, exit and follow-up calls ---------------------------------------------------
     "evaluations:language": file("participant"),
     "evaluations:evaluation-new": file("enrolment"),
@@ -538,11 +541,13 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
     """The matrix is only worth its green if it turns red: open three doors by hand — a file
     read without scoping, a list of everyone, a write without scoping — and it must say who
     got through and what they wrote."""
+    from casefile import views as casefile_views
     from participants import trajectory_views, views
     from participants.models import Participant, Step
 
+    # The participant file is composed in casefile.
     monkeypatch.setattr(
-        views, "get_participant", lambda request, pk: Participant.objects.get(pk=pk)
+        casefile_views, "get_participant", lambda request, pk: Participant.objects.get(pk=pk)
     )
     monkeypatch.setattr(views, "participants_for", lambda staff: Participant.objects.all())
     monkeypatch.setattr(trajectory_views, "_get_step", lambda request, pk: Step.objects.get(pk=pk))

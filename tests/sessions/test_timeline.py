@@ -166,6 +166,8 @@ def test_the_file_runs_the_same_queries_for_1_or_20_sessions(
     #    that ended
     # timeline, sessions: 14. attendance rows
     # 15. the languages
-    with django_assert_num_queries(15):
+    # now (casefile): 16. the current group memberships  17. the next sessions
+    #    18. the open goals  19. the current placements  20. the next to-do  21. the next call
+    with django_assert_num_queries(21):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

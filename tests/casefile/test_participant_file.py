@@ -1,12 +1,18 @@
+"""The participant file: who the person is, what happened, and where they stand now."""
+
 import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, Todo
+from sessions.models import ensure_default_kinds
+from tests.evaluations.factories import make_call, make_exited, make_goal
 from tests.factories import make_enrolment, make_interview, make_programme, make_status_change
 from tests.helpers import login_url
+from tests.participants.factories import make_placement
+from tests.sessions.factories import add_member, days_from_today, make_group, make_session
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status
@@ -82,7 +88,9 @@ def test_it_rejects_post(participant, coach_client):
 
 
 def fill_file(participant, coach, size):
-    """`size` past enrolments, each with its status change and intake interview."""
+    """`size` past enrolments, each with its status change and intake interview, and `size`
+    of everything "Now" shows: groups, next sessions, open goals, placements, to-dos, calls."""
+    ensure_default_kinds()
     programme = make_programme(organisation=participant.organisation)
     for n in range(size):
         enrolment = make_enrolment(
@@ -99,7 +107,26 @@ def fill_file(participant, coach, size):
             reason="Moved",
         )
         make_interview(enrolment=enrolment)
+        programme = make_programme(organisation=participant.organisation)
     participant.languages.create(language="ti", use="mother_tongue")
+    current = make_enrolment(
+        participant=participant, programme=programme, status=Status.ACTIVE,
+        started_on=days_from_today(-90), coach=coach.user,
+    )  # fmt: skip
+    former = make_exited(
+        enrolment=make_enrolment(
+            participant=participant, programme=make_programme(organisation=participant.organisation)
+        )
+    )
+    for n in range(size):
+        group = make_group(programme=programme)
+        add_member(group=group, participant=participant)
+        make_session(programme=programme, group=group, date=days_from_today(n + 1),
+                     expected=[participant])  # fmt: skip
+        make_goal(enrolment=current, text=f"Goal {n}")
+        make_placement(enrolment=current)
+        Todo.objects.create(enrolment=current, kind="evaluation", due_on=days_from_today(n))
+        make_call(enrolment=former, weeks_after_exit=n + 1, due_on=days_from_today(n))
 
 
 @pytest.mark.parametrize("size", [1, 50])
@@ -120,9 +147,16 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     #    that ended
     # timeline, sessions: 14. attendance rows
     # 15. the languages
-    with django_assert_num_queries(15):
+    # now: 16. the current group memberships with their group  17. the next sessions
+    #    18. the open goals  19. the current placements with their host  20. the next to-do
+    #    21. the next follow-up call
+    with django_assert_num_queries(21):
         response = coach_client.get(url(participant))
-    assert len(response.context["timeline"]) == 2 * size
+    now = response.context["now"]
+    assert len(now.memberships) == size
+    assert len(now.goals) == size
+    assert len(now.next_sessions) == min(size, 3)
+    assert now.next_todo is not None and now.next_call is not None
 
 
 def test_it_shows_the_isced_band_funders_report(participant, coach_client):
@@ -130,3 +164,46 @@ def test_it_shows_the_isced_band_funders_report(participant, coach_client):
     html = coach_client.get(url(participant)).content.decode()
     assert "Upper secondary (ISCED 3)" in html
     assert "ISCED 3–4" in html
+
+
+def test_now_shows_where_the_person_stands_today(participant, programme, coach, coach_client):
+    ensure_default_kinds()
+    enrolment = make_enrolment(
+        participant=participant, programme=programme, coach=coach.user, status=Status.ACTIVE,
+        started_on=days_from_today(-60), attendance_rate=87.5,
+        last_attended_on=days_from_today(-3),
+    )  # fmt: skip
+    group = make_group(programme=programme, name="FLE A1 matin")
+    add_member(group=group, participant=participant)
+    left = make_group(programme=programme, name="Old group")
+    add_member(group=left, participant=participant, left_on=days_from_today(-10))
+    make_session(programme=programme, group=group, date=days_from_today(2), topic="À la poste",
+                 expected=[participant])  # fmt: skip
+    make_session(programme=programme, group=group, date=days_from_today(-2), topic="Passé",
+                 expected=[participant])  # fmt: skip
+    make_goal(enrolment=enrolment, text="Aller seule à la commune.")
+    make_placement(enrolment=enrolment, role="Kitchen help")
+    Todo.objects.create(enrolment=enrolment, kind="evaluation", label="Mid-way review",
+                        due_on=days_from_today(5))  # fmt: skip
+
+    response = coach_client.get(url(participant))
+
+    html = response.content.decode()
+    now = html[html.index('id="now-heading"') : html.index('id="timeline-heading"')]
+    assert "FLE A1 matin" in now and "Old group" not in now
+    assert "Amina Benali" in now  # the coach
+    assert "À la poste" in now and "Passé" not in now
+    assert "88 %" in now
+    assert "last came on" in now
+    assert "Aller seule à la commune." in now
+    assert "Kitchen help" in now
+    assert "Mid-way review" in now
+
+
+def test_now_of_a_former_participant_shows_the_next_call(participant, coach_client):
+    former = make_exited(enrolment=make_enrolment(participant=participant))
+    call = make_call(enrolment=former, due_on=days_from_today(10))
+    response = coach_client.get(url(participant))
+    html = response.content.decode()
+    assert "No open programme." in html
+    assert reverse("evaluations:call", args=[call.pk]) in html
