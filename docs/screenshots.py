@@ -238,7 +238,8 @@ class Shots:
 
     def intake(self) -> None:
         """Jef Maes, coach at OCMW Antwerpen, whose programme AMIE reads five of its nine
-        criteria from the file: one new person from the file to a paused trajectory."""
+        criteria from the file: one new person from the file to a trajectory in a group, paused,
+        resumed, then ended with the exit review."""
         page = self.session("jef.maes")
         page.get_by_role("main").get_by_role("button", name="New participant").click()
         page.get_by_label("First name").fill(NEWCOMER["first_name"])
@@ -315,6 +316,9 @@ class Shots:
         page.get_by_role("button", name="Record the decision").click()
         expect(page.get_by_role("button", name="Pause")).to_be_visible()
         self.save(page, "08-enrolment-active")
+        enrolment_url = page.url
+        self.join_a_group(page, f"{NEWCOMER['last_name'].upper()} {NEWCOMER['first_name']}")
+        page.goto(enrolment_url)
 
         # Pause opens its form in place.
         page.get_by_role("button", name="Pause").click()
@@ -322,16 +326,51 @@ class Shots:
         self.save(page, "09-pause")
         page.get_by_role("button", name="Confirm").click()
         expect(page.get_by_role("button", name="Resume")).to_be_visible()
-        page.get_by_role("button", name="Exit").click()
-        page.get_by_label("Exit reason").select_option(label="Dropped out")
+        # Back from hospital, expected again at her group's sessions; she stops soon after.
+        page.get_by_role("button", name="Resume").click()
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("button", name="Pause")).to_be_visible()
+        # The exit is the exit review, a page of its own: why she leaves, where she goes and
+        # the review that closes the trajectory.
+        page.get_by_role("button", name="Exit", exact=True).click()
+        expect(page.get_by_role("heading", name=re.compile(r"^Exit and review"))).to_be_visible()
+        page.get_by_label("Why the person leaves").select_option(label="Dropped out")
         page.get_by_label("Drop-out reason").select_option(label="Health")
-        page.get_by_label("Destination").select_option(label="Another service")
-        self.save(page, "10-exit")
+        page.get_by_label("Where the person goes next").select_option(label="Another service")
+        page.get_by_label("Strengths").fill(
+            "Came to every intake appointment; clear about what she wants to learn."
+        )
+        page.get_by_label("Limits and obstacles").fill("A long recovery after the hospital stay.")
+        page.get_by_label("Recommended next step").fill(
+            "Back to her social worker at the antenna; a new referral once she has recovered."
+        )
+        page.get_by_label("Who the person can still turn to").fill("Jef Maes, coach")
+        self.save(page, "10-exit", full_page=True)
+        page.get_by_role("button", name="Record the exit").click()
+        expect(page.get_by_role("status")).to_contain_text("Exit recorded.")
+        # What the exit did: the calls planned, the group left, the sessions that no longer
+        # expect her.
+        self.save(page, "10-exit-recorded")
 
         # The participant file: everything that happened, newest first.
         page.goto(page.locator(".breadcrumb a").first.get_attribute("href"))
         self.save(page, "11-participant-file", full_page=True)
         page.context.close()
+
+    @staticmethod
+    def join_a_group(page: Page, name: str) -> None:
+        """Put the newcomer in the first of the coach's groups with a free place, from today,
+        so that her exit has a group to leave."""
+        page.get_by_role("link", name="Groups", exact=True).click()
+        for href in page.locator("main table a").evaluate_all("links => links.map(a => a.href)"):
+            page.goto(href)
+            candidate = page.get_by_label(name)
+            if candidate.count():
+                candidate.check()
+                page.get_by_role("button", name="Add to the group").click()
+                expect(page.get_by_role("status")).to_be_visible()
+                return
+        raise AssertionError(f"No group of this coach has a free place for {name}.")
 
     # The sessions guide -----------------------------------------------------------------
 
