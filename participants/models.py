@@ -237,10 +237,10 @@ class Participant(models.Model):
     @cached_property
     def file_enrolments(self) -> list["Enrolment"]:
         """The enrolments with their programme and coach and, in `history`, their status
-        changes with who made them, in `interviews`, their intake interviews with who held
-        them, and in `next_todo`, their first open to-do (or None). One query rather than
-        four: the enrolment comes once per change and interview (an intake interview is
-        rarely held twice), and is folded back here."""
+        changes with who made them, in `interviews_held`, their intake interviews with who
+        held them, and in `next_todo`, their first open to-do (or None; the file's "Now").
+        One query rather than four: the enrolment comes once per change and interview (an
+        intake interview is rarely held twice), and is folded back here."""
         next_todo = (
             Todo.objects.open().filter(enrolment=OuterRef("pk")).order_by("due_on", "pk")[:1]
         )
@@ -263,7 +263,7 @@ class Participant(models.Model):
                 "change__pk",
                 "interview__held_on",
                 "interview__pk",
-            )  # fmt: skip
+            )
         )
         changes: dict[int, set] = {}
         interviews: dict[int, set] = {}
