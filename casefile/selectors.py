@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from evaluations import timeline as evaluation_timeline
 from evaluations.models import FollowUpCall
 from participants.access import enrolments_for
 from participants.models import Enrolment, Goal, Placement, Todo
 from programme.models import Staff
+from sessions import timeline as session_timeline
 from sessions.access import sessions_for
-from sessions.models import Attendance, GroupMembership, Session
+from sessions.models import Attendance, GroupMembership
 
 # How many rows each block of Today shows; the block links to its full list for the rest.
 BLOCK_SIZE = 8
@@ -181,10 +183,12 @@ NEXT_SESSIONS = 3
 
 
 def now_for(participant, today: datetime.date | None = None) -> Now:
-    """Where the person stands today: six queries whatever the size of the file.
+    """Where the person stands today: one query of its own (the group memberships) whatever
+    the size of the file.
 
-    The file's enrolments (Participant.file_enrolments) are read once for the file and shared
-    here, so they cost no query of their own."""
+    Everything else is read from rows the file reads once for its panels and timeline
+    (Participant.file_enrolments with their next to-do, file_goals, file_placements; the
+    attendance rows and the exits of sessions' and evaluations' timelines) and picked here."""
     today = today or timezone.localdate()
     enrolments = [e for e in participant.file_enrolments if e.is_open]
     memberships = list(
@@ -193,40 +197,37 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
         .select_related("group__programme")
         .order_by("joined_on", "pk")
     )
-    next_sessions = list(
-        Session.objects.filter(
-            attendances__participant=participant, date__gte=today, cancelled_at__isnull=True
-        )
-        .select_related("kind", "group", "room")
-        .order_by("date", "start_time", "pk")[:NEXT_SESSIONS]
+    next_sessions = sorted(
+        (
+            row.session
+            for row in session_timeline.file_attendances(participant)
+            if row.session.date >= today and row.session.cancelled_at is None
+        ),
+        key=lambda session: (session.date, session.start_time, session.pk),
+    )[:NEXT_SESSIONS]
+    goals = [
+        goal
+        for goal in participant.file_goals
+        if goal.status == Goal.Status.OPEN and goal.enrolment.status in OPEN
+    ]
+    placements = sorted(
+        (
+            placement
+            for placement in participant.file_placements
+            if placement.status != Placement.Status.CANCELLED
+            and placement.ended_on is None
+            and (placement.ends_on is None or placement.ends_on >= today)
+        ),
+        key=lambda placement: (placement.starts_on, placement.pk),
     )
-    goals = list(
-        Goal.objects.filter(
-            enrolment__participant=participant,
-            status=Goal.Status.OPEN,
-            enrolment__status__in=OPEN,
-        ).order_by("position", "pk")
+    next_todo = _first(
+        (e.next_todo for e in participant.file_enrolments if e.next_todo is not None),
+        key=lambda todo: (todo.due_on, todo.pk),
     )
-    placements = list(
-        Placement.objects.filter(enrolment__participant=participant)
-        .exclude(status=Placement.Status.CANCELLED)
-        .filter(ended_on__isnull=True)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("host")
-        .order_by("starts_on", "pk")
-    )
-    next_todo = (
-        Todo.objects.open()
-        .filter(enrolment__participant=participant)
-        .select_related("enrolment__programme")
-        .order_by("due_on", "pk")
-        .first()
-    )
-    next_call = (
-        FollowUpCall.objects.pending()
-        .filter(enrolment__participant=participant)
-        .order_by("due_on", "pk")
-        .first()
+    _reviews, calls = evaluation_timeline.file_exits(participant)
+    next_call = _first(
+        (call for call in calls if call.status == FollowUpCall.Status.PLANNED),
+        key=lambda call: (call.due_on, call.pk),
     )
     # The rate of the open enrolment with the most recent attendance: the programme the person
     # is attending now.
@@ -247,3 +248,8 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
         attendance_rate=attending[0].attendance_rate if attending else None,
         last_attended_on=attending[0].last_attended_on if attending else None,
     )
+
+
+def _first(rows, key):
+    """The smallest row by key, or None (the query's order_by(...).first(), in Python)."""
+    return min(rows, key=key, default=None)

@@ -13,7 +13,7 @@ from evaluations.models import (
     LanguageAssessment,
 )
 from participants.models import Enrolment
-from participants.timeline import Entry, _name
+from participants.timeline import Entry, _name, read_once
 from programme.models import TemplateStep
 
 
@@ -99,27 +99,37 @@ def evaluation_entries(participant) -> list[Entry]:
 # Exit and follow-up calls ---------------------------------------------------------------------
 
 
+def file_exits(participant) -> tuple[dict[int, ExitReview], list[FollowUpCall]]:
+    """The exit reviews by enrolment, and the follow-up calls in any status: one query per
+    file, shared by the timeline (the calls that ended) and the file's next call."""
+
+    def read():
+        # Each enrolment with its exit review (if any), once per call, or once if it has none
+        # (FilteredRelation).
+        rows = (
+            Enrolment.objects.filter(participant=participant)
+            .annotate(call=FilteredRelation("follow_up_calls"))
+            .select_related("programme", "exit_review__reviewed_by", "call__completed_by")
+            .order_by("-referred_on", "-pk", "call__due_on", "call__pk")
+        )
+        reviews: dict[int, ExitReview] = {}
+        calls: list[FollowUpCall] = []
+        for enrolment in rows:
+            if hasattr(enrolment, "exit_review"):
+                reviews.setdefault(enrolment.pk, enrolment.exit_review)
+            if hasattr(enrolment, "call"):
+                calls.append(enrolment.call)
+        return reviews, calls
+
+    return read_once(participant, "exits", read)
+
+
 def exit_entries(participant) -> list[Entry]:
     """The exit reviews and the follow-up calls that ended (reached or unreachable): one
-    query whatever the number of exits and calls."""
+    query whatever the number of exits and calls (file_exits)."""
     ended = [FollowUpCall.Status.REACHED, FollowUpCall.Status.UNREACHABLE]
-    # Each enrolment with its exit review (if any), once per call that ended, or once if none
-    # did (FilteredRelation).
-    rows = (
-        Enrolment.objects.filter(participant=participant)
-        .annotate(
-            call=FilteredRelation("follow_up_calls", condition=Q(follow_up_calls__status__in=ended))
-        )
-        .select_related("programme", "exit_review__reviewed_by", "call__completed_by")
-        .order_by("-referred_on", "-pk", "call__due_on", "call__pk")
-    )
-    reviews: dict[int, ExitReview] = {}
-    calls: list[FollowUpCall] = []
-    for enrolment in rows:
-        if hasattr(enrolment, "exit_review"):
-            reviews.setdefault(enrolment.pk, enrolment.exit_review)
-        if hasattr(enrolment, "call"):
-            calls.append(enrolment.call)
+    reviews, calls = file_exits(participant)
+    calls = [call for call in calls if call.status in ended]
     entries = [
         Entry(
             when=review.enrolment.exited_on,

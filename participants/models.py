@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import FilteredRelation, Q
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -237,22 +237,82 @@ class Participant(models.Model):
     @cached_property
     def file_enrolments(self) -> list["Enrolment"]:
         """The enrolments with their programme and coach and, in `history`, their status
-        changes with who made them. One query rather than two: the enrolment comes once per
-        change, and is folded back here."""
+        changes with who made them, in `interviews_held`, their intake interviews with who
+        held them, and in `next_todo`, their first open to-do (or None; the file's "Now").
+        One query rather than four: the enrolment comes once per change and interview (an
+        intake interview is rarely held twice), and is folded back here."""
+        next_todo = (
+            Todo.objects.open().filter(enrolment=OuterRef("pk")).order_by("due_on", "pk")[:1]
+        )
         enrolments: dict[int, Enrolment] = {}
         rows = (
-            self.enrolments.annotate(change=FilteredRelation("changes"))
-            .select_related("programme", "coach", "change__changed_by")
-            .order_by("-referred_on", "-pk", "change__changed_at", "change__pk")
+            self.enrolments.annotate(
+                change=FilteredRelation("changes"),
+                interview=FilteredRelation("interviews"),
+                first_todo=FilteredRelation(
+                    "todos", condition=Q(todos__pk=Subquery(next_todo.values("pk")))
+                ),
+            )
+            .select_related(
+                "programme", "coach", "change__changed_by", "interview__conducted_by", "first_todo"
+            )
+            .order_by(
+                "-referred_on",
+                "-pk",
+                "change__changed_at",
+                "change__pk",
+                "interview__held_on",
+                "interview__pk",
+            )
         )
+        changes: dict[int, set] = {}
+        interviews: dict[int, set] = {}
         for row in rows:
             enrolment = enrolments.setdefault(row.pk, row)
             if enrolment is row:
-                enrolment.history = []
-            # An enrolment without any change comes once, without the attribute.
-            if hasattr(row, "change"):
-                enrolment.history.append(row.change)
+                enrolment.history, enrolment.interviews_held = [], []
+                enrolment.next_todo = getattr(row, "first_todo", None)
+            # An enrolment without any change or interview comes once, without the attribute.
+            change = getattr(row, "change", None)
+            if change is not None and change.pk not in changes.setdefault(row.pk, set()):
+                changes[row.pk].add(change.pk)
+                enrolment.history.append(change)
+            interview = getattr(row, "interview", None)
+            if interview is not None and interview.pk not in interviews.setdefault(row.pk, set()):
+                interviews[row.pk].add(interview.pk)
+                enrolment.interviews_held.append(interview)
         return list(enrolments.values())
+
+    @cached_property
+    def file_goals(self) -> list["Goal"]:
+        """The goals with their enrolment, author and the goal they revise and, in
+        `done_steps`, their steps done: one query, a goal coming once per step done (or once
+        if none) and folded back here. The timeline and the file's "Now" both read them."""
+        goals: dict[int, Goal] = {}
+        rows = (
+            Goal.objects.filter(enrolment__participant=self)
+            .annotate(
+                done_step=FilteredRelation("steps", condition=Q(steps__status=Step.Status.DONE))
+            )
+            .select_related("enrolment", "created_by", "revises", "done_step")
+            .order_by("position", "pk", "done_step__position", "done_step__pk")
+        )
+        for row in rows:
+            goal = goals.setdefault(row.pk, row)
+            if goal is row:
+                goal.done_steps = []
+            if hasattr(row, "done_step"):
+                goal.done_steps.append(row.done_step)
+        return list(goals.values())
+
+    @cached_property
+    def file_placements(self) -> list["Placement"]:
+        """The placements with their enrolment and host (the timeline and the file's "Now")."""
+        return list(
+            Placement.objects.filter(enrolment__participant=self).select_related(
+                "enrolment", "host"
+            )
+        )
 
     @cached_property
     def file_consents(self) -> list["Consent"]:

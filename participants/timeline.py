@@ -8,8 +8,8 @@ must run a fixed number of queries whatever the size of the file.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ class Entry:
 
 
 Provider = Callable[[object], Iterable[Entry]]
+T = TypeVar("T")
 _providers: list[Provider] = []
 
 
@@ -49,15 +50,23 @@ def entries_for(participant) -> list[Entry]:
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
 
 
+def read_once(participant, key: str, read: Callable[[], T]) -> T:
+    """Rows an app above this one reads once per participant object, shared by its timeline
+    entries and the file's "Now" (as Participant.file_* share this app's rows): the file
+    stays within its query budget. The participant object lives for one request."""
+    shared = participant.__dict__.setdefault("_file_rows", {})
+    if key not in shared:
+        shared[key] = read()
+    return shared[key]
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def participant_entries(participant) -> list[Entry]:
-    """Status changes and intake interviews: two queries whatever the size of the file, the
-    first shared with the file's list of programmes (Participant.file_enrolments)."""
-    from participants.models import IntakeInterview
-
+    """Status changes and intake interviews: no query of their own, both read with the
+    file's list of programmes (Participant.file_enrolments)."""
     entries = []
     for enrolment in participant.file_enrolments:
         for change in enrolment.history:
@@ -75,10 +84,12 @@ def participant_entries(participant) -> list[Entry]:
                     url=enrolment.get_absolute_url(),
                 )
             )
-    interviews = IntakeInterview.objects.filter(enrolment__participant=participant).select_related(
-        "enrolment__programme", "conducted_by"
-    )
-    for interview in interviews:
+    interviews = [
+        (enrolment, interview)
+        for enrolment in participant.file_enrolments
+        for interview in enrolment.interviews_held
+    ]
+    for enrolment, interview in interviews:
         detail = _("%(minutes)s minutes") % {"minutes": interview.duration_minutes}
         if interview.support != "none":
             detail += (
@@ -89,10 +100,10 @@ def participant_entries(participant) -> list[Entry]:
                 when=interview.held_on,
                 kind="interview",
                 title=_("Intake interview — %(programme)s")
-                % {"programme": interview.enrolment.programme.name},
+                % {"programme": enrolment.programme.name},
                 detail=detail,
                 by=_name(interview.conducted_by),
-                url=interview.enrolment.get_absolute_url(),
+                url=enrolment.get_absolute_url(),
                 recorded_at=interview.created_at,
             )
         )
@@ -100,25 +111,15 @@ def participant_entries(participant) -> list[Entry]:
 
 
 def trajectory_entries(participant) -> list[Entry]:
-    """Goals with their steps done, consents, referrals to partners and placements: four
-    queries whatever the size of the file, the consents shared with the file's panel
-    (Participant.file_consents)."""
-    from participants.models import Goal, Placement, Referral, Step
+    """Goals with their steps done, consents, referrals to partners and placements: one
+    query of their own (the referrals) whatever the size of the file, the others shared with
+    the file's panel and its "Now" (Participant.file_consents, file_goals, file_placements)."""
+    from participants.models import Goal, Placement, Referral
 
     entries = []
-    # A goal comes once per step done, or once if it has none (FilteredRelation).
-    rows = (
-        Goal.objects.filter(enrolment__participant=participant)
-        .annotate(done_step=FilteredRelation("steps", condition=Q(steps__status=Step.Status.DONE)))
-        .select_related("enrolment", "created_by", "revises", "done_step")
-        .order_by("position", "pk", "done_step__position", "done_step__pk")
-    )
-    goals, steps = {}, []
-    for row in rows:
-        goals.setdefault(row.pk, row)
-        if hasattr(row, "done_step"):
-            steps.append(row.done_step)
-    for goal in goals.values():
+    goals = participant.file_goals
+    steps = [step for goal in goals for step in goal.done_steps]
+    for goal in goals:
         url = goal.enrolment.get_absolute_url() + "#action-plan"
         if goal.revises_id:
             title = _("Goal revised: %(goal)s") % {"goal": goal.text}
@@ -221,9 +222,7 @@ def trajectory_entries(participant) -> list[Entry]:
                         url=url,
                     )
                 )
-    placements = Placement.objects.filter(enrolment__participant=participant).select_related(
-        "enrolment", "host"
-    )
+    placements = participant.file_placements
     today = timezone.localdate()
     for placement in placements:
         url = placement.enrolment.get_absolute_url() + "#placements"

@@ -1,13 +1,12 @@
 """Sessions and attendance on the participant file's timeline (registered in apps.py)."""
 
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from participants.timeline import Entry, _name
+from participants.timeline import Entry, _name, read_once
 from sessions.models import Attendance, Session
 
 
@@ -19,16 +18,30 @@ def session_url(session: Session) -> str:
         return ""
 
 
+def file_attendances(participant) -> list[Attendance]:
+    """Every session the person is expected at, past and to come, with what was recorded:
+    one query per file, shared by the timeline and the file's next sessions."""
+    return read_once(
+        participant,
+        "attendances",
+        lambda: list(
+            Attendance.objects.filter(participant=participant).select_related(
+                "session__kind", "session__group", "session__room", "recorded_by"
+            )
+        ),
+    )
+
+
 def attendance_entries(participant) -> list[Entry]:
     """Each session the person was expected at that has taken place (or is today), and each
-    cancelled one, with what was recorded. One query whatever the number of sessions."""
+    cancelled one, with what was recorded. One query whatever the number of sessions
+    (file_attendances)."""
     today = timezone.localdate()
-    rows = (
-        Attendance.objects.filter(participant=participant)
-        .filter(Q(session__date__lte=today) | Q(session__cancelled_at__isnull=False))
-        .select_related("session__kind", "session__group", "recorded_by")
-    )
-    return [_entry(row) for row in rows]
+    return [
+        _entry(row)
+        for row in file_attendances(participant)
+        if row.session.date <= today or row.session.cancelled_at is not None
+    ]
 
 
 def _entry(row: Attendance) -> Entry:
