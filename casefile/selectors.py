@@ -64,7 +64,8 @@ def sessions_to_record(staff: Staff, today: datetime.date):
         .filter(date__in=[today, tomorrow], cancelled_at__isnull=True)
         .select_related("kind", "group", "room")
         .annotate(
-            people=Count("attendances"),
+            # A paused person is on the list but expected by nobody.
+            people=Count("attendances", filter=Q(attendances__status__in=Attendance.NOT_PAUSED)),
             to_record=Count(
                 "attendances", filter=Q(attendances__status=Attendance.Status.EXPECTED)
             ),
@@ -195,7 +196,10 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
     )
     next_sessions = list(
         Session.objects.filter(
-            attendances__participant=participant, date__gte=today, cancelled_at__isnull=True
+            attendances__participant=participant,
+            attendances__status__in=Attendance.NOT_PAUSED,
+            date__gte=today,
+            cancelled_at__isnull=True,
         )
         .select_related("kind", "group", "room")
         .order_by("date", "start_time", "pk")[:NEXT_SESSIONS]
