@@ -468,7 +468,11 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
         conflicts = services.find_conflicts(
             organisation_id=request.staff.organisation_id,
             day=data["date"], start=data["start_time"], end=data["end_time"],
-            participant_ids=list(session.attendances.values_list("participant_id", flat=True)),
+            participant_ids=list(
+                session.attendances.filter(status__in=Attendance.NOT_PAUSED).values_list(
+                    "participant_id", flat=True
+                )
+            ),
             facilitator_ids=list(session.facilitators.values_list("pk", flat=True)),
             room_id=session.room_id, exclude=[session.pk],
         )  # fmt: skip
