@@ -1,7 +1,8 @@
 """An enrolment's lifecycle and everything it changes, in one place.
 
 A status change is not only a status: leaving a programme ends the person's group memberships
-and takes them off later sessions, a pause takes them off the sessions it covers, a transfer
+and takes them off later sessions, a pause lists them as "paused" at the sessions it covers, a
+transfer
 carries the file into another programme. Each of those lives in the app that owns the rows
 (participants: the status and its history; evaluations: the exit review and follow-up calls;
 sessions: memberships and who is expected). This module sits above all three and calls them
@@ -128,8 +129,9 @@ def enrolment_exit(*, enrolment: Enrolment, exited_on: datetime.date, by, **revi
 def enrolment_pause(
     *, enrolment: Enrolment, reason: str, by, on: datetime.date | None = None
 ) -> Outcome:
-    """Pause from `on` (today by default): the person stays in their groups but no session of
-    the programme expects them until they resume, so nothing counts as an absence."""
+    """Pause from `on` (today by default): the person stays in their groups and on the lists
+    of the programme's group sessions, as "paused", but no session expects them until they
+    resume, so nothing counts as an absence or in their rate."""
     on = on or timezone.localdate()
     with transaction.atomic():
         enrolment = participants.enrolment_change_status(
@@ -154,7 +156,8 @@ def _status_now(enrolment: Enrolment) -> str:
 def enrolment_resume(
     *, enrolment: Enrolment, by, reason: str = "", on: datetime.date | None = None
 ) -> Outcome:
-    """Back from a pause: expected again at the coming sessions of the groups they are in."""
+    """Back from a pause: expected again at the coming sessions of the groups they are in;
+    the sessions of the pause keep saying "paused"."""
     on = on or timezone.localdate()
     if _status_now(enrolment) != Status.PAUSED:
         raise ValidationError(_("Only a paused enrolment resumes."), code="transition")

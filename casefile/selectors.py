@@ -66,7 +66,8 @@ def sessions_to_record(staff: Staff, today: datetime.date):
         .filter(date__in=[today, tomorrow], cancelled_at__isnull=True)
         .select_related("kind", "group", "room")
         .annotate(
-            people=Count("attendances"),
+            # A paused person is on the list but expected by nobody.
+            people=Count("attendances", filter=Q(attendances__status__in=Attendance.NOT_PAUSED)),
             to_record=Count(
                 "attendances", filter=Q(attendances__status=Attendance.Status.EXPECTED)
             ),
@@ -201,7 +202,9 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
         (
             row.session
             for row in session_timeline.file_attendances(participant)
-            if row.session.date >= today and row.session.cancelled_at is None
+            if row.session.date >= today
+            and row.session.cancelled_at is None
+            and row.status in Attendance.NOT_PAUSED
         ),
         key=lambda session: (session.date, session.start_time, session.pk),
     )[:NEXT_SESSIONS]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from evaluations.models import Evaluation, FollowUpCall
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES
 from participants.models import Enrolment, Goal, Participant, Placement, Step
-from sessions.models import InterpreterBooking, Place, Session
+from sessions.models import Attendance, InterpreterBooking, Place, Session
 
 UPCOMING_DAYS = 60
 HOME_SESSIONS = 5
@@ -34,6 +34,8 @@ def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESS
     sessions = (
         Session.objects.filter(
             attendances__participant=participant,
+            # Not the sessions of a pause: nobody expects them there.
+            attendances__status__in=Attendance.NOT_PAUSED,
             programme__organisation_id=participant.organisation_id,
             date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
         )

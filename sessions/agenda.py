@@ -8,7 +8,7 @@ date and no conversion happens here.
 import calendar
 import datetime
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from programme.access import coaches_for, participant_work_required, staff_required
 from programme.models import Room, Site
 from sessions.access import get_group, sessions_for
-from sessions.models import Group, Place, Session
+from sessions.models import Attendance, Group, Place, Session
 
 # Dates outside these years are typing mistakes; they would also overflow the date arithmetic.
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -38,12 +38,14 @@ def sessions_of(user):
 
 def with_details(sessions):
     """What a schedule shows of each session, in the same query: kind, group, room and the
-    number of people expected (their Attendance rows)."""
+    number of people expected (their Attendance rows, less anyone paused)."""
     # In the order of the clock, said again: with the count, Django leaves out the model's
     # default order, and sessions came back in the order they were planned.
     return (
         sessions.select_related("kind", "group", "room__site")
-        .annotate(expected=Count("attendances"))
+        .annotate(
+            expected=Count("attendances", filter=Q(attendances__status__in=Attendance.NOT_PAUSED))
+        )
         .order_by("date", "start_time", "pk")
     )
 

@@ -31,7 +31,7 @@ class LocalTimeField(serializers.TimeField):
     which a weekly 9 o'clock does not have)."""
 
 
-RECORDABLE = [s for s in Attendance.Status.values if s != Attendance.Status.EXPECTED]
+RECORDABLE = [s for s in Attendance.Status.values if s in Attendance.RECORDED]
 
 
 class GroupSerializer(ModelSerializer):

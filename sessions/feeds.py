@@ -31,7 +31,7 @@ from participants.access import get_participant
 from participants.models import Participant
 from programme.access import participant_work_required
 from sessions.agenda import place_label, sessions_of
-from sessions.models import CalendarFeed, Place, Session
+from sessions.models import Attendance, CalendarFeed, Place, Session
 
 # What a subscription shows: the last month, for the record, and the year ahead.
 PAST = datetime.timedelta(days=30)
@@ -165,7 +165,11 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         sessions = sessions_of(feed.user)
     else:
         organisation = feed.participant.organisation
-        sessions = Session.objects.filter(attendances__participant_id=feed.participant_id)
+        # Not the sessions of a pause: nobody expects them there.
+        sessions = Session.objects.filter(
+            attendances__participant_id=feed.participant_id,
+            attendances__status__in=Attendance.NOT_PAUSED,
+        )
     sessions = sessions.filter(
         programme__organisation_id=organisation.pk, date__range=(today - PAST, today + AHEAD)
     ).select_related("kind", "group", "room__site")

@@ -2,7 +2,8 @@
 
 Who is expected at a session is the set of its Attendance rows: scheduling a group's session
 creates a row ("expected") for each member, adding a member to a group creates rows for the
-group's coming sessions, and recording attendance changes a row's status. Conflicts, the
+group's coming sessions, and recording attendance changes a row's status. A member whose
+enrolment is paused has a "paused" row instead: on the list, expected by nobody. Conflicts, the
 attendance page and the rates all read those rows.
 """
 
@@ -420,9 +421,17 @@ class Attendance(models.Model):
         LATE = "late", _("Late")
         EXCUSED = "excused", _("Excused absence")
         ABSENT = "absent", _("Unexcused absence")
+        # On the list during a pause of the enrolment, expected by nobody: set and lifted by
+        # the pause and the resume (casefile.lifecycle), never tapped, counted nowhere.
+        PAUSED = "paused", _("Paused")
 
     ATTENDED = {Status.PRESENT, Status.LATE}
     ABSENCES = {Status.EXCUSED, Status.ABSENT}
+    # What a coach recorded: the rates, "recorded" counts and reports read only these.
+    RECORDED = ATTENDED | ABSENCES
+    # Every row but a paused one: the sessions a person is on the list of (agenda, portal,
+    # calendar feed, conflicts, "people expected").
+    NOT_PAUSED = RECORDED | {Status.EXPECTED}
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     participant = models.ForeignKey(

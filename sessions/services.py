@@ -149,13 +149,12 @@ def group_remove_member(*, group: Group, participant: Participant, left_on: date
         ).update(left_on=left_on)
         if not updated:
             raise ValidationError(_("This person is not in the group."))
-        # No longer expected at sessions after leaving; recorded attendance stays.
+        # No longer on the list of sessions after leaving; recorded attendance stays.
         Attendance.objects.filter(
             session__group=group,
             session__date__gt=left_on,
             participant=participant,
-            status=Status.EXPECTED,
-        ).delete()
+        ).exclude(status__in=Attendance.RECORDED).delete()
 
 
 # What an enrolment's lifecycle changes here (called by casefile.lifecycle) ----------------
@@ -166,23 +165,23 @@ class Departure:
     """What leaving or pausing a programme changed in its groups and sessions."""
 
     groups: list[Group]
-    # Sessions at which the person was expected and no longer is.
+    # Sessions at which the person was expected and no longer is (gone from the list on an
+    # exit, listed as "paused" during a pause).
     sessions_left: int
     # Individual sessions the person no longer comes to: cancelled on an exit, left to the
     # coach during a pause.
     individual: list[Session]
 
 
-def _later_expected(participant: Participant, programme_id: int, after: datetime.date):
-    """The person's "expected" rows at the programme's sessions after a day: only rows
-    nobody recorded, so attendance already taken is never touched."""
+def _later_unrecorded(participant: Participant, programme_id: int, after: datetime.date):
+    """The person's rows nobody recorded ("expected" or "paused") at the programme's sessions
+    after a day, so attendance already taken is never touched."""
     return Attendance.objects.filter(
         participant=participant,
-        status=Status.EXPECTED,
         session__programme_id=programme_id,
         session__date__gt=after,
         session__cancelled_at__isnull=True,
-    )
+    ).exclude(status__in=Attendance.RECORDED)
 
 
 def participant_leave_programme(
@@ -197,7 +196,7 @@ def participant_leave_programme(
         ).select_related("group")
         groups = [m.group for m in memberships]
         memberships.update(left_on=on)
-        rows = _later_expected(participant, programme_id, on)
+        rows = _later_unrecorded(participant, programme_id, on)
         individual_ids = list(
             rows.filter(session__group__isnull=True).values_list("session_id", flat=True)
         )
@@ -214,18 +213,21 @@ def participant_leave_programme(
 def participant_pause(
     *, participant: Participant, programme_id: int, on: datetime.date
 ) -> Departure:
-    """A pause from `on`: the person stays in their groups but is expected at none of the
-    programme's group sessions from that day, so a session they miss is neither an absence
-    nor counted in their rate. Their individual sessions are listed for the coach to move
-    or cancel: a pause is often short."""
+    """A pause from `on`: the person stays in their groups and on the list of the programme's
+    group sessions from that day, as "paused": expected by nobody, so a session they miss is
+    neither an absence nor counted in their rate, and the coach sees why they are not there.
+    Their individual sessions are listed for the coach to move or cancel: a pause is often
+    short."""
     with transaction.atomic():
-        rows = _later_expected(participant, programme_id, on - datetime.timedelta(days=1))
+        rows = _later_unrecorded(participant, programme_id, on - datetime.timedelta(days=1))
         individual = list(
             Session.objects.filter(
                 pk__in=rows.filter(session__group__isnull=True).values("session_id")
             ).select_related("kind")
         )
-        left = rows.filter(session__group__isnull=False).delete()[0]
+        left = rows.filter(session__group__isnull=False, status=Status.EXPECTED).update(
+            status=Status.PAUSED
+        )
         groups = list(
             Group.objects.filter(
                 programme_id=programme_id,
@@ -238,9 +240,14 @@ def participant_pause(
 
 def participant_resume(*, participant: Participant, programme_id: int, on: datetime.date) -> int:
     """Back from a pause on `on`: expected again at the coming sessions of the groups they
-    are still in. Answers how many sessions expect them again."""
+    are still in; the sessions of the pause keep their "paused" rows. Answers how many
+    sessions expect them again."""
     with transaction.atomic():
-        added = 0
+        added = (
+            _later_unrecorded(participant, programme_id, on - datetime.timedelta(days=1))
+            .filter(status=Status.PAUSED)
+            .update(status=Status.EXPECTED)
+        )
         for membership in GroupMembership.objects.filter(
             participant=participant, group__programme_id=programme_id, left_on__isnull=True
         ):
@@ -249,8 +256,9 @@ def participant_resume(*, participant: Participant, programme_id: int, on: datet
     return added
 
 
-def _expect(sessions, participant_ids: list[int]) -> int:
-    """Create the missing "expected" rows for these people at these sessions, in one insert."""
+def _expect(sessions, participant_ids: list[int], *, paused: Iterable[int] = ()) -> int:
+    """Create the missing rows for these people at these sessions, in one insert: "expected",
+    or "paused" for those of `paused` (on the list, expected by nobody)."""
     if not participant_ids:
         return 0
     session_ids = list(sessions.values_list("pk", flat=True))
@@ -261,7 +269,11 @@ def _expect(sessions, participant_ids: list[int]) -> int:
     )
     return len(
         Attendance.objects.bulk_create(
-            Attendance(session_id=s, participant_id=p)
+            Attendance(
+                session_id=s,
+                participant_id=p,
+                status=Status.PAUSED if p in paused else Status.EXPECTED,
+            )
             for s in session_ids
             for p in participant_ids
             if (s, p) not in existing
@@ -269,13 +281,16 @@ def _expect(sessions, participant_ids: list[int]) -> int:
     )
 
 
-def _expected_members(group: Group, day: datetime.date) -> list[int]:
-    """The members a group session expects: those in the group that day, less anyone whose
-    enrolment in the programme is paused."""
+def _group_members(group: Group, day: datetime.date) -> tuple[list[int], set[int]]:
+    """The members of a group that day, and those of them whose enrolment in the programme
+    is paused: a session lists them as "paused", expecting them only after they resume. One
+    query."""
     paused = Enrolment.objects.filter(
         participant=OuterRef("pk"), programme_id=group.programme_id, status=Enrolment.Status.PAUSED
     )
-    return list(group.members_on(day).exclude(Exists(paused)).values_list("pk", flat=True))
+    rows = list(group.members_on(day).annotate(paused=Exists(paused)).values_list("pk", "paused"))
+    members = [pk for pk, _paused in rows]
+    return members, {pk for pk, is_paused in rows if is_paused}
 
 
 # Conflicts -------------------------------------------------------------------------------
@@ -320,7 +335,11 @@ def find_conflicts(
     conflicts = []
     if participant_ids:
         rows = (
-            Attendance.objects.filter(session__in=overlapping, participant_id__in=participant_ids)
+            Attendance.objects.filter(
+                session__in=overlapping,
+                participant_id__in=participant_ids,
+                status__in=Attendance.NOT_PAUSED,  # a paused person is free at that time
+            )
             .select_related("participant", "session__kind")
             .order_by("participant__last_name")
         )
@@ -452,10 +471,8 @@ def _create_sessions(series: Series, days: list[datetime.date]) -> list[Session]
     )
     if series.group_id:
         for session in sessions:
-            _expect(
-                Session.objects.filter(pk=session.pk),
-                _expected_members(series.group, session.date),
-            )
+            members, paused = _group_members(series.group, session.date)
+            _expect(Session.objects.filter(pk=session.pk), members, paused=paused)
     return sessions
 
 
@@ -567,7 +584,7 @@ def series_change_from(
     and any attendance already recorded, stay as they are."""
     with transaction.atomic():
         coming = series.sessions.filter(date__gte=from_date, detached=False)
-        if Attendance.objects.filter(session__in=coming).exclude(status=Status.EXPECTED).exists():
+        if Attendance.objects.filter(session__in=coming, status__in=Attendance.RECORDED).exists():
             raise ValidationError(
                 _("Attendance was already recorded after this date: change from a later date.")
             )
@@ -611,10 +628,11 @@ def session_create(
         session.full_clean()
         session.save()
         session.facilitators.set(facilitators)
-        people = [p.pk for p in participants]
+        people, paused = [p.pk for p in participants], set()
         if session.group_id:
-            people += _expected_members(session.group, session.date)
-        _expect(Session.objects.filter(pk=session.pk), sorted(set(people)))
+            members, paused = _group_members(session.group, session.date)
+            people += members
+        _expect(Session.objects.filter(pk=session.pk), sorted(set(people)), paused=paused)
     return session
 
 
@@ -651,7 +669,7 @@ def session_cancel(*, session: Session, reason: str, recorded: str = "") -> Sess
         # Locked and read again: two coaches cancelling at once cancel it once.
         if Session.objects.select_for_update().get(pk=session.pk).is_cancelled:
             raise ValidationError(_("This session is already cancelled."))
-        taken = session.attendances.exclude(status=Status.EXPECTED).count()
+        taken = session.attendances.filter(status__in=Attendance.RECORDED).count()
         if taken and recorded != KeepRecorded.KEEP:
             raise ValidationError(
                 ngettext(
@@ -688,7 +706,9 @@ def session_uncancel(*, session: Session) -> Session:
 def _refresh_for(session: Session) -> None:
     """Rates skip cancelled sessions: recount those of the people recorded at this one."""
     people = list(
-        session.attendances.exclude(status=Status.EXPECTED).values_list("participant_id", flat=True)
+        session.attendances.filter(status__in=Attendance.RECORDED).values_list(
+            "participant_id", flat=True
+        )
     )
     if people:
         refresh_attendance_figures(participant_ids=people, programme_id=session.programme_id)
@@ -728,12 +748,20 @@ class StaleAttendance(ValidationError):
         self.current = current
 
 
+def _paused_message(rows: list[Attendance]) -> str:
+    return ngettext(
+        "%(names)s is paused: resume their enrolment to record their attendance.",
+        "%(names)s are paused: resume their enrolments to record their attendance.",
+        len(rows),
+    ) % {"names": ", ".join(str(row.participant) for row in rows)}
+
+
 def attendance_record(
     *, session: Session, participant: Participant, status: str, version: int, reason: str = "", by
 ) -> Attendance:
     """Record one person's attendance. The version the page showed must still be current:
     two coaches tapping at once never overwrite each other silently."""
-    if status not in Status.values or status == Status.EXPECTED:
+    if status not in Attendance.RECORDED:
         raise ValidationError(_("Choose present, late, excused or unexcused absence."))
     if status == Status.EXCUSED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the excused absence.")})
@@ -743,6 +771,8 @@ def attendance_record(
         raise ValidationError(_("Attendance is recorded on the day of the session or later."))
     with transaction.atomic():
         row, created = Attendance.objects.get_or_create(session=session, participant=participant)
+        if row.status == Status.PAUSED:
+            raise ValidationError(_paused_message([row]), code="paused")
         if not created and row.version != version:
             raise StaleAttendance(row)
         if created and version not in (0, 1):
@@ -772,11 +802,7 @@ def attendance_record_session(
 ) -> int:
     """Record a whole session at once (participant id → status), e.g. from the API."""
     reasons = reasons or {}
-    bad = [
-        pk
-        for pk, status in marks.items()
-        if status not in Status.values or status == Status.EXPECTED
-    ]
+    bad = [pk for pk, status in marks.items() if status not in Attendance.RECORDED]
     if bad:
         raise ValidationError(_("Choose present, late, excused or unexcused absence for everyone."))
     missing_reason = [
@@ -795,6 +821,9 @@ def attendance_record_session(
                 session=session, participant_id__in=list(marks)
             )
         )
+        paused = [row for row in rows if row.status == Status.PAUSED]
+        if paused:
+            raise ValidationError(_paused_message(paused), code="paused")
         now = timezone.now()
         for row in rows:
             row.status = marks[row.participant_id]
@@ -832,9 +861,10 @@ def refresh_attendance_figures(*, participant_ids: list[int], programme_id: int)
     ).exclude(status__in=Enrolment.FINISHED)
     recorded = (
         Attendance.objects.filter(
-            participant_id__in=participant_ids, session__programme_id=programme_id
+            participant_id__in=participant_ids,
+            session__programme_id=programme_id,
+            status__in=Attendance.RECORDED,
         )
-        .exclude(status=Status.EXPECTED)
         .filter(session__cancelled_at__isnull=True)
         .order_by("participant_id", "-session__date", "-session__start_time")
         .values_list("participant_id", "status", "session__date")

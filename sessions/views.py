@@ -135,11 +135,9 @@ def _group_page(request, group, form=None, refusal=None) -> HttpResponse:
         .order_by("last_name", "first_name")
     )
     form = form or AddMembersForm(candidates=candidates)
-    recorded = (
-        Attendance.objects.filter(session__group=group)
-        .exclude(status=Attendance.Status.EXPECTED)
-        .filter(session__cancelled_at__isnull=True)
-    )
+    recorded = Attendance.objects.filter(
+        session__group=group, status__in=Attendance.RECORDED
+    ).filter(session__cancelled_at__isnull=True)
     totals = recorded.aggregate(
         counted=Count("pk", filter=~Q(status=Attendance.Status.EXCUSED)),
         attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
@@ -283,10 +281,8 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = (
         series.sessions.select_related("kind", "room")
         .annotate(
-            expected=Count("attendances"),
-            recorded=Count(
-                "attendances", filter=~Q(attendances__status=Attendance.Status.EXPECTED)
-            ),
+            expected=Count("attendances", filter=Q(attendances__status__in=Attendance.NOT_PAUSED)),
+            recorded=Count("attendances", filter=Q(attendances__status__in=Attendance.RECORDED)),
         )
         .order_by("date", "start_time", "pk")
     )
@@ -472,7 +468,11 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
         conflicts = services.find_conflicts(
             organisation_id=request.staff.organisation_id,
             day=data["date"], start=data["start_time"], end=data["end_time"],
-            participant_ids=list(session.attendances.values_list("participant_id", flat=True)),
+            participant_ids=list(
+                session.attendances.filter(status__in=Attendance.NOT_PAUSED).values_list(
+                    "participant_id", flat=True
+                )
+            ),
             facilitator_ids=list(session.facilitators.values_list("pk", flat=True)),
             room_id=session.room_id, exclude=[session.pk],
         )  # fmt: skip
@@ -504,7 +504,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This session is already cancelled."))
         return redirect(session)
     form = CancelForm(request.POST or request.GET or None)
-    recorded = session.attendances.exclude(status=Attendance.Status.EXPECTED).count()
+    recorded = session.attendances.filter(status__in=Attendance.RECORDED).count()
     if request.method == "POST" and request.POST.get("confirm") and form.is_valid():
         try:
             services.session_cancel(
@@ -524,7 +524,7 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "form": form,
             "recorded": recorded,
-            "expected": session.attendances.count(),
+            "expected": session.attendances.filter(status__in=Attendance.NOT_PAUSED).count(),
         },
     )
 

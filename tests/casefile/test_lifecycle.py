@@ -9,6 +9,7 @@ from casefile import lifecycle
 from evaluations.models import ExitReview, FollowUpCall
 from participants.models import Enrolment, Goal, Todo
 from participants.services import todos_plan
+from portal.reads import upcoming_sessions
 from programme.models import TemplateStep
 from sessions import services as sessions
 from sessions.feeds import feed_create
@@ -145,23 +146,54 @@ def test_the_generic_status_change_refuses_an_exit(active, timetable, participan
 # Pause and resume -----------------------------------------------------------------------------
 
 
-def test_a_pause_takes_them_off_later_group_sessions_and_keeps_the_group(
+def status_at(session, participant) -> str | None:
+    row = Attendance.objects.filter(session=session, participant=participant).first()
+    return row.status if row else None
+
+
+@pytest.fixture
+def during(timetable, programme, group, participant):
+    """A group session of three days ago nobody recorded yet: a pause from five days ago
+    covers it."""
+    return make_session(
+        programme=programme, group=group, date=days_from_today(-3), expected=[participant]
+    )
+
+
+def test_a_pause_lists_them_as_paused_at_later_group_sessions_and_keeps_the_group(
     active, timetable, group, participant, coach
 ):
     outcome = lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
 
     assert Enrolment.objects.get(pk=active.pk).status == Status.PAUSED
-    assert not expected_at(timetable["later"], participant)
+    assert status_at(timetable["later"], participant) == Attendance.Status.PAUSED
+    assert outcome.sessions_left == 1
+    assert "No longer expected at 1 later session." in outcome.summary()
     assert GroupMembership.objects.get(group=group, participant=participant).left_on is None
-    assert Attendance.objects.get(session=timetable["past"], participant=participant).status == (
-        "present"
-    )
     # Their individual session is the coach's to move or cancel: told, not changed.
     assert outcome.individual == [timetable["individual"]]
-    assert expected_at(timetable["individual"], participant)
+    assert status_at(timetable["individual"], participant) == Attendance.Status.EXPECTED
 
 
-def test_a_session_planned_during_the_pause_does_not_expect_them(
+def test_a_pause_and_a_resume_leave_recorded_attendance_unchanged(
+    active, timetable, participant, coach
+):
+    before = Attendance.objects.get(session=timetable["past"], participant=participant)
+
+    lifecycle.enrolment_pause(
+        enrolment=active, reason="Hospital stay", by=coach.user, on=days_from_today(-10)
+    )
+    lifecycle.enrolment_resume(enrolment=active, by=coach.user)
+
+    after = Attendance.objects.get(pk=before.pk)
+    assert (after.status, after.version, after.recorded_at) == (
+        before.status,
+        before.version,
+        before.recorded_at,
+    )
+
+
+def test_a_session_planned_during_the_pause_lists_them_as_paused(
     active, timetable, group, participant, programme, coach
 ):
     lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
@@ -176,31 +208,79 @@ def test_a_session_planned_during_the_pause_does_not_expect_them(
             "place": "online",
         }
     )
-    assert not expected_at(planned, participant)
+    assert status_at(planned, participant) == Attendance.Status.PAUSED
 
 
-def test_a_pause_does_not_lower_the_attendance_rate(active, timetable, participant, coach):
-    lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
-    # Nothing expects them, so nothing can be recorded as an absence during the pause.
-    assert (
-        not Attendance.objects.filter(
-            participant=participant, session__date__gte=TODAY(), status="expected"
-        )
-        .exclude(session=timetable["individual"])
-        .exists()
+def test_a_pause_counts_neither_as_an_absence_nor_in_the_rate(
+    active, timetable, during, participant, coach
+):
+    lifecycle.enrolment_pause(
+        enrolment=active, reason="Hospital stay", by=coach.user, on=days_from_today(-5)
+    )
+    sessions.refresh_attendance_figures(
+        participant_ids=[participant.pk], programme_id=active.programme_id
     )
 
+    assert status_at(during, participant) == Attendance.Status.PAUSED
+    enrolment = Enrolment.objects.get(pk=active.pk)
+    # The one session recorded (present) is all the rate reads.
+    assert (enrolment.attendance_rate, enrolment.consecutive_absences) == (100, 0)
 
-def test_a_resume_puts_them_back_on_the_coming_group_sessions(
-    active, timetable, participant, coach
+
+def test_a_paused_row_cannot_be_recorded_one_by_one_or_for_the_whole_session(
+    active, timetable, during, participant, coach
 ):
-    lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
+    lifecycle.enrolment_pause(
+        enrolment=active, reason="Hospital stay", by=coach.user, on=days_from_today(-5)
+    )
+    with pytest.raises(ValidationError) as one:
+        sessions.attendance_record(
+            session=during, participant=participant, status="absent", version=1, by=coach.user
+        )
+    with pytest.raises(ValidationError) as whole:
+        sessions.attendance_record_session(
+            session=during, marks={participant.pk: "present"}, by=coach.user
+        )
+    assert one.value.code == whole.value.code == "paused"
+    assert status_at(during, participant) == Attendance.Status.PAUSED
+
+
+def test_paused_is_not_a_status_one_records(active, timetable, participant, coach):
+    with pytest.raises(ValidationError):
+        sessions.attendance_record(
+            session=timetable["past"],
+            participant=participant,
+            status=Attendance.Status.PAUSED,
+            version=2,
+            by=coach.user,
+        )
+    assert status_at(timetable["past"], participant) == "present"
+
+
+def test_a_resume_expects_them_again_at_coming_sessions_and_keeps_the_pause_on_record(
+    active, timetable, during, participant, coach
+):
+    lifecycle.enrolment_pause(
+        enrolment=active, reason="Hospital stay", by=coach.user, on=days_from_today(-5)
+    )
 
     outcome = lifecycle.enrolment_resume(enrolment=active, by=coach.user)
 
     assert Enrolment.objects.get(pk=active.pk).status == Status.ACTIVE
-    assert expected_at(timetable["later"], participant)
+    assert status_at(timetable["later"], participant) == Attendance.Status.EXPECTED
+    # The session of the pause still says why they were not there.
+    assert status_at(during, participant) == Attendance.Status.PAUSED
     assert outcome.sessions_back == 1
+
+
+def test_an_exit_during_a_pause_takes_them_off_the_later_sessions(
+    active, timetable, participant, coach
+):
+    lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
+    lifecycle.enrolment_exit(
+        enrolment=Enrolment.objects.get(pk=active.pk), by=coach.user, **review()
+    )
+    assert not expected_at(timetable["later"], participant)
 
 
 def test_the_generic_status_change_pauses_and_resumes_with_the_consequences(
@@ -209,11 +289,44 @@ def test_the_generic_status_change_pauses_and_resumes_with_the_consequences(
     lifecycle.enrolment_change_status(
         enrolment=active, to_status=Status.PAUSED, reason="Sick", by=coach.user
     )
-    assert not expected_at(timetable["later"], participant)
+    assert status_at(timetable["later"], participant) == Attendance.Status.PAUSED
     lifecycle.enrolment_change_status(
         enrolment=Enrolment.objects.get(pk=active.pk), to_status=Status.ACTIVE, by=coach.user
     )
-    assert expected_at(timetable["later"], participant)
+    assert status_at(timetable["later"], participant) == Attendance.Status.EXPECTED
+
+
+def test_during_a_pause_the_sessions_leave_their_portal_and_calendar_feed(
+    active, timetable, participant, coach, client
+):
+    address = feed_create(participant=participant).get_absolute_url()
+    lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
+
+    text = client.get(address).content.decode()
+    assert f"session-{timetable['later'].pk}@" not in text
+    # The individual session stays theirs until the coach moves or cancels it.
+    assert f"session-{timetable['individual'].pk}@" in text
+    coming = [card.session for card in upcoming_sessions(participant, limit=None)]
+    assert timetable["later"] not in coming
+
+    lifecycle.enrolment_resume(enrolment=active, by=coach.user)
+    coming = [card.session for card in upcoming_sessions(participant, limit=None)]
+    assert timetable["later"] in coming
+
+
+def test_during_a_pause_a_session_at_the_same_time_is_no_conflict(
+    active, timetable, participant, coach
+):
+    lifecycle.enrolment_pause(enrolment=active, reason="Hospital stay", by=coach.user)
+    later = timetable["later"]
+    conflicts = sessions.find_conflicts(
+        organisation_id=active.programme.organisation_id,
+        day=later.date,
+        start=later.start_time,
+        end=later.end_time,
+        participant_ids=[participant.pk],
+    )
+    assert [c for c in conflicts if c.kind == "participant"] == []
 
 
 def test_only_a_paused_enrolment_resumes(active, coach):

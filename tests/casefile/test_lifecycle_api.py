@@ -94,7 +94,7 @@ def test_the_exit_endpoint_is_not_found_outside_the_caseload(active, outsider, c
     assert Enrolment.objects.get(pk=active.pk).status == Status.ACTIVE
 
 
-def test_a_pause_through_the_api_takes_the_person_off_later_sessions_and_a_resume_back(
+def test_a_pause_through_the_api_lists_the_person_as_paused_and_a_resume_expects_them(
     active, timetable, participant, coach
 ):
     client = api_client(coach)
@@ -102,13 +102,31 @@ def test_a_pause_through_the_api_takes_the_person_off_later_sessions_and_a_resum
         client, f"/api/enrolments/{active.pk}/status/", {"to_status": "paused", "reason": "Ill"}
     )
     assert paused.status_code == 200, paused.content
-    assert not Attendance.objects.filter(
-        session=timetable["later"], participant=participant
-    ).exists()
+    later = Attendance.objects.get(session=timetable["later"], participant=participant)
+    assert later.status == Attendance.Status.PAUSED
 
     resumed = post(client, f"/api/enrolments/{active.pk}/status/", {"to_status": "active"})
     assert resumed.json()["status"] == "active"
-    assert Attendance.objects.filter(session=timetable["later"], participant=participant).exists()
+    later.refresh_from_db()
+    assert later.status == Attendance.Status.EXPECTED
+
+
+def test_the_api_refuses_to_record_a_paused_person(active, timetable, participant, coach):
+    client = api_client(coach)
+    post(client, f"/api/enrolments/{active.pk}/status/", {"to_status": "paused", "reason": "Ill"})
+    during = timetable["later"]
+    Session.objects.filter(pk=during.pk).update(date=TODAY())
+
+    response = post(
+        client,
+        f"/api/sessions/{during.pk}/attendance/",
+        {"marks": [{"participant": participant.pk, "status": "present"}]},
+    )
+
+    assert response.status_code == 400, response.content
+    assert "paused" in response.content.decode()
+    row = Attendance.objects.get(session=during, participant=participant)
+    assert (row.status, row.recorded_at) == (Attendance.Status.PAUSED, None)
 
 
 def test_the_transfer_endpoint_continues_in_the_other_programme(active, organisation, coach):

@@ -48,22 +48,87 @@ def test_the_group_page_shows_the_free_place_after_an_exit(active, timetable, gr
     assert response.context["free"] == group.capacity
 
 
-def test_the_pause_page_takes_the_person_off_later_group_sessions(
+def test_the_pause_page_lists_the_person_as_paused_at_later_group_sessions(
     active, timetable, participant, coach_client
 ):
     url = reverse("lifecycle:enrolment-status", args=[active.pk, "paused"])
     response = coach_client.post(url, {"reason": "Hospital stay"})
     assert response.status_code == 302
-    assert not Attendance.objects.filter(
-        session=timetable["later"], participant=participant
-    ).exists()
+    later = Attendance.objects.get(session=timetable["later"], participant=participant)
+    assert later.status == Attendance.Status.PAUSED
     said = " ".join(messages_of(coach_client.get(response.url)))
     assert "falls in the pause" in said
 
     resume = reverse("lifecycle:enrolment-status", args=[active.pk, "active"])
     coach_client.post(resume, {"reason": ""})
     assert Enrolment.objects.get(pk=active.pk).status == Status.ACTIVE
-    assert Attendance.objects.filter(session=timetable["later"], participant=participant).exists()
+    later.refresh_from_db()
+    assert later.status == Attendance.Status.EXPECTED
+
+
+def test_the_session_page_shows_a_paused_person_as_paused_with_nothing_to_tap(
+    active, timetable, group, participant, programme, coach, coach_client
+):
+    today = make_session(
+        programme=programme, group=group, date=TODAY(), facilitators=[coach.user],
+        expected=[participant],
+    )  # fmt: skip
+    other = make_participant(coach=coach.user, first_name="Amal", last_name="Haddad")
+    Attendance.objects.create(session=today, participant=other)
+    url = reverse("lifecycle:enrolment-status", args=[active.pk, "paused"])
+    coach_client.post(url, {"reason": "Hospital stay"})
+
+    response = coach_client.get(reverse("sessions:session", args=[today.pk]))
+
+    page = response.content.decode()
+    row = page[page.rindex("<li", 0, page.index(f'id="attendance-{participant.pk}"')) :]
+    row = row[: row.index("</li>")]
+    assert "status-paused" in row and "Paused" in row
+    assert "<button" not in row
+    # Only Amal is left to record: the paused person is not "not recorded yet".
+    assert response.context["pending"] == 1
+    assert f'id="attendance-{other.pk}"' in page
+
+
+def test_a_tap_on_a_paused_person_is_refused_and_changes_nothing(
+    active, timetable, group, participant, programme, coach, coach_client
+):
+    today = make_session(
+        programme=programme, group=group, date=TODAY(), facilitators=[coach.user],
+        expected=[participant],
+    )  # fmt: skip
+    coach_client.post(
+        reverse("lifecycle:enrolment-status", args=[active.pk, "paused"]), {"reason": "Ill"}
+    )
+    response = coach_client.post(
+        reverse("sessions:attendance-record", args=[today.pk, participant.pk]),
+        {"status": "absent", "version": 1},
+        follow=True,
+    )
+    assert "is paused: resume their enrolment" in " ".join(messages_of(response))
+    row = Attendance.objects.get(session=today, participant=participant)
+    assert (row.status, row.recorded_at) == (Attendance.Status.PAUSED, None)
+
+
+def test_today_leaves_a_paused_person_out_of_the_attendance_left_to_record(
+    active, timetable, group, participant, programme, coach, coach_client
+):
+    make_session(
+        programme=programme, group=group, date=TODAY(), topic="Au marché",
+        facilitators=[coach.user], expected=[participant],
+    )  # fmt: skip
+    make_session(
+        programme=programme, group=group, date=TODAY(), topic="À la poste",
+        facilitators=[coach.user], expected=[participant, make_participant(coach=coach.user)],
+    )  # fmt: skip
+    coach_client.post(
+        reverse("lifecycle:enrolment-status", args=[active.pk, "paused"]), {"reason": "Ill"}
+    )
+
+    page = coach_client.get(reverse("casefile:today")).content.decode()
+
+    assert page.count("Record attendance: 1 person left") == 1
+    assert "Record attendance: 2 people left" not in page
 
 
 # Transfer ---------------------------------------------------------------------------------

@@ -120,10 +120,12 @@ def test_attendance(programme, world):
 
     session(D(2025, 3, 10), {"ana": "present", "bilal": "late", "chen": "absent"})
     session(D(2025, 3, 17), {"ana": "present", "bilal": "excused", "chen": "absent"})
-    # Left out: a cancelled session, one before the period, attendance not recorded yet.
+    # Left out: a cancelled session, one before the period, attendance not recorded yet, a
+    # session during a pause.
     session(D(2025, 3, 24), {"ana": "absent"}, cancelled_at=at(D(2025, 3, 20)))
     session(D(2024, 12, 15), {"ana": "absent"})
     session(D(2025, 4, 1), {"ana": "expected"})
+    session(D(2025, 4, 8), {"ana": "paused", "bilal": "paused"})
     assert figures(look(programme), "attendance") == {
         # 3 attended of 6 recorded; Ana 2 of 2, Bilal 1 of 2, Chen 0 of 2.
         "Attendance rate": (ids(world, "ana", "bilal", "chen"), "50 %"),

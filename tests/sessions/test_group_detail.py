@@ -54,10 +54,13 @@ def test_it_shows_the_attendance_rate_of_the_group(group, member, programme, coa
         Attendance.objects.create(session=session, participant=member, status=status)
     cancelled = make_session(programme=programme, group=group, cancelled_at=timezone.now())
     Attendance.objects.create(session=cancelled, participant=member, status="absent")
+    during_a_pause = make_session(programme=programme, group=group)
+    Attendance.objects.create(session=during_a_pause, participant=member, status="paused")
 
     response = coach_client.get(url(group))
 
-    # Two attended of three counted: the excused absence and the cancelled session are left out.
+    # Two attended of three counted: the excused absence, the cancelled session and the
+    # session of a pause are left out.
     assert response.context["group_rate"] == 66.7
     assert "attendance 66.7 %" in response.content.decode()
 
