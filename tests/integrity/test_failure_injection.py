@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
+from casefile import lifecycle
 from evaluations import services as evaluations
 from evaluations.models import FollowUpCall
 from evaluations.services import ScoreRow
@@ -40,7 +41,7 @@ from tests.participants.factories import (
     make_step,
     started,
 )
-from tests.sessions.factories import days_from_today, get_kind, make_session
+from tests.sessions.factories import add_member, days_from_today, get_kind, make_group, make_session
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -137,14 +138,27 @@ def enrolment_admit(world):
     )
 
 
-def enrolment_exit_status(world):
+def enrolment_exit(world):
+    """The way out (casefile.lifecycle): the review, then the group left and the later session
+    that no longer expects the person, all or nothing."""
     enrolment = started(world.enrolment)
     participants.todos_plan(enrolment=enrolment)
-    return lambda: participants.enrolment_change_status(
+    group = make_group(programme=world.programme)
+    add_member(group=group, participant=world.participant)
+    make_session(
+        programme=world.programme,
+        group=group,
+        date=days_from_today(7),
+        expected=[world.participant],
+    )
+    return lambda: lifecycle.enrolment_exit(
         enrolment=enrolment,
-        to_status=Enrolment.Status.EXITED,
+        exited_on=TODAY(),
         exit_reason="completed",
         exit_destination="training",
+        strengths="Punctual, helps others",
+        next_step="Care assistant training",
+        contact_person="The social antenna",
         by=world.coach.user,
     )
 
@@ -371,7 +385,7 @@ def groups_create_from_proposal(world):
 
 CASES: list[Callable] = [
     participant_create, participant_update, enrolment_refer, intake_interview_record,
-    enrolment_admit, enrolment_exit_status, goal_revise, goal_close, goal_update, goal_reopen,
+    enrolment_admit, enrolment_exit, goal_revise, goal_close, goal_update, goal_reopen,
     step_add, step_update, step_mark_done, step_undo, step_drop, referral_create,
     consent_record, consent_withdraw, placement_create, placement_end, evaluation_record,
     exit_record, call_attempt_record,
