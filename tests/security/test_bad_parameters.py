@@ -10,6 +10,7 @@ FilterSet's). The URLs' real ids come from the access matrix's world
 (tests/security/matrix_world.py).
 """
 
+import copy
 import datetime
 import json
 from contextlib import contextmanager, suppress
@@ -93,6 +94,10 @@ def answer(client, method: str, url: str, data: dict, *, api: bool) -> str:
     """What went wrong, or "" when the answer is not a server error."""
     # The test client re-raises a view's exception: that is the 500 a visitor would get.
     client.raise_request_exception = True
+    # The database is rolled back after each visit, so the cookies are too: otherwise one visit
+    # to the sign-out (or a page that renews the session) leaves the rest of the sweep signed out
+    # and testing only the sign-in redirect.
+    cookies = copy.deepcopy(client.cookies)
     try:
         with transaction.atomic():
             if method == "GET":
@@ -104,6 +109,8 @@ def answer(client, method: str, url: str, data: dict, *, api: bool) -> str:
             transaction.set_rollback(True)
     except Exception as error:  # noqa: BLE001 - any exception is the failure under test
         return f"{method} {url} {urlencode(data)[:120]}: {type(error).__name__}: {error}"[:400]
+    finally:
+        client.cookies = cookies
     if response.status_code >= 500:
         return f"{method} {url} {urlencode(data)[:120]}: {response.status_code}"
     return ""
@@ -136,6 +143,8 @@ def test_no_server_error_on_bad_parameters(world_and_clients, db, name):
     problems = []
     for persona, method in [(p, m) for p in personas for m in methods]:
         client = clients[persona]
+        if persona != "participant":  # signed out, the sweep would only meet the sign-in page
+            assert "_auth_user_id" in client.session, f"{persona} is signed out"
         # What the matrix sends to get past the form's first checks, if anything.
         given = entry.query if method == "GET" else entry.body
         base = {k: str(v) for k, v in given(world).items()} if given else {}
