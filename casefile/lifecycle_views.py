@@ -20,7 +20,7 @@ from participants.forms import StatusForm
 from participants.models import Enrolment
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
-from sessions.access import get_group
+from sessions.access import get_group_to_act_on
 
 Status = Enrolment.Status
 
@@ -160,8 +160,9 @@ def enrolment_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_join(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Admit and add": the people ticked on the group page join it, and those on the
-    programme's waiting list are admitted from the day they join, in one step."""
-    group = get_group(request, pk)
+    programme's waiting list are admitted from the day they join, in one step. A coach fills
+    only the groups they coach, as with the group page's "add" (sessions.access)."""
+    group = get_group_to_act_on(request, pk)
     form = GroupJoinForm(request.POST, candidates=participants_for(request.staff))
     if form.is_valid():
         try:

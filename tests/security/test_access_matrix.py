@@ -637,6 +637,18 @@ PARTICIPANT_BODY = {
     "lang-INITIAL_FORMS": "0",
 }
 
+
+def _exit_review() -> dict:
+    """The exit review a transfer closes the enrolment with (the reason is "transferred")."""
+    return {
+        "exited_on": today(),
+        "exit_destination": "training",
+        "strengths": "Speaks up in the group",
+        "next_step": "Starts the job-search track",
+        "contact_person": "Marc Dubois",
+    }
+
+
 PROBES = [
     # Participants ----------------------------------------------------------------------------
     Probe(
@@ -808,6 +820,21 @@ PROBES = [
         "sessions.forms.InterpreterForm",
         kwargs=pk("session"),
     ),
+    # The enrolment's lifecycle (casefile) ------------------------------------------------------
+    Probe(
+        "lifecycle:group-join",
+        lambda w: {"participants": [w.newcomer.pk], "joined_on": today()},
+        {"participants": "participant"},
+        "casefile.forms.GroupJoinForm",
+        kwargs=pk("group"),
+    ),
+    Probe(
+        "lifecycle:transfer",
+        lambda w: {**_exit_review(), "programme": w.second_programme.pk},
+        {"programme": "programme"},
+        "casefile.forms.TransferForm",
+        kwargs=pk("enrolment"),
+    ),
     # Reports ---------------------------------------------------------------------------------
     Probe(
         "reports:snapshot-create",
@@ -914,11 +941,19 @@ PROBES = [
         "sessions.api.SessionAttendanceRequest",
         kwargs=pk("session"),
     ),
+    Probe(
+        "api:enrolment-transfer",
+        lambda w: {**_exit_review(), "programme": w.second_programme.pk},
+        {"programme": "programme"},
+        "casefile.api.TransferRequest",
+        kwargs=pk("enrolment"),
+    ),
 ]
 # Bodies that name records otherwise than through a form or serializer field.
 BODY_IDS = {
     "sessions.views.session_add_participants": "reads the people's ids from the POST",
     "sessions.api.SessionAttendanceRequest": "each mark names a person by id",
+    "casefile.api.TransferRequest": "names the programme the person continues in by its id",
 }
 
 

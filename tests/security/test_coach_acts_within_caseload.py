@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from sessions.models import InterpreterBooking, Series, Session
 from tests.factories import make_enrolment, make_participant
+from tests.participants.factories import started
 from tests.sessions.factories import (
     add_member,
     days_from_today,
@@ -104,7 +105,7 @@ def test_a_coach_cannot_plan_a_series_for_a_colleagues_group(theirs, programme, 
 @pytest.mark.parametrize(
     ("name", "body"),
     [
-        ("sessions:session-cancel", {"reason": "Salle occupée"}),
+        ("sessions:session-cancel", {"confirm": "1", "reason": "Salle occupée"}),
         (
             "sessions:session-move",
             {"date": "2031-03-04", "start_time": "10:00", "end_time": "11:00"},
@@ -133,6 +134,19 @@ def test_a_coach_cannot_change_a_colleagues_session(theirs, participant, coach_c
     assert session_row_counts() == before
     assert list(Session.objects.order_by("pk").values()) == states
     assert not InterpreterBooking.objects.exists()
+
+
+def test_a_coach_cannot_reach_the_cancel_confirmation_of_a_colleagues_session(
+    theirs, participant, coach_client
+):
+    """The confirmation page says who is expected: it is no more open than the cancel."""
+    session = theirs["session"]
+
+    response = coach_client.get(reverse("sessions:session-cancel", args=[session.pk]))
+
+    assert response.status_code == 404
+    session.refresh_from_db()
+    assert not session.is_cancelled
 
 
 @pytest.mark.parametrize(
@@ -179,6 +193,25 @@ def test_a_coach_cannot_add_people_to_a_colleagues_group(theirs, programme, coac
 
     assert response.status_code == 404
     assert session_row_counts() == before
+
+
+def test_a_coach_cannot_admit_and_add_people_to_a_colleagues_group(
+    theirs, programme, coach, coach_client
+):
+    """ "Admit and add" (casefile) adds to a group as the group page's "add" does: the coach
+    sees the colleague's group, since their person is in it, but does not fill it."""
+    another = make_participant(organisation=coach.organisation, coach=coach.user)
+    started(make_enrolment(participant=another, programme=programme, coach=coach.user))
+    before = session_row_counts()
+
+    response = coach_client.post(
+        reverse("lifecycle:group-join", args=[theirs["group"].pk]),
+        {"participants": [another.pk], "joined_on": days_from_today(0).isoformat()},
+    )
+
+    assert response.status_code == 404
+    assert session_row_counts() == before
+    assert not theirs["group"].memberships.filter(participant=another).exists()
 
 
 def test_a_coach_records_their_own_persons_attendance_not_a_colleagues(
@@ -231,16 +264,24 @@ def test_over_the_api_a_coach_records_only_their_own_people(theirs, coach_client
     assert set(session.attendances.values_list("status", flat=True)) == {"expected"}
 
 
+def cancel_as_a_user(client, session, reason: str):
+    """Open the confirmation page, then confirm with a reason, as the page's form does."""
+    url = reverse("sessions:session-cancel", args=[session.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["recorded"] == 0  # nothing recorded: no choice to make about it
+    return client.post(url, {"confirm": "1", "reason": reason})
+
+
 def test_a_manager_acts_on_every_session_of_the_organisation(theirs, manager_client):
     session = theirs["session"]
 
-    response = manager_client.post(
-        reverse("sessions:session-cancel", args=[session.pk]), {"reason": "Salle occupée"}
-    )
+    response = cancel_as_a_user(manager_client, session, "Salle occupée")
 
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.is_cancelled
+    assert session.cancel_reason == "Salle occupée"
 
 
 def test_a_coach_still_acts_on_an_individual_session_nobody_leads(
@@ -249,9 +290,7 @@ def test_a_coach_still_acts_on_an_individual_session_nobody_leads(
     """Planned for their person by someone else, with no facilitator: nobody else owns it."""
     session = make_session(programme=programme, date=days_from_today(5), expected=[participant])
 
-    response = coach_client.post(
-        reverse("sessions:session-cancel", args=[session.pk]), {"reason": "Malade"}
-    )
+    response = cancel_as_a_user(coach_client, session, "Malade")
 
     assert response.status_code == 302
     session.refresh_from_db()
