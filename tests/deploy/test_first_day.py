@@ -226,8 +226,8 @@ def accept_invitation(deployment: Deployment, address: str) -> Browser:
     assert page.status == 200, page.text[:2000]
     if PEOPLE[address][0] in ("administrator", "manager"):
         set_up_second_factor(browser, page)
-    else:  # a coach lands on their caseload
-        assert page.path == "/participants/", page.path
+    else:  # a coach lands on their day
+        assert page.path == "/today/", page.path
     return browser
 
 
@@ -285,8 +285,8 @@ def test_the_first_day_colleagues_join_by_invitation(first_day):
     the administrator) each chose a password from their mail; the first two set up their app."""
     assert set(first_day) == {"administrator", "manager", "coach"}
     # Signed in, each lands on their own start page.
-    assert first_day["coach"].get("/").path == "/participants/"
-    assert first_day["manager"].get("/").path == "/participants/"
+    assert first_day["coach"].get("/").path == "/today/"
+    assert first_day["manager"].get("/").path == "/reports/dashboard/"
     assert first_day["administrator"].get("/").path == "/programmes/"
 
 
