@@ -24,9 +24,12 @@ from tests.factories import (
 HERE = Path(__file__).resolve().parent
 # The slow tiers, by folder or module under tests/ (markers described in pyproject.toml).
 # `make test` runs every one of them; `make test-fast` leaves them out for a quick loop.
+# Every Hypothesis test is `fuzzing` too, wherever it lives; a single test may also carry its
+# marker itself (two coaches' threads in tests/sessions/test_attendance_concurrency.py).
 SLOW_TIERS = {
     "e2e": "browser",
     "deploy": "deploy",
+    "security/test_deploy.py": "deploy",
     "integrity": "integrity",
     "properties": "fuzzing",
     "api/test_schema.py": "fuzzing",
@@ -41,6 +44,8 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker("fuzzing")
         path = Path(str(item.path)).resolve()
         if not path.is_relative_to(HERE):
             continue
