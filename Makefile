@@ -16,7 +16,7 @@ ICONS := users user user-plus calendar search log-out house clipboard-list file-
 	smartphone sprout heart pen-line frown meh smile laugh map-pin calendar-plus calendar-sync \
 	qr-code lock-keyhole wifi-off backpack log-in circle-help user-round
 
-.PHONY: run test install migrate demo assets messages lint format ci clean bench
+.PHONY: run test test-fast install migrate demo assets messages lint format ci clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,16 @@ run: demo
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The quick loop: the whole suite but its slow tiers (markers in pyproject.toml). `make test`
+# stays the reference: CI runs it, on SQLite and on PostgreSQL.
+FAST := not browser and not deploy and not integrity and not fuzzing
+test-fast: install
+	$(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

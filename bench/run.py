@@ -200,7 +200,7 @@ def main() -> None:
                 "DJANGO_SECRET_KEY": "bench-only",
                 "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DJANGO_SECURE_SSL_REDIRECT": "false",
-                # What the production check (config/checks.py) asks for; nothing is mailed.
+                # What the production check (ops/checks.py) asks for; nothing is mailed.
                 "PARCOURS_ALLOW_SQLITE": "true",
                 "EMAIL_URL": f"file://{DATA}/mail",
                 "PARCOURS_BASE_URL": f"http://127.0.0.1:{PORT}",

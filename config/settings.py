@@ -1,7 +1,7 @@
 """Parcours settings: everything comes from the environment, with safe local defaults.
 
 Local development needs no variable at all. Production sets those docs/configuration.md lists
-as required; config/checks.py names any that is missing.
+as required; ops/checks.py names any that is missing.
 """
 
 import datetime
@@ -13,8 +13,8 @@ from pathlib import Path
 import dj_database_url
 import django.conf.locale
 
-from config.email import parse_email_url
 from config.log import logging_config
+from ops.email import parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,19 +74,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.security.ProxyAddressMiddleware",
+    "programme.security.ProxyAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.security.SecurityHeadersMiddleware",
+    "programme.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.security.StaffSessionMiddleware",
-    "config.security.SecondFactorMiddleware",
-    "config.security.RefusedAccessMiddleware",
+    "programme.security.StaffSessionMiddleware",
+    "programme.security.SecondFactorMiddleware",
+    "programme.security.RefusedAccessMiddleware",
     "audit.middleware.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,7 +126,7 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
-# SQLite in production only by an explicit choice (config/checks.py).
+# SQLite in production only by an explicit choice (ops/checks.py).
 PARCOURS_ALLOW_SQLITE = env_bool("PARCOURS_ALLOW_SQLITE", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one request writes; IMMEDIATE takes the write lock up front
@@ -212,8 +212,8 @@ STORAGES = {
     },
 }
 
-# The mail relay as one URL (config/email.py, docs/configuration.md); development prints mail
-# on the console. The production check (config/checks.py) refuses anything but a relay.
+# The mail relay as one URL (ops/email.py, docs/configuration.md); development prints mail
+# on the console. The production check (ops/checks.py) refuses anything but a relay.
 EMAIL_URL = os.environ.get("EMAIL_URL", "console:")
 _email = parse_email_url(EMAIL_URL)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -243,7 +243,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "config.security.csrf_failure"
+CSRF_FAILURE_VIEW = "programme.security.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -263,7 +263,7 @@ if PARCOURS_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Staff sessions end after this much inactivity and after this lifetime, whatever the activity
-# (config.security.StaffSessionMiddleware). Portal sessions keep their own rules (portal/).
+# (programme.security.StaffSessionMiddleware). Portal sessions keep their own rules (portal/).
 PARCOURS_STAFF_IDLE_MINUTES = int(os.environ.get("PARCOURS_STAFF_IDLE_MINUTES", "30"))
 PARCOURS_STAFF_MAX_HOURS = int(os.environ.get("PARCOURS_STAFF_MAX_HOURS", "10"))
 # Managers and administrators must set up an authenticator app; coaches may. The demo waives
@@ -276,7 +276,7 @@ OTP_TOTP_ISSUER = "Parcours"
 # docs/decisions/0015-sign-in-lock-out-thresholds.md), for 15 minutes counted from the
 # lock-out, however often someone keeps trying, so nobody can lock a colleague out for good.
 # Counted in the database, so every app process sees the same count.
-AXES_HANDLER = "config.security.SignInThrottle"
+AXES_HANDLER = "programme.security.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("PARCOURS_SIGN_IN_FAILURES", "5"))
 PARCOURS_SIGN_IN_FAILURES_PER_ADDRESS = int(
@@ -287,8 +287,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 )
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "programme.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "programme.security.client_ip"
 AXES_VERBOSE = False
 
 COUNTRIES_FIRST = ["BE", "SY", "AF", "ER", "IQ", "IR", "TR", "YE", "SD", "UA", "SO", "MA", "CD"]

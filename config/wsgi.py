@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 # After setup: a production server with a setting missing stops here, naming it.
-from config.checks import refuse_to_start_if_misconfigured  # noqa: E402
+from ops.checks import refuse_to_start_if_misconfigured  # noqa: E402
 
 refuse_to_start_if_misconfigured()

@@ -10,5 +10,5 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        # Registers the production settings check (config/checks.py).
-        from config import checks  # noqa: F401
+        # Registers the production settings check (ops/checks.py).
+        from ops import checks  # noqa: F401

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from config.email import is_relay
+from ops.email import is_relay
 from ops.heartbeat import BEAT_SECONDS, last_beat
 
 # Several missed beats before the worker counts as gone: a busy database may delay one.

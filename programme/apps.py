@@ -9,5 +9,4 @@ class ProgrammeConfig(AppConfig):
     def ready(self):
         # The sign-in receivers: what a new session still lacks (the second factor), and the
         # log of failed sign-ins, lock-outs and refused forms.
-        from config import security  # noqa: F401
-        from programme import two_factor  # noqa: F401
+        from programme import security, two_factor  # noqa: F401

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.security import client_ip, sign_in_failed
 from programme import invitations, services, two_factor
 from programme.access import staff_required
 from programme.forms import SecondFactorCodeForm, add_service_errors, posted
 from programme.models import Staff
 from programme.params import safe_next_url
+from programme.security import client_ip, sign_in_failed
 
 log = logging.getLogger("parcours.audit")
 

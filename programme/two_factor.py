@@ -2,7 +2,7 @@
 
 Managers and administrators must set one up before anything else; coaches may. Whoever has
 set one up types a code after their password at each sign-in. What a session still lacks is
-written into it at sign-in (STATE), so the middleware that enforces it (config.security) costs
+written into it at sign-in (STATE), so the middleware that enforces it (programme.security) costs
 no query per page. PARCOURS_DEMO_SKIP_2FA (on only with DEBUG, by default) waives the set-up
 for the demo, never the code of someone who has an app.
 """
@@ -26,7 +26,7 @@ VERIFY = "verify"  # has an app: must type its code
 DONE = "done"  # verified in this session, or not required
 PENDING_KEY = "parcours_second_factor_key"  # the secret shown while setting up
 
-# Staff session times (config.security.StaffSessionMiddleware).
+# Staff session times (programme.security.StaffSessionMiddleware).
 STARTED = "parcours_started"
 SEEN = "parcours_seen"
 

@@ -1,14 +1,14 @@
-"""The one write of the reports app: generating a funder report snapshot."""
+"""The one write of the reports app: asking for a funder report snapshot. The counting itself
+is background work (reports/tasks.py)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme.models import Programme
+from reports import tasks
 from reports.figures import Period, small_count_limit
-from reports.funder import funder_report, report_figures
 from reports.models import FunderSnapshot
 
 
@@ -18,8 +18,6 @@ def funder_snapshot_request(
     """Record the request and hand the counting to the task queue. With the development
     setting (the immediate backend) it is ready on return; with a worker, the snapshot page
     shows the progress until it is."""
-    from reports.tasks import build_funder_snapshot
-
     if programme.indicator_set_id is None:
         raise ValidationError(
             _("This programme has no indicator set yet: an administrator chooses one first.")
@@ -42,37 +40,6 @@ def funder_snapshot_request(
         )
         snapshot.full_clean()
         snapshot.save()
-    build_funder_snapshot.enqueue(snapshot.pk)
+    tasks.build_funder_snapshot.enqueue(snapshot.pk)
     snapshot.refresh_from_db()
-    return snapshot
-
-
-def funder_snapshot_build(*, snapshot_id: int) -> FunderSnapshot:
-    """Count every indicator, saving the progress after each one so the page can show it."""
-    snapshot = FunderSnapshot.objects.select_related(
-        "programme__organisation", "programme__indicator_set"
-    ).get(pk=snapshot_id)
-    FunderSnapshot.objects.filter(pk=snapshot.pk).update(
-        status=FunderSnapshot.Status.RUNNING, progress=0
-    )
-
-    def progress(done: int, total: int) -> None:
-        # Stops short of 100: the figures are not saved yet.
-        FunderSnapshot.objects.filter(pk=snapshot.pk).update(progress=min(99, 100 * done // total))
-
-    try:
-        report = funder_report(
-            snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
-        )
-    except Exception as error:
-        FunderSnapshot.objects.filter(pk=snapshot.pk).update(
-            status=FunderSnapshot.Status.FAILED, error=repr(error), finished_at=timezone.now()
-        )
-        raise
-    with transaction.atomic():
-        snapshot.figures = report_figures(report)
-        snapshot.status = FunderSnapshot.Status.READY
-        snapshot.progress = 100
-        snapshot.finished_at = timezone.now()
-        snapshot.save(update_fields=["figures", "status", "progress", "finished_at"])
     return snapshot

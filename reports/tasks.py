@@ -1,12 +1,48 @@
 """Background work (django-tasks): the immediate backend runs it during the request in
 development; production sets PARCOURS_TASKS_BACKEND to the database backend and runs
-`manage.py db_worker` (docs/manager-guide-reports.md)."""
+`manage.py db_worker` (docs/manager-guide-reports.md). The request that queues it is
+`reports.services.funder_snapshot_request`."""
 
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
-from reports import services
+from reports.figures import Period
+from reports.funder import funder_report, report_figures
+from reports.models import FunderSnapshot
 
 
 @task()
 def build_funder_snapshot(snapshot_id: int) -> None:
-    services.funder_snapshot_build(snapshot_id=snapshot_id)
+    funder_snapshot_build(snapshot_id=snapshot_id)
+
+
+def funder_snapshot_build(*, snapshot_id: int) -> FunderSnapshot:
+    """Count every indicator, saving the progress after each one so the page can show it."""
+    snapshot = FunderSnapshot.objects.select_related(
+        "programme__organisation", "programme__indicator_set"
+    ).get(pk=snapshot_id)
+    FunderSnapshot.objects.filter(pk=snapshot.pk).update(
+        status=FunderSnapshot.Status.RUNNING, progress=0
+    )
+
+    def progress(done: int, total: int) -> None:
+        # Stops short of 100: the figures are not saved yet.
+        FunderSnapshot.objects.filter(pk=snapshot.pk).update(progress=min(99, 100 * done // total))
+
+    try:
+        report = funder_report(
+            snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
+        )
+    except Exception as error:
+        FunderSnapshot.objects.filter(pk=snapshot.pk).update(
+            status=FunderSnapshot.Status.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        snapshot.figures = report_figures(report)
+        snapshot.status = FunderSnapshot.Status.READY
+        snapshot.progress = 100
+        snapshot.finished_at = timezone.now()
+        snapshot.save(update_fields=["figures", "status", "progress", "finished_at"])
+    return snapshot

@@ -3,6 +3,7 @@ manager and an administrator, and another organisation whose coach and manager m
 the first one's participants."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,11 +21,38 @@ from tests.factories import (
     make_staff,
 )
 
+HERE = Path(__file__).resolve().parent
+# The slow tiers, by folder or module under tests/ (markers described in pyproject.toml).
+# `make test` runs every one of them; `make test-fast` leaves them out for a quick loop.
+# Every Hypothesis test is `fuzzing` too, wherever it lives; a single test may also carry its
+# marker itself (two coaches' threads in tests/sessions/test_attendance_concurrency.py).
+SLOW_TIERS = {
+    "e2e": "browser",
+    "deploy": "deploy",
+    "security/test_deploy.py": "deploy",
+    "integrity": "integrity",
+    "properties": "fuzzing",
+    "api/test_schema.py": "fuzzing",
+}
+
 
 def pytest_configure(config):
     # WhiteNoise warns that STATIC_ROOT is missing until collectstatic has run; tests never
     # serve static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker("fuzzing")
+        path = Path(str(item.path)).resolve()
+        if not path.is_relative_to(HERE):
+            continue
+        path = path.relative_to(HERE).as_posix()
+        for place, marker in SLOW_TIERS.items():
+            if path == place or path.startswith(place + "/"):
+                item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)

@@ -43,9 +43,9 @@ LOCALE = "en-GB"
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        # tests/conftest.py marks them `browser`.
         if HERE not in Path(str(item.path)).parents:
             continue
-        item.add_marker(pytest.mark.browser)
         if CHROMIUM is None and not ON_CI:
             item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
 

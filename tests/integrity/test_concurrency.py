@@ -56,7 +56,7 @@ def serve(database_url: str, kill_later) -> str:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             # TLS ends at the proxy in production; the clients say so as the proxy would.
             "DJANGO_BEHIND_PROXY": "true",
-            # What the production check asks for (config/checks.py); no mail leaves in this test.
+            # What the production check asks for (ops/checks.py); no mail leaves in this test.
             "PARCOURS_ALLOW_SQLITE": "true",
             "EMAIL_URL": "smtp://127.0.0.1:25",
             "PARCOURS_BASE_URL": "https://127.0.0.1",

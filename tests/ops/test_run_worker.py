@@ -30,7 +30,7 @@ def test_the_worker_records_its_heartbeat_and_runs_the_queue(settings, monkeypat
     settings.TASKS = DATABASE_TASKS
     built = []
     monkeypatch.setattr(
-        "reports.services.funder_snapshot_build", lambda *, snapshot_id: built.append(snapshot_id)
+        "reports.tasks.funder_snapshot_build", lambda *, snapshot_id: built.append(snapshot_id)
     )
     tasks.build_funder_snapshot.enqueue(41)
     run_worker("--worker-id", "app1-worker")

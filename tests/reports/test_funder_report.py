@@ -61,7 +61,7 @@ def test_with_a_worker_the_page_shows_progress_until_ready(monkeypatch, manager_
     assert queued == [snapshot.pk] and snapshot.status == "pending"
     page = manager_client.get(snapshot.get_absolute_url(), headers={"HX-Request": "true"})
     assert "<progress" in page.text and 'hx-trigger="every 2s"' in page.text
-    services.funder_snapshot_build(snapshot_id=snapshot.pk)  # what the worker does
+    tasks.funder_snapshot_build(snapshot_id=snapshot.pk)  # what the worker does
     page = manager_client.get(snapshot.get_absolute_url(), headers={"HX-Request": "true"})
     assert "The report is ready." in page.text and "<progress" not in page.text
 

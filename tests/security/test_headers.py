@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from config.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from programme.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_a_view_that_chose_its_own_caching_keeps_it(client):
     """The portal's offline copy and the calendar feeds set their own Cache-Control."""
     from django.http import HttpResponse
 
-    from config.security import SecurityHeadersMiddleware
+    from programme.security import SecurityHeadersMiddleware
 
     def view(request):
         response = HttpResponse("x")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from participants.models import Enrolment
 from programme.models import ClosureDay, Room, Site
+from sessions import services
 from sessions.models import (
     Attendance,
     Group,
@@ -110,6 +111,27 @@ def make_session(
     session.facilitators.set(facilitators)
     Attendance.objects.bulk_create(Attendance(session=session, participant=p) for p in expected)
     return session
+
+
+def plan_session(
+    *, programme, day: datetime.date, start=9, end=12, facilitators=(), people=(), **data
+) -> Session:
+    """A session planned as the pages plan it (sessions.services.session_create): validated,
+    with the people named and, for a group session, the group's members expected. `start` and
+    `end` are whole hours."""
+    data.setdefault("kind", get_kind())
+    data.setdefault("place", Place.ONLINE)
+    return services.session_create(
+        data={
+            "programme": programme,
+            "date": day,
+            "start_time": datetime.time(start),
+            "end_time": datetime.time(end),
+            **data,
+        },
+        facilitators=facilitators,
+        participants=people,
+    )
 
 
 def make_attendance(*, session: Session, participant, **kwargs) -> Attendance:

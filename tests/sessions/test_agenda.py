@@ -7,39 +7,16 @@ from django.urls import reverse
 
 from programme.models import Room, Site
 from sessions import services
-from sessions.models import Place, SessionKind
+from sessions.models import Place
 from tests.factories import make_participant, make_programme
 from tests.helpers import login_url
-from tests.sessions.factories import admit
+from tests.sessions.factories import admit, plan_session
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions:agenda")
 # A Wednesday: its week runs from Monday 10 to Sunday 16 March 2025.
 DAY = datetime.date(2025, 3, 12)
 MONDAY = datetime.date(2025, 3, 10)
-
-
-def workshop() -> SessionKind:
-    # The default kinds come from a data migration, which a flushed test database loses.
-    return SessionKind.objects.get_or_create(
-        programme=None, code="workshop", defaults={"name": "Workshop"}
-    )[0]
-
-
-def make_session(*, programme, day=MONDAY, start=9, end=12, facilitators=(), people=(), **data):
-    data.setdefault("kind", workshop())
-    data.setdefault("place", Place.ONLINE)
-    return services.session_create(
-        data={
-            "programme": programme,
-            "date": day,
-            "start_time": datetime.time(start),
-            "end_time": datetime.time(end),
-            **data,
-        },
-        facilitators=facilitators,
-        participants=people,
-    )
 
 
 def entries(response) -> list[tuple[datetime.date, str]]:
@@ -66,7 +43,8 @@ def week(programme, coach, colleague, participant, room):
     )
     others = [make_participant(organisation=participant.organisation) for _ in range(2)]
     return {
-        "led": make_session(
+        "led": plan_session(
+            day=MONDAY,
             programme=programme,
             topic="CV writing",
             place=Place.ROOM,
@@ -74,7 +52,7 @@ def week(programme, coach, colleague, participant, room):
             facilitators=[coach.user],
             people=[participant, *others],
         ),
-        "group": make_session(
+        "group": plan_session(
             programme=programme,
             day=MONDAY + datetime.timedelta(days=1),
             start=14,
@@ -84,7 +62,7 @@ def week(programme, coach, colleague, participant, room):
             place=Place.OUTSIDE,
             address="Rue de la Régence 1, Liège",
         ),
-        "home": make_session(
+        "home": plan_session(
             programme=programme,
             day=MONDAY + datetime.timedelta(days=3),
             topic="Home visit Haile",
@@ -92,10 +70,13 @@ def week(programme, coach, colleague, participant, room):
             facilitators=[coach.user],
             people=[participant],
         ),
-        "colleague": make_session(
-            programme=programme, topic="Colleague's workshop", facilitators=[colleague.user]
+        "colleague": plan_session(
+            day=MONDAY,
+            programme=programme,
+            topic="Colleague's workshop",
+            facilitators=[colleague.user],
         ),
-        "next_week": make_session(
+        "next_week": plan_session(
             programme=programme,
             day=MONDAY + datetime.timedelta(days=7),
             topic="Next week",
@@ -149,7 +130,7 @@ def test_a_days_sessions_come_in_the_order_of_their_hours(programme, coach, coac
     # each was planned (the count of people expected groups the query, and Django then
     # drops the model's default order).
     for start, topic in [(16, "Afternoon talk"), (9, "Morning group"), (8, "Early call")]:
-        make_session(
+        plan_session(day=MONDAY,
             programme=programme, start=start, end=start + 1, topic=topic,
             facilitators=[coach.user],
         )  # fmt: skip
@@ -169,7 +150,7 @@ def test_a_days_sessions_come_in_the_order_of_their_hours(programme, coach, coac
     ],
 )
 def test_it_says_where(programme, coach, coach_client, place, extra, label):
-    make_session(programme=programme, place=place, facilitators=[coach.user], **extra)
+    plan_session(day=MONDAY, programme=programme, place=place, facilitators=[coach.user], **extra)
     response = coach_client.get(URL, {"date": DAY.isoformat()})
     assert response.context["grid"][0][0]["sessions"][0].where == label
     assert label in response.content.decode()
@@ -291,7 +272,7 @@ def test_queries_do_not_grow_with_sessions(
     programme = make_programme(organisation=organisation)
     group = services.group_create(data={"programme": programme, "name": "G"}, coaches=[coach.user])
     for n in range(sessions):
-        make_session(
+        plan_session(
             programme=programme,
             day=MONDAY + datetime.timedelta(days=n % 7),
             group=group if n % 2 else None,
@@ -312,7 +293,7 @@ def test_queries_do_not_grow_with_participants(
     organisation, programme, coach, manager_client, django_assert_num_queries, people
 ):
     for day in range(3):
-        make_session(
+        plan_session(
             programme=programme,
             day=MONDAY + datetime.timedelta(days=day),
             facilitators=[coach.user],

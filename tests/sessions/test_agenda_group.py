@@ -9,34 +9,12 @@ from django.utils import timezone
 
 from programme.models import Room, Site
 from sessions import services
-from sessions.models import GroupMembership, Place, SessionKind
+from sessions.models import GroupMembership, Place
 from tests.factories import make_participant
 from tests.helpers import login_url
-from tests.sessions.factories import admit
+from tests.sessions.factories import admit, days_from_today, plan_session
 
 pytestmark = pytest.mark.django_db
-
-
-def workshop() -> SessionKind:
-    # The default kinds come from a data migration, which a flushed test database loses.
-    return SessionKind.objects.get_or_create(
-        programme=None, code="workshop", defaults={"name": "Workshop"}
-    )[0]
-
-
-def make_session(*, group, days: int, **data):
-    data.setdefault("place", Place.ONLINE)
-    return services.session_create(
-        data={
-            "programme": group.programme,
-            "group": group,
-            "kind": workshop(),
-            "date": timezone.localdate() + datetime.timedelta(days=days),
-            "start_time": datetime.time(9),
-            "end_time": datetime.time(12),
-            **data,
-        }
-    )
 
 
 @pytest.fixture
@@ -57,10 +35,23 @@ def schedule(group, organisation):
         group=group, participants=people, joined_on=timezone.localdate() - datetime.timedelta(30)
     )
     return {
-        "long_ago": make_session(group=group, days=-14, topic="Long ago"),
-        "yesterday": make_session(group=group, days=-1, topic="Yesterday"),
-        "today": make_session(group=group, days=0, topic="Today", place=Place.ROOM, room=room),
-        "later": make_session(group=group, days=7, topic="Later"),
+        "long_ago": plan_session(
+            programme=group.programme, group=group, day=days_from_today(-14), topic="Long ago"
+        ),
+        "yesterday": plan_session(
+            programme=group.programme, group=group, day=days_from_today(-1), topic="Yesterday"
+        ),
+        "today": plan_session(
+            programme=group.programme,
+            group=group,
+            day=days_from_today(0),
+            topic="Today",
+            place=Place.ROOM,
+            room=room,
+        ),
+        "later": plan_session(
+            programme=group.programme, group=group, day=days_from_today(7), topic="Later"
+        ),
     }
 
 
@@ -142,7 +133,12 @@ def test_queries_do_not_grow_with_sessions(
         joined_on=timezone.localdate() - datetime.timedelta(30),
     )
     for n in range(sessions):
-        make_session(group=group, days=n - sessions // 2, topic=f"Session {n}")
+        plan_session(
+            programme=group.programme,
+            group=group,
+            day=days_from_today(n - sessions // 2),
+            topic=f"Session {n}",
+        )
     # 1. the session row, 2. the user with their Staff row and the organisation in the header,
     # 3. the group within the coach's scope, 4. the sessions with their counts, 5. the group's
     # coaches.

@@ -7,36 +7,18 @@ from django.urls import reverse
 
 from programme.models import Room, Site
 from sessions import services
-from sessions.models import Place, SessionKind
+from sessions.models import Place
 from tests.factories import make_participant
 from tests.helpers import login_url
+from tests.sessions.factories import plan_session
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2025, 3, 10)
 
 
-def workshop() -> SessionKind:
-    # The default kinds come from a data migration, which a flushed test database loses.
-    return SessionKind.objects.get_or_create(
-        programme=None, code="workshop", defaults={"name": "Workshop"}
-    )[0]
-
-
-def book(*, room, day=MONDAY, facilitators=(), people=(), **data):
-    return services.session_create(
-        data={
-            "programme": data.pop("programme"),
-            "kind": workshop(),
-            "date": day,
-            "start_time": datetime.time(9),
-            "end_time": datetime.time(12),
-            "place": Place.ROOM,
-            "room": room,
-            **data,
-        },
-        facilitators=facilitators,
-        participants=people,
-    )
+def book(*, room, day=MONDAY, **data):
+    """A session in the room, planned as the pages plan it."""
+    return plan_session(day=day, place=Place.ROOM, room=room, **data)
 
 
 @pytest.fixture

@@ -92,6 +92,7 @@ def test_without_htmx_the_second_coach_is_sent_back_with_the_message(
     assert Attendance.objects.get(session=session, participant=member).status == "present"
 
 
+@pytest.mark.integrity
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="Row locks between threads need PostgreSQL; SQLite serialises the whole database.",

@@ -15,6 +15,7 @@ from sessions.feeds import feed_create, feed_revoke
 from sessions.models import CalendarFeed, Place, SessionKind
 from tests.factories import make_participant, make_programme
 from tests.helpers import login_url
+from tests.sessions.factories import days_from_today, plan_session
 
 pytestmark = pytest.mark.django_db
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -27,38 +28,11 @@ def fr(text: str, **values) -> str:
         return translation.gettext(text) % values
 
 
-def workshop() -> SessionKind:
-    # The default kinds come from a data migration, which a flushed test database loses.
-    return SessionKind.objects.get_or_create(
-        programme=None, code="workshop", defaults={"name": "Workshop"}
-    )[0]
-
-
-def in_days(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
 def next_date(month: int, day: int) -> datetime.date:
     """The next such date after today: within the year a feed covers."""
     today = timezone.localdate()
     date = datetime.date(today.year, month, day)
     return date if date > today else date.replace(year=today.year + 1)
-
-
-def make_session(*, programme, day, start=9, end=12, facilitators=(), people=(), **data):
-    data.setdefault("place", Place.ONLINE)
-    data.setdefault("kind", workshop())
-    return services.session_create(
-        data={
-            "programme": programme,
-            "date": day,
-            "start_time": datetime.time(start),
-            "end_time": datetime.time(end),
-            **data,
-        },
-        facilitators=facilitators,
-        participants=people,
-    )
 
 
 def read(response) -> dict:
@@ -86,9 +60,9 @@ def sessions(programme, coach, colleague, participant, other):
     site = Site.objects.create(organisation=programme.organisation, name="Antenne Nord")
     room = Room.objects.create(site=site, name="Salle Meuse")
     return {
-        "led": make_session(
+        "led": plan_session(
             programme=programme,
-            day=in_days(3),
+            day=days_from_today(3),
             topic="CV writing",
             place=Place.ROOM,
             room=room,
@@ -97,22 +71,30 @@ def sessions(programme, coach, colleague, participant, other):
             facilitators=[coach.user],
             people=[participant, other],
         ),
-        "group": make_session(programme=programme, day=in_days(4), group=group, topic="Library"),
-        "colleague": make_session(
+        "group": plan_session(
+            programme=programme, day=days_from_today(4), group=group, topic="Library"
+        ),
+        "colleague": plan_session(
             programme=programme,
-            day=in_days(5),
+            day=days_from_today(5),
             topic="Colleague's",
             facilitators=[colleague.user],
             people=[participant],
         ),
-        "too_old": make_session(
-            programme=programme, day=in_days(-31), facilitators=[coach.user], people=[participant]
+        "too_old": plan_session(
+            programme=programme,
+            day=days_from_today(-31),
+            facilitators=[coach.user],
+            people=[participant],
         ),
-        "too_far": make_session(
-            programme=programme, day=in_days(366), facilitators=[coach.user], people=[participant]
+        "too_far": plan_session(
+            programme=programme,
+            day=days_from_today(366),
+            facilitators=[coach.user],
+            people=[participant],
         ),
-        "last_month": make_session(
-            programme=programme, day=in_days(-30), facilitators=[coach.user]
+        "last_month": plan_session(
+            programme=programme, day=days_from_today(-30), facilitators=[coach.user]
         ),
     }
 
@@ -143,8 +125,8 @@ def test_a_coach_feed_has_their_sessions_and_their_groups(sessions, coach, clien
 
 
 def test_events_keep_their_local_time_on_both_sides_of_daylight_saving(programme, coach, client):
-    summer = make_session(programme=programme, day=next_date(7, 15), facilitators=[coach.user])
-    winter = make_session(programme=programme, day=next_date(1, 15), facilitators=[coach.user])
+    summer = plan_session(programme=programme, day=next_date(7, 15), facilitators=[coach.user])
+    winter = plan_session(programme=programme, day=next_date(1, 15), facilitators=[coach.user])
     events = read(client.get(feed_create(user=coach.user).get_absolute_url()))
     for session, offset in [(summer, 2), (winter, 1)]:
         event = events[uid(session)]
@@ -215,7 +197,9 @@ def test_a_participant_feed_is_in_their_language(programme, participant, client)
     coaching = SessionKind.objects.get_or_create(
         programme=None, code="individual_coaching", defaults={"name": "Individual coaching"}
     )[0]
-    session = make_session(programme=programme, day=in_days(1), kind=coaching, people=[participant])
+    session = plan_session(
+        programme=programme, day=days_from_today(1), kind=coaching, people=[participant]
+    )
     events = read(client.get(feed_create(participant=participant).get_absolute_url()))
     assert events[uid(session)].summary.value == "Individuele begeleiding"
 
@@ -224,7 +208,7 @@ def test_a_coachs_feed_is_in_the_language_they_made_it_in(programme, coach, coac
     coaching = SessionKind.objects.get_or_create(
         programme=None, code="individual_coaching", defaults={"name": "Individual coaching"}
     )[0]
-    session = make_session(programme=programme, day=in_days(1), kind=coaching, people=[])
+    session = plan_session(programme=programme, day=days_from_today(1), kind=coaching, people=[])
     session.facilitators.set([coach.user])
     coach_client.cookies["django_language"] = "nl"
     coach_client.post(reverse("sessions:feeds"), {"action": "new"})
@@ -257,9 +241,9 @@ def test_feed_queries_do_not_grow(
     programme = make_programme(organisation=organisation)
     group = services.group_create(data={"programme": programme, "name": "G"}, coaches=[coach.user])
     for n in range(count):
-        make_session(
+        plan_session(
             programme=programme,
-            day=in_days(n),
+            day=days_from_today(n),
             group=group if n % 2 else None,
             facilitators=[] if n % 2 else [coach.user],
             people=[participant, make_participant(organisation=organisation)],

@@ -6,31 +6,15 @@ import pytest
 from django.utils import timezone
 
 from participants import timeline
-from sessions.models import Attendance, Group, Place, Session, SessionKind
+from sessions.models import Attendance, Group
 from sessions.timeline import attendance_entries
 from tests.factories import make_participant
+from tests.sessions.factories import days_from_today, get_kind, make_session
 
 pytestmark = pytest.mark.django_db
 Status = Attendance.Status
-TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
-
-
-def make_session(*, programme, days_from_today: int = -1, group=None, kind="workshop", **kwargs):
-    kind, _created = SessionKind.objects.get_or_create(
-        programme=None, code=kind, defaults={"name": kind}
-    )
-    kwargs.setdefault("topic", "Finding your way in the city")
-    kwargs.setdefault("start_time", datetime.time(9, 30))
-    kwargs.setdefault("end_time", datetime.time(12))
-    kwargs.setdefault("place", Place.ONLINE)
-    return Session.objects.create(
-        programme=programme,
-        group=group,
-        kind=kind,
-        date=TODAY() + days_from_today * DAY,
-        **kwargs,
-    )
+TOPIC = "Finding your way in the city"
 
 
 def attend(session, participant, status=Status.EXPECTED, **kwargs) -> Attendance:
@@ -69,7 +53,7 @@ def test_the_provider_is_registered():
 def test_each_attended_session_says_what_was_recorded(
     participant, programme, group, coach, status, reason, title
 ):
-    session = make_session(programme=programme, group=group)
+    session = make_session(programme=programme, group=group, topic=TOPIC)
     attend(session, participant, status, reason=reason, recorded_by=coach.user)
 
     [entry] = attendance_entries(participant)
@@ -83,7 +67,12 @@ def test_each_attended_session_says_what_was_recorded(
 def test_a_session_without_topic_is_named_by_its_group_or_kind(participant, programme, group):
     attend(make_session(programme=programme, group=group, topic=""), participant, Status.PRESENT)
     attend(
-        make_session(programme=programme, topic="", kind="individual_coaching", days_from_today=-2),
+        make_session(
+            programme=programme,
+            topic="",
+            kind=get_kind("individual_coaching"),
+            date=days_from_today(-2),
+        ),
         participant,
         Status.PRESENT,
     )
@@ -95,8 +84,14 @@ def test_a_session_without_topic_is_named_by_its_group_or_kind(participant, prog
 
 
 def test_todays_session_is_on_the_file_and_later_ones_are_not(participant, programme, group):
-    attend(make_session(programme=programme, group=group, days_from_today=0), participant)
-    attend(make_session(programme=programme, group=group, days_from_today=1), participant)
+    attend(
+        make_session(programme=programme, group=group, date=days_from_today(0), topic=TOPIC),
+        participant,
+    )
+    attend(
+        make_session(programme=programme, group=group, date=days_from_today(1), topic=TOPIC),
+        participant,
+    )
     assert titles(participant) == ["Group session — Finding your way in the city: Not recorded yet"]
 
 
@@ -105,9 +100,10 @@ def test_a_cancelled_session_is_on_the_file_even_before_its_date(participant, pr
     session = make_session(
         programme=programme,
         group=group,
-        days_from_today=7,
+        date=days_from_today(7),
         cancelled_at=cancelled_at,
         cancel_reason="Facilitator ill",
+        topic=TOPIC,
     )
     attend(session, participant)
 
@@ -123,17 +119,23 @@ def test_a_cancelled_session_is_on_the_file_even_before_its_date(participant, pr
 
 
 def test_only_sessions_the_person_was_expected_at(participant, programme, group, coach):
-    make_session(programme=programme, group=group)
+    make_session(programme=programme, group=group, topic=TOPIC)
     other = make_participant(coach=coach.user)
-    attend(make_session(programme=programme, group=group), other, Status.PRESENT)
+    attend(make_session(programme=programme, group=group, topic=TOPIC), other, Status.PRESENT)
     assert attendance_entries(participant) == []
 
 
 def test_they_take_their_place_on_the_file(participant, programme, group, enrolment, coach_client):
     enrolment.changes.create(to_status="referred", changed_at=timezone.now() - 10 * DAY)
-    attend(make_session(programme=programme, group=group, days_from_today=-3), participant, "late")
     attend(
-        make_session(programme=programme, group=group, days_from_today=-1), participant, "present"
+        make_session(programme=programme, group=group, date=days_from_today(-3), topic=TOPIC),
+        participant,
+        "late",
+    )
+    attend(
+        make_session(programme=programme, group=group, date=days_from_today(-1), topic=TOPIC),
+        participant,
+        "present",
     )
 
     response = coach_client.get(participant.get_absolute_url())
@@ -151,7 +153,9 @@ def test_the_file_runs_the_same_queries_for_1_or_20_sessions(
     participant, programme, group, coach, coach_client, size, django_assert_num_queries
 ):
     for n in range(size):
-        session = make_session(programme=programme, group=group, days_from_today=-n - 1)
+        session = make_session(
+            programme=programme, group=group, date=days_from_today(-n - 1), topic=TOPIC
+        )
         attend(session, participant, Status.PRESENT, recorded_by=coach.user)
     # 1. the session  2. the user with their staff record and organisation (page header)
     # 3. the participant with their referent coach, within the user's reach

@@ -1,9 +1,9 @@
-"""EMAIL_URL: the mail relay in one variable (config/email.py), so a centre can use its own
+"""EMAIL_URL: the mail relay in one variable (ops/email.py), so a centre can use its own
 relay with a login and TLS instead of only localhost:25."""
 
 import pytest
 
-from config.email import SMTP, EmailUrlError, parse_email_url
+from ops.email import SMTP, EmailUrlError, parse_email_url
 
 
 def test_a_submission_relay_with_starttls_a_login_and_a_timeout():

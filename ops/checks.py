@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
-from config.email import is_relay
+from ops.email import is_relay
 
 DEV_SECRET_KEY = "local-development-only-not-a-secret"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}

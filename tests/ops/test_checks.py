@@ -1,4 +1,4 @@
-"""The production settings check (config/checks.py): with DEBUG off, every missing or unsafe
+"""The production settings check (ops/checks.py): with DEBUG off, every missing or unsafe
 deploy-time setting is named with the variable to set, before migrate and when the web server
 starts."""
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from config.checks import (
+from ops.checks import (
     DEV_SECRET_KEY,
     production_settings_problems,
     refuse_to_start_if_misconfigured,

@@ -7,7 +7,6 @@ import time
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from axes.signals import user_locked_out
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
@@ -18,8 +17,10 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from audit import services as audit_services
 from programme import two_factor
 
+# The logger line is written as well as the audit row, for whoever watches the server's logs.
 log = logging.getLogger("parcours.audit")
 
 # No inline script, no plugin, nothing from elsewhere. Style attributes stay allowed: a few
@@ -204,16 +205,6 @@ class RefusedAccessMiddleware:
         return response
 
 
-def _audit():
-    # 8b's audit app keeps the log in the database when it is installed; the logger line is
-    # written in any case, for whoever watches the server's logs.
-    if apps.is_installed("audit"):
-        from audit import services
-
-        return services
-    return None
-
-
 def access_refused(request, note: str) -> None:
     log.warning(
         "access refused: user=%s ip=%s %s",
@@ -221,9 +212,7 @@ def access_refused(request, note: str) -> None:
         client_ip(request),
         note[:300],
     )
-    audit = _audit()
-    if audit is not None:
-        audit.access_refused(request, note[:300])
+    audit_services.access_refused(request, note[:300])
 
 
 def sign_in_failed(request, username: str, note: str = "") -> None:
@@ -232,9 +221,8 @@ def sign_in_failed(request, username: str, note: str = "") -> None:
     log.warning(
         "sign-in failed%s: username=%r ip=%s", note, (username or "")[:150], client_ip(request)
     )
-    audit = _audit()
-    if audit is not None and request is not None:
-        audit.sign_in_failed(request, f"{username or ''}{note}"[:150])
+    if request is not None:
+        audit_services.sign_in_failed(request, f"{username or ''}{note}"[:150])
 
 
 @receiver(user_login_failed)
@@ -255,9 +243,7 @@ def csrf_failure(request, reason=""):
         request.path[:200],
         reason,
     )
-    audit = _audit()
-    if audit is not None:
-        audit.access_refused(request, f"CSRF {request.method} {request.path}"[:300])
+    audit_services.access_refused(request, f"CSRF {request.method} {request.path}"[:300])
     return django_csrf_failure(request, reason=reason)
 
 
