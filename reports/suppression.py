@@ -134,12 +134,23 @@ class _Variables:
             equation = (self.of[total], [self.of[p] for p in parts])
             if equation[0] not in equation[1] and equation not in self.sums:
                 self.sums.append(equation)
+        # The sums that tie each count to others, directly or through other sums: a reader
+        # working a count out only ever uses those (a report's rows are apart from each other).
+        self.component = {v: [] for v in self.order}
+        group = {v: {v} for v in self.order}
+        for total, parts in self.sums:
+            joined = set().union(*(group[x] for x in (total, *parts)))
+            for x in joined:
+                group[x] = joined
+        for equation in self.sums:
+            for x in group[equation[0]]:
+                self.component[x].append(equation)
 
 
 def _domains(variables: _Variables, hidden: dict, limit: int) -> dict:
     """What a reader knows of each count: its value when shown, 1…t−1 for "< t", any count
-    for "×" (bounded by twice everything in the table: no count can be larger)."""
-    cap = 2 * sum(variables.values.values()) + limit
+    for "×" (bounded by twice the largest count of the table, enough to find another value)."""
+    cap = 2 * max(variables.values.values(), default=0) + limit
     known = {SMALL: (1, limit - 1), COMPLEMENT: (0, cap)}
     return {v: known.get(hidden.get(v), (value, value)) for v, value in variables.values.items()}
 
@@ -148,7 +159,7 @@ def _feasible(domains: dict, sums: list) -> bool:
     """Do whole numbers within `domains` (inclusive ranges) satisfy every sum? Bounds carried
     along each sum until nothing moves, then a search over the smallest open range: exact,
     and quick on report tables (a few sums of a few cells each)."""
-    domains = dict(domains)
+    domains = {k: domains[k] for total, parts in sums for k in (total, *parts)} or dict(domains)
     moved = True
     while moved:
         moved = False
@@ -186,9 +197,10 @@ def _pinned(variables: _Variables, hidden: dict, limit: int) -> list:
         if v not in hidden or not true:
             continue
         lo, hi = domains[v]
+        sums = variables.component[v]
         if not (
-            (lo < true and _feasible({**domains, v: (lo, true - 1)}, variables.sums))
-            or (true < hi and _feasible({**domains, v: (true + 1, hi)}, variables.sums))
+            (lo < true and _feasible({**domains, v: (lo, true - 1)}, sums))
+            or (true < hi and _feasible({**domains, v: (true + 1, hi)}, sums))
         ):
             pinned.append(v)
     return pinned

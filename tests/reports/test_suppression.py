@@ -107,7 +107,7 @@ def worked_out(table: Table, limit: int) -> list[str]:
     """The hidden non-zero counts that only one value fits, given everything shown (a hidden
     zero worked out gives nothing away: zeros are shown anyway)."""
     result = suppress(table, limit)
-    cap = 2 * sum(table.counts.values()) + limit  # "any count", bounded for the search
+    cap = 2 * max(table.counts.values()) + limit  # "any count", bounded for the search
     domains = {}
     for key, count in table.counts.items():
         kind = result.hidden.get(key)
@@ -131,7 +131,7 @@ COUNT = st.integers(0, 14).map(lambda n: n if n % 3 else n // 4)  # many zeros a
 @st.composite
 def cross_tables(draw):
     """A table of rows × columns with row totals, column totals and the grand total."""
-    rows, columns = draw(st.integers(2, 3)), draw(st.integers(2, 4))
+    rows, columns = 2, draw(st.integers(2, 3))
     cells = [[draw(COUNT) for _c in range(columns)] for _r in range(rows)]
     counts = {f"{r},{c}": cells[r][c] for r in range(rows) for c in range(columns)}
     counts |= {f"{r},T": sum(cells[r]) for r in range(rows)}
@@ -163,7 +163,7 @@ def breakdown_tables(draw):
     return table
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(table=st.one_of(cross_tables(), breakdown_tables()), limit=st.integers(3, 6))
 def test_no_hidden_count_can_be_worked_out(table, limit):
     assert worked_out(table, limit) == []
