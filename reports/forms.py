@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,14 @@ class FunderForm(PeriodForm):
                 _("This programme has no indicator set yet: an administrator chooses one first.")
             )
         return programme
+
+
+class SnapshotForm(FunderForm):
+    """Generating the report to send: also the language every word of its files is in."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=settings.STAFF_LANGUAGES, required=False
+    )
 
 
 def bound(request, form_class, **kwargs):

@@ -554,8 +554,9 @@ def report_figures(report: FunderReport) -> dict:
         "not_counted": {why: len(ids) for why, ids in report.not_counted.items()},
         "helpful_other": {answer: len(ids) for answer, ids in report.helpful_other.items()},
         "targets": [
-            [key, str(label), target, actual] for key, label, target, actual, _ids in report.targets
-        ],  # fmt: skip
+            [key, str(label), target, actual, len(ids)]
+            for key, label, target, actual, ids in report.targets
+        ],
     }
 
 
@@ -574,7 +575,7 @@ def flat_figures(figures: dict) -> dict[str, tuple[str, object]]:
         flat[f"not_counted|{why}"] = (str(NOT_COUNTED.get(why, why)), count)
     for answer, count in figures.get("helpful_other", {}).items():
         flat[f"helpful|{answer}"] = (str(HELPFUL_OTHER.get(answer, answer)), count)
-    for key, label, _target, actual in figures.get("targets", []):
+    for key, label, _target, actual, *_count in figures.get("targets", []):
         flat[f"target|{key}"] = (label, actual)
     return flat
 

@@ -3,17 +3,18 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from programme.models import Programme
 from reports.figures import Period, small_count_limit
-from reports.funder import funder_report, report_figures
+from reports.funder import funder_report
 from reports.models import FunderSnapshot
+from reports.suppression import stored_figures
 
 
 def funder_snapshot_request(
-    *, programme: Programme, period: Period, by: AbstractBaseUser
+    *, programme: Programme, period: Period, by: AbstractBaseUser, language: str = ""
 ) -> FunderSnapshot:
     """Record the request and hand the counting to the task queue. With the development
     setting (the immediate backend) it is ready on return; with a worker, the snapshot page
@@ -30,6 +31,7 @@ def funder_snapshot_request(
             indicator_set=programme.indicator_set,
             period_start=period.start,
             period_end=period.end,
+            language=language or translation.get_language(),
             created_by=by,
             parameters={
                 "organisation": programme.organisation.name,
@@ -61,16 +63,19 @@ def funder_snapshot_build(*, snapshot_id: int) -> FunderSnapshot:
         FunderSnapshot.objects.filter(pk=snapshot.pk).update(progress=min(99, 100 * done // total))
 
     try:
-        report = funder_report(
-            snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
-        )
+        # Labels are stored as words: in the report's language, not the worker's.
+        with translation.override(snapshot.language):
+            report = funder_report(
+                snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
+            )
+            figures = stored_figures(report)
     except Exception as error:
         FunderSnapshot.objects.filter(pk=snapshot.pk).update(
             status=FunderSnapshot.Status.FAILED, error=repr(error), finished_at=timezone.now()
         )
         raise
     with transaction.atomic():
-        snapshot.figures = report_figures(report)
+        snapshot.figures = figures
         snapshot.status = FunderSnapshot.Status.READY
         snapshot.progress = 100
         snapshot.finished_at = timezone.now()

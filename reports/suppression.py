@@ -52,9 +52,9 @@ class Table:
     def add_sum(self, total: str, parts: list[str]) -> None:
         """Only a sum the counts really satisfy: a breakdown that leaves people out (a category
         nobody has) is no sum a reader can use."""
-        if total in self.counts and all(p in self.counts for p in parts) and parts:
-            if self.counts[total] == sum(self.counts[p] for p in parts):
-                self.sums.append((total, parts))
+        known = parts and all(k in self.counts for k in (total, *parts))
+        if known and self.counts[total] == sum(self.counts[p] for p in parts):
+            self.sums.append((total, parts))
 
 
 @dataclass
@@ -88,9 +88,7 @@ class Suppressed:
         """A rate or share: hidden when its numerator or its base is under the threshold, or
         when one of the counts it is computed from is hidden in the table."""
         return (
-            0 < numerator < self.limit
-            or base < self.limit
-            or any(self.is_hidden(k) for k in keys)
+            0 < numerator < self.limit or base < self.limit or any(self.is_hidden(k) for k in keys)
         )
 
 
@@ -239,3 +237,77 @@ def _smallest(keys: list, variables: _Variables):
         return None
     return min(keys, key=lambda v: (variables.values[v] == 0, variables.values[v],
                                     variables.order.index(v)))  # fmt: skip
+
+
+# The funder report's tables. Keys are those of reports.funder.flat_figures.
+
+
+def same_people(report) -> list[list[str]]:
+    """Groups of the report's figures that count the very same people (an ESF+ row and the
+    total's breakdown cell, a target and a total): a reader knows they are one number. Stored
+    with the figures, which keep no ids."""
+    sets = {}
+    for row in report.rows:
+        code = row.indicator.code
+        sets[f"{code}|period"] = row.period
+        sets[f"{code}|cumulative"] = row.cumulative
+        for dimension, cells in row.breakdowns.items():
+            for category, _label, ids in cells:
+                sets[f"{code}|{dimension}|{category}"] = ids
+    for why, ids in report.not_counted.items():
+        sets[f"not_counted|{why}"] = ids
+    for answer, ids in report.helpful_other.items():
+        sets[f"helpful|{answer}"] = ids
+    for key, _label, _target, _actual, ids in report.targets:
+        sets[f"target|{key}"] = ids
+    groups = {}
+    for key, ids in sets.items():
+        if ids:
+            groups.setdefault(frozenset(ids), []).append(key)
+    return [keys for keys in groups.values() if len(keys) > 1]
+
+
+def stored_figures(report) -> dict:
+    """The report's figures as a snapshot keeps them, with what suppression needs to know."""
+    from reports.funder import report_figures
+
+    return {**report_figures(report), "same": same_people(report)}
+
+
+def funder_table(figures: dict) -> Table:
+    counts = {}
+    table = Table(counts, same=figures.get("same", []))
+    for row in figures.get("rows", []):
+        code = row["code"]
+        counts[f"{code}|period"] = row["period"]
+        counts[f"{code}|cumulative"] = row["cumulative"]
+        for dimension, cells in row["breakdowns"].items():
+            keys = [f"{code}|{dimension}|{category}" for category, _label, _count in cells]
+            counts.update(zip(keys, (count for _c, _l, count in cells), strict=True))
+            table.add_sum(f"{code}|period", keys)
+    for why, count in figures.get("not_counted", {}).items():
+        counts[f"not_counted|{why}"] = count
+    for answer, count in figures.get("helpful_other", {}).items():
+        counts[f"helpful|{answer}"] = count
+    for key, _label, _target, actual, *count in figures.get("targets", []):
+        if count:
+            counts[f"target|{key}"] = count[0]
+        elif str(actual).isdigit():  # a snapshot from before the counts were kept
+            counts[f"target|{key}"] = int(actual)
+    return table
+
+
+def funder_suppressed(figures: dict, limit: int) -> Suppressed:
+    return suppress(funder_table(figures), limit)
+
+
+def target_shown(result: Suppressed, key: str, actual: str, *count) -> str:
+    """A target's figure: a count as any count; a rate hidden unless the people it counts are
+    at least the threshold (its base, those who left or completed, is then too)."""
+    if f"target|{key}" in result.counts and str(actual).isdigit():
+        return result.shown(f"target|{key}")
+    if actual == "—":
+        return actual
+    if not count or result.rate_hidden(count[0], count[0], f"target|{key}"):
+        return HIDDEN_MARK
+    return actual
