@@ -44,7 +44,7 @@ def sheet_name(text: str) -> str:
     return cut if 0 < len(cut) <= SHEET_NAME_LIMIT else text[:SHEET_NAME_LIMIT]
 
 
-def _number(text):
+def number(text):
     """A count shown as "12" as the number 12, a rate ("58.3 %") as the number 58.3; a hidden
     one as its mark."""
     if str(text).isdigit():
@@ -90,7 +90,7 @@ def rows(snapshot) -> list[list]:
         if beside:
             out += [[], [_("Beside the indicators"), _("Period")], *beside]
         targets = [
-            [label, target, _number(target_shown(hidden, key, actual, *count))]
+            [label, target, number(target_shown(hidden, key, actual, *count))]
             for key, label, target, actual, *count in figures.get("targets", [])
         ]
         if targets:
@@ -123,18 +123,25 @@ def _csv_cell(value, decimal_comma: bool):
 
 
 def xlsx_response(snapshot, filename: str) -> HttpResponse:
+    # The funder and the period: readable in every language, and within 31 characters.
+    title = (
+        f"{snapshot.indicator_set.funder} {snapshot.period_start:%d.%m.%Y}–"
+        f"{snapshot.period_end:%d.%m.%Y}"
+    )
+    return workbook_response(rows(snapshot), title, filename, widths={"A": 14, "B": 70})
+
+
+def workbook_response(rows: list[list], title: str, filename: str, widths: dict) -> HttpResponse:
+    """Rows as one sheet: numbers as numbers, rates as numbers of percent, formula-like text as
+    text; a section's headings (the row after an empty one) in bold."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     sheet = workbook.active
-    # The funder and the period: readable in every language, and within 31 characters.
-    sheet.title = sheet_name(
-        f"{snapshot.indicator_set.funder} {snapshot.period_start:%d.%m.%Y}–"
-        f"{snapshot.period_end:%d.%m.%Y}"
-    )
+    sheet.title = sheet_name(title)
     previous = None
-    for number, values in enumerate(rows(snapshot), start=1):
+    for number, values in enumerate(rows, start=1):
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(number, column)
             cell.value = value
@@ -143,13 +150,11 @@ def xlsx_response(snapshot, filename: str) -> HttpResponse:
                 cell.quotePrefix = True
             elif isinstance(value, float):
                 cell.number_format = '0.0" %"'
-            if previous == [] and number > 6:  # a section's headings follow an empty row
+            if previous == [] and number > 1:
                 cell.font = Font(bold=True)
         previous = values
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 70
-    for column in "CDE":
-        sheet.column_dimensions[column].width = 16
+    for column in "ABCDE":
+        sheet.column_dimensions[column].width = widths.get(column, 16)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -40,6 +40,14 @@ class PeriodForm(forms.Form):
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
 
 
+class DashboardForm(PeriodForm):
+    funder = forms.BooleanField(
+        label=_("Hide small counts, as in a funder report"),
+        required=False,
+        help_text=_("The PDF and the spreadsheet always hide them: they leave Parcours."),
+    )
+
+
 class ProgrammeSelect(forms.Select):
     def use_required_attribute(self, initial):
         # With no empty option there is nothing for the browser to require. Django finds that

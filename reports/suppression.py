@@ -311,3 +311,47 @@ def target_shown(result: Suppressed, key: str, actual: str, *count) -> str:
     if not count or result.rate_hidden(count[0], count[0], f"target|{key}"):
         return HIDDEN_MARK
     return actual
+
+
+# The dashboard, when it leaves Parcours (its PDF and spreadsheet, or shown for a funder).
+
+
+def _partition(total: set, parts: list[set]) -> bool:
+    return sum(len(p) for p in parts) == len(total) and set().union(*parts) == total
+
+
+def dashboard_suppressed(board, limit: int) -> Suppressed:
+    """Every figure's people as a count; the sums each section declares, when its figures'
+    people really split the total (a person in two parts is no sum); the same people shown
+    twice as one number."""
+    figures = [row for section in board.sections for row in section.rows]
+    table = Table({row.key: row.count for row in figures})
+    for section in board.sections:
+        for total, parts in section.sums:
+            if parts and _partition(total.ids, [p.ids for p in parts]):
+                table.add_sum(total.key, [p.key for p in parts])
+    groups = {}
+    for row in figures:
+        if row.ids:
+            groups.setdefault(frozenset(row.ids), []).append(row.key)
+    table.same = [keys for keys in groups.values() if len(keys) > 1]
+    return suppress(table, limit)
+
+
+def dashboard_shown(board, limit: int) -> dict[str, str]:
+    """What each figure shows for a funder: counts as any count; a rate, share, median or
+    average hidden when the people it is computed over, or its base, are under the threshold,
+    or when its own count is hidden."""
+    result = dashboard_suppressed(board, limit)
+    shown = {}
+    for section in board.sections:
+        for row in section.rows:
+            if row.value is None:
+                shown[row.key] = result.shown(row.key)
+            elif row.count and result.rate_hidden(
+                row.count, section.bases.get(row.key, row.count), row.key
+            ):
+                shown[row.key] = HIDDEN_MARK
+            else:
+                shown[row.key] = row.value
+    return shown

@@ -22,12 +22,13 @@ from reports.access import get_snapshot, manager_required, snapshots_for
 from reports.charts import bar_chart
 from reports.dashboard import dashboard
 from reports.figures import Period, small_count_limit
-from reports.forms import FunderForm, PeriodForm, SnapshotForm, bound
+from reports.forms import DashboardForm, FunderForm, PeriodForm, SnapshotForm, bound
 from reports.funder import flat_figures, funder_report
 from reports.models import FunderSnapshot
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
 from reports.suppression import (
+    dashboard_shown,
     funder_suppressed,
     legend,
     stored_figures,
@@ -74,13 +75,17 @@ FUNDER = "reports/funder.html"
 FUNDER_PDF = "reports/funder_pdf.html"
 
 
-def _charted(section) -> str:
+def _charted(section, shown: dict, limit: int) -> str:
+    """The section's chart, hidden figures drawn as the table shows them: a bar as long as the
+    true count would give away what "< 5" hides."""
     if not section.chart:
         return ""
-    bars = [
-        (row.label, row.bar if row.bar is not None else row.count, row.shown)
-        for row in section.rows
-    ]
+    bars = []
+    for row in section.rows:
+        length = row.bar if row.bar is not None else row.count
+        if shown[row.key] != row.shown:
+            length = limit if row.value is None else 0
+        bars.append((row.label, length, shown[row.key]))
     return bar_chart(bars, str(section.title))
 
 
@@ -96,26 +101,90 @@ def _people_url(source: str, form, key: str) -> str:
     return f"{reverse('reports:people')}?{urlencode(query)}"
 
 
+def _board(request, *, funder: bool):
+    """The dashboard of the chosen programmes and period; `funder`: as it leaves Parcours,
+    small counts and what gives them away hidden (reports.suppression)."""
+    form = bound(request, DashboardForm, staff=request.staff)
+    context = {"form": form}
+    if not form.is_valid():
+        return form, context
+    funder = funder or form.cleaned_data["funder"]
+    chosen = form.cleaned_data.get("programme")
+    programmes = [chosen] if chosen else list(form.fields["programme"].queryset)
+    board = dashboard(programmes, form.period)
+    limit = small_count_limit()
+    if funder:
+        shown = dashboard_shown(board, limit)
+    else:
+        shown = {row.key: row.shown for section in board.sections for row in section.rows}
+    context.update(
+        programme=chosen,
+        funder=funder,
+        legend=legend(limit),
+        sections=[
+            {
+                "section": section,
+                "chart": _charted(section, shown, limit),
+                "rows": [
+                    (row, _people_url("dashboard", form, row.key), shown[row.key])
+                    for row in section.rows
+                ],
+            }
+            for section in board.sections
+        ],
+    )
+    return form, context
+
+
 @manager_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    form = bound(request, PeriodForm, staff=request.staff)
-    context = {"form": form}
-    if form.is_valid():
-        chosen = form.cleaned_data.get("programme")
-        programmes = [chosen] if chosen else list(form.fields["programme"].queryset)
-        board = dashboard(programmes, form.period)
-        context["sections"] = [
-            {
-                "section": section,
-                "chart": _charted(section),
-                "rows": [(row, _people_url("dashboard", form, row.key)) for row in section.rows],
-            }
-            for section in board.sections
-        ]
-        context["programme"] = chosen
+    _form, context = _board(request, funder=False)
+    if "sections" in context:
+        query = request.GET.urlencode()
+        context["downloads"] = {
+            "pdf": f"{reverse('reports:dashboard-pdf')}?{query}",
+            "xlsx": f"{reverse('reports:dashboard-xlsx')}?{query}",
+        }
     template = DASHBOARD + "#figures" if request.htmx else DASHBOARD
     return render(request, template, context)
+
+
+def _board_for_funder(request):
+    form, context = _board(request, funder=True)
+    if "sections" not in context:
+        raise Http404
+    programme = context["programme"]
+    name = programme.name if programme else request.staff.organisation.name
+    filename = f"{slugify(name)}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}"
+    return form, context, filename
+
+
+@manager_required
+@require_GET
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard as it leaves Parcours: small counts hidden, one section per page."""
+    _form, context, filename = _board_for_funder(request)
+    return render_pdf("reports/dashboard_pdf.html", context, request, filename + ".pdf")
+
+
+@manager_required
+@require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    form, context, filename = _board_for_funder(request)
+    programme = context["programme"]
+    out = [
+        [_("Programme dashboard")],
+        [programme.name if programme else _("All programmes of the organisation"),
+         f"{form.period.start:%d/%m/%Y} – {form.period.end:%d/%m/%Y}"],
+        [context["legend"]],
+    ]  # fmt: skip
+    for item in context["sections"]:
+        out += [[], [str(item["section"].title)], [str(item["section"].note)]]
+        out += [[str(row.label), exports.number(shown)] for row, _url, shown in item["rows"]]
+    return exports.workbook_response(
+        out, _("Programme dashboard"), filename, widths={"A": 50, "B": 30}
+    )
 
 
 def _display(figures: dict, limit: int, link=None) -> dict:
