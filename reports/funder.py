@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.db.models import Min, Q
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Cefr, ExitReview, FollowUpCall, LanguageAssessment
@@ -539,7 +540,7 @@ def report_figures(report: FunderReport) -> dict:
         "rows": [
             {
                 "code": row.indicator.code,
-                "wording": row.indicator.wording,
+                "wording": row.indicator.wording_in(get_language()),
                 "kind": row.indicator.kind,
                 "period": len(row.period),
                 "cumulative": len(row.cumulative),

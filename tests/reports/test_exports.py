@@ -59,7 +59,7 @@ def test_the_csv_in_french_opens_in_belgian_excel(manager_client, mixed):
     snapshot = snapshot_of(manager_client, mixed, "fr")
     rows = belgian_rows(get(manager_client, "reports:snapshot-csv", snapshot).content)
     assert rows[0] == ["Organisation", mixed.organisation.name]
-    assert rows[7][:1] == ["O.2.3"] and rows[7][2:4] == ["12", "12"]
+    assert rows[7] == ["O.2.3", "Participants aux activités de soutien", "12", "12", ""]
     breakdown = [row for row in rows if row[:1] == ["O.2.3"] and len(row) == 4]
     labels = {row[2]: row[3] for row in breakdown}
     # French category words, not the English "Woman" nor the code "gender".
@@ -83,7 +83,7 @@ def test_the_csv_header_states_the_threshold_its_cells_used(manager_client, sett
 def test_the_csv_choice_on_the_export(manager_client, mixed):
     snapshot = snapshot_of(manager_client, mixed, "fr")
     text = get(manager_client, "reports:snapshot-csv", snapshot, separator="comma").text
-    assert "O.2.3,Participants in support activities,12,12" in text
+    assert "O.2.3,Participants aux activités de soutien,12,12" in text
     english = snapshot_of(manager_client, mixed, "en")
     assert ";" not in get(manager_client, "reports:snapshot-csv", english).text.splitlines()[7]
 
@@ -116,7 +116,7 @@ def test_xlsx_cells_are_typed_and_formulas_are_text(manager_client, mixed):
 
     mixed.target_participants = 20
     mixed.save()
-    mixed.indicator_set.indicators.filter(code="O.2.5").update(wording="=HYPERLINK(1)")
+    mixed.indicator_set.indicators.filter(code="O.2.5").update(wording="=HYPERLINK(1)", wordings={})
     snapshot = snapshot_of(manager_client, mixed, "fr")
     response = get(manager_client, "reports:snapshot-xlsx", snapshot)
     book = load_workbook(io.BytesIO(response.content))
@@ -150,6 +150,7 @@ def test_the_pdf_is_in_the_report_language_and_hides_small_counts(manager_client
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "Période" in text and "Woman" not in text
+    assert "Participants aux activités de soutien" in text  # the indicator's wording too
     assert "< 5" in text and "×" in text
 
 
