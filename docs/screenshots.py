@@ -855,14 +855,16 @@ class Shots:
         page.get_by_role("button", name=re.compile("Generate the report to send")).click()
         expect(page.get_by_text("The report is ready.")).to_be_visible()
         self.save(page, "r07-snapshot")
-        pdf = page.request.get(page.get_by_role("link", name="PDF").get_attribute("href"))
+        href = page.get_by_role("button", name="PDF").get_attribute("href")
+        pdf = page.request.get(href, timeout=120_000)  # a PDF takes seconds to render
         self.pdf_page(pdf.body(), "r01-funder-pdf-1")
         page.goto(f"/reports/dashboard/?{period}&funder=on")
         page.emulate_media(media="print")
         self.save(page, "r09-dashboard-print")
         page.emulate_media(media="screen")
         self.save(page, "r10-dashboard-funder")
-        pdf = page.request.get(page.get_by_role("link", name="PDF").get_attribute("href"))
+        href = page.get_by_role("button", name="PDF").get_attribute("href")
+        pdf = page.request.get(href, timeout=120_000)  # a PDF takes seconds to render
         self.pdf_page(pdf.body(), "r11-dashboard-pdf-1")
         # Where the facts the indicators need are entered: a person's file.
         page.goto("/participants/")
