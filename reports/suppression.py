@@ -27,15 +27,15 @@ from django.utils.translation import gettext_lazy as _
 SMALL = "small"  # primary: 1 to t − 1
 COMPLEMENT = "complement"  # secondary: hidden so that a small count cannot be worked out
 HIDDEN_MARK = "×"
-LEGEND = _(
-    "Counts from 1 to %(n)s are shown as “< %(limit)s”; “×” hides a count from which a small "
-    "one could be worked out (with the totals), and a rate or share of fewer than %(limit)s "
-    "people."
+SMALL_LEGEND = _("Counts below %(n)s shown as “< %(n)s”")
+HIDDEN_LEGEND = _(
+    "“×” hides a count from which a small one could be worked out with the totals, and a rate "
+    "or share of fewer than %(n)s people."
 )
 
 
 def legend(limit: int) -> str:
-    return LEGEND % {"n": limit - 1, "limit": limit}
+    return f"{SMALL_LEGEND % {'n': limit}}. {HIDDEN_LEGEND % {'n': limit}}"
 
 
 @dataclass

@@ -28,6 +28,7 @@ from reports.models import FunderSnapshot
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
 from reports.suppression import (
+    HIDDEN_LEGEND,
     dashboard_shown,
     funder_suppressed,
     legend,
@@ -243,7 +244,7 @@ def _display(figures: dict, limit: int, link=None) -> dict:
         )
     ]  # fmt: skip
     return {"rows": rows, "beside": beside, "targets": targets, "charts": charts,
-            "legend": legend(limit)}  # fmt: skip
+            "legend": legend(limit), "hidden_legend": HIDDEN_LEGEND % {"n": limit}}  # fmt: skip
 
 
 def _decimal(text: str) -> str:
