@@ -161,3 +161,23 @@ def test_what_changed_shows_no_exact_small_value(manager_client, organisation, m
     women = next(row for row in changes if row[0].startswith("O.2.3 · Woman"))
     assert women[1:] == ("< 5", "5")
     assert all(value not in {"1", "2", "3", "4"} for row in changes for value in row[1:])
+
+
+def test_esf_rows_and_the_total_s_breakdown_are_hidden_together(manager_client, organisation,
+                                                                 programme):  # fmt: skip
+    """The issue's example: 20 participants, ISCED 0–2 11, 3–4 7, 5–8 2, none unrecorded.
+    EECO10 (its own row) and the total's ISCED 5–8 cell count the same two people."""
+    from programme.models import IndicatorSet
+
+    programme.indicator_set = IndicatorSet.objects.get(funder="ESF+", version="2021-2027")
+    programme.save()
+    for n, schooling in enumerate(["isced1"] * 11 + ["isced3"] * 7 + ["isced6"] * 2):
+        person(organisation, programme, started=D(2025, 2, 1), first_name=f"E{n}",
+               schooling=schooling)  # fmt: skip
+    report = manager_client.get(URL, {"programme": programme.pk, **QUERY}).context["report"]
+    rows = {row["code"]: row for row in report["rows"]}
+    education = dict(dict(rows["ESF-TOTAL"]["breakdowns"])["Education at entry"])
+    shown = {label: cell["shown"] for label, cell in education.items()}
+    assert shown == {"ISCED 0–2": "11", "ISCED 3–4": "×", "ISCED 5–8": "< 5", "Not recorded": "0"}
+    assert rows["EECO10"]["period"]["shown"] == "< 5"
+    assert rows["EECO09"]["period"]["shown"] == "×"  # else 20 − 11 − 7 − 0 gives EECO10 back
