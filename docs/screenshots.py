@@ -192,6 +192,17 @@ class Shots:
         page.evaluate("document.activeElement && document.activeElement.blur()")
         page.screenshot(path=self.out / f"{name}.png", full_page=full_page, animations="disabled")
 
+    def pdf_page(self, pdf: bytes, name: str) -> None:
+        """The first page of a PDF as a picture (pdftoppm, from poppler-utils)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "file.pdf"
+            source.write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                 str(source), str(self.out / name)],
+                check=True,
+            )  # fmt: skip
+
     def today(self) -> None:
         """Sophie Leroy's Today, on her desk and on a phone, and the "Now" of a file: a member
         of her MOVE UP! group."""
@@ -822,8 +833,8 @@ class Shots:
 
     def reports(self) -> None:
         """Nathalie Dubois, manager at CPAS de Bruxelles: the dashboard of the last twelve
-        months, the people behind one figure, and the funder report of her first programme.
-        (r01, the PDF page, is drawn from the PDF itself: see the manager's guide.)"""
+        months, the people behind one figure, the funder report of her first programme, its
+        PDF (r01, the first page drawn with pdftoppm), the dashboard printed and as PDF."""
         today = datetime.date.today()
         period = f"start={today - datetime.timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}"
         page = self.session("manager")
@@ -840,9 +851,21 @@ class Shots:
         page.get_by_role("button", name="Show").click()  # the first programme, chosen already
         expect(page.locator(".funder-table")).to_be_visible()
         self.save(page, "r06-funder", full_page=True)
+        page.get_by_label("Language of the report").select_option("fr")
         page.get_by_role("button", name=re.compile("Generate the report to send")).click()
         expect(page.get_by_text("The report is ready.")).to_be_visible()
         self.save(page, "r07-snapshot")
+        href = page.get_by_role("button", name="PDF").get_attribute("href")
+        pdf = page.request.get(href, timeout=120_000)  # a PDF takes seconds to render
+        self.pdf_page(pdf.body(), "r01-funder-pdf-1")
+        page.goto(f"/reports/dashboard/?{period}&funder=on")
+        page.emulate_media(media="print")
+        self.save(page, "r09-dashboard-print")
+        page.emulate_media(media="screen")
+        self.save(page, "r10-dashboard-funder")
+        href = page.get_by_role("button", name="PDF").get_attribute("href")
+        pdf = page.request.get(href, timeout=120_000)  # a PDF takes seconds to render
+        self.pdf_page(pdf.body(), "r11-dashboard-pdf-1")
         # Where the facts the indicators need are entered: a person's file.
         page.goto("/participants/")
         page.locator("#results tbody tr a").first.click()

@@ -475,7 +475,7 @@ class RoomAdmin(OrganisationScopedAdmin):
 class IndicatorInline(ScopedTabularInline):
     model = Indicator
     extra = 0
-    fields = ["position", "code", "kind", "wording", "rule", "argument", "breakdowns"]
+    fields = ["position", "code", "kind", "wording", "wordings", "rule", "argument", "breakdowns"]
 
 
 @admin.register(IndicatorSet)

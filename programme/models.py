@@ -569,6 +569,13 @@ class Indicator(models.Model):
     )
     code = models.CharField(_("code"), max_length=30)
     wording = models.TextField(_("wording"), max_length=NOTE)
+    # A report is written in one language, indicator wording included (decision 19).
+    wordings = models.JSONField(
+        _("wording in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('By language code, e.g. {"fr": "…", "nl": "…"}; others use the wording.'),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     rule = models.CharField(_("counting rule"), max_length=40, choices=indicators.RULE_CHOICES)
     argument = models.CharField(
@@ -596,6 +603,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.wording}"
+
+    def wording_in(self, language: str | None) -> str:
+        return (self.wordings or {}).get((language or "")[:2]) or self.wording
 
     def clean(self):
         errors = {}

@@ -34,9 +34,24 @@ class Section:
     note: str
     rows: list[Figure] = field(default_factory=list)
     chart: bool = False
+    # What a reader of the figures knows adds up (a total and its parts), and the base of each
+    # rate: what reports.suppression needs when the dashboard leaves for a funder.
+    sums: list[tuple[Figure, list[Figure]]] = field(default_factory=list)
+    bases: dict[str, int] = field(default_factory=dict)
 
-    def add(self, label: str, ids=None, value: str | None = None, bar: float | None = None):
-        self.rows.append(Figure(f"{self.key}.{len(self.rows)}", label, set(ids or ()), value, bar))
+    def add(
+        self,
+        label: str,
+        ids=None,
+        value: str | None = None,
+        bar: float | None = None,
+        base: int | None = None,
+    ) -> Figure:
+        figure = Figure(f"{self.key}.{len(self.rows)}", label, set(ids or ()), value, bar)
+        self.rows.append(figure)
+        if base is not None:
+            self.bases[figure.key] = base
+        return figure
 
 
 @dataclass
@@ -63,11 +78,14 @@ def _months(days: int) -> float:
 def dashboard(programmes, period: Period, today: datetime.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     programmes = list(programmes)
-    enrolments = list(
-        Enrolment.objects.filter(programme__in=programmes, referred_on__lte=period.end)
+    # Every enrolment, also those referred after the period: "waiting now" is today's list
+    # whatever the period (the rest of the dashboard reads nothing dated after its end).
+    everyone = list(
+        Enrolment.objects.filter(programme__in=programmes)
         .select_related("coach", "programme")
         .order_by("pk")
     )
+    enrolments = [e for e in everyone if e.referred_on <= period.end]
     active = [e for e in enrolments if period.overlaps(e.started_on, e.exited_on)]
     # The same enrolments as a join for the queries that follow them: a list of a thousand
     # ids costs more to build and to probe than the join.
@@ -75,7 +93,7 @@ def dashboard(programmes, period: Period, today: datetime.date | None = None) ->
     exits = [e for e in enrolments if period.contains(e.exited_on)]
     sections = [
         _funnel(enrolments, active, exits, period, scope),
-        _waiting(enrolments, period, today),
+        _waiting(everyone, period, today),
         _caseloads(programmes, active, period),
         _attendance(programmes, period),
         _completion(exits),
@@ -87,6 +105,12 @@ def dashboard(programmes, period: Period, today: datetime.date | None = None) ->
         _referrals(period, today, scope),
         _follow_up(enrolments, period, today),
     ]
+    funnel, completion, destinations = sections[0], sections[4], sections[6]
+    reasons = completion.rows[: len(choices.ExitReason.choices)]
+    completion.sums.append((funnel.rows[4], reasons))
+    dropped = reasons[choices.ExitReason.values.index(choices.ExitReason.DROPPED_OUT)]
+    completion.sums.append((dropped, completion.rows[len(reasons) :]))
+    destinations.sums.append((funnel.rows[4], destinations.rows[:-1]))
     return Dashboard(period, sections)
 
 
@@ -115,7 +139,7 @@ def _funnel(enrolments, active, exits, period, scope):
     return section
 
 
-def _waiting(enrolments, period, today):
+def _waiting(everyone, period, today):
     section = Section(
         "waiting",
         _("Waiting list"),
@@ -124,11 +148,11 @@ def _waiting(enrolments, period, today):
             "first day in the programme, for people admitted during the period."
         ),
     )
-    waiting = [e for e in enrolments if e.status == Enrolment.Status.WAITING_LIST]
+    waiting = [e for e in everyone if e.status == Enrolment.Status.WAITING_LIST]
     so_far = [
         (today - timezone.localdate(e.waiting_since)).days for e in waiting if e.waiting_since
     ]
-    admitted = [e for e in enrolments if e.waiting_since and period.contains(e.started_on)]
+    admitted = [e for e in everyone if e.waiting_since and period.contains(e.started_on)]
     waits = [(e.started_on - timezone.localdate(e.waiting_since)).days for e in admitted]
     section.add(_("Waiting now"), _people(waiting))
     section.add(_("Median wait so far (days)"), _people(waiting), _number(median(so_far)))
@@ -218,7 +242,8 @@ def _completion(exits):
     total = len(exits)
     for reason, label in choices.ExitReason.choices:
         some = [e for e in exits if e.exit_reason == reason]
-        section.add(label, _people(some), f"{len(some)} ({percent(len(some), total)})", len(some))
+        section.add(label, _people(some), f"{len(some)} ({percent(len(some), total)})", len(some),
+                    base=total)  # fmt: skip
     dropped = [e for e in exits if e.exit_reason == choices.ExitReason.DROPPED_OUT]
     for reason, label in choices.DropOutReason.choices:
         some = [e for e in dropped if e.drop_out_reason == reason]
@@ -229,6 +254,7 @@ def _completion(exits):
                 _("%(count)s (%(share)s of drop-outs)")
                 % {"count": len(some), "share": percent(len(some), len(dropped))},
                 len(some),
+                base=len(dropped),
             )
     return section
 
@@ -246,7 +272,7 @@ def _length(exits, programmes):
     done = [e for e in exits if e.started_on]
     months = [_months((e.exited_on - e.started_on).days) for e in done]
     planned = sorted({p.planned_length_months for p in programmes})
-    section.add(_("Median (months)"), _people(done), _number(median(months)))
+    lengths = section.add(_("Median (months)"), _people(done), _number(median(months)))
     section.add(_("Average (months)"), _people(done), _number(mean(months)))
     section.add(_("Planned (months)"), set(), ", ".join(str(m) for m in planned) or "—")
     section.add(
@@ -264,6 +290,7 @@ def _length(exits, programmes):
             else _("%(low)s months or more") % {"low": low}
         )
         section.add(label, _people(some), bar=len(some))
+    section.sums.append((lengths, section.rows[-len(LENGTH_BANDS) :]))
     return section
 
 
@@ -288,6 +315,7 @@ def _destinations(exits):
         _people(ready),
         f"{len(ready)} ({percent(len(ready), len(completed))})",
         bar=len(ready),
+        base=len(completed),
     )
     return section
 
@@ -369,6 +397,7 @@ def _language(active, period):
         _("Up at least one level"),
         improved,
         f"{len(improved)} ({percent(len(improved), len(twice))})",
+        base=len(twice),
     )
     return section
 
@@ -475,21 +504,25 @@ def _follow_up(enrolments, period, today):
         def people(rows):
             return {c.enrolment.participant_id for c in rows}
 
-        section.add(_("%(interval)s: due") % {"interval": interval}, people(some))
-        section.add(_("%(interval)s: reached") % {"interval": interval}, people(reached))
-        section.add(
-            _("%(interval)s: unreachable") % {"interval": interval},
-            people(c for c in some if c.status == FollowUpCall.Status.UNREACHABLE),
-        )
-        section.add(
-            _("%(interval)s: still to call") % {"interval": interval},
-            people(c for c in some if c.status == FollowUpCall.Status.PLANNED),
-        )
+        due = section.add(_("%(interval)s: due") % {"interval": interval}, people(some))
+        parts = [
+            section.add(_("%(interval)s: reached") % {"interval": interval}, people(reached)),
+            section.add(
+                _("%(interval)s: unreachable") % {"interval": interval},
+                people(c for c in some if c.status == FollowUpCall.Status.UNREACHABLE),
+            ),
+            section.add(
+                _("%(interval)s: still to call") % {"interval": interval},
+                people(c for c in some if c.status == FollowUpCall.Status.PLANNED),
+            ),
+        ]
+        section.sums.append((due, parts))
         working = people(c for c in reached if c.situation in in_work)
         section.add(
             _("%(interval)s: in work or training") % {"interval": interval},
             working,
             f"{len(working)} ({percent(len(working), len(people(reached)))})",
+            base=len(people(reached)),
         )
         section.add(
             _("%(interval)s: needs help") % {"interval": interval},

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,14 @@ class PeriodForm(forms.Form):
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
 
 
+class DashboardForm(PeriodForm):
+    funder = forms.BooleanField(
+        label=_("Hide small counts, as in a funder report"),
+        required=False,
+        help_text=_("The PDF and the spreadsheet always hide them: they leave Parcours."),
+    )
+
+
 class ProgrammeSelect(forms.Select):
     def use_required_attribute(self, initial):
         # With no empty option there is nothing for the browser to require. Django finds that
@@ -58,6 +67,14 @@ class FunderForm(PeriodForm):
                 _("This programme has no indicator set yet: an administrator chooses one first.")
             )
         return programme
+
+
+class SnapshotForm(FunderForm):
+    """Generating the report to send: also the language every word of its files is in."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=settings.STAFF_LANGUAGES, required=False
+    )
 
 
 def bound(request, form_class, **kwargs):

@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.db.models import Min, Q
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Cefr, ExitReview, FollowUpCall, LanguageAssessment
@@ -539,7 +540,7 @@ def report_figures(report: FunderReport) -> dict:
         "rows": [
             {
                 "code": row.indicator.code,
-                "wording": row.indicator.wording,
+                "wording": row.indicator.wording_in(get_language()),
                 "kind": row.indicator.kind,
                 "period": len(row.period),
                 "cumulative": len(row.cumulative),
@@ -554,8 +555,9 @@ def report_figures(report: FunderReport) -> dict:
         "not_counted": {why: len(ids) for why, ids in report.not_counted.items()},
         "helpful_other": {answer: len(ids) for answer, ids in report.helpful_other.items()},
         "targets": [
-            [key, str(label), target, actual] for key, label, target, actual, _ids in report.targets
-        ],  # fmt: skip
+            [key, str(label), target, actual, len(ids)]
+            for key, label, target, actual, ids in report.targets
+        ],
     }
 
 
@@ -574,7 +576,7 @@ def flat_figures(figures: dict) -> dict[str, tuple[str, object]]:
         flat[f"not_counted|{why}"] = (str(NOT_COUNTED.get(why, why)), count)
     for answer, count in figures.get("helpful_other", {}).items():
         flat[f"helpful|{answer}"] = (str(HELPFUL_OTHER.get(answer, answer)), count)
-    for key, label, _target, actual in figures.get("targets", []):
+    for key, label, _target, actual, *_count in figures.get("targets", []):
         flat[f"target|{key}"] = (label, actual)
     return flat
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from programme.models import IndicatorSet, Programme
 
+DECIMAL_COMMA = {"fr", "nl"}  # Belgian offices: "58,3 %", and ";" between CSV cells
+
 
 class FunderSnapshot(models.Model):
     """A funder report as generated: its parameters, its figures (aggregates only, no ids and
@@ -24,6 +26,10 @@ class FunderSnapshot(models.Model):
     )
     indicator_set = models.ForeignKey(
         IndicatorSet, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator set")
+    )
+    # Every word of the report's files is in this language, whoever opens them later.
+    language = models.CharField(
+        _("report language"), max_length=5, choices=settings.STAFF_LANGUAGES, default="fr"
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -60,6 +66,15 @@ class FunderSnapshot(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:snapshot", args=[self.pk])
+
+    @property
+    def small_count(self) -> int:
+        """The threshold the figures were hidden with when generated: the files keep it."""
+        return self.parameters.get("small_count", 5)
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.language in DECIMAL_COMMA
 
     @property
     def is_ready(self) -> bool:

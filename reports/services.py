@@ -4,6 +4,7 @@ is background work (reports/tasks.py)."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from programme.models import Programme
@@ -13,7 +14,7 @@ from reports.models import FunderSnapshot
 
 
 def funder_snapshot_request(
-    *, programme: Programme, period: Period, by: AbstractBaseUser
+    *, programme: Programme, period: Period, by: AbstractBaseUser, language: str = ""
 ) -> FunderSnapshot:
     """Record the request and hand the counting to the task queue. With the development
     setting (the immediate backend) it is ready on return; with a worker, the snapshot page
@@ -28,6 +29,7 @@ def funder_snapshot_request(
             indicator_set=programme.indicator_set,
             period_start=period.start,
             period_end=period.end,
+            language=language or translation.get_language(),
             created_by=by,
             parameters={
                 "organisation": programme.organisation.name,

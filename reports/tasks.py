@@ -4,12 +4,13 @@ development; production sets PARCOURS_TASKS_BACKEND to the database backend and 
 `reports.services.funder_snapshot_request`."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from reports.figures import Period
-from reports.funder import funder_report, report_figures
+from reports.funder import funder_report
 from reports.models import FunderSnapshot
+from reports.suppression import stored_figures
 
 
 @task()
@@ -31,16 +32,19 @@ def funder_snapshot_build(*, snapshot_id: int) -> FunderSnapshot:
         FunderSnapshot.objects.filter(pk=snapshot.pk).update(progress=min(99, 100 * done // total))
 
     try:
-        report = funder_report(
-            snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
-        )
+        # Labels are stored as words: in the report's language, not the worker's.
+        with translation.override(snapshot.language):
+            report = funder_report(
+                snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
+            )
+            figures = stored_figures(report)
     except Exception as error:
         FunderSnapshot.objects.filter(pk=snapshot.pk).update(
             status=FunderSnapshot.Status.FAILED, error=repr(error), finished_at=timezone.now()
         )
         raise
     with transaction.atomic():
-        snapshot.figures = report_figures(report)
+        snapshot.figures = figures
         snapshot.status = FunderSnapshot.Status.READY
         snapshot.progress = 100
         snapshot.finished_at = timezone.now()

@@ -1,12 +1,13 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,12 +21,20 @@ from reports import exports, services
 from reports.access import get_snapshot, manager_required, snapshots_for
 from reports.charts import bar_chart
 from reports.dashboard import dashboard
-from reports.figures import Period, small_count_limit, suppressed
-from reports.forms import FunderForm, PeriodForm, bound
-from reports.funder import changes, flat_figures, funder_report, report_figures
+from reports.figures import Period, small_count_limit
+from reports.forms import DashboardForm, FunderForm, PeriodForm, SnapshotForm, bound
+from reports.funder import flat_figures, funder_report
 from reports.models import FunderSnapshot
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
+from reports.suppression import (
+    HIDDEN_LEGEND,
+    dashboard_shown,
+    funder_suppressed,
+    legend,
+    stored_figures,
+    target_shown,
+)
 
 SUMMARY = "reports/trajectory_summary.html"
 NO_WORKER_AFTER = datetime.timedelta(minutes=1)
@@ -67,13 +76,17 @@ FUNDER = "reports/funder.html"
 FUNDER_PDF = "reports/funder_pdf.html"
 
 
-def _charted(section) -> str:
+def _charted(section, shown: dict, limit: int) -> str:
+    """The section's chart, hidden figures drawn as the table shows them: a bar as long as the
+    true count would give away what "< 5" hides."""
     if not section.chart:
         return ""
-    bars = [
-        (row.label, row.bar if row.bar is not None else row.count, row.shown)
-        for row in section.rows
-    ]
+    bars = []
+    for row in section.rows:
+        length = row.bar if row.bar is not None else row.count
+        if shown[row.key] != row.shown:
+            length = limit if row.value is None else 0
+        bars.append((row.label, length, shown[row.key]))
     return bar_chart(bars, str(section.title))
 
 
@@ -89,81 +102,183 @@ def _people_url(source: str, form, key: str) -> str:
     return f"{reverse('reports:people')}?{urlencode(query)}"
 
 
+def _board(request, *, funder: bool):
+    """The dashboard of the chosen programmes and period; `funder`: as it leaves Parcours,
+    small counts and what gives them away hidden (reports.suppression)."""
+    form = bound(request, DashboardForm, staff=request.staff)
+    context = {"form": form}
+    if not form.is_valid():
+        return form, context
+    funder = funder or form.cleaned_data["funder"]
+    chosen = form.cleaned_data.get("programme")
+    programmes = [chosen] if chosen else list(form.fields["programme"].queryset)
+    board = dashboard(programmes, form.period)
+    limit = small_count_limit()
+    if funder:
+        shown = dashboard_shown(board, limit)
+    else:
+        shown = {row.key: row.shown for section in board.sections for row in section.rows}
+    context.update(
+        programme=chosen,
+        funder=funder,
+        legend=legend(limit),
+        sections=[
+            {
+                "section": section,
+                "chart": _charted(section, shown, limit),
+                "rows": [
+                    (row, _people_url("dashboard", form, row.key), shown[row.key])
+                    for row in section.rows
+                ],
+            }
+            for section in board.sections
+        ],
+    )
+    return form, context
+
+
 @manager_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    form = bound(request, PeriodForm, staff=request.staff)
-    context = {"form": form}
-    if form.is_valid():
-        chosen = form.cleaned_data.get("programme")
-        programmes = [chosen] if chosen else list(form.fields["programme"].queryset)
-        board = dashboard(programmes, form.period)
-        context["sections"] = [
-            {
-                "section": section,
-                "chart": _charted(section),
-                "rows": [(row, _people_url("dashboard", form, row.key)) for row in section.rows],
-            }
-            for section in board.sections
-        ]
-        context["programme"] = chosen
+    _form, context = _board(request, funder=False)
+    if "sections" in context:
+        query = request.GET.urlencode()
+        context["downloads"] = {
+            "pdf": f"{reverse('reports:dashboard-pdf')}?{query}",
+            "xlsx": f"{reverse('reports:dashboard-xlsx')}?{query}",
+        }
     template = DASHBOARD + "#figures" if request.htmx else DASHBOARD
     return render(request, template, context)
 
 
-def _bar(count: int) -> int:
-    """A hidden small count is drawn at the threshold: a bar as long as the true count would
-    give away what "< 5" hides."""
-    return count if suppressed(count) == str(count) else small_count_limit()
+def _board_for_funder(request):
+    form, context = _board(request, funder=True)
+    if "sections" not in context:
+        raise Http404
+    programme = context["programme"]
+    name = programme.name if programme else request.staff.organisation.name
+    filename = f"{slugify(name)}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}"
+    return form, context, filename
 
 
-def _display(figures: dict, link=None) -> dict:
-    """A report's stored figures as the page and the PDF show them: small counts hidden."""
+@manager_required
+@require_GET
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard as it leaves Parcours: small counts hidden, one section per page."""
+    _form, context, filename = _board_for_funder(request)
+    return render_pdf("reports/dashboard_pdf.html", context, request, filename + ".pdf")
 
-    def cell(count, key):
-        # Nobody behind a zero: no link to an empty list.
-        return {"shown": suppressed(count), "url": link(key) if link and count else ""}
+
+@manager_required
+@require_GET
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    form, context, filename = _board_for_funder(request)
+    programme = context["programme"]
+    out = [
+        [_("Programme dashboard")],
+        [programme.name if programme else _("All programmes of the organisation"),
+         f"{form.period.start:%d/%m/%Y} – {form.period.end:%d/%m/%Y}"],
+        [context["legend"]],
+    ]  # fmt: skip
+    for item in context["sections"]:
+        out += [[], [str(item["section"].title)], [str(item["section"].note)]]
+        out += [[str(row.label), exports.number(shown)] for row, _url, shown in item["rows"]]
+    return exports.workbook_response(
+        out, _("Programme dashboard"), filename, widths={"A": 50, "B": 30}
+    )
+
+
+def _display(figures: dict, limit: int, link=None) -> dict:
+    """A report's figures as the page and the PDF show them: small counts hidden, and what
+    would give them away (reports.suppression), at threshold `limit`."""
+    hidden = funder_suppressed(figures, limit)
+
+    def cell(key):
+        # Nobody behind a zero: no link to an empty list. Staff who may see the people still
+        # open the list behind a hidden count.
+        count = hidden.counts.get(key, 0)
+        return {"shown": hidden.shown(key), "url": link(key) if link and count else ""}
 
     rows = []
     for row in figures.get("rows", []):
+        code = row["code"]
         rows.append(
             {
-                "code": row["code"],
+                "code": code,
                 "wording": row["wording"],
                 "kind": row["kind"],
-                "period": cell(row["period"], f"{row['code']}|period"),
-                "cumulative": cell(row["cumulative"], f"{row['code']}|cumulative"),
+                "period": cell(f"{code}|period"),
+                "cumulative": cell(f"{code}|cumulative"),
                 "target": row["target"],
                 "breakdowns": [
                     (
                         str(BREAKDOWNS.get(dimension, dimension)),
                         [
-                            (label, cell(count, f"{row['code']}|period|{dimension}|{code}"))
-                            for code, label, count in cells
+                            (label, cell(f"{code}|{dimension}|{category}"))
+                            for category, label, _count in cells
                         ],
-                    )
+                    )  # fmt: skip
                     for dimension, cells in row["breakdowns"].items()
                 ],
             }
         )
-    flat = flat_figures(figures)
     beside = [
-        (label, cell(count, key))
-        for key, (label, count) in flat.items()
+        (label, cell(key))
+        for key, (label, _count) in flat_figures(figures).items()
         if key.startswith(("not_counted|", "helpful|"))
     ]
     targets = [
-        (label, target, actual, link(f"target|{key}") if link else "")
-        for key, label, target, actual in figures.get("targets", [])
-    ]
+        (label, target, _decimal(target_shown(hidden, key, actual, *count)),
+         link(f"target|{key}") if link else "")
+        for key, label, target, actual, *count in figures.get("targets", [])
+    ]  # fmt: skip
+    # A hidden count is drawn at the threshold: a bar as long as the true count would give
+    # away what "< 5" hides.
     charts = [
         bar_chart(
-            [(f"{row['code']}", _bar(row["period"]), suppressed(row["period"]))
-             for row in figures.get("rows", [])],
+            [(row["code"], limit if hidden.is_hidden(key) or hidden.shown(key) != str(count)
+              else count, hidden.shown(key))
+             for row in figures.get("rows", [])
+             for key, count in [(f"{row['code']}|period", row["period"])]],
             _("Participants per indicator, period"),
         )
     ]  # fmt: skip
-    return {"rows": rows, "beside": beside, "targets": targets, "charts": charts}
+    return {"rows": rows, "beside": beside, "targets": targets, "charts": charts,
+            "legend": legend(limit), "hidden_legend": HIDDEN_LEGEND % {"n": limit}}  # fmt: skip
+
+
+def _decimal(text: str) -> str:
+    """A stored rate ("58.3 %") written as the current language writes decimals."""
+    return text.replace(".", ",") if translation.get_language() in {"fr", "nl"} else text
+
+
+def changes_shown(stored: dict, fresh: dict, limit: int) -> list[tuple[str, str, str]]:
+    """What differs between a stored report and the same report counted again today, each
+    value hidden as its own table hides it: no small count, and no pair of exact values
+    whose difference is one."""
+    before, after = flat_figures(stored), flat_figures(fresh)
+    hidden = {"before": funder_suppressed(stored, limit), "after": funder_suppressed(fresh, limit)}
+    shown_rows = []
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key, (None, None)), after.get(key, (None, None))
+        if old[1] == new[1]:
+            continue
+        values = []
+        for which, value in (("before", old), ("after", new)):
+            result = hidden[which]
+            if value[1] is None:
+                values.append("—")
+            elif key.startswith("target|"):
+                values.append(_decimal(target_shown(result, key.split("|", 1)[1], value[1],
+                                                    *result_count(result, key))))  # fmt: skip
+            else:
+                values.append(result.shown(key))
+        shown_rows.append((new[0] or old[0], *values))
+    return shown_rows
+
+
+def result_count(result, key: str) -> list[int]:
+    return [result.counts[key]] if key in result.counts else []
 
 
 @manager_required
@@ -177,8 +292,11 @@ def funder_page(request: HttpRequest) -> HttpResponse:
         context.update(
             programme=programme,
             small_count=small_count_limit(),
+            languages=settings.STAFF_LANGUAGES,
             report=_display(
-                report_figures(report), link=lambda key: _people_url("funder", form, key)
+                stored_figures(report),
+                small_count_limit(),
+                link=lambda key: _people_url("funder", form, key),
             ),
             snapshots=snapshots_for(request.staff)
             .filter(programme=programme)
@@ -190,11 +308,14 @@ def funder_page(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def funder_snapshot_create(request: HttpRequest) -> HttpResponse:
-    form = FunderForm(request.POST, staff=request.staff)
+    form = SnapshotForm(request.POST, staff=request.staff)
     if form.is_valid():
         try:
             snapshot = services.funder_snapshot_request(
-                programme=form.cleaned_data["programme"], period=form.period, by=request.user
+                programme=form.cleaned_data["programme"],
+                period=form.period,
+                by=request.user,
+                language=form.cleaned_data["language"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -247,10 +368,16 @@ def snapshot_page(request: HttpRequest, pk: int) -> HttpResponse:
         and timezone.now() - snapshot.created_at > NO_WORKER_AFTER,
     }
     if snapshot.is_ready:
-        fresh = report_figures(
-            funder_report(snapshot.programme, Period(snapshot.period_start, snapshot.period_end))
+        with translation.override(snapshot.language):
+            fresh = stored_figures(
+                funder_report(
+                    snapshot.programme, Period(snapshot.period_start, snapshot.period_end)
+                )
+            )
+        context.update(
+            report=_display(snapshot.figures, snapshot.small_count),
+            changes=changes_shown(snapshot.figures, fresh, snapshot.small_count),
         )
-        context.update(report=_display(snapshot.figures), changes=changes(snapshot.figures, fresh))
     template = "reports/snapshot.html"
     if request.htmx:
         template += "#progress"
@@ -275,15 +402,20 @@ def _filename(snapshot) -> str:
 @require_GET
 def snapshot_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_snapshot(request, pk)
-    context = {"snapshot": snapshot, "report": _display(snapshot.figures)}
-    return render_pdf(FUNDER_PDF, context, request, _filename(snapshot) + ".pdf")
+    # Every word in the report's language, whoever downloads it.
+    with translation.override(snapshot.language):
+        context = {"snapshot": snapshot, "report": _display(snapshot.figures,
+                                                             snapshot.small_count)}  # fmt: skip
+        return render_pdf(FUNDER_PDF, context, request, _filename(snapshot) + ".pdf")
 
 
 @manager_required
 @require_GET
 def snapshot_csv(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_snapshot(request, pk)
-    return exports.csv_response(snapshot, _filename(snapshot))
+    separator = request.GET.get("separator")
+    semicolon = {"semicolon": True, "comma": False}.get(separator)
+    return exports.csv_response(snapshot, _filename(snapshot), semicolon)
 
 
 @manager_required

@@ -2,7 +2,9 @@
 a query count that does not grow with the data."""
 
 import datetime
+import io
 import random
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -151,3 +153,55 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
 def test_drop_out_reasons_are_shares_of_the_drop_outs(programme, exits):
     completion = rows(dashboard([programme], PERIOD, today=D(2026, 1, 15)), "completion")
     assert completion["Drop-out: Health"].shown == "1 (100 % of drop-outs)"
+
+
+EXPORT_QUERY = {"programme": "", "start": "2025-01-01", "end": "2025-12-31"}
+
+
+def test_the_funder_view_hides_small_counts_and_rates_on_them(manager_client, programme, exits):
+    query = {**EXPORT_QUERY, "programme": programme.pk}
+    plain = manager_client.get(URL, query).context["sections"]
+    shown = {row.label: text for item in plain for row, _url, text in item["rows"]}
+    assert shown["Completed"] == "3 (75 %)"
+    funder = manager_client.get(URL, {**query, "funder": "on"}).context["sections"]
+    shown = {row.label: text for item in funder for row, _url, text in item["rows"]}
+    assert shown["Exited"] == "< 5" and shown["Completed"] == "×"
+    assert shown["Median (months)"] == "×"  # the lengths of four people's trajectories
+
+
+def test_the_xlsx_of_the_dashboard_hides_small_counts(manager_client, programme, exits):
+    from openpyxl import load_workbook
+
+    response = manager_client.get(
+        reverse("reports:dashboard-xlsx"), {**EXPORT_QUERY, "programme": programme.pk}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[0].value: row[1].value for row in sheet.iter_rows() if row[0].value}
+    assert values["Exited"] == "< 5" and values["Completed"] == "×"
+    assert values["Waiting now"] == 0 and sheet["A1"].font.bold is False
+
+
+def test_the_pdf_of_the_dashboard_hides_small_counts(manager_client, programme, exits, tmp_path):
+    import shutil
+    import subprocess
+
+    response = manager_client.get(
+        reverse("reports:dashboard-pdf"), {**EXPORT_QUERY, "programme": programme.pk}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) missing")
+    (tmp_path / "d.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "d.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "< 5" in text and "75 %" not in text and "Programme" in text
+
+
+def test_the_page_prints_without_its_form_one_section_per_page(manager_client):
+    from django.contrib.staticfiles import finders
+
+    page = manager_client.get(URL)
+    assert 'class="report-filter"' in page.text and "report-section" in page.text
+    css = Path(finders.find("css/parcours.css")).read_text()
+    printed = css[css.index("/* The dashboard printed") :]
+    assert ".report-filter" in printed.split("}")[0] and "break-before: page" in printed

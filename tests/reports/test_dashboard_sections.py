@@ -266,3 +266,12 @@ def test_calls_due_after_today_are_left_out_of_a_period_still_running(programme,
               due_on=D(2025, 12, 30))  # fmt: skip
     board = dashboard([programme], PERIOD, today=D(2025, 12, 1))
     assert figures(board, "follow_up") == {}
+
+
+def test_waiting_now_is_today_whatever_the_period(programme, world):
+    # Wafa and Yonas were referred in November and December 2025: a dashboard of 2024 still
+    # shows who is waiting today, and nobody's wait before admission in 2024.
+    board = dashboard([programme], Period(D(2024, 1, 1), D(2024, 12, 31)), today=TODAY)
+    waiting = figures(board, "waiting")
+    assert waiting["Waiting now"] == (ids(world, "wafa", "yonas"), "2")
+    assert waiting["Admitted after waiting"] == (set(), "0")

@@ -81,6 +81,9 @@ ORG_LIST = rule(LOGIN, LOGIN, OK, OK, OK, OK, HIDDEN, HIDDEN)
 PROGRAMME_WORK = rule(LOGIN, LOGIN, OK, OK, OK, NF, NF, NF)
 # The live reports read the manager's own organisation.
 MANAGER_REPORT = rule(LOGIN, LOGIN, NF, NF, OK, NF, NF, HIDDEN)
+# The same as a file (PDF, XLSX): another organisation's manager gets a file of their own
+# organisation. Not read for markers (compressed); the page it is built from is, above.
+MANAGER_REPORT_FILE = rule(LOGIN, LOGIN, NF, NF, OK, NF, NF, OK)
 # A personal API key: its owner alone may revoke it.
 OWNER_ONLY = rule(LOGIN, LOGIN, OK, NF, NF, NF, NF, NF)
 SIGNED_IN = rule(LOGIN, LOGIN, OK, OK, OK, OK, OK, OK)
@@ -293,6 +296,8 @@ MATRIX: dict[str, Entry] = {
     "reports:summary": file("enrolment", GET),
     "reports:summary-pdf": file("enrolment", GET),
     "reports:dashboard": Entry(MANAGER_REPORT),
+    "reports:dashboard-pdf": Entry(MANAGER_REPORT_FILE),
+    "reports:dashboard-xlsx": Entry(MANAGER_REPORT_FILE),
     "reports:funder": Entry(MANAGER_REPORT),
     "reports:people": Entry(
         MANAGER_ONLY,

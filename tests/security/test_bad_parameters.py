@@ -40,7 +40,7 @@ NOT_PARAMETERS = {"csrfmiddlewaretoken"}
 
 PORTAL = "portal:"
 # Pages that take seconds to render (PDFs): visited with bad ids only.
-SLOW = {"reports:summary-pdf", "rights:export-pdf", "reports:snapshot-pdf"}
+SLOW = {"reports:summary-pdf", "rights:export-pdf", "reports:snapshot-pdf", "reports:dashboard-pdf"}
 
 
 def url_names() -> list[str]:
