@@ -7,12 +7,12 @@ urlpatterns = [
     path("participants/", views.caseload, name="caseload"),
     path("participants/new/", views.participant_create, name="create"),
     path("participants/pick/", views.participant_pick, name="pick"),
-    # participants/<int:pk>/ ("detail"), the participant file, is composed in casefile, which
-    # shows the apps above this one too; config/urls.py routes it under this app's name.
+    # The participant file (participants/<int:pk>/, "detail"), the enrolment page
+    # (enrolments/<int:pk>/, "enrolment") and the to-do list (todos/, "todos") are composed in
+    # casefile, which shows the apps above this one too; config/urls.py routes them under this
+    # app's name.
     path("participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
-    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
-    path("todos/", todo_views.todo_list, name="todos"),
     path("todos/<int:pk>/done/", todo_views.todo_done, name="todo-done"),
     path("enrolments/<int:pk>/todos/add/", todo_views.todo_add, name="todo-add"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
