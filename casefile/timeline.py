@@ -11,14 +11,14 @@ from participants.timeline import Entry
 from sessions import timeline as session_timeline
 
 # Entries of the same moment keep this order.
-SOURCES = [
+SOURCES = (
     participant_timeline.participant_entries,
     participant_timeline.trajectory_entries,
     evaluation_timeline.assessment_entries,
     evaluation_timeline.evaluation_entries,
     evaluation_timeline.exit_entries,
     session_timeline.attendance_entries,
-]
+)
 
 
 def entries_for(participant) -> list[Entry]:

@@ -157,4 +157,3 @@ def test_only_open_todos_are_flagged_overdue(active, coach_client):
     html = coach_client.get(active.get_absolute_url()).content.decode()
     assert "Done on" in html and "Cancelled" in html
     assert "badge-late" not in html
-

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation
 from evaluations.timeline import evaluation_entries
-from participants import timeline
 from participants.models import Enrolment
 from tests.evaluations.factories import make_evaluation
 from tests.factories import make_enrolment, make_participant
@@ -16,10 +15,6 @@ from tests.factories import make_enrolment, make_participant
 pytestmark = pytest.mark.django_db
 Kind = Evaluation.Kind
 TODAY = timezone.localdate()
-
-
-def test_the_provider_is_registered():
-    assert evaluation_entries in timeline._providers
 
 
 def test_each_evaluation_is_an_entry_with_its_change_since_the_baseline(enrolment, coach):

@@ -7,15 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.timeline import assessment_entries
-from participants import timeline
 from tests.evaluations.factories import make_assessment
 from tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_provider_is_registered():
-    assert assessment_entries in timeline._providers
 
 
 def test_each_assessment_is_an_entry(participant, coach):
