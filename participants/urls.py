@@ -24,6 +24,15 @@ urlpatterns = [
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     *trajectory_views.urlpatterns,
-    *import_views.urlpatterns,
-    *funder_views.urlpatterns,
+    path("participants/import/", import_views.import_upload, name="import"),
+    path("participants/import/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("participants/import/template.csv", import_views.import_template, name="import-template"),
+    path("participants/<int:pk>/funder/", funder_views.funder_facts, name="funder-facts"),
+    path("participants/<int:pk>/funder/events/", funder_views.event_add, name="event-add"),
+    path(
+        "participants/<int:pk>/funder/characteristics/",
+        funder_views.characteristics_update,
+        name="characteristics-update",
+    ),
+    path("funder-events/<int:pk>/delete/", funder_views.event_delete, name="event-delete"),
 ]
