@@ -8,6 +8,11 @@ urlpatterns = [
     path("attention/", views.attention, name="attention"),
 ]
 
-# The participant file keeps its address and name (participants:detail), which every app
-# links to; config/urls.py routes it here, beside the participants app's own routes.
-participant_file = path("participants/<int:pk>/", views.participant_file, name="detail")
+# The participant file, the enrolment page and the to-do list keep their addresses and names
+# (participants:detail, participants:enrolment, participants:todos), which every app links to:
+# config/urls.py routes them under the participants app's name, beside its own routes.
+participant_urlpatterns = [
+    path("participants/<int:pk>/", views.participant_file, name="detail"),
+    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
+    path("todos/", views.todo_list, name="todos"),
+]

@@ -1,18 +1,28 @@
-"""Pages composed of several apps: a coach's Today, who needs attention, and the participant
-file (the person, their programmes and timeline from participants, with where they stand now
-from the apps above it)."""
+"""Pages composed of several apps: a coach's Today, who needs attention, the participant file
+(the person and their programmes, where they stand now, the timeline of every app), the
+enrolment page with every app's sections, and the to-do list."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from audit import services as audit
-from casefile import selectors
-from participants import timeline
-from participants.access import get_participant
+from casefile import panels, selectors, timeline, todos
+from participants.access import enrolments_for, get_participant, todos_for
+from participants.filters import TodoFilter
+from participants.models import Enrolment
+from participants.views import intake_steps
 from programme.access import participant_work_required
+
+Status = Enrolment.Status
+TODO_PAGE_SIZE = 50
+# Status changes made on a page of their own rather than with the short form in place.
+STATUS_PAGES = {Status.EXITED: "lifecycle:exit"}
 
 ATTENTION_PAGE_SIZE = 50
 
@@ -57,9 +67,8 @@ def attention(request: HttpRequest) -> HttpResponse:
 @participant_work_required
 @require_http_methods(["GET"])
 def participant_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """The participant file: who the person is and what happened (participants' template and
-    timeline), with a "Now" summary on top read from the apps above participants. Routed as
-    `participants:detail` (config/urls.py), its address since the first version."""
+    """The participant file: who the person is, where they stand now and what happened. Routed
+    as `participants:detail` (config/urls.py), its name since the first version."""
     participant = get_participant(request, pk)
     audit.log_view(request, participant)
     return render(
@@ -72,5 +81,95 @@ def participant_file(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": participant.file_consents,
             "timeline": timeline.entries_for(participant),
             "now": selectors.now_for(participant),
+        },
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One programme of a person: the intake while it lasts, the status changes on offer, and
+    the sections of every app (casefile.panels). Routed as `participants:enrolment`."""
+    enrolment = get_object_or_404(
+        enrolments_for(request.staff)
+        .select_related("participant", "programme", "coach", "referring_partner")
+        .prefetch_related(
+            "eligibility__criterion",
+            "interviews__conducted_by",
+            "programme__criteria",
+            "changes__changed_by",
+        ),
+        pk=pk,
+    )
+    actions = [
+        (status, label, *_status_url(enrolment, status))
+        for status, label in [
+            (Status.PAUSED, _("Pause")),
+            (Status.ACTIVE, _("Resume")),
+            (Status.EXITED, pgettext("action", "Exit")),
+            (Status.CLOSED, _("Close the file")),
+        ]
+        if enrolment.can_become(status) and not (status == Status.ACTIVE and enrolment.in_intake)
+    ]
+    audit.log_view(request, enrolment.participant, what="enrolment", object_id=enrolment.pk)
+    return render(
+        request,
+        "casefile/enrolment.html",
+        {
+            "enrolment": enrolment,
+            "participant": enrolment.participant,
+            "steps": intake_steps(enrolment) if enrolment.in_intake else None,
+            "actions": actions,
+            "position": enrolment.waiting_position(),
+            "panels": panels.panels_for(request, enrolment),
+            "links": [
+                (
+                    _("Printable summary"),
+                    reverse("reports:summary", args=[enrolment.pk]),
+                    "printer",
+                )
+            ],
+        },
+    )
+
+
+def _status_url(enrolment: Enrolment, status: str) -> tuple[str, bool]:
+    """Where a status change is made, and whether it opens in place (a short form) or on
+    a page of its own (STATUS_PAGES, like the exit review)."""
+    url_name = STATUS_PAGES.get(status)
+    if url_name:
+        return reverse(url_name, args=[enrolment.pk]), False
+    return reverse("lifecycle:enrolment-status", args=[enrolment.pk, status]), True
+
+
+@participant_work_required
+@require_http_methods(["GET"])
+def todo_list(request: HttpRequest) -> HttpResponse:
+    """The open to-dos of the caseload, each linked to where its work is recorded. Routed as
+    `participants:todos`."""
+    today = timezone.localdate()
+    open_todos = (
+        todos_for(request.staff)
+        .open()
+        .select_related("enrolment__participant", "enrolment__programme", "enrolment__coach")
+        .order_by("due_on", "pk")
+    )
+    todo_filter = TodoFilter(request.GET, queryset=open_todos, staff=request.staff, today=today)
+    page = Paginator(todo_filter.qs, TODO_PAGE_SIZE).get_page(request.GET.get("page"))
+    todos.with_links(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "casefile/todo_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "filter": todo_filter,
+            "page": page,
+            "today": today,
+            "query": query.urlencode(),
+            "reminders": todos.reminders_for(request, today),
         },
     )

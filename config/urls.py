@@ -6,10 +6,10 @@ from casefile import urls as casefile_urls
 from ops.views import healthz
 from programme.views import home
 
-# The participant file is composed in casefile (above the apps it shows) but keeps the name
-# participants:detail that every app links to.
+# The participant file, the enrolment page and the to-do list are composed in casefile (above
+# the apps they show) but keep the participants: names every app links to.
 participant_routes = (
-    [casefile_urls.participant_file, *participants.urls.urlpatterns],
+    [*casefile_urls.participant_urlpatterns, *participants.urls.urlpatterns],
     participants.urls.app_name,
 )
 

@@ -1,5 +1,5 @@
-"""Language assessments and evaluations on the participant file's timeline (registered in
-apps.py)."""
+"""Language assessments, evaluations, the exit and follow-up calls on the participant file's
+timeline (merged in casefile.timeline)."""
 
 from django.db.models import FilteredRelation, Q
 from django.urls import reverse

@@ -41,7 +41,6 @@ from evaluations.services import (
     language_assessment_record,
     support_reopen,
 )
-from participants import panels
 from participants.access import enrolments_for, get_enrolment, get_in_scope, get_participant
 from participants.models import Enrolment, Goal, Participant
 from participants.services import REFERRAL_STATUSES, planned_end
@@ -494,17 +493,10 @@ def _own_calls(request, calls):
     return calls
 
 
-def calls_due_reminder(request: HttpRequest, today) -> panels.Reminder | None:
-    """For the to-do list: how many follow-up calls are due today or overdue (one query)."""
-    due = _own_calls(request, calls_for(request.staff).due(today)).count()
-    if not due:
-        return None
-    text = ngettext(
-        "%(count)s follow-up call due today or overdue",
-        "%(count)s follow-up calls due today or overdue",
-        due,
-    ) % {"count": due}
-    return panels.Reminder(text, reverse("evaluations:call-queue"), "phone-call")
+def calls_due_count(request: HttpRequest, today) -> int:
+    """For the to-do list's reminder: how many of the follow-up calls this person sees in their
+    queue are due today or overdue (one query)."""
+    return _own_calls(request, calls_for(request.staff).due(today)).count()
 
 
 @participant_work_required

@@ -3,7 +3,7 @@ organisation, nobody anything of another organisation."""
 
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrolment, Participant, caseload_ids
+from participants.models import Enrolment, Participant, Todo, caseload_ids
 from programme.models import Staff
 
 
@@ -18,6 +18,10 @@ def participants_for(staff: Staff):
 
 def enrolments_for(staff: Staff):
     return Enrolment.objects.filter(participant__in=participants_for(staff))
+
+
+def todos_for(staff: Staff):
+    return Todo.objects.filter(enrolment__in=enrolments_for(staff))
 
 
 def get_participant(request, pk: int) -> Participant:

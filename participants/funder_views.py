@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -98,15 +97,3 @@ def characteristics_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Characteristics at entry saved."))
             return redirect("participants:funder-facts", pk=participant.pk)
     return _page(request, participant, characteristics_form=form)
-
-
-urlpatterns = [
-    path("participants/<int:pk>/funder/", funder_facts, name="funder-facts"),
-    path("participants/<int:pk>/funder/events/", event_add, name="event-add"),
-    path(
-        "participants/<int:pk>/funder/characteristics/",
-        characteristics_update,
-        name="characteristics-update",
-    ),
-    path("funder-events/<int:pk>/delete/", event_delete, name="event-delete"),
-]

@@ -7,7 +7,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -99,10 +98,3 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="parcours-import.csv"'
     return response
-
-
-urlpatterns = [
-    path("participants/import/", import_upload, name="import"),
-    path("participants/import/confirm/", import_confirm, name="import-confirm"),
-    path("participants/import/template.csv", import_template, name="import-template"),
-]

@@ -1,12 +1,12 @@
-"""The participant file's timeline.
+"""The participant file's timeline entries of this app, and the entry every app writes.
 
-Each app contributes entries through a provider registered in its AppConfig.ready(), so this
-app never imports the apps above it. A provider takes the participant and returns entries; it
-must run a fixed number of queries whatever the size of the file.
+casefile.timeline merges these with the entries of the apps above this one. A function that
+returns entries takes the participant and must run a fixed number of queries whatever the size
+of the file.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -34,20 +34,7 @@ class Entry:
         return self.when, self.recorded_at or timezone.make_aware(end_of_day)
 
 
-Provider = Callable[[object], Iterable[Entry]]
 T = TypeVar("T")
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> None:
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def entries_for(participant) -> list[Entry]:
-    """Everything that happened to the participant, newest first."""
-    entries = [entry for provider in _providers for entry in provider(participant)]
-    return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
 
 
 def read_once(participant, key: str, read: Callable[[], T]) -> T:

@@ -1,5 +1,5 @@
 """The trajectory on the enrolment page: the action plan, referrals to partners and
-placements (each a panel, registered in apps.py), with their forms; and the participant's
+placements (each a section listed in casefile.panels), with their forms; and the participant's
 consents, which referrals rest on."""
 
 from django.contrib import messages

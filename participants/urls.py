@@ -7,12 +7,12 @@ urlpatterns = [
     path("participants/", views.caseload, name="caseload"),
     path("participants/new/", views.participant_create, name="create"),
     path("participants/pick/", views.participant_pick, name="pick"),
-    # participants/<int:pk>/ ("detail"), the participant file, is composed in casefile, which
-    # shows the apps above this one too; config/urls.py routes it under this app's name.
+    # The participant file (participants/<int:pk>/, "detail"), the enrolment page
+    # (enrolments/<int:pk>/, "enrolment") and the to-do list (todos/, "todos") are composed in
+    # casefile, which shows the apps above this one too; config/urls.py routes them under this
+    # app's name.
     path("participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
-    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
-    path("todos/", todo_views.todo_list, name="todos"),
     path("todos/<int:pk>/done/", todo_views.todo_done, name="todo-done"),
     path("enrolments/<int:pk>/todos/add/", todo_views.todo_add, name="todo-add"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
@@ -24,6 +24,15 @@ urlpatterns = [
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     *trajectory_views.urlpatterns,
-    *import_views.urlpatterns,
-    *funder_views.urlpatterns,
+    path("participants/import/", import_views.import_upload, name="import"),
+    path("participants/import/confirm/", import_views.import_confirm, name="import-confirm"),
+    path("participants/import/template.csv", import_views.import_template, name="import-template"),
+    path("participants/<int:pk>/funder/", funder_views.funder_facts, name="funder-facts"),
+    path("participants/<int:pk>/funder/events/", funder_views.event_add, name="event-add"),
+    path(
+        "participants/<int:pk>/funder/characteristics/",
+        funder_views.characteristics_update,
+        name="characteristics-update",
+    ),
+    path("funder-events/<int:pk>/delete/", funder_views.event_delete, name="event-delete"),
 ]

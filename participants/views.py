@@ -9,11 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import services as audit
-from participants import panels, services
+from participants import services
 from participants.access import (
     enrolments_for,
     get_enrolment,
@@ -183,8 +181,8 @@ def enrolment_refer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _intake_steps(enrolment: Enrolment) -> list[dict]:
-    """The four intake steps and how far this enrolment got."""
+def intake_steps(enrolment: Enrolment) -> list[dict]:
+    """The four intake steps and how far this enrolment got (also on the enrolment page)."""
     steps = [
         {"key": "referral", "label": _("Referral"), "done": True},
         {"key": "eligibility", "label": _("Eligibility"), "done": enrolment.eligibility_checked()},
@@ -203,63 +201,11 @@ def _intake_steps(enrolment: Enrolment) -> list[dict]:
     return steps
 
 
-@participant_work_required
-@require_http_methods(["GET"])
-def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = get_object_or_404(
-        enrolments_for(request.staff)
-        .select_related("participant", "programme", "coach", "referring_partner")
-        .prefetch_related(
-            "eligibility__criterion",
-            "interviews__conducted_by",
-            "programme__criteria",
-            "changes__changed_by",
-        ),
-        pk=pk,
-    )
-    actions = [
-        (status, label, *_status_url(enrolment, status))
-        for status, label in [
-            (Status.PAUSED, _("Pause")),
-            (Status.ACTIVE, _("Resume")),
-            (Status.EXITED, pgettext("action", "Exit")),
-            (Status.CLOSED, _("Close the file")),
-        ]
-        if enrolment.can_become(status) and not (status == Status.ACTIVE and enrolment.in_intake)
-    ]
-    audit.log_view(request, enrolment.participant, what="enrolment", object_id=enrolment.pk)
-    return render(
-        request,
-        "participants/enrolment_detail.html",
-        {
-            "enrolment": enrolment,
-            "participant": enrolment.participant,
-            "steps": _intake_steps(enrolment) if enrolment.in_intake else None,
-            "actions": actions,
-            "position": enrolment.waiting_position(),
-            "panels": panels.panels_for(request, enrolment),
-            "links": [
-                (link.label, reverse(link.url_name, args=[enrolment.pk]), link.icon)
-                for link in panels.links
-            ],
-        },
-    )
-
-
-def _status_url(enrolment: Enrolment, status: str) -> tuple[str, bool]:
-    """Where a status change is made, and whether it opens in place (a short form) or on
-    a page of its own (registered by another app, like the exit review)."""
-    url_name = panels.status_pages.get(status)
-    if url_name:
-        return reverse(url_name, args=[enrolment.pk]), False
-    return reverse("lifecycle:enrolment-status", args=[enrolment.pk, status]), True
-
-
 def _intake_page(request, enrolment, step: str, form, extra=None):
     context = {
         "enrolment": enrolment,
         "participant": enrolment.participant,
-        "steps": _intake_steps(enrolment),
+        "steps": intake_steps(enrolment),
         "step": step,
         "form": form,
         **(extra or {}),

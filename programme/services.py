@@ -16,20 +16,23 @@ from programme import invitations, two_factor
 from programme.access import staff_of
 from programme.models import ApiToken, Organisation, Site, Staff, password_stamp
 
-# What an organisation's administrator may configure in the admin.
+# What an organisation's administrator may configure in the admin: (app label, model name).
+# Named by label rather than imported, as some live in apps above this one (the kinds of session
+# a programme adds, in sessions).
 ADMINISTRATOR_MODELS = [
-    "room",
-    "closureday",
-    "organisation",
-    "site",
-    "programme",
-    "module",
-    "eligibilitycriterion",
-    "partnerorganisation",
-    "staff",
-    "templatestep",
-    "activitymapping",
-    "indicatortarget",
+    ("programme", "room"),
+    ("programme", "closureday"),
+    ("programme", "organisation"),
+    ("programme", "site"),
+    ("programme", "programme"),
+    ("programme", "module"),
+    ("programme", "eligibilitycriterion"),
+    ("programme", "partnerorganisation"),
+    ("programme", "staff"),
+    ("programme", "templatestep"),
+    ("programme", "activitymapping"),
+    ("programme", "indicatortarget"),
+    ("activities", "sessionkind"),
 ]
 
 
@@ -292,14 +295,10 @@ _ADMINISTRATOR_OVERSIGHT = Q(
     codename__in=["view_accessattempt", "delete_accessattempt"],
 )
 
-# Apps above this one add the models administrators configure there, in their AppConfig.ready()
-# (e.g. the kinds of session a programme adds): (app label, model name).
-administrator_models_elsewhere: list[tuple[str, str]] = []
 
-
-def _configured_elsewhere() -> Q:
+def _administrator_models() -> Q:
     query = Q(pk__in=[])
-    for app_label, model in administrator_models_elsewhere:
+    for app_label, model in ADMINISTRATOR_MODELS:
         query |= Q(content_type__app_label=app_label, content_type__model=model)
     return query
 
@@ -311,11 +310,7 @@ def _grant_role(staff: Staff) -> None:
     user.save(update_fields=["is_staff", "is_active"])
     if is_administrator:
         user.user_permissions.set(
-            Permission.objects.filter(
-                Q(content_type__app_label="programme", content_type__model__in=ADMINISTRATOR_MODELS)
-                | _configured_elsewhere()
-                | _ADMINISTRATOR_OVERSIGHT
-            )
+            Permission.objects.filter(_administrator_models() | _ADMINISTRATOR_OVERSIGHT)
         )
     else:
         user.user_permissions.clear()

@@ -7,9 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from participants import demo, panels
+        from participants import demo
         from reports import demo as reports_demo
 
         demo.register(reports_demo.load)
-
-        panels.links.append(panels.Link(_("Printable summary"), "reports:summary", "printer"))

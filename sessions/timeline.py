@@ -1,4 +1,4 @@
-"""Sessions and attendance on the participant file's timeline (registered in apps.py)."""
+"""Sessions and attendance on the participant file's timeline (merged in casefile.timeline)."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone

@@ -15,6 +15,7 @@ from participants.models import (
     EnrolmentStatusChange,
     IntakeInterview,
     Participant,
+    Todo,
 )
 from programme.models import (
     EligibilityCriterion,
@@ -121,3 +122,11 @@ def make_answer(
 ) -> EligibilityAnswer:
     kwargs.setdefault("met", True)
     return EligibilityAnswer.objects.create(enrolment=enrolment, criterion=criterion, **kwargs)
+
+
+def make_todo(enrolment: Enrolment, days: int, **kwargs) -> Todo:
+    """A to-do due `days` from today (negative: overdue), a baseline evaluation unless told."""
+    kwargs.setdefault("kind", "baseline")
+    return Todo.objects.create(
+        enrolment=enrolment, due_on=timezone.localdate() + datetime.timedelta(days=days), **kwargs
+    )

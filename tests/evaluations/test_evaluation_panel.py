@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation
 from evaluations.views import evaluations_panel
-from participants import panels
 from participants.models import Enrolment
 from tests.evaluations.factories import make_evaluation
 
@@ -37,12 +36,6 @@ def page_enrolment(enrolment) -> Enrolment:
 
 def panel(enrolment) -> dict | None:
     return evaluations_panel(RequestFactory().get("/"), enrolment)
-
-
-def test_it_is_registered_after_the_action_plan_and_the_to_dos():
-    [registered] = [p for p in panels._panels if p.context is evaluations_panel]
-    assert registered.template == "evaluations/_evaluations_panel.html"
-    assert registered.order == 25
 
 
 def test_nothing_is_shown_before_the_trajectory_starts(enrolment, coach_client):

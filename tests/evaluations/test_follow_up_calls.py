@@ -13,7 +13,6 @@ from evaluations import demo
 from evaluations.models import CallAttempt, ExitReview, FollowUpCall
 from evaluations.services import call_attempt_record, support_reopen
 from evaluations.timeline import exit_entries
-from participants import timeline
 from participants.models import Enrolment, EnrolmentStatusChange
 from participants.services import StaleEdit
 from tests.evaluations.factories import make_attempt, make_call, make_exit_review, make_exited
@@ -456,10 +455,6 @@ def test_reopen_outside_the_caseload_is_not_found(needs_help, who, request):
 
 
 # The timeline --------------------------------------------------------------------------------
-
-
-def test_the_provider_is_registered():
-    assert exit_entries in timeline._providers
 
 
 def test_the_exit_review_and_the_finished_calls_are_on_the_timeline(needs_help, exited, coach):

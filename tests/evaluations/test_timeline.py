@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation
 from evaluations.timeline import assessment_entries, evaluation_entries
-from participants import timeline
 from participants.models import Enrolment
 from tests.evaluations.factories import make_assessment, make_evaluation
 from tests.factories import make_enrolment, make_participant
@@ -17,10 +16,6 @@ from tests.factories import make_enrolment, make_participant
 pytestmark = pytest.mark.django_db
 Kind = Evaluation.Kind
 TODAY = timezone.localdate()
-
-
-def test_the_provider_is_registered():
-    assert evaluation_entries in timeline._providers
 
 
 def test_each_evaluation_is_an_entry_with_its_change_since_the_baseline(enrolment, coach):
@@ -94,10 +89,6 @@ def test_one_query_for_1_or_20_evaluations(enrolment, size, django_assert_num_qu
 
 
 # Language assessments -----------------------------------------------------------------------------
-
-
-def test_the_assessment_provider_is_registered():
-    assert assessment_entries in timeline._providers
 
 
 def test_each_assessment_is_an_entry(participant, coach):

@@ -1,4 +1,5 @@
-"""The trajectory template planned as dated to-dos at admission, and the coach's to-do list."""
+"""The trajectory template planned as dated to-dos at admission, ticking one off and adding one
+by hand (the to-do list and the enrolment page's panel: tests/casefile/test_todo_list.py)."""
 
 import datetime
 
@@ -10,8 +11,7 @@ from django.utils import timezone
 from participants import services
 from participants.models import Enrolment, Todo
 from programme.models import TemplateStep
-from tests.factories import make_enrolment, make_participant, make_programme
-from tests.helpers import login_url
+from tests.factories import make_programme, make_todo
 
 Status = Enrolment.Status
 Kind = TemplateStep.Kind
@@ -157,14 +157,7 @@ def test_overdue_means_open_and_past_its_date(enrolment):
     assert not old.is_overdue(TODAY)
 
 
-# --- the to-do list -------------------------------------------------------------------------
-
-
-def make_todo(enrolment, days: int, **kwargs) -> Todo:
-    kwargs.setdefault("kind", Kind.BASELINE)
-    return Todo.objects.create(
-        enrolment=enrolment, due_on=TODAY + datetime.timedelta(days=days), **kwargs
-    )
+# --- marking one done ----------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -172,90 +165,6 @@ def active(enrolment):
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.ACTIVE, started_on=TODAY)
     enrolment.refresh_from_db()
     return enrolment
-
-
-def test_the_list_shows_overdue_and_coming_week_by_default(active, coach_client):
-    late = make_todo(active, -3)
-    soon = make_todo(active, 6, kind=Kind.LANGUAGE_TEST)
-    make_todo(active, 20, kind=Kind.MIDWAY)
-    make_todo(active, -10, kind=Kind.OTHER, label="Call the school", done_on=TODAY)
-
-    response = coach_client.get(reverse("participants:todos"))
-
-    assert list(response.context["page"].object_list) == [late, soon]
-    html = response.content.decode()
-    assert "Overdue" in html and "Language test" in html and "Call the school" not in html
-
-
-def test_a_longer_period_shows_more(active, coach_client):
-    make_todo(active, 20)
-    response = coach_client.get(reverse("participants:todos"), {"when": "month"})
-    assert len(response.context["page"].object_list) == 1
-    response = coach_client.get(reverse("participants:todos"), {"when": "overdue"})
-    assert len(response.context["page"].object_list) == 0
-
-
-def test_a_coach_sees_their_own_by_default_and_a_manager_everyone(
-    active, programme, colleague, coach_client, manager_client
-):
-    mine = make_todo(active, 1)
-    theirs = make_enrolment(
-        participant=make_participant(organisation=programme.organisation, coach=colleague.user),
-        programme=programme,
-        status=Status.ACTIVE,
-    )
-    other = make_todo(theirs, 1)
-
-    assert list(coach_client.get(reverse("participants:todos")).context["page"]) == [mine]
-    assert list(manager_client.get(reverse("participants:todos")).context["page"]) == [mine, other]
-    filtered = manager_client.get(reverse("participants:todos"), {"coach": colleague.user_id})
-    assert list(filtered.context["page"]) == [other]
-
-
-def test_a_coach_cannot_list_a_colleagues_caseload(active, colleague, coach_client):
-    theirs = make_enrolment(
-        participant=make_participant(organisation=active.programme.organisation,
-                                     coach=colleague.user),
-        programme=active.programme,
-    )  # fmt: skip
-    make_todo(theirs, 1)
-    response = coach_client.get(reverse("participants:todos"), {"coach": colleague.user_id})
-    assert list(response.context["page"]) == []
-
-
-def test_htmx_filtering_returns_the_results_only(active, coach_client):
-    make_todo(active, 1)
-    response = coach_client.get(reverse("participants:todos"), headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert html.lstrip().startswith('<section id="results"')
-
-
-def test_the_list_needs_a_coach_or_manager(client, administrator_client, outsider_client, active):
-    make_todo(active, 1)
-    url = reverse("participants:todos")
-    assert client.get(url).url == login_url(url)
-    assert administrator_client.get(url).status_code == 404
-    assert list(outsider_client.get(url).context["page"]) == []
-
-
-def test_the_list_runs_a_fixed_number_of_queries(
-    active, programme, coach_client, django_assert_num_queries
-):
-    make_todo(active, 1)
-
-    def count():
-        # session; user with their staff record and organisation (header); the coach filter
-        # checks the signed-in coach exists; count for the paginator; the page of to-dos with
-        # person, programme and coach; the filter's programmes and coaches (choices
-        # rendered); the count of follow-up calls due
-        with django_assert_num_queries(8):
-            coach_client.get(reverse("participants:todos"))
-
-    count()
-    for _ in range(20):
-        person = make_participant(organisation=programme.organisation, coach=active.coach)
-        make_todo(make_enrolment(participant=person, programme=programme), 2)
-    count()
 
 
 def test_marking_done_from_the_list(active, coach, coach_client):
@@ -293,7 +202,7 @@ def test_marking_done_needs_a_post(active, coach_client):
     assert coach_client.get(reverse("participants:todo-done", args=[todo.pk])).status_code == 405
 
 
-# --- adding one by hand, and the panel on the enrolment page --------------------------------
+# --- adding one by hand ----------------------------------------------------------------------
 
 
 def test_a_coach_adds_a_todo(active, coach_client):
@@ -329,65 +238,7 @@ def test_others_cannot_add(active, persona, request):
     assert response.status_code == 404
 
 
-def test_the_enrolment_page_shows_the_plan_with_overdue_flags(active, coach_client):
-    make_todo(active, -2)
-    make_todo(active, 30, kind=Kind.EXIT)
-    html = coach_client.get(active.get_absolute_url()).content.decode()
-    assert 'id="todos"' in html
-    assert "1 overdue" in html and "Exit evaluation" in html
-
-
-def test_the_plan_panel_costs_the_same_for_many_todos(
-    active, coach_client, django_assert_max_num_queries
-):
-    make_todo(active, 1)
-    with django_assert_max_num_queries(40) as one:
-        coach_client.get(active.get_absolute_url())
-    for days in range(20):
-        make_todo(active, days)
-    with django_assert_max_num_queries(len(one.captured_queries)):
-        coach_client.get(active.get_absolute_url())
-
-
-def test_a_programme_without_admissions_shows_no_plan(enrolment, coach_client):
-    assert 'id="todos"' not in coach_client.get(enrolment.get_absolute_url()).content.decode()
-
-
 def test_make_programme_has_the_default_follow_up_settings(db):
     programme = make_programme()
     assert programme.follow_up_offsets == [4, 13, 26]
     assert programme.follow_up_max_attempts == 3
-
-
-def test_evaluation_and_language_todos_link_to_where_they_are_recorded(active, coach_client):
-    make_todo(active, 1, kind=Kind.MIDWAY)
-    make_todo(active, 2, kind=Kind.LANGUAGE_TEST)
-    make_todo(active, 3, kind=Kind.OTHER, label="Visit the library")
-    html = coach_client.get(reverse("participants:todos")).content.decode()
-    new_evaluation = reverse("evaluations:evaluation-new", args=[active.pk])
-    assert f'href="{new_evaluation}?kind=midway"' in html
-    assert reverse("evaluations:language", args=[active.participant_id]) in html
-    assert html.count("Record it") == 2
-
-
-def test_the_list_reminds_of_follow_up_calls_due(active, coach_client, colleague_client):
-    from evaluations.models import FollowUpCall
-
-    FollowUpCall.objects.create(enrolment=active, weeks_after_exit=4, due_on=TODAY)
-    FollowUpCall.objects.create(
-        enrolment=active, weeks_after_exit=13, due_on=TODAY + datetime.timedelta(days=60)
-    )
-    html = coach_client.get(reverse("participants:todos")).content.decode()
-    assert "1 follow-up call due today or overdue" in html
-    assert reverse("evaluations:call-queue") in html
-    # A colleague without this person on their caseload is not reminded of it.
-    html = colleague_client.get(reverse("participants:todos")).content.decode()
-    assert "follow-up call" not in html
-
-
-def test_only_open_todos_are_flagged_overdue(active, coach_client):
-    make_todo(active, -5, done_on=TODAY - datetime.timedelta(days=6))
-    make_todo(active, -4, kind=Kind.MIDWAY, cancelled=True)
-    html = coach_client.get(active.get_absolute_url()).content.decode()
-    assert "Done on" in html and "Cancelled" in html
-    assert "badge-late" not in html

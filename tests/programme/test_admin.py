@@ -2,9 +2,11 @@
 nothing of another organisation, nor of participant data."""
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from programme.models import Programme
+from programme.services import ADMINISTRATOR_MODELS
 from tests.factories import make_participant, make_partner
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +117,11 @@ def test_a_programme_cannot_be_added_to_another_organisation(
     assert programme.organisation == organisation
     assert programme.outcome_domains == ["oral_language", "wellbeing"]
     assert programme.follow_up_offsets == [4, 13]
+
+
+def test_every_model_administrators_configure_is_installed_and_granted(administrator):
+    """The list names models by label, some in apps above programme: a renamed model or app
+    label would silently take the permission away."""
+    for app_label, model in ADMINISTRATOR_MODELS:
+        django_apps.get_model(app_label, model)
+        assert administrator.user.has_perm(f"{app_label}.change_{model}")

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants import timeline
 from sessions.models import Attendance, Group
 from sessions.timeline import attendance_entries
 from tests.factories import make_participant
@@ -30,10 +29,6 @@ def group(programme):
 
 def titles(participant) -> list[str]:
     return [entry.title for entry in attendance_entries(participant)]
-
-
-def test_the_provider_is_registered():
-    assert attendance_entries in timeline._providers
 
 
 @pytest.mark.parametrize(

@@ -1,25 +1,21 @@
-"""The participant file's timeline is assembled from providers that apps register."""
+"""The participant file's timeline merges every app's entries, newest first."""
 
 import datetime
+import inspect
 
 import pytest
 from django.utils import timezone
 
-from participants import timeline
+from casefile import timeline
+from evaluations import timeline as evaluation_timeline
+from participants import timeline as participant_timeline
 from participants.timeline import Entry
+from sessions import timeline as session_timeline
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def providers(monkeypatch):
-    """A clean registry holding only the participants app's own provider."""
-    registry = [timeline.participant_entries]
-    monkeypatch.setattr(timeline, "_providers", registry)
-    return registry
-
-
-def test_other_apps_contribute_entries_newest_first(providers, participant, enrolment):
+def test_the_entries_of_every_app_come_newest_first(monkeypatch, participant, enrolment):
     now = timezone.now()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
 
@@ -30,7 +26,7 @@ def test_other_apps_contribute_entries_newest_first(providers, participant, enro
             Entry(when=yesterday, kind="evaluation", title="Baseline evaluation"),
         ]
 
-    timeline.register(sessions)
+    monkeypatch.setattr(timeline, "SOURCES", (participant_timeline.participant_entries, sessions))
     enrolment.changes.create(to_status="referred", changed_at=now - datetime.timedelta(hours=1))
 
     titles = [entry.title for entry in timeline.entries_for(participant)]
@@ -38,13 +34,17 @@ def test_other_apps_contribute_entries_newest_first(providers, participant, enro
     assert titles == ["Vivre ensemble: Referred", "Baseline evaluation", "Group session"]
 
 
-def test_a_provider_is_registered_once(providers):
-    def provider(p):
-        return []
-
-    timeline.register(provider)
-    timeline.register(provider)
-    assert providers == [timeline.participant_entries, provider]
+def test_every_apps_entries_are_on_the_timeline():
+    """Each app's `*_entries` functions, and nothing else, make the timeline."""
+    written = {
+        function
+        for module in (participant_timeline, session_timeline, evaluation_timeline)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.endswith("_entries") and function.__module__ == module.__name__
+    }
+    assert len(written) == 6
+    assert set(timeline.SOURCES) == written
+    assert len(timeline.SOURCES) == len(written)
 
 
 def test_a_date_counts_as_the_end_of_that_day():

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from casefile.panels import PANELS
 from participants.models import Enrolment
 from programme.models import EligibilityCriterion
+from tests.evaluations.factories import make_exit_review, make_exited
 from tests.factories import (
     make_answer,
     make_criterion,
@@ -174,3 +176,24 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
     with django_assert_num_queries(13):
         response = coach_client.get(url(enrolment))
     assert len(response.context["enrolment"].changes.all()) == size
+
+
+def test_the_sections_of_every_app_come_in_order(enrolment, coach_client):
+    """The action plan, the to-dos, the evaluations, the referrals, the placements, the exit."""
+    make_exit_review(enrolment=make_exited(enrolment=enrolment))
+    response = coach_client.get(url(enrolment))
+    html = response.content.decode()
+    sections = ["action-plan", "todos", "evaluations", "referrals", "placements", "exit-review"]
+    where = [html.find(f'<article id="{section}"') for section in sections]
+    assert -1 not in where
+    assert where == sorted(where)
+    assert [panel.template for panel in response.context["panels"]] == [
+        panel.template for panel in PANELS
+    ]
+
+
+def test_the_header_links_to_the_printable_summary(enrolment, coach_client):
+    response = coach_client.get(url(enrolment))
+    summary = reverse("reports:summary", args=[enrolment.pk])
+    assert response.context["links"] == [("Printable summary", summary, "printer")]
+    assert f'href="{summary}"' in response.content.decode()
