@@ -289,6 +289,15 @@ class FollowUpCallQuerySet(models.QuerySet):
     def due(self, today=None):
         return self.pending().filter(due_on__lte=today or timezone.localdate())
 
+    def for_coach(self, user):
+        """The calls that are `user`'s to make: those of the enrolments they coached, and of
+        the people they are the referent coach of. Unlike a to-do (`coached_by`), a call comes
+        after the exit, when the person's referent coach may be the one who still knows them,
+        so both coaches have it in their queue."""
+        return self.filter(
+            models.Q(enrolment__coach=user) | models.Q(enrolment__participant__coach=user)
+        )
+
 
 class FollowUpCall(models.Model):
     """A call to a former participant some weeks after exit, planned at exit from the

@@ -3,7 +3,7 @@ organisation, nobody anything of another organisation."""
 
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrolment, Participant, caseload_ids
+from participants.models import Enrolment, Participant
 from programme.models import Staff
 
 
@@ -12,7 +12,7 @@ def participants_for(staff: Staff):
         return Participant.objects.none()
     participants = Participant.objects.filter(organisation_id=staff.organisation_id)
     if staff.is_coach:
-        participants = participants.filter(pk__in=caseload_ids(staff.user))
+        participants = participants.in_caseload_of(staff.user)
     return participants
 
 
