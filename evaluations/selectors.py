@@ -196,26 +196,12 @@ def goal_text(score: DomainScore) -> str:
 
 @dataclass(frozen=True)
 class DomainProgress:
-    """One domain's scores at the baseline and at the latest evaluation since (None where that
-    evaluation did not score the domain)."""
+    """One domain: the coach's and the participant's own score at the baseline against the
+    latest each gave since."""
 
     domain: outcomes.Domain
-    baseline: DomainScore | None
-    latest: DomainScore | None
-
-    @property
-    def coach(self) -> ScoreChange:
-        return ScoreChange(
-            self.baseline.coach_score if self.baseline else None,
-            self.latest.coach_score if self.latest else None,
-        )
-
-    @property
-    def participant(self) -> ScoreChange:
-        return ScoreChange(
-            self.baseline.participant_score if self.baseline else None,
-            self.latest.participant_score if self.latest else None,
-        )
+    coach: ScoreChange
+    participant: ScoreChange
 
 
 @dataclass
@@ -223,59 +209,76 @@ class Progress:
     """One enrolment's progress since its baseline."""
 
     baseline: Evaluation | None = None
-    latest: Evaluation | None = None
+    latest: Evaluation | None = None  # the latest evaluation since, whatever it scored
     domains: list[DomainProgress] = field(default_factory=list)
 
 
-def _latest_first(evaluation: Evaluation):
+def _recency(evaluation: Evaluation):
     return (evaluation.kind == Kind.EXIT, evaluation.held_on, evaluation.pk)
+
+
+def _latest(scores: dict, evaluations: list[Evaluation], code: str, scorer: str) -> int | None:
+    for evaluation in reversed(evaluations):
+        score = scores[evaluation.pk].get(code)
+        if score is not None and getattr(score, scorer) is not None:
+            return getattr(score, scorer)
+    return None
 
 
 def progress_since_baseline(
     enrolments: Iterable[Enrolment], *, until: datetime.date | None = None
 ) -> dict[int, Progress]:
-    """Per enrolment (by id): its scores at the baseline against those at the latest evaluation
-    since. The one definition of "progress since the baseline":
+    """Per enrolment (by id): the scores at the baseline against the latest since. The one
+    definition of "progress since the baseline", for the pages, the summary and the dashboard:
 
     - the baseline is the evaluation recorded as the baseline (there is at most one), not the
       first by date: a mid-way dated before it is still a mid-way;
-    - the latest is the exit evaluation once done, otherwise the most recent mid-way by date
-      (ties: the one recorded last); never the baseline itself;
-    - domains: the programme's in its order, then any scored at either evaluation and since
-      dropped from the programme — a retired domain keeps the progress made in it;
+    - "latest" is read per domain and per scorer (coach, participant): the exit evaluation's
+      score once given, otherwise the most recent mid-way's by date (ties: the one recorded
+      last). An evaluation that left a domain "not assessed" does not erase an earlier score;
+    - domains: the programme's in its order, then any scored and since dropped from the
+      programme — a retired domain keeps the progress made in it;
     - with `until`, evaluations held after that day are not read at all, so a figure for a
       period reads nothing dated after its end.
 
-    Enrolments without an evaluation get an empty Progress; an evaluation without scores says
-    nothing and is not read. The enrolments' programmes should be loaded (select_related);
-    one query whatever their number."""
+    Enrolments without an evaluation get an empty Progress. The enrolments' programmes should
+    be loaded (select_related); one query whatever their number."""
     enrolments = list(enrolments)
-    scores = DomainScore.objects.filter(
+    rows = DomainScore.objects.filter(
         evaluation__enrolment__in=[enrolment.pk for enrolment in enrolments]
     ).select_related("evaluation")
     if until is not None:
-        scores = scores.filter(evaluation__held_on__lte=until)
+        rows = rows.filter(evaluation__held_on__lte=until)
     evaluations = defaultdict(dict)  # enrolment id -> evaluation id -> evaluation
-    score_maps = defaultdict(dict)  # evaluation id -> domain code -> score
-    for score in scores.order_by():
-        evaluation = score.evaluation
+    scores = defaultdict(dict)  # evaluation id -> domain code -> score
+    for row in rows.order_by():
+        evaluation = row.evaluation
         evaluations[evaluation.enrolment_id].setdefault(evaluation.pk, evaluation)
-        score_maps[evaluation.pk][score.domain] = score
+        scores[evaluation.pk][row.domain] = row
     result = {}
     for enrolment in enrolments:
         found = evaluations.get(enrolment.pk, {}).values()
         baseline = next((e for e in found if e.kind == Kind.BASELINE), None)
-        later = [e for e in found if e.kind != Kind.BASELINE]
-        latest = max(later, key=_latest_first) if later else None
-        before = score_maps[baseline.pk] if baseline else {}
-        after = score_maps[latest.pk] if latest else {}
-        result[enrolment.pk] = Progress(
-            baseline=baseline,
-            latest=latest,
-            domains=[
-                DomainProgress(domain, before.get(domain.code), after.get(domain.code))
-                for domain in domains_of(enrolment.programme, before, after)
-                if domain.code in before or domain.code in after
-            ],
-        )
+        since = sorted((e for e in found if e.kind != Kind.BASELINE), key=_recency)
+        before = scores[baseline.pk] if baseline else {}
+        progress = Progress(baseline=baseline, latest=since[-1] if since else None)
+        scored = [before, *(scores[e.pk] for e in since)]
+        for domain in domains_of(enrolment.programme, *scored):
+            if not any(domain.code in each for each in scored):
+                continue
+            start = before.get(domain.code)
+            progress.domains.append(
+                DomainProgress(
+                    domain,
+                    coach=ScoreChange(
+                        start.coach_score if start else None,
+                        _latest(scores, since, domain.code, "coach_score"),
+                    ),
+                    participant=ScoreChange(
+                        start.participant_score if start else None,
+                        _latest(scores, since, domain.code, "participant_score"),
+                    ),
+                )
+            )
+        result[enrolment.pk] = progress
     return result
