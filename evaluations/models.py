@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from participants import choices
 from participants.models import Enrolment, Participant
 from programme import outcomes
+from programme.dates import not_in_future
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -124,10 +125,11 @@ class LanguageAssessment(models.Model):
         return f"{self.participant} — {self.assessed_on:%d/%m/%Y}"
 
     def clean(self):
-        if self.assessed_on and self.assessed_on > timezone.localdate():
-            raise ValidationError(
-                {"assessed_on": _("Record an assessment once it has taken place.")}
-            )
+        not_in_future(
+            self.assessed_on,
+            field="assessed_on",
+            message=_("Record an assessment once it has taken place."),
+        )
         if self.local_level in LOCAL_LEVELS:
             self._check_local_level()
 

@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from participants import choices
 from programme import outcomes
+from programme.dates import not_in_future
 from programme.models import (
     EligibilityCriterion,
     Organisation,
@@ -224,6 +225,13 @@ class Participant(models.Model):
 
     def get_absolute_url(self):
         return reverse("participants:detail", args=[self.pk])
+
+    def clean(self):
+        not_in_future(
+            self.birth_date,
+            field="birth_date",
+            message=_("The date of birth cannot be in the future."),
+        )
 
     @property
     def full_name(self) -> str:
@@ -619,6 +627,9 @@ class IntakeInterview(models.Model):
         return f"{self.enrolment} — {self.held_on}"
 
     def clean(self):
+        not_in_future(
+            self.held_on, field="held_on", message=_("Record an interview once it has taken place.")
+        )
         if self.held_on and self.enrolment_id and self.held_on < self.enrolment.referred_on:
             raise ValidationError(
                 {"held_on": _("The interview cannot be before the referral date.")}
@@ -1139,8 +1150,11 @@ class ParticipantEvent(models.Model):
         return f"{self.get_kind_display()} — {self.happened_on:%d/%m/%Y}"
 
     def clean(self):
-        if self.happened_on and self.happened_on > timezone.localdate():
-            raise ValidationError({"happened_on": _("Record an event once it has happened.")})
+        not_in_future(
+            self.happened_on,
+            field="happened_on",
+            message=_("Record an event once it has happened."),
+        )
 
 
 class EntryCharacteristics(models.Model):
