@@ -10,17 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants import panels, services
-from participants.access import enrolments_for, get_enrolment
+from participants.access import get_enrolment, todos_for
 from participants.filters import TodoFilter
 from participants.forms import TodoForm
 from participants.models import Todo
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
-
-
-def _todos_for(staff):
-    return Todo.objects.filter(enrolment__in=enrolments_for(staff))
 
 
 def _with_links(todos) -> list[Todo]:
@@ -35,7 +31,7 @@ def _with_links(todos) -> list[Todo]:
 def todo_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     todos = (
-        _todos_for(request.staff)
+        todos_for(request.staff)
         .open()
         .select_related("enrolment__participant", "enrolment__programme", "enrolment__coach")
         .order_by("due_on", "pk")
@@ -69,7 +65,7 @@ def todo_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     todo = get_object_or_404(
-        _todos_for(request.staff).select_related("enrolment__participant"), pk=pk
+        todos_for(request.staff).select_related("enrolment__participant"), pk=pk
     )
     try:
         services.todo_mark_done(todo=todo, by=request.user)

@@ -272,11 +272,8 @@ def intake_only(view):
 
     @wraps(view)
     def wrapper(request, pk):
-        enrolment = get_object_or_404(
-            enrolments_for(request.staff)
-            .select_related("participant", "programme", "coach")
-            .prefetch_related("eligibility", "interviews", "programme__criteria"),
-            pk=pk,
+        enrolment = get_enrolment(
+            request, pk, prefetch=("eligibility", "interviews", "programme__criteria")
         )
         if not enrolment.in_intake:
             return redirect(enrolment)
