@@ -22,12 +22,7 @@ class DomainRow:
     latest: int | None
     first_own: int | None
     latest_own: int | None
-
-    @property
-    def change(self) -> int | None:
-        if self.first is None or self.latest is None:
-            return None
-        return self.latest - self.first
+    change: int | None  # the coach's, in levels
 
 
 def _domain_rows(progress: Progress) -> list[DomainRow]:
@@ -38,6 +33,7 @@ def _domain_rows(progress: Progress) -> list[DomainRow]:
             latest=row.coach.after,
             first_own=row.participant.before,
             latest_own=row.participant.after,
+            change=row.coach.steps,
         )
         for row in progress.domains
     ]
