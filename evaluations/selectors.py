@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from evaluations.forms import SKILLS
 from evaluations.models import Cefr, DomainScore, Evaluation, LanguageAssessment
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES, LOW_LEVELS, is_low
-from participants.models import Enrolment, Goal
+from participants.models import Enrolment, Goal, Participant
 from participants.services import planned_end
 from programme import outcomes
 
@@ -27,6 +27,17 @@ EXIT_LEAD = datetime.timedelta(weeks=4)
 
 
 # Language assessments -------------------------------------------------------------------------
+
+
+def language_scales(participant: Participant) -> set[str]:
+    """The local scales of the programmes the person is in, is being taken in by, or has just
+    left: a placement test comes at intake, a final one at the exit."""
+    return set(
+        participant.enrolments.exclude(status__in=[Status.NOT_ADMITTED, Status.CLOSED])
+        .exclude(programme__language_scale="")
+        .order_by()
+        .values_list("programme__language_scale", flat=True)
+    )
 
 
 def short_level(level: str) -> str:

@@ -27,6 +27,7 @@ from evaluations.selectors import (
     comparison,
     domains_of,
     goal_text,
+    language_scales,
     next_kind,
 )
 from evaluations.services import (
@@ -41,25 +42,12 @@ from evaluations.services import (
 )
 from participants import panels
 from participants.access import get_enrolment, get_participant
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment
 from participants.services import REFERRAL_STATUSES
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from programme.models import TemplateStep
-
-Status = Enrolment.Status
-
-
-def _scales(participant: Participant) -> set[str]:
-    """The local scales of the programmes the person is in, is being taken in by, or has just
-    left: a placement test comes at intake, a final one at the exit."""
-    return set(
-        participant.enrolments.exclude(status__in=[Status.NOT_ADMITTED, Status.CLOSED])
-        .exclude(programme__language_scale="")
-        .order_by()
-        .values_list("programme__language_scale", flat=True)
-    )
 
 
 @participant_work_required
@@ -74,7 +62,7 @@ def language(request: HttpRequest, pk: int) -> HttpResponse:
         posted(request),
         participant=participant,
         language=organisation.language,
-        scales=_scales(participant),
+        scales=language_scales(participant),
     )
     if request.method == "POST" and form.is_valid():
         try:
