@@ -78,6 +78,8 @@ class LanguageAssessment(models.Model):
     """One dated test of the national language. A new test adds a row: the history shows
     progress and feeds the funder's "improved by one CEFR level" indicator."""
 
+    SKILLS = ["oral", "reading", "writing"]  # the three levels each test gives
+
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,

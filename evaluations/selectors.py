@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evaluations.forms import SKILLS
 from evaluations.models import Cefr, DomainScore, Evaluation, LanguageAssessment
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES, LOW_LEVELS, is_low
 from participants.models import Enrolment, Goal, Participant
@@ -67,7 +66,10 @@ class Change:
 
 
 def assessment_changes(first: LanguageAssessment, later: LanguageAssessment) -> list[Change]:
-    return [Change(skill, getattr(first, skill), getattr(later, skill)) for skill in SKILLS]
+    return [
+        Change(skill, getattr(first, skill), getattr(later, skill))
+        for skill in LanguageAssessment.SKILLS
+    ]
 
 
 # Evaluations with domain scores ---------------------------------------------------------------
