@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from evaluations import timeline as evaluation_timeline
+from evaluations.access import calls_to_make
 from evaluations.models import FollowUpCall
 from participants.access import enrolments_for
 from participants.models import Enrolment, Goal, Placement, Todo
@@ -45,15 +46,11 @@ class Block:
 
 
 def own_enrolments(staff: Staff):
-    """The enrolments whose work falls to this coach: those they coach, and those without a
-    coach of their own whose person they are the referent of (as the to-do list's coach filter
-    reads it). A manager: the organisation's."""
+    """The enrolments whose work falls to this coach (`Enrolment.objects.coached_by`); a
+    manager: the organisation's."""
     enrolments = enrolments_for(staff)
     if staff.is_coach:
-        user = staff.user_id
-        enrolments = enrolments.filter(
-            Q(coach_id=user) | Q(coach__isnull=True, participant__coach_id=user)
-        )
+        enrolments = enrolments.coached_by(staff.user)
     return enrolments
 
 
@@ -87,10 +84,10 @@ def todos_due(staff: Staff, today: datetime.date):
 
 
 def calls_due(staff: Staff, today: datetime.date):
-    """Follow-up calls due today or overdue, oldest first."""
+    """Follow-up calls due today or overdue, oldest first: the call queue's first part."""
     return (
-        FollowUpCall.objects.due(today)
-        .filter(enrolment__in=own_enrolments(staff))
+        calls_to_make(staff)
+        .due(today)
         .select_related("enrolment__participant", "enrolment__programme")
         .order_by("due_on", "pk")
     )

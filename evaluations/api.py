@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from evaluations import services
+from evaluations.access import assessments_for, calls_for, evaluations_for
 from evaluations.filters import EvaluationFilter, FollowUpCallFilter, LanguageAssessmentFilter
 from evaluations.models import (
     CallAttempt,
@@ -56,9 +57,7 @@ class LanguageAssessmentViewSet(
     ordering = ["-assessed_on", "-id"]
 
     def get_queryset(self):
-        return LanguageAssessment.objects.filter(
-            participant__in=participants_for(self.request.staff)
-        )
+        return assessments_for(self.request.staff)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -135,9 +134,7 @@ class EvaluationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return Evaluation.objects.filter(
-            enrolment__in=enrolments_for(self.request.staff)
-        ).prefetch_related("scores")
+        return evaluations_for(self.request.staff).prefetch_related("scores")
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -236,9 +233,7 @@ class FollowUpCallViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveM
     ordering = ["due_on", "id"]
 
     def get_queryset(self):
-        return FollowUpCall.objects.filter(
-            enrolment__in=enrolments_for(self.request.staff)
-        ).annotate(attempt_count=Count("attempts"))
+        return calls_for(self.request.staff).annotate(attempt_count=Count("attempts"))
 
     @extend_schema(
         request=CallAttemptRequest, responses={200: FollowUpCallSerializer, 409: STALE_RESPONSE}

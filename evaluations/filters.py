@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
@@ -8,8 +7,8 @@ from programme.access import coaches_for
 
 
 class CallQueueFilter(django_filters.FilterSet):
-    """A manager's call queue, narrowed to one coach's caseload: the enrolment's coach or the
-    person's referent coach, as for the coach's own queue."""
+    """A manager's call queue, narrowed to one coach's calls, read as for the coach's own
+    queue (`FollowUpCall.objects.for_coach`)."""
 
     # The method filters; field_name only tells the API schema whose id this is.
     coach = StaffChoiceFilter(
@@ -29,7 +28,7 @@ class CallQueueFilter(django_filters.FilterSet):
         self.filters["coach"].queryset = coaches_for(staff)
 
     def filter_coach(self, queryset, name, value):
-        return queryset.filter(Q(enrolment__coach=value) | Q(enrolment__participant__coach=value))
+        return queryset.for_coach(value)
 
 
 class FollowUpCallFilter(CallQueueFilter):

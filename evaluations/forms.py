@@ -18,7 +18,7 @@ from programme.models import Programme
 from programme.text_limits import LONG_NOTE, NOTE
 
 SCALE_NAMES = dict(Programme._meta.get_field("language_scale").choices)
-SKILLS = ["oral", "reading", "writing"]
+SKILLS = LanguageAssessment.SKILLS
 
 
 class LanguageAssessmentForm(forms.ModelForm):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from participants import choices
 from participants.models import Enrolment, Participant
 from programme import outcomes
+from programme.dates import not_in_future
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -77,6 +78,8 @@ class LanguageAssessment(models.Model):
     """One dated test of the national language. A new test adds a row: the history shows
     progress and feeds the funder's "improved by one CEFR level" indicator."""
 
+    SKILLS = ["oral", "reading", "writing"]  # the three levels each test gives
+
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,
@@ -124,10 +127,11 @@ class LanguageAssessment(models.Model):
         return f"{self.participant} — {self.assessed_on:%d/%m/%Y}"
 
     def clean(self):
-        if self.assessed_on and self.assessed_on > timezone.localdate():
-            raise ValidationError(
-                {"assessed_on": _("Record an assessment once it has taken place.")}
-            )
+        not_in_future(
+            self.assessed_on,
+            field="assessed_on",
+            message=_("Record an assessment once it has taken place."),
+        )
         if self.local_level in LOCAL_LEVELS:
             self._check_local_level()
 
@@ -288,6 +292,15 @@ class FollowUpCallQuerySet(models.QuerySet):
 
     def due(self, today=None):
         return self.pending().filter(due_on__lte=today or timezone.localdate())
+
+    def for_coach(self, user):
+        """The calls that are `user`'s to make: those of the enrolments they coached, and of
+        the people they are the referent coach of. Unlike a to-do (`coached_by`), a call comes
+        after the exit, when the person's referent coach may be the one who still knows them,
+        so both coaches have it in their queue."""
+        return self.filter(
+            models.Q(enrolment__coach=user) | models.Q(enrolment__participant__coach=user)
+        )
 
 
 class FollowUpCall(models.Model):

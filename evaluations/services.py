@@ -85,8 +85,9 @@ def _check_open_for_evaluation(enrolment: Enrolment, kind: str) -> None:
 def _check_held_on(enrolment: Enrolment, held_on: datetime.date | None) -> None:
     if held_on is None:
         raise ValidationError({"held_on": _("Give the date of the evaluation.")})
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("Record an evaluation once it has taken place.")})
+    not_in_future(
+        held_on, field="held_on", message=_("Record an evaluation once it has taken place.")
+    )
     if enrolment.started_on and held_on < enrolment.started_on:
         raise ValidationError(
             {

@@ -1,96 +1,51 @@
 import datetime
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from evaluations.access import calls_to_make, get_call, get_evaluation
 from evaluations.filters import CallQueueFilter
 from evaluations.forms import (
-    SKILLS,
     CallAttemptForm,
     EvaluationForm,
     GoalFromScoreForm,
     LanguageAssessmentForm,
 )
-from evaluations.models import (
-    Cefr,
-    DomainScore,
-    Evaluation,
-    ExitReview,
-    FollowUpCall,
-    LanguageAssessment,
+from evaluations.models import Evaluation, ExitReview, FollowUpCall
+from evaluations.selectors import (
+    KIND_ORDER,
+    assessment_changes,
+    comparison,
+    domains_of,
+    goal_text,
+    language_scales,
+    next_kind,
 )
 from evaluations.services import (
     EVALUATION_STATUSES,
     EXIT_EVALUATION_STATUSES,
-    LOW_LEVELS,
     call_attempt_record,
     evaluation_record,
     evaluation_update,
     goal_from_score_create,
-    is_low,
     language_assessment_record,
     support_reopen,
 )
-from participants.access import enrolments_for, get_enrolment, get_in_scope, get_participant
-from participants.models import Enrolment, Goal, Participant
-from participants.services import REFERRAL_STATUSES, planned_end
+from participants.access import get_enrolment, get_participant
+from participants.models import Enrolment
+from participants.services import REFERRAL_STATUSES
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from programme.models import TemplateStep
-
-Status = Enrolment.Status
-
-
-def short_level(level: str) -> str:
-    """The level as it reads in a sentence: "pre-A1" rather than "Pre-A1 (literacy)"."""
-    return _("pre-A1") if level == Cefr.PRE_A1 else Cefr(level).label
-
-
-@dataclass(frozen=True)
-class Change:
-    """One skill from the first assessment to a later one, e.g. "oral A1 → A2 (+1)"."""
-
-    skill: str
-    before: str
-    after: str
-
-    @property
-    def steps(self) -> int:
-        return Cefr.rank(self.after) - Cefr.rank(self.before)
-
-    def __str__(self) -> str:
-        return _("%(skill)s %(before)s → %(after)s (%(steps)s)") % {
-            "skill": LanguageAssessment._meta.get_field(self.skill).verbose_name,
-            "before": short_level(self.before),
-            "after": short_level(self.after),
-            "steps": f"{self.steps:+d}" if self.steps else "0",
-        }
-
-
-def progress(first: LanguageAssessment, later: LanguageAssessment) -> list[Change]:
-    return [Change(skill, getattr(first, skill), getattr(later, skill)) for skill in SKILLS]
-
-
-def _scales(participant: Participant) -> set[str]:
-    """The local scales of the programmes the person is in, is being taken in by, or has just
-    left: a placement test comes at intake, a final one at the exit."""
-    return set(
-        participant.enrolments.exclude(status__in=[Status.NOT_ADMITTED, Status.CLOSED])
-        .exclude(programme__language_scale="")
-        .order_by()
-        .values_list("programme__language_scale", flat=True)
-    )
 
 
 @participant_work_required
@@ -105,7 +60,7 @@ def language(request: HttpRequest, pk: int) -> HttpResponse:
         posted(request),
         participant=participant,
         language=organisation.language,
-        scales=_scales(participant),
+        scales=language_scales(participant),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +75,7 @@ def language(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = list(participant.language_assessments.select_related("assessed_by"))
     first = assessments[-1] if assessments else None
     history = [
-        {"assessment": a, "progress": progress(first, a) if a is not first else []}
+        {"assessment": a, "progress": assessment_changes(first, a) if a is not first else []}
         for a in assessments
     ]
     return render(
@@ -133,91 +88,6 @@ def language(request: HttpRequest, pk: int) -> HttpResponse:
 # Evaluations with domain scores ---------------------------------------------------------------
 
 Kind = Evaluation.Kind
-# Baseline first and exit last, whatever the dates say; mid-ways in date order between them.
-KIND_ORDER = {Kind.BASELINE: 0, Kind.MIDWAY: 1, Kind.EXIT: 2}
-
-
-def get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
-    """An evaluation of an enrolment within the user's reach; anything else is a 404."""
-    evaluations = Evaluation.objects.select_related(
-        "enrolment__participant", "enrolment__programme", "evaluated_by"
-    )
-    return get_in_scope(request, evaluations, pk)
-
-
-def next_kind(enrolment: Enrolment, kinds: set[str], today=None) -> str | None:
-    """The evaluation to record next: the baseline first, the exit once the planned end is
-    near (or the person has left), mid-way ones in between; None once the exit is done."""
-    if enrolment.status not in EXIT_EVALUATION_STATUSES or Kind.EXIT in kinds:
-        return None
-    if enrolment.status == Status.EXITED:
-        return Kind.EXIT
-    if Kind.BASELINE not in kinds:
-        return Kind.BASELINE
-    end = planned_end(enrolment)
-    today = today or timezone.localdate()
-    if end and today >= end - datetime.timedelta(weeks=4):
-        return Kind.EXIT
-    return Kind.MIDWAY
-
-
-@dataclass(frozen=True)
-class ScoreChange:
-    """One score from the baseline to a later evaluation, said in words and with an icon so
-    the change does not rest on colour alone."""
-
-    before: int | None
-    after: int | None
-
-    @property
-    def steps(self) -> int | None:
-        if self.before is None or self.after is None:
-            return None
-        return self.after - self.before
-
-    @property
-    def icon(self) -> str:
-        if self.steps is None:
-            return ""
-        return "trending-up" if self.steps > 0 else "trending-down" if self.steps < 0 else "minus"
-
-    @property
-    def words(self) -> str:
-        if self.steps is None:
-            return ""
-        if self.steps > 0:
-            return ngettext("up %(steps)d level", "up %(steps)d levels", self.steps) % {
-                "steps": self.steps
-            }
-        if self.steps < 0:
-            return ngettext("down %(steps)d level", "down %(steps)d levels", -self.steps) % {
-                "steps": -self.steps
-            }
-        return _("same level")
-
-    @property
-    def direction(self) -> str:
-        if self.steps is None:
-            return ""
-        return "up" if self.steps > 0 else "down" if self.steps < 0 else "same"
-
-
-def _level(score: int | None) -> str:
-    if score is None:
-        return ""
-    return f"{score} · {outcomes.LEVEL_NAMES[score]}"
-
-
-def _domains_of(programme, *score_maps) -> list[outcomes.Domain]:
-    """The programme's domains in its order, then any scored earlier and since dropped."""
-    domains = programme.domains()
-    known = {domain.code for domain in domains}
-    for scores in score_maps:
-        for code in scores:
-            if code not in known and code in outcomes.BY_CODE:
-                domains.append(outcomes.BY_CODE[code])
-                known.add(code)
-    return domains
 
 
 @participant_work_required
@@ -299,55 +169,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _comparison(evaluation: Evaluation) -> list[dict]:
-    """Per domain: this evaluation's scores beside the baseline's, the change, and the goal
-    being worked on for that domain. Three queries whatever the number of domains."""
-    enrolment = evaluation.enrolment
-    scores = {score.domain: score for score in evaluation.scores.all()}
-    baseline = {}
-    if evaluation.kind != Kind.BASELINE:
-        baseline = {
-            score.domain: score
-            for score in DomainScore.objects.filter(
-                evaluation__enrolment=enrolment, evaluation__kind=Kind.BASELINE
-            )
-        }
-    goals = {}
-    for goal in enrolment.goals.filter(status=Goal.Status.OPEN).exclude(domain=""):
-        goals.setdefault(goal.domain, goal)
-    can_add_goals = enrolment.status in EVALUATION_STATUSES
-    rows = []
-    for domain in _domains_of(enrolment.programme, scores, baseline):
-        score = scores.get(domain.code)
-        before = baseline.get(domain.code)
-        coach = score.coach_score if score else None
-        own = score.participant_score if score else None
-        rows.append(
-            {
-                "domain": domain,
-                "score": score,
-                "coach": _level(coach),
-                "participant": _level(own),
-                "baseline_coach": _level(before.coach_score) if before else "",
-                "baseline_participant": _level(before.participant_score) if before else "",
-                "coach_change": ScoreChange(before.coach_score if before else None, coach),
-                "participant_change": ScoreChange(
-                    before.participant_score if before else None, own
-                ),
-                "goal": goals.get(domain.code),
-                "low": bool(score and is_low(score)),
-                "can_add_goal": can_add_goals and bool(score and is_low(score)),
-            }
-        )
-    return rows
-
-
 @participant_work_required
 @require_http_methods(["GET"])
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation(request, pk)
     enrolment = evaluation.enrolment
-    rows = _comparison(evaluation)
+    rows = comparison(evaluation)
     return render(
         request,
         "evaluations/evaluation_detail.html",
@@ -365,13 +192,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _goal_text(score: DomainScore) -> str:
-    """A starting text the coach rewrites with the participant: the next level's definition."""
-    lows = [v for v in (score.coach_score, score.participant_score) if v in LOW_LEVELS]
-    domain = outcomes.BY_CODE[score.domain]
-    return str(domain.definition(min(lows) + 1)) if lows else ""
-
-
 @participant_work_required
 @require_http_methods(["GET", "POST"])
 def evaluation_goal(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
@@ -379,7 +199,7 @@ def evaluation_goal(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     opens in place, in the domain's row."""
     evaluation = get_evaluation(request, pk)
     score = get_object_or_404(evaluation.scores, domain=domain)
-    form = GoalFromScoreForm(posted(request), initial={"text": _goal_text(score)})
+    form = GoalFromScoreForm(posted(request), initial={"text": goal_text(score)})
     if request.method == "POST" and form.is_valid():
         try:
             goal_from_score_create(
@@ -436,7 +256,7 @@ def evaluations_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None
                 for column in columns
             ],
         }
-        for domain in _domains_of(enrolment.programme, *columns)
+        for domain in domains_of(enrolment.programme, *columns)
     ]
     kind = next_kind(enrolment, {e.kind for e in evaluations})
     return {
@@ -468,35 +288,13 @@ def exit_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
     return {"review": review, "calls": calls, "today": timezone.localdate()}
 
 
-def calls_for(staff):
-    """Follow-up calls of the enrolments the user may see: a coach's caseload, a manager's
-    whole organisation."""
-    return FollowUpCall.objects.filter(enrolment__in=enrolments_for(staff))
-
-
-def get_call(request: HttpRequest, pk: int) -> FollowUpCall:
-    return get_object_or_404(
-        calls_for(request.staff).select_related(
-            "enrolment__participant", "enrolment__programme", "enrolment__coach"
-        ),
-        pk=pk,
-    )
-
-
 QUEUE_DAYS_AHEAD = 7
 
 
-def _own_calls(request, calls):
-    if request.staff.is_coach:
-        user = request.user
-        return calls.filter(Q(enrolment__coach=user) | Q(enrolment__participant__coach=user))
-    return calls
-
-
 def calls_due_count(request: HttpRequest, today) -> int:
-    """For the to-do list's reminder: how many of the follow-up calls this person sees in their
-    queue are due today or overdue (one query)."""
-    return _own_calls(request, calls_for(request.staff).due(today)).count()
+    """For the to-do list's reminder: how many of the follow-up calls this person makes are due
+    today or overdue (one query)."""
+    return calls_to_make(request.staff).due(today).count()
 
 
 @participant_work_required
@@ -505,7 +303,7 @@ def call_queue(request: HttpRequest) -> HttpResponse:
     """Who to call: calls due today and overdue (oldest first), then those of the coming week."""
     today = timezone.localdate()
     calls = (
-        calls_for(request.staff)
+        calls_to_make(request.staff)
         .pending()
         .filter(due_on__lte=today + datetime.timedelta(days=QUEUE_DAYS_AHEAD))
         .select_related("enrolment__participant", "enrolment__programme", "enrolment__coach")
@@ -513,9 +311,7 @@ def call_queue(request: HttpRequest) -> HttpResponse:
         .order_by("due_on", "pk")
     )
     filterset = None
-    if request.staff.is_coach:
-        calls = _own_calls(request, calls)
-    else:
+    if not request.staff.is_coach:
         filterset = CallQueueFilter(request.GET or None, queryset=calls, staff=request.staff)
         calls = filterset.qs
     calls = list(calls)
@@ -609,16 +405,12 @@ def _reopened(call: FollowUpCall) -> Enrolment | None:
 
 
 def _refer_url(call: FollowUpCall) -> str:
-    """The referral form, filled in with what the person asked for. Referrals to partners
-    belong to the action plan, built apart: no link until that page exists."""
+    """The referral form, filled in with what the person asked for."""
     if not (call.status == CallStatus.REACHED and call.needs_help):
         return ""
     if call.enrolment.status not in REFERRAL_STATUSES:
         return ""  # a closed file takes no more referrals
-    try:
-        url = reverse("participants:referral-add", args=[call.enrolment_id])
-    except NoReverseMatch:
-        return ""
+    url = reverse("participants:referral-add", args=[call.enrolment_id])
     reason = _("Asked for help at the follow-up call (%(interval)s after exit): %(help)s") % {
         "interval": call.interval,
         "help": call.help_notes,

@@ -1,9 +1,12 @@
-"""Scoping of participants and enrolments: a coach sees their caseload, a manager the whole
-organisation, nobody anything of another organisation."""
+"""Scoping of participants and enrolments: a coach sees their caseload
+(`Participant.objects.in_caseload_of`), a manager the whole organisation, nobody anything of
+another organisation. Every record reached through a person or an enrolment (to-dos, the action
+plan, consents, funder facts) is scoped here too, through `get_in_scope`; other apps' access
+modules build on `participants_for` and `enrolments_for`. Out of reach is a 404."""
 
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrolment, Participant, Todo, caseload_ids
+from participants.models import Enrolment, Participant, Todo
 from programme.models import Staff
 
 
@@ -12,7 +15,7 @@ def participants_for(staff: Staff):
         return Participant.objects.none()
     participants = Participant.objects.filter(organisation_id=staff.organisation_id)
     if staff.is_coach:
-        participants = participants.filter(pk__in=caseload_ids(staff.user))
+        participants = participants.in_caseload_of(staff.user)
     return participants
 
 
@@ -36,7 +39,10 @@ def get_in_scope(request, queryset, pk: int, *, via: str = "enrolment"):
     return get_object_or_404(queryset.filter(**{f"{via}__in": scope}), pk=pk)
 
 
-def get_enrolment(request, pk: int) -> Enrolment:
+def get_enrolment(request, pk: int, *, prefetch: tuple[str, ...] = ()) -> Enrolment:
     return get_object_or_404(
-        enrolments_for(request.staff).select_related("participant", "programme", "coach"), pk=pk
+        enrolments_for(request.staff)
+        .select_related("participant", "programme", "coach")
+        .prefetch_related(*prefetch),
+        pk=pk,
     )

@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Enrolment, Participant, Placement, Referral, Todo
@@ -65,10 +65,7 @@ class CaseloadFilter(django_filters.FilterSet):
         return queryset
 
     def filter_coach(self, queryset, name, value):
-        return queryset.filter(
-            Q(coach=value)
-            | Exists(Enrolment.objects.filter(participant=OuterRef("pk"), coach=value))
-        )
+        return queryset.in_caseload_of(value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -125,11 +122,7 @@ class TodoFilter(django_filters.FilterSet):
         return queryset.filter(due_on__lt=self.today + datetime.timedelta(days=horizon))
 
     def filter_coach(self, queryset, name, value):
-        # The enrolment's coach, or the referent coach when the enrolment names none.
-        return queryset.filter(
-            Q(enrolment__coach=value)
-            | Q(enrolment__coach__isnull=True, enrolment__participant__coach=value)
-        )
+        return queryset.for_coach(value)
 
 
 class EnrolmentFilter(django_filters.FilterSet):

@@ -87,12 +87,6 @@ class ParticipantForm(forms.ModelForm):
             raise ValidationError(_("This is not a valid phone number, e.g. 0470 12 34 56."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
-    def clean_birth_date(self):
-        birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
-            raise ValidationError(_("The date of birth cannot be in the future."))
-        return birth_date
-
     def clean(self):
         data = super().clean()
         number, birth_date = data.get("national_number"), data.get("birth_date")
@@ -205,12 +199,6 @@ class ReferralForm(forms.ModelForm):
         if staff.is_coach:
             self.fields["coach"].initial = staff.user.pk
 
-    def clean_referred_on(self):
-        referred_on = self.cleaned_data["referred_on"]
-        if referred_on > timezone.localdate():
-            raise ValidationError(_("The referral date cannot be in the future."))
-        return referred_on
-
     def clean(self):
         data = super().clean()
         if (
@@ -285,12 +273,6 @@ class InterviewForm(forms.ModelForm):
         if self.initial.get("held_on") is None:
             self.initial["held_on"] = timezone.localdate()
         self.fields["duration_minutes"].widget.attrs.update(min=5, max=480)
-
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise ValidationError(_("Record an interview once it has taken place."))
-        return held_on
 
     def clean_duration_minutes(self):
         minutes = self.cleaned_data["duration_minutes"]

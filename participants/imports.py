@@ -40,6 +40,7 @@ from participants.models import (
 )
 from participants.services import enrolment_refer, participant_create
 from programme.access import coaches_for, programmes_for
+from programme.dates import in_future
 from programme.models import Staff
 
 # The limits of one import (docs/import.md). They are checked while the file is read, so a
@@ -409,7 +410,6 @@ def _phone(row: Row) -> str:
 
 
 def _participant_data(row: Row, *, staff: Staff, coaches: dict) -> dict:
-    today = timezone.localdate()
     data = {
         "first_name": row.cells.get("first_name", ""),
         "last_name": row.cells.get("last_name", ""),
@@ -442,7 +442,7 @@ def _participant_data(row: Row, *, staff: Staff, coaches: dict) -> dict:
         data["integration_income"] = True
     elif income not in NO:
         row.error("integration_income", _("write yes or no."))
-    if data["birth_date"] and data["birth_date"] > today:
+    if in_future(data["birth_date"]):
         row.error("birth_date", _("the date of birth cannot be in the future."))
     if data["arrived_on"] and data["birth_date"] and data["arrived_on"] < data["birth_date"]:
         row.error("arrived_on", _("the arrival date cannot be before the date of birth."))
@@ -492,7 +492,7 @@ def _enrolment_data(row: Row, *, programmes: dict, participant: dict) -> dict | 
     if programme is None:
         row.error("programme", _("no programme of your organisation has this name or code."))
     referred_on = _date(row, "referred_on") or timezone.localdate()
-    if referred_on > timezone.localdate():
+    if in_future(referred_on):
         row.error("referred_on", _("the referral date cannot be in the future."))
     source = _choice(row, "referral_source") or choices.ReferralSource.SOCIAL_SERVICE
     if source == choices.ReferralSource.PARTNER:

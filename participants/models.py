@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from participants import choices
 from programme import outcomes
+from programme.dates import not_in_future
 from programme.models import (
     EligibilityCriterion,
     Organisation,
@@ -68,7 +69,25 @@ def age_on(birth_date: datetime.date, on: datetime.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
+def coached_by(user, *, via: str = "") -> Q:
+    """Whose work an enrolment is: its own coach's, or, when it names none, the person's
+    referent coach's. The one rule for to-dos, follow-up calls and a coach's Today; `via` is
+    the path to the enrolment from the model filtered (e.g. "enrolment__")."""
+    return Q(**{f"{via}coach": user}) | Q(
+        **{f"{via}coach__isnull": True, f"{via}participant__coach": user}
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
+    def in_caseload_of(self, user):
+        """A coach's caseload: the people they are the referent coach of, or coach of an
+        enrolment of. Two lookups through their indexes joined as one list of ids; a test of
+        every person of the organisation for either (OR with EXISTS) cost each coach page tens
+        of milliseconds at national scale."""
+        referent = Participant.objects.filter(coach=user).order_by().values("pk")
+        enrolled = Enrolment.objects.filter(coach=user).order_by().values("participant_id")
+        return self.filter(pk__in=referent.union(enrolled, all=True))
+
     def possible_duplicates(
         self,
         *,
@@ -207,6 +226,13 @@ class Participant(models.Model):
     def get_absolute_url(self):
         return reverse("participants:detail", args=[self.pk])
 
+    def clean(self):
+        not_in_future(
+            self.birth_date,
+            field="birth_date",
+            message=_("The date of birth cannot be in the future."),
+        )
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -344,6 +370,10 @@ class LanguageSkill(models.Model):
 class EnrolmentQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=Enrolment.FINISHED)
+
+    def coached_by(self, user):
+        """The enrolments whose work falls to `user` (see `coached_by` above)."""
+        return self.filter(coached_by(user))
 
     def waiting(self):
         return self.filter(status=Enrolment.Status.WAITING_LIST)
@@ -597,6 +627,9 @@ class IntakeInterview(models.Model):
         return f"{self.enrolment} — {self.held_on}"
 
     def clean(self):
+        not_in_future(
+            self.held_on, field="held_on", message=_("Record an interview once it has taken place.")
+        )
         if self.held_on and self.enrolment_id and self.held_on < self.enrolment.referred_on:
             raise ValidationError(
                 {"held_on": _("The interview cannot be before the referral date.")}
@@ -605,16 +638,6 @@ class IntakeInterview(models.Model):
             raise ValidationError(
                 {"support_language": _("Say in which language the interpreter or mediator helped.")}
             )
-
-
-def caseload_ids(user) -> models.QuerySet:
-    """The ids of a coach's caseload: people they are the referent coach of, or coach of an
-    enrolment of. Two lookups through their indexes; a test of every person of the
-    organisation for either (OR with EXISTS) cost each coach page tens of milliseconds at
-    national scale."""
-    referent = Participant.objects.filter(coach=user).order_by().values("pk")
-    enrolled = Enrolment.objects.filter(coach=user).order_by().values("participant_id")
-    return referent.union(enrolled, all=True)
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -1034,6 +1057,10 @@ class TodoQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
+    def for_coach(self, user):
+        """The to-dos of the enrolments whose work falls to `user`."""
+        return self.filter(coached_by(user, via="enrolment__"))
+
 
 class Todo(models.Model):
     """A dated to-do on an enrolment, planned from the programme's trajectory template at
@@ -1123,8 +1150,11 @@ class ParticipantEvent(models.Model):
         return f"{self.get_kind_display()} — {self.happened_on:%d/%m/%Y}"
 
     def clean(self):
-        if self.happened_on and self.happened_on > timezone.localdate():
-            raise ValidationError({"happened_on": _("Record an event once it has happened.")})
+        not_in_future(
+            self.happened_on,
+            field="happened_on",
+            message=_("Record an event once it has happened."),
+        )
 
 
 class EntryCharacteristics(models.Model):

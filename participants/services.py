@@ -123,6 +123,11 @@ def enrolment_refer(
 ) -> Enrolment:
     if programme.organisation_id != participant.organisation_id:
         raise ValidationError(_("This programme belongs to another organisation."))
+    not_in_future(
+        referred_on,
+        field="referred_on",
+        message=_("The referral date cannot be in the future."),
+    )
     if participant.enrolments.open().filter(programme=programme).exists():
         raise ValidationError(
             _("%(name)s already has an open enrolment in %(programme)s.")

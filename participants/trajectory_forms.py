@@ -10,12 +10,12 @@ from participants.forms import DateInput
 from participants.models import Consent, Goal, Placement, Referral, Step
 from programme import outcomes
 from programme.access import partners_for
+from programme.dates import not_in_future
 from programme.text_limits import LONG_NOTE, NOTE
 
 
 def _not_in_future(value):
-    if value and value > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."))
+    not_in_future(value)
     return value
 
 

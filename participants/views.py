@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from participants import services
 from participants.access import (
-    enrolments_for,
     get_enrolment,
     get_participant,
     participants_for,
@@ -218,11 +217,8 @@ def intake_only(view):
 
     @wraps(view)
     def wrapper(request, pk):
-        enrolment = get_object_or_404(
-            enrolments_for(request.staff)
-            .select_related("participant", "programme", "coach")
-            .prefetch_related("eligibility", "interviews", "programme__criteria"),
-            pk=pk,
+        enrolment = get_enrolment(
+            request, pk, prefetch=("eligibility", "interviews", "programme__criteria")
         )
         if not enrolment.in_intake:
             return redirect(enrolment)

@@ -2,8 +2,10 @@
 ends after it starts. One home, so the wording and the meaning of "today" (the site's local
 date) are the same on every page, in the API and in imports.
 
-Each rule raises a ValidationError on `field`; given an `errors` dict instead, it adds its
-message there and answers False, for services that report every problem at once."""
+Each rule raises a ValidationError on `field` (without a field: a plain one, as a form's
+`clean_<field>` raises); given an `errors` dict instead, it adds its message there and answers
+False, for services that report every problem at once. Models, services and forms all call
+these, so a form that says it first says it in the same words as the service behind it."""
 
 import datetime
 
@@ -13,18 +15,27 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
-def _refuse(field: str, message: str, errors: dict | None) -> bool:
+def in_future(on: datetime.date | None) -> bool:
+    """After today, the site's local date. None is not in the future."""
+    return on is not None and on > timezone.localdate()
+
+
+def _refuse(field: str | None, message: str, errors: dict | None) -> bool:
     if errors is None:
-        raise ValidationError({field: message})
+        raise ValidationError({field: message} if field else message)
     errors.setdefault(field, message)
     return False
 
 
 def not_in_future(
-    on: datetime.date | None, *, field: str, message: str = "", errors: dict | None = None
+    on: datetime.date | None,
+    *,
+    field: str | None = None,
+    message: str = "",
+    errors: dict | None = None,
 ) -> bool:
     """A date after today is refused. None passes: "required" is the caller's own rule."""
-    if on is not None and on > timezone.localdate():
+    if in_future(on):
         return _refuse(field, message or _("The date cannot be in the future."), errors)
     return True
 
@@ -33,7 +44,7 @@ def not_before(
     later: datetime.date | None,
     earlier: datetime.date | None,
     *,
-    field: str,
+    field: str | None = None,
     message: str = "",
     errors: dict | None = None,
 ) -> bool:

@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import DomainScore, Evaluation, FollowUpCall, LanguageAssessment
+from evaluations.models import FollowUpCall, LanguageAssessment
+from evaluations.selectors import progress_since_baseline
 from participants import choices
 from participants.models import Enrolment, EnrolmentStatusChange, Placement, Referral
 from programme import outcomes
@@ -99,7 +100,7 @@ def dashboard(programmes, period: Period, today: datetime.date | None = None) ->
         _completion(exits),
         _length(exits, programmes),
         _destinations(exits),
-        _evaluations(active, programmes),
+        _evaluations(active, programmes, period),
         _language(active, period),
         _placements(active, period),
         _referrals(period, today, scope),
@@ -320,43 +321,29 @@ def _destinations(exits):
     return section
 
 
-def _evaluations(active, programmes):
+def _evaluations(active, programmes, period):
     section = Section(
         "evaluations",
         _("Progress per outcome domain"),
         _(
             "The coach's scores (1 to 4) at the baseline and at the most recent evaluation since "
-            "(the exit evaluation once done), for people active in the period with both; "
-            "improved: a higher score."
+            "(the exit evaluation once done), held by the end of the period, for people active "
+            "in the period with both; improved: a higher score. A domain the programme no "
+            "longer scores still counts the people scored in it."
         ),
         chart=True,
     )
-    scores = DomainScore.objects.filter(
-        evaluation__enrolment__in=[e.pk for e in active], coach_score__isnull=False
-    ).values_list(
-        "evaluation__enrolment__participant_id",
-        "evaluation__enrolment_id",
-        "evaluation__kind",
-        "evaluation__held_on",
-        "evaluation_id",
-        "domain",
-        "coach_score",
-    )
-    first, last = {}, {}
-    for participant_id, enrolment_id, kind, held_on, evaluation_id, domain, score in scores:
-        key = (enrolment_id, domain)
-        if kind == Evaluation.Kind.BASELINE:
-            first[key] = (participant_id, score)
-        else:
-            order = (kind == Evaluation.Kind.EXIT, held_on, evaluation_id)
-            if key not in last or order > last[key][0]:
-                last[key] = (order, score)
-    pairs_of = defaultdict(list)  # domain -> (person, baseline, latest), in one pass
-    for key, (participant_id, before) in first.items():
-        if key in last:
-            pairs_of[key[1]].append((participant_id, before, last[key][1]))
+    pairs_of = defaultdict(list)  # domain -> (person, baseline, latest)
+    progress = progress_since_baseline(active, until=period.end)
+    for enrolment in active:
+        for row in progress[enrolment.pk].domains:
+            change = row.coach
+            if change.steps is not None:
+                pairs_of[row.domain.code].append(
+                    (enrolment.participant_id, change.before, change.after)
+                )
     codes = [code for p in programmes for code in p.outcome_domains]
-    for code in dict.fromkeys(codes):
+    for code in dict.fromkeys([*codes, *pairs_of]):
         pairs = pairs_of.get(code)
         if not pairs:
             continue

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
+from evaluations.models import FollowUpCall, LanguageAssessment
+from evaluations.selectors import Progress, progress_since_baseline
 from participants.models import Enrolment, Goal
 from participants.services import planned_end
 from sessions.services import hours_by_period
@@ -21,42 +22,27 @@ class DomainRow:
     latest: int | None
     first_own: int | None
     latest_own: int | None
-
-    @property
-    def change(self) -> int | None:
-        if self.first is None or self.latest is None:
-            return None
-        return self.latest - self.first
+    change: int | None  # the coach's, in levels
 
 
-def _domain_rows(enrolment: Enrolment, first: Evaluation | None, latest: Evaluation | None):
-    def scores(evaluation):
-        return {s.domain: s for s in evaluation.scores.all()} if evaluation else {}
-
-    before, after = scores(first), scores(latest)
-    rows = []
-    for domain in enrolment.programme.domains():
-        start, end = before.get(domain.code), after.get(domain.code)
-        if start is None and end is None:
-            continue
-        rows.append(
-            DomainRow(
-                name=str(domain.name),
-                first=start.coach_score if start else None,
-                latest=end.coach_score if end else None,
-                first_own=start.participant_score if start else None,
-                latest_own=end.participant_score if end else None,
-            )
+def _domain_rows(progress: Progress) -> list[DomainRow]:
+    return [
+        DomainRow(
+            name=str(row.domain.name),
+            first=row.coach.before,
+            latest=row.coach.after,
+            first_own=row.participant.before,
+            latest_own=row.participant.after,
+            change=row.coach.steps,
         )
-    return rows
+        for row in progress.domains
+    ]
 
 
 def trajectory_summary(enrolment: Enrolment) -> dict:
     participant = enrolment.participant
     today = timezone.localdate()
-    evaluations = list(enrolment.evaluations.prefetch_related("scores").order_by("held_on", "pk"))
-    first = evaluations[0] if evaluations else None
-    latest = evaluations[-1] if len(evaluations) > 1 else None
+    progress = progress_since_baseline([enrolment])[enrolment.pk]
     goals = list(
         enrolment.goals.exclude(status=Goal.Status.REVISED)
         .prefetch_related("steps")
@@ -81,9 +67,9 @@ def trajectory_summary(enrolment: Enrolment) -> dict:
         "planned_end": planned_end(enrolment),
         "hours": round(hours),
         "goals": goals,
-        "first_evaluation": first,
-        "latest_evaluation": latest,
-        "domains": _domain_rows(enrolment, first, latest),
+        "first_evaluation": progress.baseline,
+        "latest_evaluation": progress.latest,
+        "domains": _domain_rows(progress),
         "first_assessment": assessments[0] if assessments else None,
         "latest_assessment": assessments[-1] if len(assessments) > 1 else None,
         "placements": list(enrolment.placements.select_related("host")),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
-from participants.access import enrolments_for, participants_for
+from participants.access import participants_for
 from programme.access import participant_work_required
 from programme.forms import add_service_errors
 from programme.indicators import BREAKDOWNS
 from reports import exports, services
-from reports.access import get_snapshot, manager_required, snapshots_for
+from reports.access import get_snapshot, get_summary_enrolment, manager_required, snapshots_for
 from reports.charts import bar_chart
 from reports.dashboard import dashboard
 from reports.figures import Period, small_count_limit
@@ -40,20 +40,11 @@ SUMMARY = "reports/trajectory_summary.html"
 NO_WORKER_AFTER = datetime.timedelta(minutes=1)
 
 
-def _enrolment(request, pk: int):
-    return get_object_or_404(
-        enrolments_for(request.staff).select_related(
-            "participant", "programme__organisation", "coach", "exit_review"
-        ),
-        pk=pk,
-    )
-
-
 @participant_work_required
 @require_GET
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The summary as a page, to read on screen before printing."""
-    enrolment = _enrolment(request, pk)
+    enrolment = get_summary_enrolment(request, pk)
     audit.log_view(request, enrolment.participant, what="summary", object_id=enrolment.pk)
     return render(request, SUMMARY, trajectory_summary(enrolment))
 
@@ -61,7 +52,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 @participant_work_required
 @require_GET
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment(request, pk)
+    enrolment = get_summary_enrolment(request, pk)
     audit.log_export(request, enrolment.participant, what="summary_pdf")
     context = trajectory_summary(enrolment)
     participant = context["participant"]

@@ -11,7 +11,6 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -264,10 +263,3 @@ def room_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": _week_nav(days[0]),
         },
     )
-
-
-urlpatterns = [
-    path("agenda/", agenda, name="agenda"),
-    path("groups/<int:pk>/schedule/", group_schedule, name="group-schedule"),
-    path("sites/<int:pk>/rooms/", room_schedule, name="room-schedule"),
-]

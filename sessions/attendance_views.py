@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -153,9 +152,3 @@ def hours(request: HttpRequest) -> HttpResponse:
             "page": page,
         },
     )
-
-
-urlpatterns = [
-    path("attendance/attention/", needs_attention, name="attention"),
-    path("attendance/hours/", hours, name="hours"),
-]

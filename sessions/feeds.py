@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -241,10 +241,3 @@ def feeds(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def participant_feed(request: HttpRequest, pk: int) -> HttpResponse:
     return _manage(request, participant=get_participant(request, pk))
-
-
-urlpatterns = [
-    path("calendar/", feeds, name="feeds"),
-    path("calendar/<slug:token>.ics", feed, name="feed"),
-    path("participants/<int:pk>/calendar/", participant_feed, name="participant-feed"),
-]

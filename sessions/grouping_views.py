@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -207,8 +206,3 @@ def grouping_proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "waiting_count": len(people),
         },
     )
-
-
-urlpatterns = [
-    path("programmes/<int:pk>/grouping/", grouping_proposal, name="grouping"),
-]

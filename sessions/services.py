@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from participants import services as participant_services
 from participants.models import Enrolment, Participant, Placement
+from programme.dates import in_future, not_in_future
 from programme.models import ClosureDay, PartnerOrganisation, Programme
 from sessions import recurrence
 from sessions.access import waiting_to_be_placed
@@ -767,8 +768,9 @@ def attendance_record(
         raise ValidationError({"reason": _("Give the reason for the excused absence.")})
     if session.is_cancelled:
         raise ValidationError(_("This session was cancelled."))
-    if session.date > timezone.localdate():
-        raise ValidationError(_("Attendance is recorded on the day of the session or later."))
+    not_in_future(
+        session.date, message=_("Attendance is recorded on the day of the session or later.")
+    )
     with transaction.atomic():
         row, created = Attendance.objects.get_or_create(session=session, participant=participant)
         if row.status == Status.PAUSED:
@@ -812,7 +814,7 @@ def attendance_record_session(
     ]
     if missing_reason:
         raise ValidationError(_("Give the reason for each excused absence."))
-    if session.is_cancelled or session.date > timezone.localdate():
+    if session.is_cancelled or in_future(session.date):
         raise ValidationError(_("Attendance is recorded on the day of a session that took place."))
     with transaction.atomic():
         _expect(Session.objects.filter(pk=session.pk), list(marks))

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -680,41 +680,3 @@ def attendance_all_present(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": count},
         )
     return redirect(f"{reverse('sessions:session', args=[session.pk])}#attendance")
-
-
-urlpatterns = [
-    path("groups/", group_list, name="groups"),
-    path("groups/new/", group_create, name="group-create"),
-    path("groups/<int:pk>/", group_detail, name="group"),
-    path("groups/<int:pk>/members/", group_add_members, name="group-add-members"),
-    path(
-        "groups/<int:pk>/members/<int:participant_pk>/remove/",
-        group_remove_member,
-        name="group-remove-member",
-    ),
-    path("series/new/", series_create, name="series-create"),
-    path("series/<int:pk>/", series_detail, name="series"),
-    path("series/<int:pk>/extend/", series_extend, name="series-extend"),
-    path("series/<int:pk>/change/", series_change, name="series-change"),
-    path("sessions/new/", session_create, name="session-create"),
-    path("sessions/<int:pk>/", session_detail, name="session"),
-    path("sessions/<int:pk>/move/", session_move, name="session-move"),
-    path("sessions/<int:pk>/cancel/", session_cancel, name="session-cancel"),
-    path("sessions/<int:pk>/uncancel/", session_uncancel, name="session-uncancel"),
-    path(
-        "sessions/<int:pk>/participants/", session_add_participants, name="session-add-participants"
-    ),
-    path(
-        "sessions/<int:pk>/interpreters/", session_add_interpreter, name="session-add-interpreter"
-    ),
-    path(
-        "sessions/<int:pk>/attendance/<int:participant_pk>/",
-        attendance_record,
-        name="attendance-record",
-    ),
-    path(
-        "sessions/<int:pk>/attendance/all-present/",
-        attendance_all_present,
-        name="attendance-all-present",
-    ),
-]

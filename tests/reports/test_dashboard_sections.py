@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from participants.models import Enrolment, Placement, Referral
+from programme import outcomes
 from reports.dashboard import dashboard
 from reports.figures import Period
 from tests.evaluations.factories import make_assessment, make_call, make_evaluation
@@ -163,6 +164,26 @@ def test_progress_per_outcome_domain(programme, world):
         "Social network": (ids(world, "ana", "bilal"), "2.5 → 3 · 50 % improved"),
     }  # fmt: skip
     assert [row.bar for row in rows(board, "evaluations").values()] == [50, 50]
+
+
+def test_progress_reads_nothing_held_after_the_period_and_keeps_a_retired_domain(programme, world):
+    ana = enrolment_of(world["ana"])
+    make_evaluation(enrolment=ana, kind="baseline", held_on=D(2025, 2, 10),
+                    scores={"oral_language": 1, "wellbeing": 1})  # fmt: skip
+    make_evaluation(enrolment=ana, held_on=D(2025, 10, 1),
+                    scores={"oral_language": 2, "wellbeing": 2})  # fmt: skip
+    # Held after the end of the period (the dashboard is looked at in January 2026).
+    make_evaluation(enrolment=ana, kind="exit", held_on=D(2026, 1, 10),
+                    scores={"oral_language": 4, "wellbeing": 1})  # fmt: skip
+    # Well-being is no longer scored in the programme: its progress still shows, last.
+    programme.outcome_domains = ["oral_language", "social_network"]
+    programme.save()
+
+    assert figures(look(programme), "evaluations") == {
+        "Speaking and understanding the national language": (
+            ids(world, "ana"), "1 → 2 · 100 % improved"),
+        str(outcomes.BY_CODE["wellbeing"].name): (ids(world, "ana"), "1 → 2 · 100 % improved"),
+    }  # fmt: skip
 
 
 def test_language_levels(programme, world):

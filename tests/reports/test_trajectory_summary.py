@@ -133,16 +133,17 @@ def test_only_the_caseload_and_managers_get_it(name, enrolment, request, client)
 def test_the_summary_costs_the_same_for_a_long_file(file, coach_client, django_assert_num_queries):
     url = reverse("reports:summary", args=[file.pk])
     # session, user with their staff record and organisation (header), the enrolment (person,
-    # programme, organisation, coach, exit review), evaluations + their scores, goals + their
+    # programme, organisation, coach, exit review), the scores with their evaluations, goals +
+    # their
     # steps, language tests, hours attended, placements, referrals, the next call, the audit
     # event recording the view
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         coach_client.get(url)
     goal = file.goals.first()
     for n in range(10):
         Step.objects.create(goal=goal, text=f"Step {n}", who="together")
         Evaluation.objects.create(enrolment=file, kind="midway", held_on=TODAY)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         coach_client.get(url)
 
 
