@@ -10,19 +10,16 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self):
-        from evaluations import demo as evaluations_demo
         from evaluations import timeline, views
-        from participants import demo, panels
+        from participants import panels
         from participants import timeline as participant_timeline
 
         participant_timeline.register(timeline.assessment_entries)
-        demo.register(evaluations_demo.load)
         # Evaluations with domain scores
         participant_timeline.register(timeline.evaluation_entries)
         panels.register(
             panels.Panel("evaluations/_evaluations_panel.html", views.evaluations_panel, 25)
         )
-        demo.register(evaluations_demo.load_evaluations)
         # Exit and follow-up calls: the exit is a review, on its own page (casefile.lifecycle,
         # which also takes the person off their groups and later sessions).
         participant_timeline.register(timeline.exit_entries)
@@ -33,11 +30,6 @@ class EvaluationsConfig(AppConfig):
             panels.todo_links[kind] = functools.partial(_evaluation_url, kind=kind)
         panels.todo_links["language_test"] = _language_url
         panels.todo_reminders.append(views.calls_due_reminder)
-        demo.register(evaluations_demo.load_exits)
-        # Last: the planned to-dos, ticked off where the demo recorded the work.
-        from evaluations import demo_todos
-
-        demo.register(demo_todos.load_todos)
 
 
 def _evaluation_url(enrolment, kind: str) -> str:

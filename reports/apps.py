@@ -7,9 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from participants import demo, panels
-        from reports import demo as reports_demo
-
-        demo.register(reports_demo.load)
+        from participants import panels
 
         panels.links.append(panels.Link(_("Printable summary"), "reports:summary", "printer"))

@@ -9,12 +9,9 @@ class SessionsConfig(AppConfig):
     verbose_name = _("Groups and sessions")
 
     def ready(self):
-        from participants import demo
         from participants import timeline as participant_timeline
         from programme.services import administrator_models_elsewhere
-        from sessions import demo as sessions_demo
         from sessions import timeline
 
         participant_timeline.register(timeline.attendance_entries)
-        demo.register(sessions_demo.load)
         administrator_models_elsewhere.append((self.label, "sessionkind"))
