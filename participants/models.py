@@ -531,7 +531,8 @@ class EligibilityAnswer(models.Model):
     criterion = models.ForeignKey(
         EligibilityCriterion, on_delete=models.PROTECT, related_name="answers"
     )
-    computed = models.BooleanField(_("result from the data"), null=True)
+    # None for a criterion the data cannot answer (a judgement): the coach's `met` alone.
+    computed = models.BooleanField(_("result from the data"), null=True, blank=True)
     met = models.BooleanField(_("met"))
     override_reason = models.TextField(_("reason for overriding"), max_length=NOTE, blank=True)
     checked_by = models.ForeignKey(
