@@ -20,6 +20,7 @@ from participants.models import (
     IntakeInterview,
     LanguageSkill,
     Participant,
+    national_number_for,
 )
 from programme.models import (
     EligibilityCriterion,
@@ -696,12 +697,8 @@ def _plan(rng, today, programme):
 
 
 def _national_number(birth: datetime.date, gender: str, serial: int) -> str:
-    """A valid register number: sequence odd for men, even for women; check digits on a
-    leading 2 for births from 2000 on."""
-    sequence = 2 * (serial % 499) + (1 if gender == "man" else 2)
-    digits = f"{birth:%y%m%d}{sequence:03d}"
-    base = int(("2" if birth.year >= 2000 else "") + digits)
-    return f"{digits}{97 - base % 97:02d}"
+    """A valid register number: sequence odd for men, even for women."""
+    return national_number_for(birth, 2 * (serial % 499) + (1 if gender == "man" else 2))
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -709,40 +706,41 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 def _history(status, referred_on, started_on, exited_on):
+    """The status changes that led to `status`, dated: through intake and the waiting list to
+    the start, then a pause or the exit and the closure. Each one a change the status machine
+    allows (Enrolment.can_become), as the services would have made it."""
     interview = referred_on + datetime.timedelta(days=7)
     steps = [(Status.REFERRED, _at(referred_on), "")]
-    if status == Status.REFERRED:
-        return steps
-    steps.append((Status.INTAKE, _at(interview), ""))
-    if status == Status.INTAKE:
-        return steps
     if status == Status.NOT_ADMITTED:
-        return [
-            *steps,
+        route = [
+            (Status.INTAKE, _at(interview), ""),
             (
                 Status.NOT_ADMITTED,
                 _at(interview + datetime.timedelta(days=3)),
                 "Besoins hors du cadre du programme.",
             ),
         ]
-    steps.append((Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""))
-    if status == Status.WAITING_LIST:
-        return steps
-    steps.append((Status.ACTIVE, _at(started_on), ""))
-    if status == Status.PAUSED:
-        steps.append(
-            (Status.PAUSED, _at(started_on + datetime.timedelta(days=60)), "Hospitalisation.")
-        )
-    if status in {Status.EXITED, Status.CLOSED}:
-        steps.append((Status.EXITED, _at(exited_on), ""))
-    if status == Status.CLOSED:
-        steps.append(
-            (
-                Status.CLOSED,
-                _at(exited_on + datetime.timedelta(days=180)),
-                "Dossier clôturé après le suivi.",
-            )
-        )
+    else:
+        route = [
+            (Status.INTAKE, _at(interview), ""),
+            (Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""),
+            (Status.ACTIVE, _at(started_on) if started_on else None, ""),
+        ]
+        if status == Status.PAUSED:
+            pause = _at(started_on + datetime.timedelta(days=60))
+            route.append((Status.PAUSED, pause, "Hospitalisation."))
+        elif status in {Status.EXITED, Status.CLOSED}:
+            route.append((Status.EXITED, _at(exited_on), ""))
+            closure = _at(exited_on + datetime.timedelta(days=180))
+            route.append((Status.CLOSED, closure, "Dossier clôturé après le suivi."))
+    for to_status, when, reason in route:
+        if steps[-1][0] == status:
+            break
+        if not Enrolment(status=steps[-1][0]).can_become(to_status):
+            raise ValueError(f"the demo's route takes {steps[-1][0]} to {to_status}")
+        steps.append((to_status, when, reason))
+    if steps[-1][0] != status:
+        raise ValueError(f"the demo's route does not lead to {status}")
     return steps
 
 
