@@ -25,7 +25,7 @@ from django.utils import timezone
 from demo import bulk
 from evaluations.models import Cefr, LanguageAssessment
 from participants.models import Enrolment, EnrolmentStatusChange
-from programme.models import ClosureDay, Module, Programme, Room, Staff
+from programme.models import Module, Programme, Room, Staff
 from sessions import recurrence, services
 from sessions.models import (
     Attendance,
@@ -416,10 +416,8 @@ class _Programme:
         rng, today = self.rng, self.today
         first = min(t.start for t in trajectories)
         last = today + SERIES_AHEAD
-        skip = recurrence.belgian_holidays(first, last) | set(
-            ClosureDay.objects.filter(
-                organisation_id=self.programme.organisation_id, date__range=(first, last)
-            ).values_list("date", flat=True)
+        skip = services.days_off(
+            organisation_id=self.programme.organisation_id, start=first, end=last
         )
         sessions = _Sessions()
         for group in groups:
