@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "rights",
+    "demo",
     "ops",
 ]
 

@@ -339,7 +339,8 @@ class FollowUpCall(models.Model):
     situation = models.CharField(
         _("situation"), max_length=20, choices=Situation.choices, blank=True
     )
-    needs_help = models.BooleanField(_("needs help"), null=True)
+    # Unknown until the person is reached (the constraint below asks for it then).
+    needs_help = models.BooleanField(_("needs help"), null=True, blank=True)
     help_notes = models.TextField(_("what help"), max_length=NOTE, blank=True)
     helped_integration = models.CharField(
         _("the programme helped their integration"),

@@ -46,6 +46,15 @@ def validate_national_number(value: str) -> None:
         ) from None
 
 
+def national_number_for(birth_date: datetime.date, sequence: int) -> str:
+    """The register number of the person born on `birth_date` with this day's sequence number
+    (1 to 997, odd for men, even for women): its check digits are 97 minus the first nine
+    digits modulo 97, with a 2 before them for a birth from 2000 on."""
+    digits = f"{birth_date:%y%m%d}{sequence:03d}"
+    base = int(("2" if birth_date.year >= 2000 else "") + digits)
+    return f"{digits}{97 - base % 97:02d}"
+
+
 def birth_date_in_national_number(value: str) -> datetime.date | None:
     """The birth date a register or BIS number encodes (None when it encodes no full date)."""
     try:
@@ -561,7 +570,8 @@ class EligibilityAnswer(models.Model):
     criterion = models.ForeignKey(
         EligibilityCriterion, on_delete=models.PROTECT, related_name="answers"
     )
-    computed = models.BooleanField(_("result from the data"), null=True)
+    # None for a criterion the data cannot answer (a judgement): the coach's `met` alone.
+    computed = models.BooleanField(_("result from the data"), null=True, blank=True)
     met = models.BooleanField(_("met"))
     override_reason = models.TextField(_("reason for overriding"), max_length=NOTE, blank=True)
     checked_by = models.ForeignKey(

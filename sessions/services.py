@@ -432,9 +432,12 @@ def find_conflicts(
 # Series and sessions ---------------------------------------------------------------------
 
 
-def _skip_days(series: Series, start: datetime.date, end: datetime.date) -> set[datetime.date]:
+def days_off(
+    *, organisation_id: int, start: datetime.date, end: datetime.date
+) -> set[datetime.date]:
+    """The days the organisation's series skip: Belgian public holidays and its closure days."""
     closed = ClosureDay.objects.filter(
-        organisation_id=series.programme.organisation_id, date__range=(start, end)
+        organisation_id=organisation_id, date__range=(start, end)
     ).values_list("date", flat=True)
     return recurrence.belgian_holidays(start, end) | set(closed)
 
@@ -454,7 +457,9 @@ def series_dates(series: Series, *, after: datetime.date | None = None) -> list[
         starts_on=series.starts_on,
         ends_on=series.ends_on,
         count=series.count,
-        skip=_skip_days(series, series.starts_on, last),
+        skip=days_off(
+            organisation_id=series.programme.organisation_id, start=series.starts_on, end=last
+        ),
     )
     return [day for day in days if after is None or day > after]
 

@@ -9,9 +9,6 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-# The demo loaders, which move to the demo app with their registry.
-DEMO_CALLS = {"demo.register", "demo_logins.extra_lines.append"}
-
 
 def _project_configs():
     return [c for c in apps.get_app_configs() if Path(c.path).parent == settings.BASE_DIR]
@@ -25,21 +22,13 @@ def _statements(config) -> list[ast.stmt]:
     return function.body
 
 
-def _is_demo_call(statement: ast.stmt) -> bool:
-    return (
-        isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Call)
-        and ast.unparse(statement.value.func) in DEMO_CALLS
-    )
-
-
 def _beyond_imports(config) -> list[str]:
-    """What ready() does besides importing (a module connecting its signal receivers, say)
-    and loading the demo: a call, an assignment, an append."""
+    """What ready() does besides importing (a module connecting its signal receivers, say): a
+    call, an assignment, an append."""
     return [
         ast.unparse(statement)
         for statement in _statements(config)
-        if not isinstance(statement, ast.Import | ast.ImportFrom) and not _is_demo_call(statement)
+        if not isinstance(statement, ast.Import | ast.ImportFrom)
     ]
 
 
@@ -54,9 +43,8 @@ def test_no_app_fills_a_registry_when_it_starts():
 def test_a_registry_filled_in_ready_is_seen():
     class Filling:
         def ready(self):
-            from participants import demo, timeline
+            from participants import timeline
 
-            demo.register(print)
             timeline.PROVIDERS.append(print)
 
     assert _beyond_imports(Filling()) == ["timeline.PROVIDERS.append(print)"]

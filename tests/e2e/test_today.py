@@ -18,8 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from participants.models import Enrolment
-from programme import two_factor
-from reports.demo import ensure_indicator_sets
+from programme import indicator_sets, two_factor
 from sessions.models import Attendance, ensure_default_kinds
 from tests.e2e.conftest import LOCALE, PASSWORD, artifact
 from tests.e2e.test_portal import AXE, WCAG_AA
@@ -187,7 +186,7 @@ def staff_pages(world: World, persona: str) -> list[str]:
 @pytest.fixture
 def world(transactional_db):
     # The funder's indicator sets come from a data migration, which a flushed database lost.
-    ensure_indicator_sets()
+    indicator_sets.ensure_loaded()
     return build_world()
 
 

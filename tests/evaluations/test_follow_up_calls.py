@@ -1,16 +1,14 @@
 """Follow-up calls after exit: logging attempts, the attempt limit, the answers when reached,
-reopening support, the call page, the timeline and the demo data."""
+reopening support, the call page and the timeline (the demo's calls: tests/demo)."""
 
 import datetime
-import random
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import demo
-from evaluations.models import CallAttempt, ExitReview, FollowUpCall
+from evaluations.models import CallAttempt, FollowUpCall
 from evaluations.services import call_attempt_record, support_reopen
 from evaluations.timeline import exit_entries
 from participants.models import Enrolment, EnrolmentStatusChange
@@ -506,74 +504,3 @@ def test_the_provider_runs_one_query_whatever_the_number(
         entries = exit_entries(exited.participant)
 
     assert len(entries) == size + 1
-
-
-# Demo data -----------------------------------------------------------------------------------
-
-
-def test_the_demo_reviews_every_exit_and_plans_its_calls(coach, programme):
-    today = TODAY()
-    for n in range(40):
-        person = make_participant(coach=coach.user, phone="+32 470 00 00 00")
-        make_exited(
-            enrolment=make_enrolment(participant=person, programme=programme),
-            exited_on=today - datetime.timedelta(days=10 + 9 * n),
-        )
-    make_enrolment(participant=make_participant(coach=coach.user), programme=programme)
-
-    counts = demo.load_exits(random.Random(3), today)
-
-    assert counts == {"exit reviews": 40, "follow-up calls": 120}
-    assert ExitReview.objects.count() == 40
-    calls = FollowUpCall.objects.all()
-    due = [c for c in calls if c.due_on <= today]
-    reached = [c for c in due if c.status == Status.REACHED]
-    assert 0.45 < len(reached) / len(due) < 0.9
-    assert all(c.status == Status.PLANNED for c in calls if c.due_on > today)
-    for c in calls.filter(status=Status.UNREACHABLE):
-        assert c.attempts.count() == 3
-    for c in calls.filter(status=Status.REACHED):
-        assert c.attempts.last().outcome == "reached"
-        assert c.situation and c.needs_help is not None and c.helped_integration
-    for c in calls.filter(status=Status.PLANNED):
-        assert c.attempts.count() < 3
-
-
-def test_the_demo_leaves_calls_due_today_and_overdue_for_the_demo_coach(organisation, programme):
-    from tests.factories import make_staff
-
-    demo_coach = make_staff(organisation=organisation, username="coach")
-    today = TODAY()
-    for n in range(6):
-        person = make_participant(coach=demo_coach.user)
-        make_exited(
-            enrolment=make_enrolment(participant=person, programme=programme),
-            exited_on=today - datetime.timedelta(days=200 + 30 * n),
-        )
-
-    demo.load_exits(random.Random(1), today)
-
-    pending = FollowUpCall.objects.filter(status=Status.PLANNED, due_on__lte=today)
-    assert pending.filter(due_on=today).count() >= 2
-    assert pending.filter(due_on__lt=today).count() >= 3
-
-
-def test_the_demo_is_deterministic(coach, programme):
-    today = TODAY()
-    for n in range(10):
-        make_exited(
-            enrolment=make_enrolment(
-                participant=make_participant(coach=coach.user), programme=programme
-            ),
-            exited_on=today - datetime.timedelta(days=20 * n + 5),
-        )
-
-    def run():
-        demo.load_exits(random.Random(7), today)
-        rows = list(FollowUpCall.objects.order_by("pk").values_list("status", "situation"))
-        CallAttempt.objects.all().delete()
-        FollowUpCall.objects.all().delete()
-        ExitReview.objects.all().delete()
-        return rows
-
-    assert run() == run()

@@ -2,11 +2,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from stdnum.be import nn
 
 from participants.forms import ParticipantForm
 from participants.models import (
     birth_date_in_national_number,
     format_national_number,
+    national_number_for,
     normalise_national_number,
     validate_national_number,
 )
@@ -109,3 +111,23 @@ def test_the_form_accepts_a_bis_number_for_its_birth_date(coach):
     form = ParticipantForm(form_data(national_number=number), staff=coach)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["national_number"] == number
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "sequence", "gender"),
+    [
+        (datetime.date(1985, 7, 30), 33, "M"),
+        (datetime.date(1999, 12, 31), 998 - 2, "F"),
+        (datetime.date(2003, 2, 1), 1, "M"),
+        (datetime.date(2000, 1, 1), 2, "F"),
+    ],
+)
+def test_national_number_for_gives_the_number_of_that_birth_and_sequence(
+    birth_date, sequence, gender
+):
+    number = national_number_for(birth_date, sequence)
+
+    validate_national_number(number)
+    assert nn.get_birth_date(number) == birth_date
+    assert nn.get_gender(number) == gender
+    assert number[6:9] == f"{sequence:03d}"

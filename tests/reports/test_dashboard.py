@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from participants import demo
+from demo import load as demo
 from participants.models import Participant
 from programme.models import Organisation
 from reports.dashboard import dashboard

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from config import settings as project
-from participants.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 
 
 @pytest.fixture

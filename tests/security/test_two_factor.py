@@ -238,9 +238,9 @@ def test_demo_logins_says_what_the_second_factor_needs(settings, monkeypatch, sk
 
     from django.core.management import call_command
 
-    from participants import demo
+    from demo import people
 
-    monkeypatch.setattr(demo, "demo_logins", lambda: [("manager", "sophie", "CPAS de Liège")])
+    monkeypatch.setattr(people, "demo_logins", lambda: [("manager", "sophie", "CPAS de Liège")])
     settings.PARCOURS_DEMO_SKIP_2FA = skip
     out = StringIO()
     call_command("demo_logins", stdout=out)

@@ -11,12 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
-from participants import demo
+from demo import load as demo
+from demo import sessions as sessions_demo
 from participants.access import participants_for
 from participants.models import Enrolment
 from programme.models import Programme, Room
 from sessions import access, services
-from sessions import demo as sessions_demo
 from sessions.models import Attendance, Group, GroupMembership, Series, Session
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.db.models import F
 from stdnum.be import nn
 
-from participants import demo
+from demo import load as demo
+from demo import people
 from participants.models import Enrolment, Participant
 from programme.models import Organisation, Programme, Staff
 
@@ -52,7 +53,7 @@ def test_admitted_people_keep_the_day_they_joined_the_waiting_list():
 
 def test_at_national_scale_each_organisation_runs_its_design_in_five_districts(monkeypatch):
     # The national layout without its size: from scale 1 on, for this test.
-    monkeypatch.setattr(demo, "NATIONAL_SCALE", 1)
+    monkeypatch.setattr(people, "NATIONAL_SCALE", 1)
     counts = demo.load(today=TODAY)
     assert counts["programmes"] == 25 and counts["participants"] == 200
     codes = set(Programme.objects.values_list("code", flat=True))

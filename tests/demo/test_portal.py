@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from participants import demo
-from portal.demo import DEMO_PIN
+from demo import load as demo
+from demo.portal import DEMO_PIN
 from portal.models import PortalAccess
 
 pytestmark = pytest.mark.django_db

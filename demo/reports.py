@@ -1,15 +1,13 @@
 """Demo data for the reports: every demo programme reports against the AMIF set, maps its
 session kinds to the funder's categories, and some people have the dated events and answers
-the indicators count. Registered in ReportsConfig.ready; runs after the other apps' demo data."""
+the indicators count. Run last by demo.load, after the other apps' demo data."""
 
 import datetime
-import importlib
 import random
-
-from django.apps import apps
 
 from evaluations.models import ExitReview
 from participants.models import EntryCharacteristics, Participant, ParticipantEvent
+from programme.indicator_sets import ensure_loaded
 from programme.models import ActivityMapping, IndicatorSet, Programme
 
 KIND_CATEGORIES = [
@@ -25,16 +23,8 @@ EVENT_SHARE = [
 ANSWERS = [("yes", 70), ("partly", 20), ("no", 10)]
 
 
-def ensure_indicator_sets() -> None:
-    """The sets come with a data migration; a database emptied by `flush` (tests, the demo's
-    --reset) loses them, so the demo loads them again the same way."""
-    if not IndicatorSet.objects.exists():
-        migration = importlib.import_module("programme.migrations.0006_load_indicator_sets")
-        migration.load(apps, None)
-
-
 def load(rng: random.Random, today: datetime.date) -> dict:
-    ensure_indicator_sets()
+    ensure_loaded()
     amif = IndicatorSet.objects.get(funder="AMIF", version="2021-2027")
     programmes = list(Programme.objects.all())
     Programme.objects.filter(indicator_set__isnull=True).update(indicator_set=amif)

@@ -1,6 +1,6 @@
 """Demo language assessments: one at entry for everyone admitted, one at exit for those who
 left, with the progress the programmes report; and evaluations with their domain scores
-(both registered in EvaluationsConfig.ready)."""
+(run by demo.load)."""
 
 import datetime
 import random
@@ -8,6 +8,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo import bulk
 from evaluations.models import (
     CallAttempt,
     Cefr,
@@ -18,7 +19,7 @@ from evaluations.models import (
     LanguageAssessment,
 )
 from participants.models import Enrolment
-from programme import bulk, outcomes
+from programme import outcomes
 
 # Starting oral level by highest schooling: little schooling usually means literacy work first.
 START = {"isced0": 0, "isced1": 0, "isced2": 1, "isced3": 1, "isced4": 2, "isced6": 2, "isced7": 3}

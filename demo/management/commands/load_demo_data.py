@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from participants import demo
+from demo import load
 
 
 class Command(BaseCommand):
@@ -22,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, reset, **options):
         if reset:
             call_command("flush", interactive=False, verbosity=0)
-        elif demo.already_loaded():
+        elif load.already_loaded():
             self.stdout.write("Demo data is already loaded (use --reset to rebuild it).")
             return
-        counts = demo.load(scale=scale, seed=seed)
+        counts = load.load(scale=scale, seed=seed)
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))

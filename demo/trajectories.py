@@ -1,4 +1,4 @@
-"""Demo trajectories (called by participants.demo.load): action plans in the participants'
+"""Demo trajectories (called by demo.load): action plans in the participants'
 own words, consents, referrals to partners with their waiting lists, and placements. Bulk
 inserts only, a handful of queries per thousand people."""
 
@@ -7,8 +7,8 @@ import random
 
 from django.utils import timezone
 
+from demo import bulk
 from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
-from programme import bulk
 
 DAY = datetime.timedelta(days=1)
 WHO = Step.Who

@@ -1,21 +1,18 @@
-"""Demo data: the five CPAS programme designs of ../shared/PROGRAMMES.md, with fictitious staff
-and participants. Deterministic for a given seed and date; bulk inserts so that a large scale
-builds quickly."""
+"""Demo organisations and people: the five CPAS programme designs of ../shared/PROGRAMMES.md,
+with fictitious staff and participants (the first step of demo.load). Deterministic for a given
+seed and date; bulk inserts so that a large scale builds quickly."""
 
 import datetime
-import logging
 import math
 import random
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
 from django.utils import timezone
 
-from participants import choices, eligibility, trajectory_demo
+from demo import bulk
+from participants import choices, eligibility
 from participants.models import (
     EligibilityAnswer,
     Enrolment,
@@ -23,8 +20,8 @@ from participants.models import (
     IntakeInterview,
     LanguageSkill,
     Participant,
+    national_number_for,
 )
-from programme import bulk
 from programme.models import (
     EligibilityCriterion,
     Module,
@@ -36,7 +33,6 @@ from programme.models import (
 )
 from programme.services import staff_create
 
-logger = logging.getLogger("parcours.demo")
 DEMO_PASSWORD = "parcours-demo"
 # From this scale on, each organisation runs five programmes (`load_demo_data --scale 250`:
 # 50,000 people in 25 programmes), and coaches are added so that each follows about
@@ -438,53 +434,11 @@ def _pick(rng: random.Random, weighted):
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-# Apps above this one add their own demo data (groups, sessions, assessments…) by registering
-# a function(rng, today) -> counts in their AppConfig.ready(); it runs after the people exist.
-_extensions: list = []
-
-
-def register(extension) -> None:
-    if extension not in _extensions:
-        _extensions.append(extension)
-
-
-def load(*, scale: int = 1, seed: int = 2026, today: datetime.date | None = None) -> dict:
-    """Build every demo organisation. `scale` multiplies the number of participants
-    (40 per organisation at scale 1)."""
-    with _fast_sqlite():
-        counts = _load(scale=scale, seed=seed, today=today)
-    # Fresh statistics for the query planner after a bulk load: without them SQLite picks
-    # indexes by rule of thumb (a follow-up call's status over its enrolment, say).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return counts
-
-
-@contextmanager
-def _fast_sqlite():
-    """On SQLite, skip waiting for the disk during the load: a crash mid-load leaves a demo
-    database to rebuild, nothing of value. Only for this connection and only while loading."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-262144")  # 256 MB of pages while building indexes
-        cursor.execute("PRAGMA temp_store=MEMORY")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=NORMAL")
-
-
-@transaction.atomic
-def _load(*, scale: int, seed: int, today: datetime.date | None) -> dict:
-    rng = random.Random(seed)
-    today = today or timezone.localdate()
+def load(rng: random.Random, today: datetime.date, *, scale: int) -> dict:
+    """Every demo organisation with its sites, partners, staff, programmes and participants.
+    `scale` multiplies the number of participants (40 per organisation at scale 1)."""
     counts = {"organisations": 0, "programmes": 0, "participants": 0, "enrolments": 0}
     used_numbers: set[str] = set()  # one fictitious person per register number, country-wide
-    clock = _Phases()
     # At national scale a city's CPAS runs its design in five districts: 25 programmes.
     per_organisation = NATIONAL_PROGRAMMES if scale >= NATIONAL_SCALE else 1
     password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 takes a tenth of a second
@@ -508,27 +462,7 @@ def _load(*, scale: int, seed: int, today: datetime.date | None) -> dict:
         Participant, LanguageSkill, Enrolment, EnrolmentStatusChange, IntakeInterview,
         EligibilityAnswer,
     )  # fmt: skip
-    clock.done("organisations and participants")
-    # A generator of its own, seeded from the main one: however many draws the trajectories
-    # take, what the other apps' demo data draws stays the same.
-    counts.update(trajectory_demo.load(random.Random(rng.getrandbits(32)), today))
-    clock.done("trajectories")
-    for extension in _extensions:
-        counts.update(extension(rng, today))
-        clock.done(f"{extension.__module__}.{extension.__name__}")
     return counts
-
-
-class _Phases:
-    """How long each phase took, logged (parcours.demo at INFO) so a slow one shows."""
-
-    def __init__(self):
-        self.start = time.perf_counter()
-
-    def done(self, phase: str) -> None:
-        now = time.perf_counter()
-        logger.info("demo data: %s in %.1f s", phase, now - self.start)
-        self.start = now
 
 
 def _organisation(design: Design, people: int, password: str) -> tuple[Organisation, list]:
@@ -763,12 +697,8 @@ def _plan(rng, today, programme):
 
 
 def _national_number(birth: datetime.date, gender: str, serial: int) -> str:
-    """A valid register number: sequence odd for men, even for women; check digits on a
-    leading 2 for births from 2000 on."""
-    sequence = 2 * (serial % 499) + (1 if gender == "man" else 2)
-    digits = f"{birth:%y%m%d}{sequence:03d}"
-    base = int(("2" if birth.year >= 2000 else "") + digits)
-    return f"{digits}{97 - base % 97:02d}"
+    """A valid register number: sequence odd for men, even for women."""
+    return national_number_for(birth, 2 * (serial % 499) + (1 if gender == "man" else 2))
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -776,40 +706,41 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 def _history(status, referred_on, started_on, exited_on):
+    """The status changes that led to `status`, dated: through intake and the waiting list to
+    the start, then a pause or the exit and the closure. Each one a change the status machine
+    allows (Enrolment.can_become), as the services would have made it."""
     interview = referred_on + datetime.timedelta(days=7)
     steps = [(Status.REFERRED, _at(referred_on), "")]
-    if status == Status.REFERRED:
-        return steps
-    steps.append((Status.INTAKE, _at(interview), ""))
-    if status == Status.INTAKE:
-        return steps
     if status == Status.NOT_ADMITTED:
-        return [
-            *steps,
+        route = [
+            (Status.INTAKE, _at(interview), ""),
             (
                 Status.NOT_ADMITTED,
                 _at(interview + datetime.timedelta(days=3)),
                 "Besoins hors du cadre du programme.",
             ),
         ]
-    steps.append((Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""))
-    if status == Status.WAITING_LIST:
-        return steps
-    steps.append((Status.ACTIVE, _at(started_on), ""))
-    if status == Status.PAUSED:
-        steps.append(
-            (Status.PAUSED, _at(started_on + datetime.timedelta(days=60)), "Hospitalisation.")
-        )
-    if status in {Status.EXITED, Status.CLOSED}:
-        steps.append((Status.EXITED, _at(exited_on), ""))
-    if status == Status.CLOSED:
-        steps.append(
-            (
-                Status.CLOSED,
-                _at(exited_on + datetime.timedelta(days=180)),
-                "Dossier clôturé après le suivi.",
-            )
-        )
+    else:
+        route = [
+            (Status.INTAKE, _at(interview), ""),
+            (Status.WAITING_LIST, _at(referred_on + datetime.timedelta(days=14)), ""),
+            (Status.ACTIVE, _at(started_on) if started_on else None, ""),
+        ]
+        if status == Status.PAUSED:
+            pause = _at(started_on + datetime.timedelta(days=60))
+            route.append((Status.PAUSED, pause, "Hospitalisation."))
+        elif status in {Status.EXITED, Status.CLOSED}:
+            route.append((Status.EXITED, _at(exited_on), ""))
+            closure = _at(exited_on + datetime.timedelta(days=180))
+            route.append((Status.CLOSED, closure, "Dossier clôturé après le suivi."))
+    for to_status, when, reason in route:
+        if steps[-1][0] == status:
+            break
+        if not Enrolment(status=steps[-1][0]).can_become(to_status):
+            raise ValueError(f"the demo's route takes {steps[-1][0]} to {to_status}")
+        steps.append((to_status, when, reason))
+    if steps[-1][0] != status:
+        raise ValueError(f"the demo's route does not lead to {status}")
     return steps
 
 
@@ -825,7 +756,3 @@ def demo_logins() -> list[tuple[str, str, str]]:
         for username, role in DEMO_LOGINS
         if username in staff
     ]
-
-
-def already_loaded() -> bool:
-    return get_user_model().objects.filter(username="coach").exists()

@@ -1,4 +1,5 @@
-"""Demo evaluations: the shape the programmes report, the same every time."""
+"""Demo evaluations, exit reviews and follow-up calls: the shape the programmes report, the
+same every time."""
 
 import datetime
 import random
@@ -6,12 +7,15 @@ from collections import defaultdict
 from statistics import mean
 
 import pytest
+from django.utils import timezone
 
-from evaluations import demo as evaluations_demo
-from evaluations.models import DomainScore, Evaluation
-from participants import demo
+from demo import evaluations as evaluations_demo
+from demo import load as demo
+from evaluations.models import CallAttempt, DomainScore, Evaluation, ExitReview, FollowUpCall
 from participants.models import Enrolment
 from programme import outcomes
+from tests.evaluations.factories import make_exited
+from tests.factories import make_enrolment, make_participant, make_staff
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -121,3 +125,72 @@ def test_the_same_seed_gives_the_same_evaluations():
     evaluations_demo.load_evaluations(random.Random(7), TODAY)
     assert snapshot() == again
     assert again != first  # another seed, other scores
+
+
+# Exit reviews and follow-up calls ------------------------------------------------------------
+
+
+def test_the_demo_reviews_every_exit_and_plans_its_calls(coach, programme):
+    today = timezone.localdate()
+    for n in range(40):
+        person = make_participant(coach=coach.user, phone="+32 470 00 00 00")
+        make_exited(
+            enrolment=make_enrolment(participant=person, programme=programme),
+            exited_on=today - datetime.timedelta(days=10 + 9 * n),
+        )
+    make_enrolment(participant=make_participant(coach=coach.user), programme=programme)
+
+    counts = evaluations_demo.load_exits(random.Random(3), today)
+
+    assert counts == {"exit reviews": 40, "follow-up calls": 120}
+    assert ExitReview.objects.count() == 40
+    calls = FollowUpCall.objects.all()
+    due = [c for c in calls if c.due_on <= today]
+    reached = [c for c in due if c.status == FollowUpCall.Status.REACHED]
+    assert 0.45 < len(reached) / len(due) < 0.9
+    assert all(c.status == FollowUpCall.Status.PLANNED for c in calls if c.due_on > today)
+    for c in calls.filter(status=FollowUpCall.Status.UNREACHABLE):
+        assert c.attempts.count() == 3
+    for c in calls.filter(status=FollowUpCall.Status.REACHED):
+        assert c.attempts.last().outcome == "reached"
+        assert c.situation and c.needs_help is not None and c.helped_integration
+    for c in calls.filter(status=FollowUpCall.Status.PLANNED):
+        assert c.attempts.count() < 3
+
+
+def test_the_demo_leaves_calls_due_today_and_overdue_for_the_demo_coach(organisation, programme):
+    demo_coach = make_staff(organisation=organisation, username="coach")
+    today = timezone.localdate()
+    for n in range(6):
+        person = make_participant(coach=demo_coach.user)
+        make_exited(
+            enrolment=make_enrolment(participant=person, programme=programme),
+            exited_on=today - datetime.timedelta(days=200 + 30 * n),
+        )
+
+    evaluations_demo.load_exits(random.Random(1), today)
+
+    pending = FollowUpCall.objects.filter(status=FollowUpCall.Status.PLANNED, due_on__lte=today)
+    assert pending.filter(due_on=today).count() >= 2
+    assert pending.filter(due_on__lt=today).count() >= 3
+
+
+def test_the_demo_is_deterministic(coach, programme):
+    today = timezone.localdate()
+    for n in range(10):
+        make_exited(
+            enrolment=make_enrolment(
+                participant=make_participant(coach=coach.user), programme=programme
+            ),
+            exited_on=today - datetime.timedelta(days=20 * n + 5),
+        )
+
+    def run():
+        evaluations_demo.load_exits(random.Random(7), today)
+        rows = list(FollowUpCall.objects.order_by("pk").values_list("status", "situation"))
+        CallAttempt.objects.all().delete()
+        FollowUpCall.objects.all().delete()
+        ExitReview.objects.all().delete()
+        return rows
+
+    assert run() == run()

@@ -1,6 +1,6 @@
 """Demo to-dos: each demo trajectory gets the to-dos its programme's template plans, ticked
 off where the demo evaluations and language tests were recorded, as the pages would have done.
-Registered last, after the evaluations and exits exist."""
+Run by demo.load after the evaluations and exits exist."""
 
 import datetime
 import random
@@ -8,10 +8,10 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
+from demo import bulk
 from evaluations.models import Evaluation, LanguageAssessment
 from participants.models import Enrolment, Todo
 from participants.services import template_dates
-from programme import bulk
 from programme.models import Programme, TemplateStep
 
 Kind = TemplateStep.Kind

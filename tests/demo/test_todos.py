@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from demo import load as demo
 from evaluations.models import Evaluation
-from participants import demo
 from participants.models import Enrolment, Todo
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,11 @@
 """Demo groups, weekly series, individual talks and recorded attendance for every trajectory
-that started, built on the participants' demo data (registered in SessionsConfig.ready).
+that started, built on the participants' demo data (run by demo.load).
 
 Shaped like the programmes run: each programme keeps a few groups per language level band,
 each meeting on the programme's rhythm from its first member's start until a few weeks ahead;
 a person joins a group on the day their trajectory starts and leaves it on the day it ends,
 and meets their coach every three to five weeks. At `--scale 250` that is close to three
-million attendance records, so everything is written with programme.bulk, one programme at a
+million attendance records, so everything is written with demo.bulk, one programme at a
 time, with the dates, holidays and expected people the services would have given.
 """
 
@@ -22,10 +22,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from demo import bulk
 from evaluations.models import Cefr, LanguageAssessment
 from participants.models import Enrolment, EnrolmentStatusChange
-from programme import bulk
-from programme.models import ClosureDay, Module, Programme, Room, Staff
+from programme.models import Module, Programme, Room, Staff
 from sessions import recurrence, services
 from sessions.models import (
     Attendance,
@@ -416,10 +416,8 @@ class _Programme:
         rng, today = self.rng, self.today
         first = min(t.start for t in trajectories)
         last = today + SERIES_AHEAD
-        skip = recurrence.belgian_holidays(first, last) | set(
-            ClosureDay.objects.filter(
-                organisation_id=self.programme.organisation_id, date__range=(first, last)
-            ).values_list("date", flat=True)
+        skip = services.days_off(
+            organisation_id=self.programme.organisation_id, start=first, end=last
         )
         sessions = _Sessions()
         for group in groups:

@@ -1,4 +1,4 @@
-"""programme/bulk.py: the demo's fast inserts give back what the ORM would have written, on
+"""demo/bulk.py: the demo's fast inserts give back what the ORM would have written, on
 SQLite and on PostgreSQL (CI runs both)."""
 
 import datetime
@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from demo import bulk
 from participants.models import Enrolment, EnrolmentStatusChange, Participant
-from programme import bulk
 from sessions.models import Session, SessionKind, ensure_default_kinds
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Demo portal accesses (registered in PortalConfig.ready): three people on the demo coach's
+"""Demo portal accesses (run by demo.load): three people on the demo coach's
 caseload get a code whose PIN is already chosen, one reading Arabic, one Tigrinya, one French,
 so `make run` shows the portal at once. The codes are derived from the secret key, so
 `manage.py demo_logins` can print them again later."""

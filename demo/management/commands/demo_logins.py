@@ -1,10 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from participants import demo
-
-# Apps above this one add lines of their own (the portal's codes), each a function of the URL.
-extra_lines: list = []
+from demo import people, portal
 
 
 class Command(BaseCommand):
@@ -14,11 +11,11 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the app runs.")
 
     def handle(self, *args, url, **options):
-        logins = demo.demo_logins()
+        logins = people.demo_logins()
         if not logins:
             self.stdout.write("No demo users: run `manage.py load_demo_data` first.")
             return
-        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+        self.stdout.write(f"\nDemo logins (password for all: {people.DEMO_PASSWORD}):")
         for role, username, organisation in logins:
             self.stdout.write(f"  {role:<15} {username:<10} ({organisation})")
         if settings.PARCOURS_DEMO_SKIP_2FA:
@@ -31,7 +28,6 @@ class Command(BaseCommand):
                 "Second factor: managers and administrators set up an authenticator app "
                 "(FreeOTP, Aegis…) at their first sign-in."
             )
-        for lines in extra_lines:
-            for line in lines(url):
-                self.stdout.write(line)
+        for line in portal.logins(url):
+            self.stdout.write(line)
         self.stdout.write(f"Open {url}\n")
