@@ -50,6 +50,23 @@ class FunderForm(PeriodForm):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, empty_label=None, widget=ProgrammeSelect
     )
+    also = forms.ModelMultipleChoiceField(
+        label=_("Together with"),
+        queryset=None,
+        required=False,
+        help_text=_("Other programmes counted in the same report: each person once."),
+    )
+    by_site = forms.BooleanField(label=_("Split by site"), required=False)
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        super().__init__(data, staff=staff, **kwargs)
+        self.fields["also"].queryset = programmes_for(staff)
+
+    @property
+    def options(self) -> dict:
+        """What funder_report needs besides the programme and the period."""
+        return {"also": list(self.cleaned_data.get("also") or []),
+                "by_site": bool(self.cleaned_data.get("by_site"))}  # fmt: skip
 
     def clean_programme(self):
         programme = self.cleaned_data["programme"]
@@ -71,3 +88,33 @@ def bound(request, form_class, **kwargs):
     if first:
         data["programme"] = first.pk
     return form_class(data, **kwargs)
+
+
+class ProjectFiguresForm(forms.Form):
+    """The project-level indicators of a programme's set, entered for one period."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, *, indicators, values=None, initial=None, **kwargs):
+        start, end = default_period()
+        super().__init__(data, initial=initial or {"start": start, "end": end}, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"value_{indicator.pk}"] = forms.IntegerField(
+                label=f"{indicator.code} {indicator.wording}",
+                min_value=0,
+                required=False,
+                initial=(values or {}).get(indicator.pk),
+                help_text=_("Leave empty when not known: the report shows “not entered”."),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period cannot end before it starts."))
+        return data
+
+    @property
+    def values(self) -> dict:
+        return {i: self.cleaned_data.get(f"value_{i.pk}") for i in self.indicators}

@@ -652,11 +652,6 @@ class IndicatorRow:
     # Project-level indicators (rule "entered"): numbers the manager entered, not people.
     entered: dict[str, int | None] | None = None
 
-    def count(self, column: str) -> int | None:
-        if self.entered is not None:
-            return self.entered[column]
-        return len(getattr(self, column))
-
 
 @dataclass
 class FunderReport:
@@ -853,7 +848,7 @@ def funder_report(
                                    i.pk))  # fmt: skip
     targets, milestones = _targets(programmes, period)
     previous = previous_period(period)
-    since = Period(min(min(p.starts_on for p in programmes), previous.start), period.end)
+    since = Period(min(min(p.starts_on for p in programmes), period.start), period.end)
     facts = load_facts(programmes, period.end, (period.start, previous.start, since.start),
                        period=period, today=today)  # fmt: skip
     windows = {"period": period, "previous": previous, "cumulative": since}
@@ -910,7 +905,8 @@ def funder_report(
         answer: {pk for pk, given in answers.items() if given == answer}
         for answer in ("partly", "no")
     }
-    targets = programme_targets(programme, facts, since, enrolled["cumulative"])
+    counted = _population(enrolled["cumulative"], sets[0]) if sets else []
+    targets = programme_targets(programme, facts, since, counted)
     warnings = mapping_warnings(facts, indicators, period)
     return FunderReport(programmes, period, previous, since, rows, not_counted, helpful_other,
                         targets, warnings, sites)  # fmt: skip
@@ -959,15 +955,14 @@ def report_figures(report: FunderReport) -> dict:
                 "wording": row.indicator.wording,
                 "kind": row.indicator.kind,
                 "funder": row.funder,
-                "period": row.count("period"),
-                "previous": row.count("previous"),
-                "cumulative": row.count("cumulative"),
+                "period": len(row.period),
+                "previous": len(row.previous),
+                "cumulative": len(row.cumulative),
                 "not_yet_known": len(row.not_yet_known),
                 "target": row.target,
                 "milestone": (
                     [row.milestone[0].isoformat(), row.milestone[1]] if row.milestone else None
                 ),
-                "entered": row.entered is not None,
                 "breakdowns": {
                     dimension: [[code, label, len(ids)] for code, label, ids in cells]
                     for dimension, cells in row.breakdowns.items()
@@ -975,6 +970,13 @@ def report_figures(report: FunderReport) -> dict:
                 "rule": RULES[row.indicator.rule].describe(row.indicator.argument),
             }
             for row in report.rows
+            if row.entered is None
+        ],
+        # Numbers the manager entered for the project, apart: they count no one.
+        "project_figures": [
+            {"code": row.indicator.code, "wording": row.indicator.wording, **row.entered}
+            for row in report.rows
+            if row.entered is not None
         ],
         "not_counted": {why: len(ids) for why, ids in report.not_counted.items()},
         "helpful_other": {answer: len(ids) for answer, ids in report.helpful_other.items()},

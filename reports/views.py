@@ -17,13 +17,18 @@ from programme.access import participant_work_required
 from programme.forms import add_service_errors
 from programme.indicators import BREAKDOWNS
 from reports import exports, services
-from reports.access import get_snapshot, manager_required, snapshots_for
+from reports.access import (
+    get_snapshot,
+    manager_or_administrator_required,
+    manager_required,
+    snapshots_for,
+)
 from reports.charts import bar_chart
 from reports.dashboard import dashboard
-from reports.figures import Period, small_count_limit, suppressed
-from reports.forms import FunderForm, PeriodForm, bound
+from reports.figures import Period, percent, small_count_limit, suppressed
+from reports.forms import FunderForm, PeriodForm, ProjectFiguresForm, bound
 from reports.funder import changes, flat_figures, funder_report, report_figures
-from reports.models import FunderSnapshot
+from reports.models import FunderSnapshot, ProjectFigure
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
 
@@ -86,6 +91,10 @@ def _people_url(source: str, form, key: str) -> str:
     }
     if form.cleaned_data.get("programme"):
         query["programme"] = form.cleaned_data["programme"].pk
+    query = list(query.items())
+    query += [("also", p.pk) for p in form.cleaned_data.get("also") or []]
+    if form.cleaned_data.get("by_site"):
+        query.append(("by_site", "on"))
     return f"{reverse('reports:people')}?{urlencode(query)}"
 
 
@@ -126,14 +135,30 @@ def _display(figures: dict, link=None) -> dict:
 
     rows = []
     for row in figures.get("rows", []):
+        code = row["code"]
+        columns = {
+            column: cell(row[column], f"{code}|{column}") if column in row
+            else {"shown": "—", "url": ""}
+            for column in ("period", "previous", "cumulative")
+        }  # fmt: skip
+        milestone = row.get("milestone")
         rows.append(
             {
-                "code": row["code"],
+                "code": code,
                 "wording": row["wording"],
                 "kind": row["kind"],
-                "period": cell(row["period"], f"{row['code']}|period"),
-                "cumulative": cell(row["cumulative"], f"{row['code']}|cumulative"),
+                "funder": row.get("funder", ""),
+                **columns,
+                "not_yet_known": cell(row.get("not_yet_known", 0), f"{code}|not_yet_known"),
+                "rule": row.get("rule"),
                 "target": row["target"],
+                "achieved": _achieved(row["cumulative"], row["target"]),
+                "milestone": milestone
+                and {
+                    "due": datetime.date.fromisoformat(milestone[0]),
+                    "target": milestone[1],
+                    "achieved": _achieved(row["cumulative"], milestone[1]),
+                },
                 "breakdowns": [
                     (
                         str(BREAKDOWNS.get(dimension, dimension)),
@@ -163,7 +188,33 @@ def _display(figures: dict, link=None) -> dict:
             _("Participants per indicator, period"),
         )
     ]  # fmt: skip
-    return {"rows": rows, "beside": beside, "targets": targets, "charts": charts}
+    return {
+        "rows": rows,
+        "beside": beside,
+        "targets": targets,
+        "charts": charts,
+        "warnings": figures.get("warnings", []),
+        "project_figures": [
+            (
+                row["code"],
+                row["wording"],
+                *(
+                    _("not entered") if row[c] is None else row[c]
+                    for c in ("period", "previous", "cumulative")
+                ),
+            )
+            for row in figures.get("project_figures", [])
+        ],  # fmt: skip
+        "funders": list(dict.fromkeys(row["funder"] for row in rows if row["funder"])),
+        "previous": figures.get("previous_period"),
+    }
+
+
+def _achieved(count, target) -> str:
+    """How far a figure is towards its target, as a share."""
+    if count is None or not target:
+        return ""
+    return percent(count, target)
 
 
 @manager_required
@@ -173,13 +224,14 @@ def funder_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if form.is_valid():
         programme = form.cleaned_data["programme"]
-        report = funder_report(programme, form.period)
+        report = funder_report(programme, form.period, **form.options)
         context.update(
             programme=programme,
             small_count=small_count_limit(),
             report=_display(
                 report_figures(report), link=lambda key: _people_url("funder", form, key)
             ),
+            entered=any(row.entered is not None for row in report.rows),
             snapshots=snapshots_for(request.staff)
             .filter(programme=programme)
             .select_related("created_by")[:10],
@@ -194,7 +246,10 @@ def funder_snapshot_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             snapshot = services.funder_snapshot_request(
-                programme=form.cleaned_data["programme"], period=form.period, by=request.user
+                programme=form.cleaned_data["programme"],
+                period=form.period,
+                by=request.user,
+                options=form.options,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -219,7 +274,7 @@ def people(request: HttpRequest) -> HttpResponse:
     programme = form.cleaned_data.get("programme")
     try:
         if source == "funder":
-            report = funder_report(programme, form.period)
+            report = funder_report(programme, form.period, **form.options)
             ids, label = report.ids(key), report.label(key)
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
@@ -248,7 +303,11 @@ def snapshot_page(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if snapshot.is_ready:
         fresh = report_figures(
-            funder_report(snapshot.programme, Period(snapshot.period_start, snapshot.period_end))
+            funder_report(
+                snapshot.programme,
+                Period(snapshot.period_start, snapshot.period_end),
+                **services.snapshot_options(snapshot),
+            )
         )
         context.update(report=_display(snapshot.figures), changes=changes(snapshot.figures, fresh))
     template = "reports/snapshot.html"
@@ -291,3 +350,52 @@ def snapshot_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def snapshot_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_snapshot(request, pk)
     return exports.xlsx_response(snapshot, _filename(snapshot))
+
+
+@manager_or_administrator_required
+def project_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project-level indicators (AMIF O.2.1, O.2.2…) the manager enters for a period."""
+    from programme.access import programmes_for
+
+    programme = get_object_or_404(
+        programmes_for(request.staff).select_related("indicator_set", "organisation"), pk=pk
+    )
+    indicators = (
+        list(programme.indicator_set.indicators.filter(rule="entered"))
+        if programme.indicator_set_id
+        else []
+    )
+    if not indicators:
+        raise Http404
+    if request.method == "POST":
+        form = ProjectFiguresForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            changed = services.project_figures_save(
+                programme=programme,
+                period=Period(form.cleaned_data["start"], form.cleaned_data["end"]),
+                values=form.values,
+                by=request.user,
+            )
+            messages.success(request, _("%(n)s figure(s) saved.") % {"n": changed})
+            query = urlencode({"start": form.cleaned_data["start"].isoformat(),
+                               "end": form.cleaned_data["end"].isoformat()})  # fmt: skip
+            return redirect(f"{request.path}?{query}")
+        return render(request, PROJECT, {"form": form, "programme": programme}, status=400)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    period_form = ProjectFiguresForm(request.GET or None, indicators=indicators)
+    start, end = period_form.initial["start"], period_form.initial["end"]
+    if request.GET and period_form.is_valid():
+        start, end = period_form.cleaned_data["start"], period_form.cleaned_data["end"]
+    values = dict(
+        ProjectFigure.objects.filter(
+            programme=programme, period_start=start, period_end=end
+        ).values_list("indicator_id", "value")
+    )
+    form = ProjectFiguresForm(
+        indicators=indicators, values=values, initial={"start": start, "end": end}
+    )
+    return render(request, PROJECT, {"form": form, "programme": programme})
+
+
+PROJECT = "reports/project_figures.html"
