@@ -250,3 +250,44 @@ def test_the_page_does_not_warn_once_a_worker_counts(monkeypatch, manager_client
     FunderSnapshot.objects.filter(pk=snapshot.pk).update(status=FunderSnapshot.Status.RUNNING)
     page = manager_client.get(snapshot.get_absolute_url())
     assert "<progress" in page.text and NO_WORKER not in page.text
+
+
+def test_several_programmes_split_by_site_and_drill_down_equal_to_the_figure(
+    manager_client, organisation, funded
+):
+    from tests.factories import make_programme
+
+    second = amif(make_programme(organisation=organisation, starts_on=D(2025, 1, 1)))
+    both = Participant.objects.get(first_name="P0")
+    from tests.reports.builders import enrol
+
+    enrol(both, second, started=D(2025, 3, 1))
+    attended(both, second, kind="information_session", on=D(2025, 3, 4))
+    took_part(person(organisation, second, started=D(2025, 2, 1), first_name="Second"))
+    query = {"programme": funded.pk, "also": [second.pk], "by_site": "on", **QUERY}
+    report = manager_client.get(URL, query).context["report"]
+    first = report["rows"][0]
+    assert first["period"]["shown"] == "7"  # six + one of the second; P0 once
+    assert dict(dict(first["breakdowns"])["Site"])["No site recorded"]["shown"] == "7"
+    people = manager_client.get(first["period"]["url"])
+    assert len(people.context["participants"]) == 7
+    # The snapshot keeps the programmes it counted, and counts them the same way again.
+    manager_client.post(reverse("reports:snapshot-create"), query)
+    snapshot = FunderSnapshot.objects.get()
+    assert snapshot.parameters["also"] == [second.pk]
+    assert snapshot.figures["rows"][0]["period"] == 7
+    assert manager_client.get(snapshot.get_absolute_url()).context["changes"] == []
+
+
+def test_a_mapping_that_matches_nothing_is_shown_as_a_warning(manager_client, funded):
+    page = manager_client.get(URL, {"programme": funded.pk, **QUERY})
+    warnings = page.context["report"]["warnings"]
+    assert "O.2.3.1: no session of a mapped kind in 01/01/2025 – 30/06/2025" in warnings
+    assert "O.2.3.3: no module or session kind is counted as this activity" in warnings
+    assert "O.2.3.1: no session of a mapped kind" in page.text
+
+
+def test_another_organisations_programme_cannot_be_added(manager_client, funded, other_programme):
+    query = {"programme": funded.pk, "also": [other_programme.pk], **QUERY}
+    page = manager_client.get(URL, query)
+    assert "report" not in page.context and "also" in page.context["form"].errors
