@@ -14,19 +14,15 @@ def default_period() -> tuple[datetime.date, datetime.date]:
     return today.replace(month=1, day=1), today
 
 
-class PeriodForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
-    )
+class PeriodFields(forms.Form):
+    """A reporting period, this calendar year so far unless told otherwise."""
+
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data=None, *, staff, **kwargs):
+    def __init__(self, data=None, *, initial=None, **kwargs):
         start, end = default_period()
-        super().__init__(data, initial={"start": start, "end": end}, **kwargs)
-        self.fields["programme"].queryset = programmes_for(staff).select_related(
-            "indicator_set", "organisation"
-        )
+        super().__init__(data, initial=initial or {"start": start, "end": end}, **kwargs)
 
     def clean(self):
         data = super().clean()
@@ -37,6 +33,19 @@ class PeriodForm(forms.Form):
     @property
     def period(self) -> Period:
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class PeriodForm(PeriodFields):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    field_order = ["programme", "start", "end"]
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["programme"].queryset = programmes_for(staff).select_related(
+            "indicator_set", "organisation"
+        )
 
 
 class ProgrammeSelect(forms.Select):
@@ -90,15 +99,11 @@ def bound(request, form_class, **kwargs):
     return form_class(data, **kwargs)
 
 
-class ProjectFiguresForm(forms.Form):
+class ProjectFiguresForm(PeriodFields):
     """The project-level indicators of a programme's set, entered for one period."""
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, data=None, *, indicators, values=None, initial=None, **kwargs):
-        start, end = default_period()
-        super().__init__(data, initial=initial or {"start": start, "end": end}, **kwargs)
+    def __init__(self, data=None, *, indicators, values=None, **kwargs):
+        super().__init__(data, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
             self.fields[f"value_{indicator.pk}"] = forms.IntegerField(
@@ -108,12 +113,6 @@ class ProjectFiguresForm(forms.Form):
                 initial=(values or {}).get(indicator.pk),
                 help_text=_("Leave empty when not known: the report shows “not entered”."),
             )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The period cannot end before it starts."))
-        return data
 
     @property
     def values(self) -> dict:

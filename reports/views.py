@@ -372,7 +372,7 @@ def project_figures(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changed = services.project_figures_save(
                 programme=programme,
-                period=Period(form.cleaned_data["start"], form.cleaned_data["end"]),
+                period=form.period,
                 values=form.values,
                 by=request.user,
             )
