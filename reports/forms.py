@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme import params
 from programme.access import programmes_for
+from programme.forms import ModelMultipleChoiceField
 from reports.figures import Period
 
 
@@ -28,6 +30,12 @@ class PeriodFields(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period cannot end before it starts."))
+        # The previous period and the windows after an exit are computed from these dates:
+        # they must stay dates.
+        for name in ("start", "end"):
+            if data.get(name) and not params.FIRST_YEAR <= data[name].year <= params.LAST_YEAR:
+                self.add_error(name, _("Choose a date between %(first)s and %(last)s.") % {
+                    "first": params.FIRST_YEAR, "last": params.LAST_YEAR})  # fmt: skip
         return data
 
     @property
@@ -59,7 +67,7 @@ class FunderForm(PeriodForm):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, empty_label=None, widget=ProgrammeSelect
     )
-    also = forms.ModelMultipleChoiceField(
+    also = ModelMultipleChoiceField(
         label=_("Together with"),
         queryset=None,
         required=False,
