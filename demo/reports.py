@@ -5,16 +5,23 @@ the indicators count. Run last by demo.load, after the other apps' demo data."""
 import datetime
 import random
 
+from django.db.models import Min
+
 from evaluations.models import ExitReview
 from participants.models import EntryCharacteristics, Participant, ParticipantEvent
 from programme.indicator_sets import ensure_loaded
 from programme.models import ActivityMapping, IndicatorSet, Programme
+from sessions.models import Session
 
-KIND_CATEGORIES = [
-    ("language_practice", "language_course"),
-    ("information_session", "civic_orientation"),
-    ("individual_coaching", "professional_guidance"),
-]
+# The demo's groups meet in workshops (French or Dutch practice) or collective coaching
+# ("vivre ensemble / samen leven"), and everyone has individual talks.
+KIND_CATEGORIES = {
+    "language_practice": "language_course",
+    "workshop": "language_course",
+    "information_session": "civic_orientation",
+    "collective_coaching": "civic_orientation",
+    "individual_coaching": "professional_guidance",
+}
 EVENT_SHARE = [
     ("family_reunification_help", 0.12),
     ("qualification_recognition", 0.08),
@@ -31,16 +38,25 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     Programme.objects.filter(target_completion_rate__isnull=True).update(
         target_completion_rate=75, target_work_ready_rate=30, target_participants=40
     )
+    # Only the kinds the programme's sessions use: a mapping that matches nothing would make
+    # its figures zero (the report warns when that happens).
+    held = Session.objects.filter(programme__in=programmes).order_by()
     ActivityMapping.objects.bulk_create(
-        ActivityMapping(programme=programme, category=category, session_kind_code=code)
-        for programme in programmes
-        for code, category in KIND_CATEGORIES
+        ActivityMapping(
+            programme_id=programme_id, category=KIND_CATEGORIES[code], session_kind_code=code
+        )  # fmt: skip
+        for programme_id, code in held.values_list("programme_id", "kind__code").distinct()
+        if code in KIND_CATEGORIES
     )
     events, characteristics = [], []
-    for participant in Participant.objects.filter(enrolments__started_on__isnull=False).distinct():
+    for participant in Participant.objects.filter(enrolments__started_on__isnull=False).annotate(
+        entered=Min("enrolments__started_on")
+    ):
         for kind, chance in EVENT_SHARE:
-            if rng.random() < chance:
-                day = today - datetime.timedelta(days=rng.randint(10, 400))
+            if rng.random() < chance and participant.entered < today:
+                # While the person is followed: help given before entry is not the programme's.
+                days = (today - participant.entered).days
+                day = participant.entered + datetime.timedelta(days=rng.randint(0, min(days, 400)))
                 events.append(ParticipantEvent(participant=participant, kind=kind, happened_on=day))
         characteristics.append(
             EntryCharacteristics(

@@ -162,6 +162,10 @@ class ExitDestination(models.TextChoices):
     JOB = "job", _("Job")
     SELF_EMPLOYMENT = "self_employment", _("Self-employment")
     TRAINING = "training", _("Training or education")
+    # ESF+ counts a registered job seeker (Actiris, Le Forem, VDAB) as "job searching upon
+    # leaving", apart from "inactive" (neither working, in training nor looking for work).
+    JOB_SEEKER = "job_seeker", _("Looking for work (registered job seeker)")
+    INACTIVE = "inactive", _("Inactive (not working, not looking for work)")
     VOLUNTEERING = "volunteering", _("Volunteering")
     OTHER_SERVICE = "other_service", _("Another service")
     NONE = "none", pgettext_lazy("destination", "None")

@@ -198,7 +198,7 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
     list_filter = ["entry_mode", "funder"]
     search_fields = ["name", "code", "funding_reference"]
     prepopulated_fields = {"code": ["name"]}
-    filter_horizontal = ["sites"]
+    filter_horizontal = ["sites", "co_funding_sets"]
     inlines = [
         ModuleInline,
         CriterionInline,

@@ -97,6 +97,84 @@ def load(indicator_set_model, indicator_model) -> None:
             )  # fmt: skip
 
 
+# The project-level output indicators of AMIF, which the manager enters for each period
+# (decision 18), after the participant indicators: the report shows them in a block of their own.
+PROJECT = [
+    ("O.2.1", 20, "Participants in pre-departure measures"),
+    ("O.2.2", 21, "Local and regional authorities supported to implement integration measures"),
+    ("O.2.4", 22, "Information packages and campaigns to raise awareness of legal migration channels to the Union"),
+    ("O.2.6", 23, "Participants benefiting from mobility schemes"),
+    ("O.2.7", 24, "Projects on integration where local and regional authorities are the beneficiary"),
+]  # fmt: skip
+
+
+def add_project_indicators(indicator_set_model, indicator_model) -> None:
+    """AMIF O.2.3 counts the participants who took part in at least one mapped support activity,
+    and the set gains its project-level indicators (programme 0013)."""
+    amif = indicator_set_model.objects.filter(**SETS[0][0]).first()
+    if amif is None:
+        return
+    indicator_model.objects.filter(indicator_set=amif, code="O.2.3", rule="participants").update(
+        rule="activity", argument="any"
+    )
+    for code, position, wording in PROJECT:
+        indicator_model.objects.get_or_create(
+            indicator_set=amif,
+            code=code,
+            defaults=dict(kind="output", rule="entered", argument="", wording=wording,
+                          breakdowns=[], position=position),
+        )  # fmt: skip
+
+
+# The wording in French and Dutch (close to the regulations' French and Dutch texts, kept as
+# data like the English one; programme 0014).
+WORDINGS = {
+    "O.2.3": ("Participants aux activités de soutien", "Deelnemers aan ondersteunende activiteiten"),
+    "O.2.3.1": ("dont participants à un cours de langue", "waarvan deelnemers aan een taalcursus"),
+    "O.2.3.2": ("dont participants à un cours d'orientation civique", "waarvan deelnemers aan een cursus maatschappelijke oriëntatie"),
+    "O.2.3.3": ("dont participants ayant bénéficié d'une orientation professionnelle personnalisée", "waarvan deelnemers die persoonlijke beroepsbegeleiding kregen"),
+    "O.2.5": ("Participants recevant des informations et/ou une aide pour demander le regroupement familial", "Deelnemers die informatie en/of hulp kregen bij het aanvragen van gezinshereniging"),
+    "R.2.8": ("Participants aux cours de langue ayant amélioré leur niveau de compétence dans la langue du pays d'accueil d'au moins un niveau du Cadre européen commun de référence pour les langues ou d'un équivalent national à la fin du cours", "Deelnemers aan taalcursussen die hun taalvaardigheid in de taal van het gastland bij het verlaten van de cursus met ten minste één niveau van het Gemeenschappelijk Europees Referentiekader voor Talen of een nationaal equivalent hebben verbeterd"),
+    "R.2.9": ("Participants déclarant que l'activité a été utile pour leur intégration", "Deelnemers die verklaren dat de activiteit nuttig was voor hun integratie"),
+    "R.2.10": ("Participants ayant demandé la reconnaissance ou l'évaluation de leurs qualifications ou compétences acquises dans un pays tiers", "Deelnemers die de erkenning of beoordeling van hun in een derde land verworven kwalificaties of vaardigheden hebben aangevraagd"),
+    "R.2.11": ("Participants ayant demandé le statut de résident de longue durée", "Deelnemers die de status van langdurig ingezetene hebben aangevraagd"),
+    "ESF-TOTAL": ("Nombre total de participants", "Totaal aantal deelnemers"),
+    "EECO01": ("Chômeurs, y compris les chômeurs de longue durée", "Werklozen, met inbegrip van langdurig werklozen"),
+    "EECO02": ("Chômeurs de longue durée", "Langdurig werklozen"),
+    "EECO03": ("Personnes inactives", "Inactieven"),
+    "EECO04": ("Personnes exerçant un emploi, y compris les indépendants", "Werkenden, met inbegrip van zelfstandigen"),
+    "EECO05": ("Moins de 18 ans", "Jonger dan 18 jaar"),
+    "EECO06": ("Entre 18 et 29 ans", "Tussen 18 en 29 jaar"),
+    "EECO07": ("55 ans et plus", "55 jaar en ouder"),
+    "EECO08": ("Titulaires d'un diplôme de l'enseignement secondaire inférieur ou moins (CITE 0-2)", "Met ten hoogste lager secundair onderwijs (ISCED 0-2)"),
+    "EECO09": ("Titulaires d'un diplôme de l'enseignement secondaire supérieur (CITE 3) ou post-secondaire non supérieur (CITE 4)", "Met hoger secundair (ISCED 3) of postsecundair onderwijs (ISCED 4)"),
+    "EECO10": ("Titulaires d'un diplôme de l'enseignement supérieur (CITE 5 à 8)", "Met tertiair onderwijs (ISCED 5 tot 8)"),
+    "EECO12": ("Participants handicapés", "Deelnemers met een handicap"),
+    "EECO13": ("Ressortissants de pays tiers", "Onderdanen van derde landen"),
+    "EECO14": ("Participants d'origine étrangère", "Deelnemers met een buitenlandse achtergrond"),
+    "EECO15": ("Minorités (y compris les communautés marginalisées telles que les Roms)", "Minderheden (met inbegrip van gemarginaliseerde gemeenschappen zoals de Roma)"),
+    "EECO16": ("Sans-abri ou personnes confrontées à l'exclusion du logement", "Daklozen of personen die te maken hebben met uitsluiting op het gebied van huisvesting"),
+    "EECO17": ("Participants issus de zones rurales", "Deelnemers uit plattelandsgebieden"),
+    "EECR01": ("Participants à la recherche d'un emploi au terme de leur participation", "Deelnemers die bij vertrek werk zoeken"),
+    "EECR02": ("Participants suivant un enseignement ou une formation au terme de leur participation", "Deelnemers die bij vertrek onderwijs of een opleiding volgen"),
+    "EECR03": ("Participants obtenant une qualification au terme de leur participation", "Deelnemers die bij vertrek een kwalificatie behalen"),
+    "EECR04": ("Participants exerçant un emploi, y compris à titre indépendant, au terme de leur participation", "Deelnemers die bij vertrek werk hebben, met inbegrip van zelfstandigen"),
+    "EECR05": ("Participants exerçant un emploi, y compris à titre indépendant, six mois après la fin de leur participation", "Deelnemers die zes maanden na vertrek werk hebben, met inbegrip van zelfstandigen"),
+    "EECR06": ("Participants dont la situation sur le marché du travail s'est améliorée six mois après la fin de leur participation", "Deelnemers van wie de situatie op de arbeidsmarkt zes maanden na vertrek is verbeterd"),
+}  # fmt: skip
+
+
+def add_wordings(indicator_model) -> None:
+    for indicator in indicator_model.objects.filter(
+        code__in=WORDINGS, indicator_set__funder__in=["AMIF", "ESF+"], wordings={}
+    ):
+        french, dutch = WORDINGS[indicator.code]
+        indicator.wordings = {"fr": french, "nl": dutch}
+        indicator.save(update_fields=["wordings"])
+
+
 def ensure_loaded() -> None:
     if not IndicatorSet.objects.exists():
         load(IndicatorSet, Indicator)
+        add_project_indicators(IndicatorSet, Indicator)
+        add_wordings(Indicator)

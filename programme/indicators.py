@@ -24,11 +24,13 @@ RULE_CHOICES = [
     ("characteristic", _("Characteristic at entry")),
     ("result_upon_leaving", _("Situation upon leaving (within 4 weeks after exit)")),
     ("result_six_months", _("Situation six months after leaving")),
+    ("entered", _("Project-level figure entered by the manager for each period")),
 ]
 
 # The argument each rule needs, when it needs one.
 RULE_ARGUMENTS = {
-    "activity": set(ActivityCategory.values),
+    # "any": took part in at least one activity of any mapped category (O.2.3).
+    "activity": {*ActivityCategory.values, "any"},
     "event": {
         "family_reunification_help",
         "qualification_recognition",
@@ -62,4 +64,5 @@ BREAKDOWNS = {
     "gender": _("Gender"),
     "age": _("Age at entry"),
     "education": _("Education at entry"),
+    "site": _("Site"),
 }

@@ -265,6 +265,13 @@ class Programme(models.Model):
         verbose_name=_("indicator set"),
         help_text=_("The funder's list of indicators this programme reports against."),
     )
+    co_funding_sets = models.ManyToManyField(
+        "IndicatorSet",
+        blank=True,
+        related_name="co_funded_programmes",
+        verbose_name=_("also reports against"),
+        help_text=_("Other funders' lists, for a programme co-funded by several (e.g. ESF+)."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -677,25 +684,39 @@ class ActivityMapping(models.Model):
 
 
 class IndicatorTarget(models.Model):
-    """What the programme promised the funder for one indicator, over the whole programme."""
+    """What the programme promised the funder for one indicator: over the whole programme
+    (no date), or as a milestone to reach by a date."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="indicator_targets"
     )
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     target = models.PositiveIntegerField(_("target"))
+    due_on = models.DateField(
+        _("milestone date"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for the target of the whole programme; a date for a milestone."),
+    )
 
     class Meta:
-        ordering = ["indicator__position"]
+        ordering = ["indicator__position", "due_on"]
         verbose_name = _("indicator target")
         verbose_name_plural = _("indicator targets")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "indicator"], name="indicator_target_unique"
-            )
+                fields=["programme", "indicator"],
+                condition=Q(due_on__isnull=True),
+                name="indicator_target_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "indicator", "due_on"], name="indicator_milestone_unique"
+            ),
         ]
 
     def __str__(self):
+        if self.due_on:
+            return f"{self.indicator.code}: {self.target} ({self.due_on:%d/%m/%Y})"
         return f"{self.indicator.code}: {self.target}"
 
     def clean(self):

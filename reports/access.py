@@ -25,6 +25,20 @@ def manager_required(view):
     return wrapper
 
 
+def manager_or_administrator_required(view):
+    """Project-level figures describe the project, not people: administrators may enter them
+    too."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.staff.is_manager or request.staff.role == request.staff.Role.ADMINISTRATOR):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def snapshots_for(staff):
     return FunderSnapshot.objects.filter(programme__in=programmes_for(staff))
 

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme import params
 from programme.access import programmes_for
+from programme.forms import ModelMultipleChoiceField
 from reports.figures import Period
 
 
@@ -15,29 +17,44 @@ def default_period() -> tuple[datetime.date, datetime.date]:
     return today.replace(month=1, day=1), today
 
 
-class PeriodForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
-    )
+class PeriodFields(forms.Form):
+    """A reporting period, this calendar year so far unless told otherwise."""
+
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data=None, *, staff, **kwargs):
+    def __init__(self, data=None, *, initial=None, **kwargs):
         start, end = default_period()
-        super().__init__(data, initial={"start": start, "end": end}, **kwargs)
-        self.fields["programme"].queryset = programmes_for(staff).select_related(
-            "indicator_set", "organisation"
-        )
+        super().__init__(data, initial=initial or {"start": start, "end": end}, **kwargs)
 
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period cannot end before it starts."))
+        # The previous period and the windows after an exit are computed from these dates:
+        # they must stay dates.
+        for name in ("start", "end"):
+            if data.get(name) and not params.FIRST_YEAR <= data[name].year <= params.LAST_YEAR:
+                self.add_error(name, _("Choose a date between %(first)s and %(last)s.") % {
+                    "first": params.FIRST_YEAR, "last": params.LAST_YEAR})  # fmt: skip
         return data
 
     @property
     def period(self) -> Period:
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class PeriodForm(PeriodFields):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    field_order = ["programme", "start", "end"]
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["programme"].queryset = programmes_for(staff).select_related(
+            "indicator_set", "organisation"
+        )
 
 
 class DashboardForm(PeriodForm):
@@ -59,6 +76,23 @@ class FunderForm(PeriodForm):
     programme = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, empty_label=None, widget=ProgrammeSelect
     )
+    also = ModelMultipleChoiceField(
+        label=_("Together with"),
+        queryset=None,
+        required=False,
+        help_text=_("Other programmes counted in the same report: each person once."),
+    )
+    by_site = forms.BooleanField(label=_("Split by site"), required=False)
+
+    def __init__(self, data=None, *, staff, **kwargs):
+        super().__init__(data, staff=staff, **kwargs)
+        self.fields["also"].queryset = programmes_for(staff)
+
+    @property
+    def options(self) -> dict:
+        """What funder_report needs besides the programme and the period."""
+        return {"also": list(self.cleaned_data.get("also") or []),
+                "by_site": bool(self.cleaned_data.get("by_site"))}  # fmt: skip
 
     def clean_programme(self):
         programme = self.cleaned_data["programme"]
@@ -88,3 +122,23 @@ def bound(request, form_class, **kwargs):
     if first:
         data["programme"] = first.pk
     return form_class(data, **kwargs)
+
+
+class ProjectFiguresForm(PeriodFields):
+    """The project-level indicators of a programme's set, entered for one period."""
+
+    def __init__(self, data=None, *, indicators, values=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            self.fields[f"value_{indicator.pk}"] = forms.IntegerField(
+                label=f"{indicator.code} {indicator.wording}",
+                min_value=0,
+                required=False,
+                initial=(values or {}).get(indicator.pk),
+                help_text=_("Leave empty when not known: the report shows “not entered”."),
+            )
+
+    @property
+    def values(self) -> dict:
+        return {i: self.cleaned_data.get(f"value_{i.pk}") for i in self.indicators}

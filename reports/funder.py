@@ -1,22 +1,30 @@
-"""The funder report: one programme, one reporting period, against the programme's indicator
-set. Each indicator names a counting rule; this module implements every rule listed in
-programme.indicators, so a new set (next period's list) is data and needs no code.
+"""The funder report: one or several programmes of an organisation, one reporting period,
+against an indicator set. Each indicator names a counting rule; each rule is data here
+(`CountingRule`: who may count, what they must have done, which event is the result, which
+date places it in a period and the window around the enrolment where it may happen), beside
+the code that applies it. The rules are those listed in programme.indicators, so a new set
+(next period's list) is data and needs no code.
 
-Counting (FUNDER-INDICATORS.md): unique persons, never attendances; a person counts for the
-period when one of their enrolments in the programme was active on at least one day of it,
-and cumulatively since the programme's start; ages and characteristics are taken at the date
-the person first entered the programme. Sets that count third-country nationals only (AMIF)
-leave the others out and show them beside the table.
+Counting (FUNDER-INDICATORS.md, "Which period a figure belongs to"; decision 18): unique
+persons, never attendances, across every programme of the report (the same participant
+record counts once); characteristics are those of the people enrolled on at least one day of
+the window, taken when they first entered; results are placed by their own date, so a result
+observed after exit counts in the period in which it was observed. Nothing dated after the
+window's last day is read, except the situation "upon leaving" of an exit in the window, read
+up to four weeks after it (earlier, those people are "not yet known"). Sets that count
+third-country nationals only (AMIF) leave the others out and show them beside the table.
 
 A fixed number of queries whatever the number of people (see the tests).
 """
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Min, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +32,11 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Cefr, ExitReview, FollowUpCall, LanguageAssessment
 from participants import choices
 from participants.models import Enrolment, Participant, ParticipantEvent, age_on
-from programme.indicators import BREAKDOWNS, RULE_CHOICES
-from programme.models import ActivityMapping, Indicator, Programme
+from programme.indicators import BREAKDOWNS, RULE_CHOICES, ActivityCategory
+from programme.models import ActivityMapping, Indicator, IndicatorTarget, Programme, Staff
 from reports.figures import AGE_BANDS, Period, age_band, percent
-from sessions.models import Attendance
+from reports.models import ProjectFigure
+from sessions.models import Attendance, Session
 
 WORK_READY = {
     choices.ExitDestination.ARTICLE_60,
@@ -35,13 +44,84 @@ WORK_READY = {
     choices.ExitDestination.SELF_EMPLOYMENT,
 }
 UPON_LEAVING_DAYS = 28  # ESF+: "upon leaving" is within four weeks after exit
-SIX_MONTH_CALL_WEEKS = range(22, 31)  # the follow-up call made about six months after exit
-SIX_MONTHS_DAYS = 214  # an improvement counts when dated within about seven months of exit
+ASSESSMENT_DAYS = 30  # an entry test up to 30 days before entry, an exit test up to 30 after
+SIX_MONTHS_DAYS = 183
+# The six-month call is planned at 26 weeks; people are reached when they are reachable.
+SIX_MONTH_CALLS = (152, 244)  # from five to eight months after exit, in days
+IMPROVED_WITHIN_DAYS = 214  # an improvement on the labour market within about seven months
 
 BREAKDOWN_CATEGORIES = {
     "gender": list(choices.Gender.choices),
     "age": AGE_BANDS,
     "education": [*choices.IscedBand.choices, ("unknown", _("Not recorded"))],
+}
+NO_SITE = "none"
+
+
+@dataclass(frozen=True)
+class Stay:
+    """One enrolment as known on the last day a figure may read: an exit after that day has
+    not happened yet."""
+
+    enrolment: Enrolment
+    entered: datetime.date
+    exited: datetime.date | None
+
+    @property
+    def programme_id(self) -> int:
+        return self.enrolment.programme_id
+
+    def holds(self, day: datetime.date) -> bool:
+        return self.entered <= day and (self.exited is None or day <= self.exited)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where, around one enrolment, an event can be a result of the programme: from `start`
+    ("entry" or "exit") less `before` days, to `end` ("exit", "first call": the first
+    follow-up call made, or "open") plus `after` days."""
+
+    start: str = "entry"
+    end: str = "exit"
+    before: int = 0
+    after: int = 0
+
+    def bounds(self, stay: Stay) -> tuple[datetime.date | None, datetime.date | None]:
+        """The first and last day of the window around `stay` (None: not bounded yet); the
+        first day is None when the window opens at an exit that has not happened."""
+        if self.start == "exit" and stay.exited is None:
+            return None, None
+        first = stay.entered if self.start == "entry" else stay.exited
+        first -= datetime.timedelta(days=self.before)
+        if self.end == "open" or stay.exited is None:
+            return first, None
+        return first, stay.exited + datetime.timedelta(days=self.after)
+
+    def holds(self, stay: Stay, day: datetime.date) -> bool:
+        first, last = self.bounds(stay)
+        return first is not None and first <= day and (last is None or day <= last)
+
+    def describe(self) -> str:
+        start = _("entry") if self.start == "entry" else _("exit")
+        if self.before:
+            start = _("%(days)s days before %(anchor)s") % {"days": self.before, "anchor": start}
+        if self.end == "first_call":
+            return _("%(start)s … the first follow-up call") % {"start": start}
+        end = _("exit")
+        if self.after:
+            end = _("%(days)s days after exit") % {"days": self.after}
+        return _("%(start)s … %(end)s") % {"start": start, "end": end}
+
+
+ENTRY_TO_EXIT = Window()
+# Where each dated event on the file counts (FUNDER-INDICATORS.md): help before entry or an
+# application years after leaving is not a result of the programme.
+EVENT_WINDOWS = {
+    "family_reunification_help": ENTRY_TO_EXIT,
+    "qualification_recognition": Window(after=SIX_MONTHS_DAYS),
+    "long_term_residence": Window(after=SIX_MONTHS_DAYS),
+    "qualification_gained": Window(after=UPON_LEAVING_DAYS),
+    "improved_labour_market": Window(start="exit", after=IMPROVED_WITHIN_DAYS),
 }
 
 
@@ -52,6 +132,7 @@ class Person:
     participant: Participant
     entered_on: datetime.date
     enrolments: list[Enrolment] = field(default_factory=list)
+    site: str = NO_SITE
 
     @property
     def pk(self) -> int:
@@ -66,11 +147,15 @@ class Person:
     def age_at_entry(self) -> int:
         return age_on(self.participant.birth_date, self.entered_on)
 
+    def stays(self, until: datetime.date) -> list[Stay]:
+        return [
+            Stay(e, e.started_on, e.exited_on if e.exited_on and e.exited_on <= until else None)
+            for e in self.enrolments
+            if e.started_on <= until
+        ]
+
     def active_in(self, window: Period) -> bool:
         return any(window.overlaps(e.started_on, e.exited_on) for e in self.enrolments)
-
-    def exits_in(self, window: Period) -> list[datetime.date]:
-        return sorted(e.exited_on for e in self.enrolments if window.contains(e.exited_on))
 
     def category(self, dimension: str) -> str:
         participant = self.participant
@@ -78,20 +163,29 @@ class Person:
             return participant.gender
         if dimension == "age":
             return age_band(self.age_at_entry)
+        if dimension == "site":
+            return self.site
         return participant.isced_band or "unknown"
 
 
 @dataclass
 class Facts:
-    """Everything read from the database for one programme, up to one day."""
+    """Everything read from the database for the report's programmes, up to one day (and the
+    follow-up calls up to four weeks later, for the situation upon leaving)."""
 
-    programme: Programme
+    programmes: list[Programme]
+    until: datetime.date
+    today: datetime.date
     people: dict[int, Person]
-    activities: dict[str, list[tuple[int, datetime.date]]]
+    # category -> (person, programme, first attended day from each window's start)
+    activities: dict[str, list[tuple[int, int, datetime.date]]]
     events: dict[str, list[tuple[int, datetime.date]]]
     assessments: dict[int, list[LanguageAssessment]]
-    exit_answers: dict[int, tuple[str, datetime.date]]
+    exit_answers: dict[int, str]  # enrolment -> the answer given at exit
     calls: list[FollowUpCall]
+    held: set[tuple[str, int | None, int]]  # (session kind, module, programme) held in the period
+    mappings: list[ActivityMapping]
+    entered: list[ProjectFigure]
 
     @cached_property
     def calls_by_enrolment(self) -> dict[int, list[FollowUpCall]]:
@@ -104,15 +198,20 @@ class Facts:
 
 
 def load_facts(
-    programme: Programme, until: datetime.date, starts: tuple[datetime.date, ...]
+    programmes: list[Programme],
+    until: datetime.date,
+    starts: tuple[datetime.date, ...],
+    *,
+    period: Period,
+    today: datetime.date | None = None,
 ) -> Facts:
-    """Nine queries: enrolments with their people, the activity mappings, attended sessions,
-    dated events, language assessments, exit answers, follow-up calls (plus the two that the
-    caller spends on the programme and its indicators). `starts` are the first days of the
-    windows the report counts in, each ending on `until`."""
+    """Eleven queries: enrolments with their people, the coaches' sites, the activity
+    mappings, attended sessions, the sessions held in the period, dated events, language
+    assessments, exit answers, follow-up calls, figures entered by the manager. `starts` are
+    the first days of the windows the report counts in, each ending on or before `until`."""
     enrolments = list(
         Enrolment.objects.filter(
-            programme=programme, started_on__isnull=False, started_on__lte=until
+            programme__in=programmes, started_on__isnull=False, started_on__lte=until
         )
         .select_related("participant__entry_characteristics")
         .order_by("started_on", "pk")
@@ -124,15 +223,24 @@ def load_facts(
         )
         person.enrolments.append(enrolment)
     ids = list(people)
+    coaches = {p.participant.coach_id for p in people.values()} - {None}
+    sites = dict(
+        Staff.objects.filter(user_id__in=coaches, site__isnull=False).values_list(
+            "user_id", "site_id"
+        )
+    )
+    for person in people.values():
+        site = sites.get(person.participant.coach_id)
+        person.site = str(site) if site else NO_SITE
 
-    mappings = list(ActivityMapping.objects.filter(programme=programme))
+    mappings = list(ActivityMapping.objects.filter(programme__in=programmes))
     by_module = defaultdict(set)
     by_kind = defaultdict(set)
     for mapping in mappings:
         if mapping.module_id:
             by_module[mapping.module_id].add(mapping.category)
         else:
-            by_kind[mapping.session_kind_code].add(mapping.category)
+            by_kind[mapping.programme_id, mapping.session_kind_code].add(mapping.category)
     # Whether someone took part in an activity in a window ending on `until` only needs their
     # first attended day from the window's start: the database gives that, per person, kind
     # and module, instead of every attended session since the programme began (100,000 rows
@@ -142,28 +250,44 @@ def load_facts(
         f"from_{i}": Min("session__date", filter=Q(session__date__gte=start))
         for i, start in enumerate(starts)
     }
+    group = ("participant_id", "session__programme_id", "session__kind__code",
+             "session__group__module_id")  # fmt: skip
     attended = (
         Attendance.objects.filter(
             status__in=Attendance.ATTENDED,
-            session__programme=programme,
+            session__programme__in=programmes,
             session__cancelled_at__isnull=True,
             session__date__lte=until,
         )
         .order_by()
-        .values("participant_id", "session__kind__code", "session__group__module_id")
+        .values(*group)
         .annotate(**firsts)
-        .values_list("participant_id", "session__kind__code", "session__group__module_id", *firsts)
+        .values_list(*group, *firsts)
     )
     activities = defaultdict(list)
-    for participant_id, kind_code, module_id, *days in attended:
+    for participant_id, programme_id, kind_code, module_id, *days in attended:
         if participant_id not in people:
             continue
-        for category in by_kind.get(kind_code, set()) | by_module.get(module_id, set()):
-            activities[category].extend((participant_id, day) for day in days if day)
+        categories = by_kind.get((programme_id, kind_code), set()) | by_module.get(module_id, set())
+        for category in categories:
+            activities[category].extend((participant_id, programme_id, day) for day in days if day)
+    held = set(
+        Session.objects.filter(
+            programme__in=programmes,
+            cancelled_at__isnull=True,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .order_by()
+        .values_list("kind__code", "group__module_id", "programme_id")
+        .distinct()
+    )
 
     events = defaultdict(list)
     for participant_id, kind, day in ParticipantEvent.objects.filter(
-        participant_id__in=ids, happened_on__lte=until
+        # A qualification gained up to four weeks after an exit is a result upon leaving.
+        participant_id__in=ids,
+        happened_on__lte=until + datetime.timedelta(UPON_LEAVING_DAYS),
     ).values_list("participant_id", "kind", "happened_on"):
         events[kind].append((participant_id, day))
 
@@ -173,42 +297,71 @@ def load_facts(
     ).order_by("assessed_on", "pk"):
         assessments[assessment.participant_id].append(assessment)
 
-    exit_answers = {}
-    for participant_id, answer, day in (
+    exit_answers = dict(
         ExitReview.objects.filter(enrolment__in=enrolments)
         .exclude(helped_integration="")
-        .order_by("enrolment__exited_on")
-        .values_list("enrolment__participant_id", "helped_integration", "enrolment__exited_on")
-    ):
-        exit_answers.setdefault(participant_id, (answer, day))
-
+        .values_list("enrolment_id", "helped_integration")
+    )
     calls = list(
         FollowUpCall.objects.filter(
             enrolment__in=enrolments,
             status=FollowUpCall.Status.REACHED,
-            completed_on__lte=until,
+            # The situation upon leaving of an exit on the last day is read up to four weeks
+            # later; every other rule stops at `until`.
+            completed_on__lte=until + datetime.timedelta(days=UPON_LEAVING_DAYS),
         )
         .select_related("enrolment")
         .order_by("completed_on", "pk")
     )
-    return Facts(programme, people, activities, events, assessments, exit_answers, calls)
+    entered = list(ProjectFigure.objects.filter(programme__in=programmes, period_end__lte=until))
+    return Facts(
+        programmes, until, today or timezone.localdate(), people, activities, events,
+        assessments, exit_answers, calls, held, mappings, entered,
+    )  # fmt: skip
 
 
-# Each rule: (facts, people counted in the window, window, argument) -> ids that meet it.
+# Each rule: (facts, people who may count in the window, window, argument) -> ids that meet it.
 
 
 def _participants(facts, people, window, argument):
     return {p.pk for p in people}
 
 
+def _categories(argument: str) -> set[str]:
+    return set(ActivityCategory.values) if argument == "any" else {argument}
+
+
+def _took_part(facts, people, window, categories) -> set[int]:
+    """People who attended a session of one of the categories in the window, while enrolled
+    in the programme that held it."""
+    stays = {p.pk: p.stays(window.end) for p in people}
+    return {
+        pk
+        for category in categories
+        for pk, programme_id, day in facts.activities.get(category, [])
+        if window.contains(day)
+        and any(s.programme_id == programme_id and s.holds(day) for s in stays.get(pk, []))
+    }
+
+
 def _activity(facts, people, window, argument):
-    counted = {p.pk for p in people}
-    return {pk for pk, day in facts.activities.get(argument, []) if window.contains(day)} & counted
+    return _took_part(facts, people, window, _categories(argument))
+
+
+def _dated(facts, people, window, kind) -> set[int]:
+    """People with an event of `kind` dated in the window and inside its window around one of
+    their enrolments."""
+    around = EVENT_WINDOWS[kind]
+    stays = {p.pk: p.stays(window.end) for p in people}
+    return {
+        pk
+        for pk, day in facts.events.get(kind, [])
+        if window.contains(day) and any(around.holds(s, day) for s in stays.get(pk, []))
+    }
 
 
 def _event(facts, people, window, argument):
-    counted = {p.pk for p in people}
-    return {pk for pk, day in facts.events.get(argument, []) if window.contains(day)} & counted
+    return _dated(facts, people, window, argument)
 
 
 def _skills(assessment) -> list[int]:
@@ -222,42 +375,61 @@ def improved_one_level(first, last) -> bool:
     return max(gains) >= 1 and min(gains) >= 0
 
 
+LANGUAGE_TESTS = Window(before=ASSESSMENT_DAYS, after=ASSESSMENT_DAYS)
+
+
 def _language_improved(facts, people, window, argument):
-    """In a language course, left the programme in the window, and tested at entry and at
-    exit: the first assessment against the last one up to four weeks after leaving."""
-    learners = {pk for pk, _day in facts.activities.get("language_course", [])}
+    """In a language course during the enrolment, left, and tested at entry and at exit: the
+    first assessment from 30 days before entry against the last one up to 30 days after exit,
+    placed in the period by the exit test's date."""
+    everyone = Period(datetime.date.min, window.end)
+    learners = _took_part(facts, people, everyone, {ActivityCategory.LANGUAGE_COURSE})
     ids = set()
     for person in people:
         if person.pk not in learners:
             continue
-        for exited_on in person.exits_in(window):
+        for stay in person.stays(window.end):
+            if stay.exited is None:
+                continue
             tests = [
                 a
                 for a in facts.assessments.get(person.pk, [])
-                if a.assessed_on <= exited_on + datetime.timedelta(days=UPON_LEAVING_DAYS)
+                if LANGUAGE_TESTS.holds(stay, a.assessed_on) and a.assessed_on <= window.end
             ]
-            if len(tests) >= 2 and improved_one_level(tests[0], tests[-1]):
+            if (
+                len(tests) >= 2
+                and window.contains(tests[-1].assessed_on)
+                and improved_one_level(tests[0], tests[-1])
+            ):
                 ids.add(person.pk)
     return ids
 
 
-def first_answers(facts: Facts, window: Period) -> dict[int, str]:
-    """The first "helped your integration?" answer each person gave, at exit or in a follow-up
-    call, when it was given in the window."""
+def first_answers(facts: Facts, people, window: Period) -> dict[int, str]:
+    """The first "helped your integration?" answer each person gave — at exit, or else at the
+    first follow-up call after it — when it was given in the window."""
     answers = {}
-    for call in facts.calls:
-        if call.helped_integration:
-            answers.setdefault(call.enrolment.participant_id, (call.helped_integration,
-                                                               call.completed_on))  # fmt: skip
-    for pk, (answer, day) in facts.exit_answers.items():
-        if pk not in answers or day <= answers[pk][1]:
-            answers[pk] = (answer, day)
-    return {pk: answer for pk, (answer, day) in answers.items() if window.contains(day)}
+    for person in people:
+        given = []
+        for stay in person.stays(window.end):
+            if stay.exited is None:
+                continue
+            if stay.enrolment.pk in facts.exit_answers:
+                given.append((stay.exited, facts.exit_answers[stay.enrolment.pk]))
+                continue
+            calls = [c for c in facts.calls_by_enrolment.get(stay.enrolment.pk, [])
+                     if c.completed_on <= window.end]  # fmt: skip
+            if calls and calls[0].helped_integration:
+                given.append((calls[0].completed_on, calls[0].helped_integration))
+        if given:
+            day, answer = min(given)
+            if window.contains(day):
+                answers[person.pk] = answer
+    return answers
 
 
 def _helpful(facts, people, window, argument):
-    counted = {p.pk for p in people}
-    return {pk for pk, answer in first_answers(facts, window).items() if answer == "yes"} & counted
+    return {pk for pk, answer in first_answers(facts, people, window).items() if answer == "yes"}
 
 
 LABOUR = choices.LabourMarketStatus
@@ -304,6 +476,7 @@ DESTINATION_RESULT = {
     choices.ExitDestination.ARTICLE_60: "employment",
     choices.ExitDestination.SELF_EMPLOYMENT: "employment",
     choices.ExitDestination.TRAINING: "education_training",
+    choices.ExitDestination.JOB_SEEKER: "job_searching",
 }
 SITUATION_RESULT = {
     FollowUpCall.Situation.EMPLOYED: "employment",
@@ -326,76 +499,177 @@ def situation_upon_leaving(facts: Facts, enrolment: Enrolment) -> str:
     return max(known)[2]
 
 
+def _leavers(facts, people, window):
+    """(person, stay) for every exit in the window, and whether its four weeks are over."""
+    for person in people:
+        for stay in person.stays(window.end):
+            if window.contains(stay.exited):
+                limit = stay.exited + datetime.timedelta(days=UPON_LEAVING_DAYS)
+                yield person, stay, limit < facts.today
+
+
 def _result_upon_leaving(facts, people, window, argument):
     ids = set()
-    gained = defaultdict(list)
-    for pk, day in facts.events.get("qualification_gained", []):
-        gained[pk].append(day)
-    for person in people:
-        for enrolment in person.enrolments:
-            if not window.contains(enrolment.exited_on):
-                continue
-            if argument == "qualification":
-                limit = enrolment.exited_on + datetime.timedelta(days=UPON_LEAVING_DAYS)
-                if any(enrolment.started_on <= day <= limit for day in gained[person.pk]):
-                    ids.add(person.pk)
-            elif situation_upon_leaving(facts, enrolment) == argument:
+    for person, stay, known in _leavers(facts, people, window):
+        if not known:
+            continue
+        if argument == "qualification":
+            if any(
+                EVENT_WINDOWS["qualification_gained"].holds(stay, day)
+                for pk, day in facts.events.get("qualification_gained", [])
+                if pk == person.pk
+            ):
                 ids.add(person.pk)
+        elif situation_upon_leaving(facts, stay.enrolment) == argument:
+            ids.add(person.pk)
     return ids
 
 
+def _not_yet_known(facts, people, window, argument):
+    """Who left in the window less than four weeks before today: their situation upon
+    leaving is not known yet, and they are shown as such rather than as a zero."""
+    counted = _result_upon_leaving(facts, people, window, argument)
+    return {p.pk for p, _s, known in _leavers(facts, people, window) if not known} - counted
+
+
 def _result_six_months(facts, people, window, argument):
+    if argument == "improved_labour_market":
+        return _dated(facts, people, window, "improved_labour_market")
     counted = {p.pk for p in people}
-    if argument == "employment":
-        return {
-            call.enrolment.participant_id
-            for call in facts.calls
-            if call.weeks_after_exit in SIX_MONTH_CALL_WEEKS
-            and window.contains(call.completed_on)
-            and SITUATION_RESULT.get(call.situation) == "employment"
-        } & counted
-    exits = defaultdict(list)
-    for person in people:
-        exits[person.pk] = [e.exited_on for e in person.enrolments if e.exited_on]
+    low, high = SIX_MONTH_CALLS
     return {
-        pk
-        for pk, day in facts.events.get("improved_labour_market", [])
-        if window.contains(day)
-        and any(0 < (day - exited).days <= SIX_MONTHS_DAYS for exited in exits.get(pk, []))
+        call.enrolment.participant_id
+        for call in facts.calls
+        if window.contains(call.completed_on)
+        and call.enrolment.exited_on
+        and low <= (call.completed_on - call.enrolment.exited_on).days <= high
+        and SITUATION_RESULT.get(call.situation) == "employment"
     } & counted
 
 
-RULES = {
-    "participants": _participants,
-    "activity": _activity,
-    "event": _event,
-    "language_improved": _language_improved,
-    "helpful_for_integration": _helpful,
-    "characteristic": _characteristic,
-    "result_upon_leaving": _result_upon_leaving,
-    "result_six_months": _result_six_months,
+def _entered(facts, people, window, argument):
+    # Project-level figures are numbers, not people: see `entered_value`.
+    return set()
+
+
+def entered_value(facts: Facts, indicator: Indicator, window: Period) -> int | None:
+    """The sum of what the manager entered for the indicator over periods inside the window;
+    None when nothing was entered (shown as such, never as a zero)."""
+    values = [
+        f.value
+        for f in facts.entered
+        if f.indicator_id == indicator.pk
+        and window.start <= f.period_start
+        and f.period_end <= window.end
+    ]
+    return sum(values) if values else None
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """How one rule counts, as data: who may count (`population`: "enrolled" on a day of the
+    window, or "anyone" enrolled before its end whose result falls in it), the condition or
+    result event, the date that places it in a period, and the window around the enrolment."""
+
+    population: str
+    event: str
+    dated_by: str
+    window: str
+    count: Callable
+    not_yet_known: Callable | None = None
+
+    def describe(self, argument: str = "") -> dict[str, str]:
+        window = self.window
+        if argument in EVENT_WINDOWS and self.count in (_event, _result_six_months):
+            window = EVENT_WINDOWS[argument].describe()
+        return {
+            "population": str(POPULATIONS[self.population]),
+            "event": str(self.event),
+            "dated_by": str(self.dated_by),
+            "window": str(window),
+        }
+
+
+POPULATIONS = {
+    "enrolled": _("people enrolled on at least one day of the period"),
+    "anyone": _("anyone enrolled before the period's end, whenever they left"),
+    "none": _("the project, not people"),
 }
+RULES = {
+    "participants": CountingRule(
+        "enrolled", _("enrolled"), _("the days of the enrolment"), _("entry … exit"),
+        _participants,
+    ),
+    "activity": CountingRule(
+        "enrolled", _("attended at least one session of a mapped activity"),
+        _("the date of the first such session in the period"), _("entry … exit"), _activity,
+    ),
+    "event": CountingRule(
+        "anyone", _("a dated event recorded on the file"), _("the event's date"), "", _event,
+    ),
+    "language_improved": CountingRule(
+        "anyone", _("exit language level at least one CEFR level above entry, after a "
+                    "language course"),
+        _("the exit assessment's date"), LANGUAGE_TESTS.describe(), _language_improved,
+    ),
+    "helpful_for_integration": CountingRule(
+        "anyone", _("the first answer to “did it help your integration?” is “yes”"),
+        _("the date the answer was given (at exit, or at the first follow-up call)"),
+        Window(end="first_call").describe(), _helpful,
+    ),
+    "characteristic": CountingRule(
+        "enrolled", _("the characteristic at entry"), _("the entry date"), "—",
+        _characteristic,
+    ),
+    "result_upon_leaving": CountingRule(
+        "anyone", _("the last situation known within four weeks after exit (destination or "
+                    "follow-up call)"),
+        _("the exit date"), Window(start="exit", after=UPON_LEAVING_DAYS).describe(),
+        _result_upon_leaving, _not_yet_known,
+    ),
+    "result_six_months": CountingRule(
+        "anyone", _("the situation at the follow-up call five to eight months after exit"),
+        _("the call's date"), _("exit + 5 months … exit + 8 months"), _result_six_months,
+    ),
+    "entered": CountingRule(
+        "none", _("entered by the manager for each period"), _("the period it was entered for"),
+        "—", _entered,
+    ),
+}  # fmt: skip
 assert set(RULES) == {name for name, _label in RULE_CHOICES}
 
 
 @dataclass
 class IndicatorRow:
     indicator: Indicator
+    funder: str
     period: set[int]
+    previous: set[int]
     cumulative: set[int]
     breakdowns: dict[str, list[tuple[str, str, set[int]]]]  # dimension -> (code, label, ids)
     target: int | None = None
+    milestone: tuple[datetime.date, int] | None = None  # due in the period: (due on, value)
+    not_yet_known: set[int] = field(default_factory=set)
+    # Project-level indicators (rule "entered"): numbers the manager entered, not people.
+    entered: dict[str, int | None] | None = None
 
 
 @dataclass
 class FunderReport:
-    programme: Programme
+    programmes: list[Programme]
     period: Period
+    previous: Period
     since: Period
     rows: list[IndicatorRow]
     not_counted: dict[str, set[int]]  # why -> people left out of the indicators
     helpful_other: dict[str, set[int]]  # "partly" / "no" answers shown beside R.2.9
     targets: list[tuple[str, str, int, str, set[int]]]  # key, label, target, actual, ids
+    warnings: list[str] = field(default_factory=list)
+    sites: list[tuple[str, str]] = field(default_factory=list)  # split by site: (code, name)
+
+    @property
+    def programme(self) -> Programme:
+        return self.programmes[0]
 
     def ids(self, key: str) -> set[int]:
         """The people behind one figure, by the key the pages link with."""
@@ -407,9 +681,11 @@ class FunderReport:
         if parts[0] == "target":
             return next((ids for key, *_rest, ids in self.targets if key == parts[1]), set())
         for row in self.rows:
-            if row.indicator.code != parts[0]:
+            if row.indicator.code != parts[0] or row.entered is not None:
                 continue
-            ids = row.period if parts[1] == "period" else row.cumulative
+            if parts[1] not in COLUMNS:
+                raise KeyError(key)
+            ids = getattr(row, parts[1])
             if len(parts) == 4:
                 for code, _label, subset in row.breakdowns.get(parts[2], []):
                     if code == parts[3]:
@@ -433,13 +709,14 @@ class FunderReport:
                     }  # fmt: skip
             raise KeyError(key)
         row = next((r for r in self.rows if r.indicator.code == parts[0]), None)
-        if row is None or len(parts) not in (2, 4) or parts[1] not in ("period", "cumulative"):
+        if row is None or len(parts) not in (2, 4) or parts[1] not in COLUMNS:
             raise KeyError(key)
-        window = self.period if parts[1] == "period" else self.since
+        window = {"period": self.period, "previous": self.previous, "cumulative": self.since,
+                  "not_yet_known": self.period}[parts[1]]  # fmt: skip
         label = _("%(code)s %(wording)s — %(window)s, %(start)s to %(end)s") % {
             "code": row.indicator.code,
             "wording": row.indicator.wording,
-            "window": _("in the period") if parts[1] == "period" else _("since the start"),
+            "window": COLUMNS[parts[1]],
             "start": date_format(window.start, "SHORT_DATE_FORMAT"),
             "end": date_format(window.end, "SHORT_DATE_FORMAT"),
         }
@@ -454,54 +731,186 @@ class FunderReport:
         return label
 
 
-def funder_report(programme: Programme, period: Period, progress=None) -> FunderReport:
-    """`progress(done, total)` is called after each indicator: the background task shows it."""
-    indicator_set = programme.indicator_set
-    indicators = list(indicator_set.indicators.all()) if indicator_set else []
-    targets = {t.indicator_id: t.target for t in programme.indicator_targets.all()}
-    since = Period(min(programme.starts_on, period.start), period.end)
-    facts = load_facts(programme, period.end, starts=(period.start, since.start))
-    windows = {"period": period, "cumulative": since}
-    populations, not_counted = {}, {"not_third_country": set(), "nationality_unknown": set()}
-    for name, window in windows.items():
-        people = [p for p in facts.people.values() if p.active_in(window)]
-        if indicator_set and indicator_set.third_country_nationals_only:
-            for person in people:
-                tcn = person.third_country_national
-                if name == "period" and tcn is False:
-                    not_counted["not_third_country"].add(person.pk)
-                if name == "period" and tcn is None:
-                    not_counted["nationality_unknown"].add(person.pk)
-            people = [p for p in people if p.third_country_national]
-        populations[name] = people
+COLUMNS = {
+    "period": _("in the period"),
+    "previous": _("in the previous period"),
+    "cumulative": _("since the start"),
+    "not_yet_known": _("left in the period, situation upon leaving not yet known"),
+}
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same length just before: the previous year, quarter or months when
+    the period is made of whole months, the same number of days otherwise."""
+    after = period.end + datetime.timedelta(days=1)
+    if period.start.day == 1 and after.day == 1:
+        months = (after.year - period.start.year) * 12 + after.month - period.start.month
+        index = period.start.year * 12 + period.start.month - 1 - months
+        return Period(datetime.date(index // 12, index % 12 + 1, 1),
+                      period.start - datetime.timedelta(days=1))  # fmt: skip
+    length = period.end - period.start
+    end = period.start - datetime.timedelta(days=1)
+    return Period(end - length, end)
+
+
+def period_words(period: Period) -> str:
+    whole_year = (period.start.month, period.start.day, period.end.month, period.end.day)
+    if whole_year == (1, 1, 12, 31) and period.start.year == period.end.year:
+        return str(period.start.year)
+    start, end = (date_format(day, "SHORT_DATE_FORMAT") for day in (period.start, period.end))
+    return f"{start} – {end}"
+
+
+def mapping_warnings(facts: Facts, indicators: list[Indicator], period: Period) -> list[str]:
+    """A mapping that matches no session held in the period would make its figures zero with
+    nothing to say why: each such indicator gets a warning on the report instead."""
+    warnings = []
+    several = len(facts.programmes) > 1
+    for indicator in indicators:
+        if indicator.rule == "activity":
+            categories = _categories(indicator.argument)
+        elif indicator.rule == "language_improved":
+            categories = {ActivityCategory.LANGUAGE_COURSE}
+        else:
+            continue
+        for programme in facts.programmes:
+            mapped = [m for m in facts.mappings
+                      if m.programme_id == programme.pk and m.category in categories]  # fmt: skip
+            words = {"code": indicator.code, "programme": programme.name,
+                     "period": period_words(period)}  # fmt: skip
+            if not mapped:
+                text = (
+                    _(
+                        "%(code)s (%(programme)s): no module or session kind is counted as "
+                        "this activity"
+                    )
+                    if several
+                    else _("%(code)s: no module or session kind is counted as this activity")
+                )
+            elif not any(
+                (m.module_id and m.module_id == module)
+                or (not m.module_id and m.session_kind_code == kind and m.programme_id == pk)
+                for m in mapped
+                for kind, module, pk in facts.held
+            ):
+                text = (
+                    _("%(code)s (%(programme)s): no session of a mapped kind in %(period)s")
+                    if several
+                    else _("%(code)s: no session of a mapped kind in %(period)s")
+                )
+            else:
+                continue
+            warnings.append(str(text) % words)
+    return warnings
+
+
+def _population(people, indicator_set) -> list[Person]:
+    if indicator_set.third_country_nationals_only:
+        return [p for p in people if p.third_country_national]
+    return list(people)
+
+
+def _targets(programmes, period) -> tuple[dict, dict]:
+    """Targets over the whole programme (summed over the report's programmes) and the
+    milestones due in the period (the last one due, per programme)."""
+    finals, milestones = defaultdict(int), {}
+    for target in IndicatorTarget.objects.filter(programme__in=programmes).order_by("due_on"):
+        if target.due_on is None:
+            finals[target.indicator_id] += target.target
+        elif period.contains(target.due_on):
+            milestones[target.indicator_id, target.programme_id] = (target.due_on, target.target)
+    due = defaultdict(list)
+    for (indicator_id, _programme), milestone in milestones.items():
+        due[indicator_id].append(milestone)
+    return dict(finals), {
+        pk: (max(d for d, _v in items), sum(v for _d, v in items)) for pk, items in due.items()
+    }
+
+
+def funder_report(
+    programme: Programme,
+    period: Period,
+    progress=None,
+    *,
+    also: list[Programme] | tuple = (),
+    by_site: bool = False,
+    today: datetime.date | None = None,
+) -> FunderReport:
+    """The report of `programme` (with `also`, other programmes of the organisation counted
+    together, each person once) against its indicator set and any set it is co-funded under,
+    side by side. `progress(done, total)` is called after each indicator: the background task
+    shows it."""
+    programmes = [programme, *[p for p in also if p.pk != programme.pk]]
+    sets = [s for s in [programme.indicator_set, *programme.co_funding_sets.all()] if s]
+    indicators = list(
+        Indicator.objects.filter(indicator_set__in=sets).select_related("indicator_set")
+    )
+    indicators.sort(key=lambda i: ([s.pk for s in sets].index(i.indicator_set_id), i.position,
+                                   i.pk))  # fmt: skip
+    targets, milestones = _targets(programmes, period)
+    previous = previous_period(period)
+    since = Period(min(min(p.starts_on for p in programmes), period.start), period.end)
+    facts = load_facts(programmes, period.end, (period.start, previous.start, since.start),
+                       period=period, today=today)  # fmt: skip
+    windows = {"period": period, "previous": previous, "cumulative": since}
+    # Who may count in each window: enrolled on one of its days, or anyone enrolled before
+    # its end (results are placed by their own date, also after the person left).
+    enrolled = {n: [p for p in facts.people.values() if p.active_in(w)] for n, w in windows.items()}
+    anyone = {n: [p for p in facts.people.values() if p.entered_on <= w.end]
+              for n, w in windows.items()}  # fmt: skip
+    not_counted = {"not_third_country": set(), "nationality_unknown": set()}
+    if any(s.third_country_nationals_only for s in sets):
+        for person in enrolled["period"]:
+            if person.third_country_national is False:
+                not_counted["not_third_country"].add(person.pk)
+            if person.third_country_national is None:
+                not_counted["nationality_unknown"].add(person.pk)
+    sites = []
+    if by_site:
+        names = {str(s.pk): s.name for s in programme.organisation.sites.all()}
+        sites = [*names.items(), (NO_SITE, str(_("No site recorded")))]
     rows = []
     for done, indicator in enumerate(indicators, start=1):
         rule = RULES[indicator.rule]
-        period_ids = rule(facts, populations["period"], period, indicator.argument)
-        cumulative_ids = rule(facts, populations["cumulative"], since, indicator.argument)
-        breakdowns = {}
-        for dimension in indicator.breakdowns or []:
-            if dimension not in BREAKDOWNS:
-                continue
-            breakdowns[dimension] = [
-                (code, str(label), {pk for pk in period_ids
+        indicator_set = indicator.indicator_set
+        columns = {}
+        for name, window in windows.items():
+            pool = enrolled if rule.population == "enrolled" else anyone
+            people = _population(pool[name], indicator_set)
+            columns[name] = rule.count(facts, people, window, indicator.argument)
+        dimensions = [d for d in indicator.breakdowns or [] if d in BREAKDOWN_CATEGORIES]
+        categories = {**BREAKDOWN_CATEGORIES, "site": sites}
+        breakdowns = {
+            dimension: [
+                (code, str(label), {pk for pk in columns["period"]
                                     if facts.people[pk].category(dimension) == code})
-                for code, label in BREAKDOWN_CATEGORIES[dimension]
-            ]  # fmt: skip
-        rows.append(
-            IndicatorRow(indicator, period_ids, cumulative_ids, breakdowns,
-                         targets.get(indicator.pk))
-        )  # fmt: skip
+                for code, label in categories[dimension]
+            ]
+            for dimension in [*dimensions, *(["site"] if by_site else [])]
+        }  # fmt: skip
+        row = IndicatorRow(indicator, indicator_set.funder, columns["period"],
+                           columns["previous"], columns["cumulative"], breakdowns,
+                           targets.get(indicator.pk), milestones.get(indicator.pk))  # fmt: skip
+        if rule.not_yet_known:
+            people = _population(anyone["period"], indicator_set)
+            row.not_yet_known = rule.not_yet_known(facts, people, period, indicator.argument)
+        if indicator.rule == "entered":
+            row.breakdowns = {}
+            row.entered = {name: entered_value(facts, indicator, w) for name, w in windows.items()}
+        rows.append(row)
         if progress:
             progress(done, len(indicators))
-    counted = {p.pk for p in populations["period"]}
-    answers = first_answers(facts, period)
+    answered = _population(anyone["period"], sets[0]) if sets else []
+    answers = first_answers(facts, answered, period)
     helpful_other = {
-        answer: {pk for pk, given in answers.items() if given == answer} & counted
+        answer: {pk for pk, given in answers.items() if given == answer}
         for answer in ("partly", "no")
     }
-    targets = programme_targets(programme, facts, since, populations["cumulative"])
-    return FunderReport(programme, period, since, rows, not_counted, helpful_other, targets)
+    counted = _population(enrolled["cumulative"], sets[0]) if sets else []
+    targets = programme_targets(programme, facts, since, counted)
+    warnings = mapping_warnings(facts, indicators, period)
+    return FunderReport(programmes, period, previous, since, rows, not_counted, helpful_other,
+                        targets, warnings, sites)  # fmt: skip
 
 
 def programme_targets(programme, facts, since, people):
@@ -535,22 +944,40 @@ def programme_targets(programme, facts, since, people):
 
 
 def report_figures(report: FunderReport) -> dict:
-    """The report as a snapshot keeps it: counts and labels only, never who."""
+    """The report as a snapshot keeps it: counts and labels only, never who. A plain table:
+    each row has its cells by column ("period", "previous", "cumulative", and the breakdowns
+    of the period), each cell a count; rates are drawn from a count and its base (a target)."""
     return {
+        "previous_period": [report.previous.start.isoformat(), report.previous.end.isoformat()],
+        "programmes": [p.name for p in report.programmes],
         "rows": [
             {
                 "code": row.indicator.code,
                 "wording": row.indicator.wording_in(get_language()),
                 "kind": row.indicator.kind,
+                "funder": row.funder,
                 "period": len(row.period),
+                "previous": len(row.previous),
                 "cumulative": len(row.cumulative),
+                "not_yet_known": len(row.not_yet_known),
                 "target": row.target,
+                "milestone": (
+                    [row.milestone[0].isoformat(), row.milestone[1]] if row.milestone else None
+                ),
                 "breakdowns": {
                     dimension: [[code, label, len(ids)] for code, label, ids in cells]
                     for dimension, cells in row.breakdowns.items()
                 },
+                "rule": RULES[row.indicator.rule].describe(row.indicator.argument),
             }
             for row in report.rows
+            if row.entered is None
+        ],
+        # Numbers the manager entered for the project, apart: they count no one.
+        "project_figures": [
+            {"code": row.indicator.code, "wording": row.indicator.wording, **row.entered}
+            for row in report.rows
+            if row.entered is not None
         ],
         "not_counted": {why: len(ids) for why, ids in report.not_counted.items()},
         "helpful_other": {answer: len(ids) for answer, ids in report.helpful_other.items()},
@@ -558,6 +985,7 @@ def report_figures(report: FunderReport) -> dict:
             [key, str(label), target, actual, len(ids)]
             for key, label, target, actual, ids in report.targets
         ],
+        "warnings": report.warnings,
     }
 
 
@@ -601,3 +1029,12 @@ HELPFUL_OTHER = {
     "partly": _("Said the programme partly helped their integration"),
     "no": _("Said the programme did not help their integration"),
 }
+
+
+def snapshot_options(snapshot) -> dict:
+    """The options a snapshot was generated with, to count it again the same way."""
+    also = snapshot.parameters.get("also", [])
+    return {
+        "also": list(Programme.objects.filter(pk__in=also)) if also else [],
+        "by_site": snapshot.parameters.get("by_site", False),
+    }

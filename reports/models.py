@@ -1,11 +1,11 @@
-"""Report snapshots: the only thing the reports app writes."""
+"""Report snapshots, and the project-level figures a manager enters for the funder."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from programme.models import IndicatorSet, Programme
+from programme.models import Indicator, IndicatorSet, Programme
 
 DECIMAL_COMMA = {"fr", "nl"}  # Belgian offices: "58,3 %", and ";" between CSV cells
 
@@ -83,3 +83,42 @@ class FunderSnapshot(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+
+class ProjectFigure(models.Model):
+    """A project-level indicator (AMIF O.2.1, O.2.2, O.2.4, O.2.6, O.2.7: measures, authorities
+    supported, campaigns…) is a fact about the project, not a count of participants: the
+    manager enters it for each reporting period."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("indicator")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    value = models.PositiveIntegerField(_("value"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "indicator__position", "period_start"]
+        verbose_name = _("project-level figure")
+        verbose_name_plural = _("project-level figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "indicator", "period_start", "period_end"],
+                name="project_figure_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="project_figure_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"

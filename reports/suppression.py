@@ -241,6 +241,8 @@ def _smallest(keys: list, variables: _Variables):
 
 # The funder report's tables. Keys are those of reports.funder.flat_figures.
 
+COLUMNS = ("period", "previous", "cumulative", "not_yet_known")
+
 
 def same_people(report) -> list[list[str]]:
     """Groups of the report's figures that count the very same people (an ESF+ row and the
@@ -249,8 +251,8 @@ def same_people(report) -> list[list[str]]:
     sets = {}
     for row in report.rows:
         code = row.indicator.code
-        sets[f"{code}|period"] = row.period
-        sets[f"{code}|cumulative"] = row.cumulative
+        for column in COLUMNS:
+            sets[f"{code}|{column}"] = getattr(row, column)
         for dimension, cells in row.breakdowns.items():
             for category, _label, ids in cells:
                 sets[f"{code}|{dimension}|{category}"] = ids
@@ -279,8 +281,7 @@ def funder_table(figures: dict) -> Table:
     table = Table(counts, same=figures.get("same", []))
     for row in figures.get("rows", []):
         code = row["code"]
-        counts[f"{code}|period"] = row["period"]
-        counts[f"{code}|cumulative"] = row["cumulative"]
+        counts.update({f"{code}|{column}": row[column] for column in COLUMNS if column in row})
         for dimension, cells in row["breakdowns"].items():
             keys = [f"{code}|{dimension}|{category}" for category, _label, _count in cells]
             counts.update(zip(keys, (count for _c, _l, count in cells), strict=True))

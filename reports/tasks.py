@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from reports.figures import Period
-from reports.funder import funder_report
+from reports.funder import funder_report, snapshot_options
 from reports.models import FunderSnapshot
 from reports.suppression import stored_figures
 
@@ -35,7 +35,10 @@ def funder_snapshot_build(*, snapshot_id: int) -> FunderSnapshot:
         # Labels are stored as words: in the report's language, not the worker's.
         with translation.override(snapshot.language):
             report = funder_report(
-                snapshot.programme, Period(snapshot.period_start, snapshot.period_end), progress
+                snapshot.programme,
+                Period(snapshot.period_start, snapshot.period_end),
+                progress,
+                **snapshot_options(snapshot),
             )
             figures = stored_figures(report)
     except Exception as error:

@@ -16,4 +16,9 @@ urlpatterns = [
     path("reports/funder/snapshots/<int:pk>.csv", views.snapshot_csv, name="snapshot-csv"),
     path("reports/funder/snapshots/<int:pk>.xlsx", views.snapshot_xlsx, name="snapshot-xlsx"),
     path("reports/people/", views.people, name="people"),
+    path(
+        "reports/funder/programmes/<int:pk>/project-figures/",
+        views.project_figures,
+        name="project-figures",
+    ),
 ]

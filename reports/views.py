@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -14,17 +14,30 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit import services as audit
 from participants.access import participants_for
-from programme.access import participant_work_required
+from programme.access import participant_work_required, programmes_for
 from programme.forms import add_service_errors
 from programme.indicators import BREAKDOWNS
 from reports import exports, services
-from reports.access import get_snapshot, get_summary_enrolment, manager_required, snapshots_for
+from reports.access import (
+    get_snapshot,
+    get_summary_enrolment,
+    manager_or_administrator_required,
+    manager_required,
+    snapshots_for,
+)
 from reports.charts import bar_chart
 from reports.dashboard import dashboard
-from reports.figures import Period, small_count_limit
-from reports.forms import DashboardForm, FunderForm, PeriodForm, SnapshotForm, bound
-from reports.funder import flat_figures, funder_report
-from reports.models import FunderSnapshot
+from reports.figures import Period, percent, small_count_limit
+from reports.forms import (
+    DashboardForm,
+    FunderForm,
+    PeriodForm,
+    ProjectFiguresForm,
+    SnapshotForm,
+    bound,
+)
+from reports.funder import flat_figures, funder_report, snapshot_options
+from reports.models import FunderSnapshot, ProjectFigure
 from reports.pdf import render_pdf
 from reports.summary import trajectory_summary
 from reports.suppression import (
@@ -90,6 +103,10 @@ def _people_url(source: str, form, key: str) -> str:
     }
     if form.cleaned_data.get("programme"):
         query["programme"] = form.cleaned_data["programme"].pk
+    query = list(query.items())
+    query += [("also", p.pk) for p in form.cleaned_data.get("also") or []]
+    if form.cleaned_data.get("by_site"):
+        query.append(("by_site", "on"))
     return f"{reverse('reports:people')}?{urlencode(query)}"
 
 
@@ -184,28 +201,53 @@ def _display(figures: dict, limit: int, link=None) -> dict:
     would give them away (reports.suppression), at threshold `limit`."""
     hidden = funder_suppressed(figures, limit)
 
-    def cell(key):
+    def cell(key, link_key=None):
         # Nobody behind a zero: no link to an empty list. Staff who may see the people still
         # open the list behind a hidden count.
         count = hidden.counts.get(key, 0)
-        return {"shown": hidden.shown(key), "url": link(key) if link and count else ""}
+        url = link(link_key or key) if link and count else ""
+        return {"shown": hidden.shown(key), "url": url}
 
     rows = []
     for row in figures.get("rows", []):
         code = row["code"]
+        columns = {
+            column: cell(f"{code}|{column}") if column in row else {"shown": "—", "url": ""}
+            for column in ("period", "previous", "cumulative")
+        }  # fmt: skip
+        milestone = row.get("milestone")
         rows.append(
             {
                 "code": code,
                 "wording": row["wording"],
                 "kind": row["kind"],
-                "period": cell(f"{code}|period"),
-                "cumulative": cell(f"{code}|cumulative"),
+                "funder": row.get("funder", ""),
+                **columns,
+                "not_yet_known": cell(f"{code}|not_yet_known"),
+                "rule": row.get("rule"),
                 "target": row["target"],
+                "achieved": _achieved(
+                    hidden, f"{code}|cumulative", row["cumulative"], row["target"]
+                ),
+                "milestone": milestone
+                and {
+                    "due": datetime.date.fromisoformat(milestone[0]),
+                    "target": milestone[1],
+                    "achieved": _achieved(
+                        hidden, f"{code}|cumulative", row["cumulative"], milestone[1]
+                    ),
+                },
                 "breakdowns": [
                     (
                         str(BREAKDOWNS.get(dimension, dimension)),
                         [
-                            (label, cell(f"{code}|{dimension}|{category}"))
+                            (
+                                label,
+                                cell(
+                                    f"{code}|{dimension}|{category}",
+                                    f"{code}|period|{dimension}|{category}",
+                                ),
+                            )
                             for category, label, _count in cells
                         ],
                     )  # fmt: skip
@@ -234,8 +276,28 @@ def _display(figures: dict, limit: int, link=None) -> dict:
             _("Participants per indicator, period"),
         )
     ]  # fmt: skip
-    return {"rows": rows, "beside": beside, "targets": targets, "charts": charts,
-            "legend": legend(limit), "hidden_legend": HIDDEN_LEGEND % {"n": limit}}  # fmt: skip
+    return {
+        "rows": rows,
+        "beside": beside,
+        "targets": targets,
+        "charts": charts,
+        "warnings": figures.get("warnings", []),
+        "project_figures": [
+            (
+                row["code"],
+                row["wording"],
+                *(
+                    _("not entered") if row[c] is None else row[c]
+                    for c in ("period", "previous", "cumulative")
+                ),
+            )
+            for row in figures.get("project_figures", [])
+        ],  # fmt: skip
+        "funders": list(dict.fromkeys(row["funder"] for row in rows if row["funder"])),
+        "previous": figures.get("previous_period"),
+        "legend": legend(limit),
+        "hidden_legend": HIDDEN_LEGEND % {"n": limit},
+    }
 
 
 def _decimal(text: str) -> str:
@@ -272,6 +334,13 @@ def result_count(result, key: str) -> list[int]:
     return [result.counts[key]] if key in result.counts else []
 
 
+def _achieved(hidden, key: str, count, target) -> str:
+    """How far a figure is towards its target, as a share: hidden with its count."""
+    if count is None or not target or hidden.rate_hidden(count, target, key):
+        return ""
+    return percent(count, target)
+
+
 @manager_required
 @require_GET
 def funder_page(request: HttpRequest) -> HttpResponse:
@@ -279,7 +348,7 @@ def funder_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form}
     if form.is_valid():
         programme = form.cleaned_data["programme"]
-        report = funder_report(programme, form.period)
+        report = funder_report(programme, form.period, **form.options)
         context.update(
             programme=programme,
             small_count=small_count_limit(),
@@ -289,6 +358,7 @@ def funder_page(request: HttpRequest) -> HttpResponse:
                 small_count_limit(),
                 link=lambda key: _people_url("funder", form, key),
             ),
+            entered=any(row.entered is not None for row in report.rows),
             snapshots=snapshots_for(request.staff)
             .filter(programme=programme)
             .select_related("created_by")[:10],
@@ -307,6 +377,7 @@ def funder_snapshot_create(request: HttpRequest) -> HttpResponse:
                 period=form.period,
                 by=request.user,
                 language=form.cleaned_data["language"],
+                options=form.options,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -331,7 +402,7 @@ def people(request: HttpRequest) -> HttpResponse:
     programme = form.cleaned_data.get("programme")
     try:
         if source == "funder":
-            report = funder_report(programme, form.period)
+            report = funder_report(programme, form.period, **form.options)
             ids, label = report.ids(key), report.label(key)
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
@@ -362,7 +433,9 @@ def snapshot_page(request: HttpRequest, pk: int) -> HttpResponse:
         with translation.override(snapshot.language):
             fresh = stored_figures(
                 funder_report(
-                    snapshot.programme, Period(snapshot.period_start, snapshot.period_end)
+                    snapshot.programme,
+                    Period(snapshot.period_start, snapshot.period_end),
+                    **snapshot_options(snapshot),
                 )
             )
         context.update(
@@ -414,3 +487,50 @@ def snapshot_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def snapshot_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _ready_snapshot(request, pk)
     return exports.xlsx_response(snapshot, _filename(snapshot))
+
+
+@manager_or_administrator_required
+def project_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project-level indicators (AMIF O.2.1, O.2.2…) the manager enters for a period."""
+    programme = get_object_or_404(
+        programmes_for(request.staff).select_related("indicator_set", "organisation"), pk=pk
+    )
+    indicators = (
+        list(programme.indicator_set.indicators.filter(rule="entered"))
+        if programme.indicator_set_id
+        else []
+    )
+    if not indicators:
+        raise Http404
+    if request.method == "POST":
+        form = ProjectFiguresForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            changed = services.project_figures_save(
+                programme=programme,
+                period=form.period,
+                values=form.values,
+                by=request.user,
+            )
+            messages.success(request, _("%(n)s figure(s) saved.") % {"n": changed})
+            query = urlencode({"start": form.cleaned_data["start"].isoformat(),
+                               "end": form.cleaned_data["end"].isoformat()})  # fmt: skip
+            return redirect(f"{request.path}?{query}")
+        return render(request, PROJECT, {"form": form, "programme": programme}, status=400)
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    period_form = ProjectFiguresForm(request.GET or None, indicators=indicators)
+    start, end = period_form.initial["start"], period_form.initial["end"]
+    if request.GET and period_form.is_valid():
+        start, end = period_form.cleaned_data["start"], period_form.cleaned_data["end"]
+    values = dict(
+        ProjectFigure.objects.filter(
+            programme=programme, period_start=start, period_end=end
+        ).values_list("indicator_id", "value")
+    )
+    form = ProjectFiguresForm(
+        indicators=indicators, values=values, initial={"start": start, "end": end}
+    )
+    return render(request, PROJECT, {"form": form, "programme": programme})
+
+
+PROJECT = "reports/project_figures.html"

@@ -285,6 +285,16 @@ def test_it_records_the_exit(active, coach_client):
     assert "Care assistant training at the adult school." in page
 
 
+@pytest.mark.parametrize("destination", ["job_seeker", "inactive"])
+def test_the_exit_records_a_job_seeker_or_an_inactive_person(active, coach_client, destination):
+    # ESF+ counts a registered job seeker as "job searching upon leaving" from the exit on.
+    page = coach_client.get(url(active)).content.decode()
+    assert f'value="{destination}"' in page
+    response = coach_client.post(url(active), posted(exit_destination=destination))
+    assert response.status_code == 302
+    assert current(active).exit_destination == destination
+
+
 def test_the_message_says_when_no_calls_are_planned(active, coach_client):
     active.programme.follow_up_weeks = ""
     active.programme.save()

@@ -8,6 +8,7 @@ import pytest
 from evaluations.models import ExitReview, FollowUpCall, LanguageAssessment
 from participants.models import EntryCharacteristics, ParticipantEvent
 from programme import indicators
+from programme.models import ActivityMapping
 from reports.figures import Period, suppressed
 from reports.funder import RULES, funder_report, report_figures
 from tests.reports.builders import amif, attended, enrol, person
@@ -58,6 +59,13 @@ def people(organisation, programme):
         situation="looking", needs_help=False, helped_integration="partly",
         completed_on=D(2025, 4, 25),
     )  # fmt: skip
+    # Personal guidance talks: Minor, Early and Before took part in a support activity.
+    ActivityMapping.objects.create(programme=programme, category="professional_guidance",
+                                   session_kind_code="individual_coaching")  # fmt: skip
+    for first_name, day in [("Minor", D(2025, 3, 5)), ("Early", D(2025, 1, 15)),
+                            ("Before", D(2024, 5, 1))]:  # fmt: skip
+        attended(organisation.participants.get(first_name=first_name), programme,
+                 kind="individual_coaching", on=day)  # fmt: skip
     return {p.first_name: p.pk for p in organisation.participants.all()}
 
 
@@ -74,7 +82,7 @@ def test_every_amif_figure(programme, people):
     assert rows["O.2.3"].cumulative == counted | {ids["Before"]}
     assert rows["O.2.3.1"].period == {ids["LastDay"]}
     assert rows["O.2.3.2"].period == {ids["Twice"]}  # two sessions, one person
-    assert rows["O.2.3.3"].period == set()
+    assert rows["O.2.3.3"].period == {ids["Minor"], ids["Early"]}
     assert rows["O.2.5"].period == set()
     assert rows["R.2.8"].period == {ids["LastDay"]}  # A1 → A2 oral, left on the last day
     assert rows["R.2.9"].period == {ids["LastDay"]}

@@ -14,7 +14,7 @@ from reports.exports import safe_cell
 from reports.figures import Period
 from reports.models import FunderSnapshot
 from tests.helpers import login_url
-from tests.reports.builders import amif, person
+from tests.reports.builders import amif, attended, person
 
 D = datetime.date
 QUERY = {"start": "2025-01-01", "end": "2025-06-30"}
@@ -27,8 +27,14 @@ def funded(organisation, programme):
     programme.target_participants = 10
     programme.save()
     for n in range(6):
-        person(organisation, programme, started=D(2025, 2, 1 + n), first_name=f"P{n}")
+        took_part(person(organisation, programme, started=D(2025, 2, 1 + n), first_name=f"P{n}"))
     return programme
+
+
+def took_part(participant):
+    """In a civic orientation session: counted in O.2.3."""
+    programme = participant.enrolments.get().programme
+    attended(participant, programme, kind="information_session", on=D(2025, 3, 3))
 
 
 def create(client, programme, language="en"):
@@ -75,7 +81,7 @@ def test_a_stored_snapshot_stays_the_same_and_shows_what_changed(
     create(manager_client, funded)
     snapshot = FunderSnapshot.objects.get()
     csv_before = manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).content
-    person(organisation, funded, started=D(2025, 3, 1))  # a late record
+    took_part(person(organisation, funded, started=D(2025, 3, 1)))  # a late record
     assert manager_client.get(reverse("reports:snapshot-csv", args=[snapshot.pk])).content == (
         csv_before
     )
@@ -156,14 +162,15 @@ def test_service_refuses_a_programme_without_a_set(programme, manager):
 def test_queries_do_not_grow(manager_client, organisation, funded, extra,
                              django_assert_num_queries):  # fmt: skip
     for _n in range(extra):
-        person(organisation, funded, started=D(2025, 3, 1))
+        took_part(person(organisation, funded, started=D(2025, 3, 1)))
     assert Participant.objects.count() == 6 + extra
     # session; user with their staff record and organisation (header); the chosen
-    # programme; the indicators, the targets; enrolments with people, activity mappings,
-    # attendance, events, language assessments, exit answers, follow-up calls; the page:
+    # programme; the sets it is co-funded under, the indicators, the targets; enrolments
+    # with people, the coaches' sites, activity mappings, attendance, sessions held, events,
+    # language assessments, exit answers, follow-up calls, entered project figures; the page:
     # the programme choices (once: the select has no empty option to require), the
     # snapshots list.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(18):
         manager_client.get(URL, {"programme": funded.pk, **QUERY})
 
 
@@ -171,15 +178,15 @@ def test_queries_do_not_grow(manager_client, organisation, funded, extra,
 def test_snapshot_page_queries_do_not_grow(manager_client, organisation, funded, extra,
                                            django_assert_num_queries):  # fmt: skip
     for _n in range(extra):
-        person(organisation, funded, started=D(2025, 3, 1))
+        took_part(person(organisation, funded, started=D(2025, 3, 1)))
     create(manager_client, funded)
     snapshot = FunderSnapshot.objects.get()
-    person(organisation, funded, started=D(2025, 4, 1))  # a late record: one change to show
+    took_part(person(organisation, funded, started=D(2025, 2, 1)))  # a late record: one change
     # session; user with their staff record and organisation (header); the snapshot with
     # its programme (and the programme's set), its set and author; counted again today: the
     # indicators, the targets, enrolments with people, activity mappings, attendance,
     # events, language assessments, exit answers, follow-up calls.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         response = manager_client.get(snapshot.get_absolute_url())
     assert [row[1:] for row in response.context["changes"]][:1] == [
         (str(6 + extra), str(7 + extra))
@@ -248,3 +255,44 @@ def test_the_page_does_not_warn_once_a_worker_counts(monkeypatch, manager_client
     FunderSnapshot.objects.filter(pk=snapshot.pk).update(status=FunderSnapshot.Status.RUNNING)
     page = manager_client.get(snapshot.get_absolute_url())
     assert "<progress" in page.text and NO_WORKER not in page.text
+
+
+def test_several_programmes_split_by_site_and_drill_down_equal_to_the_figure(
+    manager_client, organisation, funded
+):
+    from tests.factories import make_programme
+
+    second = amif(make_programme(organisation=organisation, starts_on=D(2025, 1, 1)))
+    both = Participant.objects.get(first_name="P0")
+    from tests.reports.builders import enrol
+
+    enrol(both, second, started=D(2025, 3, 1))
+    attended(both, second, kind="information_session", on=D(2025, 3, 4))
+    took_part(person(organisation, second, started=D(2025, 2, 1), first_name="Second"))
+    query = {"programme": funded.pk, "also": [second.pk], "by_site": "on", **QUERY}
+    report = manager_client.get(URL, query).context["report"]
+    first = report["rows"][0]
+    assert first["period"]["shown"] == "7"  # six + one of the second; P0 once
+    assert dict(dict(first["breakdowns"])["Site"])["No site recorded"]["shown"] == "7"
+    people = manager_client.get(first["period"]["url"])
+    assert len(people.context["participants"]) == 7
+    # The snapshot keeps the programmes it counted, and counts them the same way again.
+    manager_client.post(reverse("reports:snapshot-create"), query)
+    snapshot = FunderSnapshot.objects.get()
+    assert snapshot.parameters["also"] == [second.pk]
+    assert snapshot.figures["rows"][0]["period"] == 7
+    assert manager_client.get(snapshot.get_absolute_url()).context["changes"] == []
+
+
+def test_a_mapping_that_matches_nothing_is_shown_as_a_warning(manager_client, funded):
+    page = manager_client.get(URL, {"programme": funded.pk, **QUERY})
+    warnings = page.context["report"]["warnings"]
+    assert "O.2.3.1: no session of a mapped kind in 01/01/2025 – 30/06/2025" in warnings
+    assert "O.2.3.3: no module or session kind is counted as this activity" in warnings
+    assert "O.2.3.1: no session of a mapped kind" in page.text
+
+
+def test_another_organisations_programme_cannot_be_added(manager_client, funded, other_programme):
+    query = {"programme": funded.pk, "also": [other_programme.pk], **QUERY}
+    page = manager_client.get(URL, query)
+    assert "report" not in page.context and "also" in page.context["form"].errors

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from tests.reports.builders import amif, person
+from tests.reports.builders import amif, attended, person
 
 D = datetime.date
 URL = reverse("reports:people")
@@ -21,9 +21,11 @@ def funded(organisation, programme):
     programme.target_participants = 10
     programme.save()
     amif(programme)
-    person(organisation, programme, started=D(2025, 2, 1), gender="woman", first_name="Ana")
-    person(organisation, programme, started=D(2024, 3, 1), exited=D(2024, 12, 31),
-           gender="man", first_name="Before")  # fmt: skip
+    ana = person(organisation, programme, started=D(2025, 2, 1), gender="woman", first_name="Ana")
+    attended(ana, programme, kind="information_session", on=D(2025, 2, 3))
+    before = person(organisation, programme, started=D(2024, 3, 1), exited=D(2024, 12, 31),
+                    gender="man", first_name="Before")  # fmt: skip
+    attended(before, programme, kind="language_practice", on=D(2024, 3, 4))
     person(organisation, programme, started=D(2025, 2, 1), nationality="FR", first_name="Eu")
     return programme
 
@@ -75,13 +77,15 @@ def test_funder_people_queries_do_not_grow(
     manager_client, organisation, funded, extra, django_assert_num_queries
 ):
     for n in range(extra):
-        person(organisation, funded, started=D(2025, 3, 1), first_name=f"P{n}")
+        extra_person = person(organisation, funded, started=D(2025, 3, 1), first_name=f"P{n}")
+        attended(extra_person, funded, kind="information_session", on=D(2025, 3, 3))
     assert Participant.objects.count() == 3 + extra
     # session; user with their staff record and organisation (header); the chosen programme
-    # (form); the indicators, the targets; enrolments with people and characteristics,
-    # activity mappings, attendance, events, language assessments, exit answers, follow-up
-    # calls; the people within reach with their coach.
-    with django_assert_num_queries(13):
+    # (form); the co-funding sets, the indicators, the targets; enrolments with people and
+    # characteristics, the coaches' sites, activity mappings, attendance, sessions held,
+    # events, language assessments, exit answers, follow-up calls, entered project figures;
+    # the people within reach with their coach.
+    with django_assert_num_queries(16):
         response = manager_client.get(URL, {**FUNDER, "programme": funded.pk,
                                             "key": "O.2.3|period"})  # fmt: skip
     assert len(response.context["participants"]) == 1 + extra

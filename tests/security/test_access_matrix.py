@@ -299,6 +299,22 @@ MATRIX: dict[str, Entry] = {
     "reports:dashboard-pdf": Entry(MANAGER_REPORT_FILE),
     "reports:dashboard-xlsx": Entry(MANAGER_REPORT_FILE),
     "reports:funder": Entry(MANAGER_REPORT),
+    # Facts about the project, not people: the organisation's managers and administrators.
+    "reports:project-figures": Entry(
+        rule(LOGIN, LOGIN, NF, NF, OK, OK, NF, NF),
+        kwargs=pk("programme"),
+        methods=BOTH,
+        body=lambda world: {
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            **{
+                f"value_{pk}": 2
+                for pk in world.programme.indicator_set.indicators.filter(
+                    rule="entered"
+                ).values_list("pk", flat=True)
+            },
+        },
+    ),
     "reports:people": Entry(
         MANAGER_ONLY,
         query=lambda world: {**snapshot_query(world), "source": "funder", "key": "O.2.3|period"},

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_funder_snapshots'),
+        ('reports', '0002_project_figures'),
     ]
 
     operations = [
