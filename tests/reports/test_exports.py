@@ -15,19 +15,19 @@ from participants.models import Participant
 from reports.exports import sheet_name
 from reports.models import FunderSnapshot
 from tests.reports.builders import amif, person
-from tests.reports.test_funder_report import QUERY, URL, create
+from tests.reports.test_funder_report import QUERY, URL, create, took_part
 
 D = datetime.date
 
 
 @pytest.fixture
 def mixed(organisation, programme):
-    """12 people in the period: 8 men, 4 women. Women alone would be "< 5"; 12 − 8 must not
-    give them back."""
+    """12 people who took part in the period: 8 men, 4 women. Women alone would be "< 5";
+    12 − 8 must not give them back."""
     amif(programme)
     for n in range(12):
-        person(organisation, programme, started=D(2025, 2, 1 + n), first_name=f"P{n}",
-               gender="woman" if n < 4 else "man")  # fmt: skip
+        took_part(person(organisation, programme, started=D(2025, 2, 1 + n), first_name=f"P{n}",
+                         gender="woman" if n < 4 else "man"))  # fmt: skip
     return programme
 
 
@@ -156,7 +156,7 @@ def test_the_pdf_is_in_the_report_language_and_hides_small_counts(manager_client
 
 def test_what_changed_shows_no_exact_small_value(manager_client, organisation, mixed):
     snapshot = snapshot_of(manager_client, mixed, "en")
-    person(organisation, mixed, started=D(2025, 3, 1), gender="woman")  # women: 4 → 5
+    took_part(person(organisation, mixed, started=D(2025, 3, 1), gender="woman"))  # women: 4 → 5
     changes = manager_client.get(snapshot.get_absolute_url()).context["changes"]
     women = next(row for row in changes if row[0].startswith("O.2.3 · Woman"))
     assert women[1:] == ("< 5", "5")

@@ -597,6 +597,8 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
 # scoped by the matrix above).
 READ_ONLY_FORMS = {
     "reports.forms.PeriodForm": "the dashboard's and its lists' filter (GET)",
+    "reports.forms.DashboardForm": "the dashboard's filter (GET)",
+    "reports.forms.FunderForm": "the funder report page's filter (GET); its POST is SnapshotForm",
 }
 # Form modules left out: the Django admin has its own permission tests (tests/programme/).
 LEFT_OUT_MODULES = ("programme.admin",)
@@ -859,9 +861,14 @@ PROBES = [
     # Reports ---------------------------------------------------------------------------------
     Probe(
         "reports:snapshot-create",
-        lambda w: {"programme": w.programme.pk, "start": today(-90), "end": today()},
-        {"programme": "programme"},
-        "reports.forms.FunderForm",
+        lambda w: {
+            "programme": w.programme.pk,
+            "also": [w.second_programme.pk],
+            "start": today(-90),
+            "end": today(),
+        },
+        {"programme": "programme", "also": "programme"},
+        "reports.forms.SnapshotForm",
         by="manager",
     ),
     # The API ---------------------------------------------------------------------------------
