@@ -18,17 +18,18 @@ from evaluations.models import (
     LanguageAssessment,
 )
 from participants.choices import ReferralSource
-from participants.models import Enrolment, Goal, Participant
+from participants.models import Enrolment, Participant
 from participants.services import (
     claim_version,
     enrolment_mark_exited,
     enrolment_refer,
-    goal_create,
     todo_complete,
 )
 from programme import outcomes
 from programme.dates import not_before, not_in_future
 from programme.models import TemplateStep
+from trajectory.models import Goal
+from trajectory.services import goal_create
 
 
 def language_assessment_record(

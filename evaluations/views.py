@@ -43,12 +43,14 @@ from evaluations.services import (
 )
 from participants import panels
 from participants.access import enrolments_for, get_enrolment, get_in_scope, get_participant
-from participants.models import Enrolment, Goal, Participant
-from participants.services import REFERRAL_STATUSES, planned_end
+from participants.models import Enrolment, Participant
+from participants.services import planned_end
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from programme.models import TemplateStep
+from trajectory.models import Goal
+from trajectory.services import REFERRAL_STATUSES
 
 Status = Enrolment.Status
 
@@ -624,7 +626,7 @@ def _refer_url(call: FollowUpCall) -> str:
     if call.enrolment.status not in REFERRAL_STATUSES:
         return ""  # a closed file takes no more referrals
     try:
-        url = reverse("participants:referral-add", args=[call.enrolment_id])
+        url = reverse("trajectory:referral-add", args=[call.enrolment_id])
     except NoReverseMatch:
         return ""
     reason = _("Asked for help at the follow-up call (%(interval)s after exit): %(help)s") % {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import funder_views, import_views, todo_views, trajectory_views, views
+from participants import consent_views, funder_views, import_views, todo_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -23,7 +23,8 @@ urlpatterns = [
     ),
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
-    *trajectory_views.urlpatterns,
+    path("participants/<int:pk>/consents/", consent_views.consents, name="consents"),
+    path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     *import_views.urlpatterns,
     *funder_views.urlpatterns,
 ]

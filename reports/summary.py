@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
-from participants.models import Enrolment, Goal
+from participants.models import Enrolment
 from participants.services import planned_end
 from sessions.services import hours_by_period
+from trajectory.models import Goal
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from casefile import lifecycle
 from evaluations.models import ExitReview, FollowUpCall
-from participants.models import Enrolment, Goal, Todo
+from participants.models import Enrolment, Todo
 from participants.services import todos_plan
 from portal.reads import upcoming_sessions
 from programme.models import TemplateStep
@@ -18,6 +18,7 @@ from tests.casefile.conftest import TODAY, review
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.helpers import row_counts
 from tests.sessions.factories import add_member, days_from_today, make_session
+from trajectory.models import Goal
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status
