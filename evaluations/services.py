@@ -27,7 +27,7 @@ from participants.services import (
 )
 from programme import outcomes
 from programme.dates import not_before, not_in_future
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from trajectory.models import Goal
 from trajectory.services import goal_create
 
@@ -371,7 +371,7 @@ def exit_record(
         audit.record_change(instance=review, before=None, by=by, participant=enrolment.participant)
         follow_up_calls_plan(enrolment=enrolment)
         # The review is the exit evaluation the trajectory's to-do list asked for.
-        todo_complete(enrolment=enrolment, kind=TemplateStep.Kind.EXIT, on=exited_on, by=by)
+        todo_complete(enrolment=enrolment, kind=TodoTemplate.Kind.EXIT, on=exited_on, by=by)
     return review
 
 

@@ -48,7 +48,7 @@ from participants.services import planned_end
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from trajectory.models import Goal
 from trajectory.services import REFERRAL_STATUSES
 
@@ -252,7 +252,7 @@ def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(evaluation)s recorded.")
-                % {"evaluation": TemplateStep.Kind(evaluation.kind).label},
+                % {"evaluation": TodoTemplate.Kind(evaluation.kind).label},
             )
             return redirect("evaluations:evaluation", pk=evaluation.pk)
     return render(

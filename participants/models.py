@@ -21,7 +21,7 @@ from programme.models import (
     Organisation,
     PartnerOrganisation,
     Programme,
-    TemplateStep,
+    TodoTemplate,
 )
 from programme.text_limits import LONG_NOTE, NOTE
 
@@ -663,7 +663,7 @@ class Todo(models.Model):
     evaluation closes the matching evaluation to-do, and so on."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="todos")
-    kind = models.CharField(_("what"), max_length=30, choices=TemplateStep.Kind.choices)
+    kind = models.CharField(_("what"), max_length=30, choices=TodoTemplate.Kind.choices)
     label = models.CharField(_("label"), max_length=200, blank=True)
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)

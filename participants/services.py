@@ -32,7 +32,7 @@ from programme.models import (
     Organisation,
     PartnerOrganisation,
     Programme,
-    TemplateStep,
+    TodoTemplate,
 )
 
 Status = Enrolment.Status
@@ -327,8 +327,8 @@ def _change_status(
             # What was planned for the trajectory no longer applies once the person has left,
             # except the exit evaluation, which is scored at or just after the exit.
             open_todos = enrolment.todos.open()
-            open_todos.exclude(kind=TemplateStep.Kind.EXIT).update(cancelled=True)
-            open_todos.filter(kind=TemplateStep.Kind.EXIT, due_on__gt=on).update(due_on=on)
+            open_todos.exclude(kind=TodoTemplate.Kind.EXIT).update(cancelled=True)
+            open_todos.filter(kind=TodoTemplate.Kind.EXIT, due_on__gt=on).update(due_on=on)
         elif to_status == Status.CLOSED:
             enrolment.todos.open().update(cancelled=True)
     return enrolment
@@ -478,9 +478,9 @@ def planned_end(enrolment: Enrolment) -> datetime.date | None:
     return enrolment.started_on + relativedelta(months=enrolment.programme.planned_length_months)
 
 
-def template_dates(step: TemplateStep, start: datetime.date, end: datetime.date):
+def template_dates(step: TodoTemplate, start: datetime.date, end: datetime.date):
     """The due dates one template step gives a trajectory from `start` to its planned `end`."""
-    anchor = start if step.anchor == TemplateStep.Anchor.START else end
+    anchor = start if step.anchor == TodoTemplate.Anchor.START else end
     due = anchor + datetime.timedelta(weeks=step.offset_weeks)
     yield due
     if step.repeat_every_weeks:
@@ -507,7 +507,7 @@ def todos_plan(*, enrolment: Enrolment) -> list[Todo]:
 def todo_add(*, enrolment: Enrolment, label: str, due_on: datetime.date, by) -> Todo:
     if not enrolment.is_open:
         raise ValidationError(_("This enrolment is closed."))
-    todo = Todo(enrolment=enrolment, kind=TemplateStep.Kind.OTHER, label=label, due_on=due_on)
+    todo = Todo(enrolment=enrolment, kind=TodoTemplate.Kind.OTHER, label=label, due_on=due_on)
     todo.full_clean()
     todo.save()
     return todo

@@ -27,7 +27,7 @@ ADMINISTRATOR_MODELS = [
     "eligibilitycriterion",
     "partnerorganisation",
     "staff",
-    "templatestep",
+    "todotemplate",
     "activitymapping",
     "indicatortarget",
 ]

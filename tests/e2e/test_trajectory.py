@@ -21,14 +21,14 @@ from playwright.sync_api import Page, expect
 from evaluations.models import CallAttempt, DomainScore, Evaluation, ExitReview, FollowUpCall
 from participants.models import Enrolment, Todo
 from participants.services import enrolment_change_status
-from programme.models import Programme, TemplateStep
+from programme.models import Programme, TodoTemplate
 from tests.e2e.conftest import PASSWORD
 from tests.factories import make_enrolment, make_interview, make_participant
 from trajectory.models import ActionStep, Goal
 
 pytestmark = pytest.mark.browser
 
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 Call = FollowUpCall.Status
 
 TODAY = timezone.localdate()

@@ -21,7 +21,7 @@ from evaluations.models import FollowUpCall
 from evaluations.services import ScoreRow
 from participants import services as participants
 from participants.models import Enrolment, Participant
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from sessions import grouping
 from sessions import services as sessions
 from sessions.access import waiting_to_be_placed
@@ -460,4 +460,4 @@ def test_the_template_plans_todos_on_admission(world):
     call = enrolment_admit(world)
     call()
     assert world.enrolment.todos.count() >= 1
-    assert {t.kind for t in world.enrolment.todos.all()} <= set(TemplateStep.Kind.values)
+    assert {t.kind for t in world.enrolment.todos.all()} <= set(TodoTemplate.Kind.values)

@@ -19,24 +19,32 @@ MOVED = {
 }
 
 
-def _rename(ContentType, db_alias: str, renames: dict) -> None:
-    types = ContentType.objects.using(db_alias)
+def _rename(apps, db_alias: str, renames: dict) -> None:
+    types = apps.get_model("contenttypes", "ContentType").objects.using(db_alias)
+    permissions = apps.get_model("auth", "Permission").objects.using(db_alias)
     for (old_app, old_model), (new_app, new_model) in renames.items():
         # A content type already made for the new name (a migrate stopped half-way, then
         # run again) is left alone rather than clashing with the unique (app, model) pair.
-        if not types.filter(app_label=new_app, model=new_model).exists():
-            types.filter(app_label=old_app, model=old_model).update(
-                app_label=new_app, model=new_model
-            )
+        if types.filter(app_label=new_app, model=new_model).exists():
+            continue
+        moved = types.filter(app_label=old_app, model=old_model).first()
+        if moved is None:  # a new database: the content types are made after migrating
+            continue
+        moved.app_label, moved.model = new_app, new_model
+        moved.save()
+        if old_model != new_model:  # the permissions' codenames name the model
+            for action in ["add", "change", "delete", "view"]:
+                permissions.filter(content_type=moved, codename=f"{action}_{old_model}").update(
+                    codename=f"{action}_{new_model}"
+                )
 
 
 def move_content_types(apps, schema_editor):
-    _rename(apps.get_model("contenttypes", "ContentType"), schema_editor.connection.alias, MOVED)
+    _rename(apps, schema_editor.connection.alias, MOVED)
 
 
 def move_content_types_back(apps, schema_editor):
-    back = {new: old for old, new in MOVED.items()}
-    _rename(apps.get_model("contenttypes", "ContentType"), schema_editor.connection.alias, back)
+    _rename(apps, schema_editor.connection.alias, {new: old for old, new in MOVED.items()})
 
 
 class Migration(migrations.Migration):
@@ -44,6 +52,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('participants', '0009_trajectory_moves_out'),
         ('programme', '0011_api_key_lifetime'),
