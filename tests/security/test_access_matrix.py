@@ -403,7 +403,9 @@ def test_public_entries_say_why():
 # Everything the application keeps about people and their work. Left out: the audit log (a
 # refused request is logged, by design), sign-in sessions, lock-out counters and users'
 # last sign-in.
-WATCHED_APPS = {"programme", "participants", "evaluations", "activities", "portal", "reports"}
+WATCHED_APPS = {
+    "programme", "participants", "trajectory", "evaluations", "activities", "portal", "reports",
+}  # fmt: skip
 # Touched on every use of a key or a portal session, not by the request's own action.
 UNWATCHED_FIELDS = {
     ("programme", "apitoken", "last_used_at"),
@@ -585,7 +587,7 @@ READ_ONLY_FORMS = {
 LEFT_OUT_MODULES = ("programme.admin",)
 PROJECT_APPS = {
     "audit", "casefile", "evaluations", "participants", "portal", "programme", "reports",
-    "rights", "sessions",
+    "rights", "sessions", "trajectory",
 }  # fmt: skip
 B, COLLEAGUE = "another organisation's", "another coach's"
 
