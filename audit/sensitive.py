@@ -21,9 +21,9 @@ SENSITIVE_FIELDS: dict[str, set[str]] = {
     },
     "participants.entrycharacteristics": {"disability", "minority"},
     "participants.participantevent": {"note"},
-    "participants.goal": {"text"},
-    "participants.step": {"text"},
-    "participants.placement": {"tasks", "notes"},
+    "trajectory.goal": {"text"},
+    "trajectory.actionstep": {"text"},
+    "trajectory.placement": {"tasks", "notes"},
     "evaluations.exitreview": {"contact_person", "contact_phone"},
     "evaluations.callattempt": {"note"},
     "activities.attendance": {"reason"},  # the sessions app's label

@@ -2,12 +2,12 @@
 
 A status change is not only a status: leaving a programme ends the person's group memberships
 and takes them off later sessions, a pause lists them as "paused" at the sessions it covers, a
-transfer
-carries the file into another programme. Each of those lives in the app that owns the rows
-(participants: the status and its history; evaluations: the exit review and follow-up calls;
-sessions: memberships and who is expected). This module sits above all three and calls them
-in order, each workflow in one transaction, so the flow reads top to bottom here. Pages, the
-API, imports and commands call these functions, never the lower ones for a status change.
+transfer carries the file into another programme. Each of those lives in the app that owns the
+rows (participants: the status and its history; trajectory: the goals a transfer carries over;
+evaluations: the exit review and follow-up calls; sessions: memberships and who is expected).
+This module sits above them all and calls them in order, each workflow in one transaction, so
+the flow reads top to bottom here. Pages, the API, imports and commands call these functions,
+never the lower ones for a status change.
 """
 
 import datetime
@@ -28,6 +28,7 @@ from programme.dates import not_in_future
 from programme.models import Programme
 from sessions import services as sessions
 from sessions.models import Group, GroupMembership, Session
+from trajectory import services as trajectory
 
 Status = Enrolment.Status
 
@@ -214,6 +215,7 @@ def enrolment_transfer(
         outcome.continued_in = participants.enrolment_transfer_in(
             previous=outcome.enrolment, programme=programme, on=on, coach=coach, by=by
         )
+        trajectory.goals_carry_over(previous=outcome.enrolment, to=outcome.continued_in)
     return outcome
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from casefile import todos
 from evaluations import views as evaluation_views
-from participants import trajectory_views
+from trajectory import views as trajectory_views
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,11 @@ class Rendered:
 
 
 PANELS = (
-    Panel("participants/_plan_panel.html", trajectory_views.plan_panel),
+    Panel("trajectory/_plan_panel.html", trajectory_views.plan_panel),
     Panel("casefile/_todos_panel.html", todos.todos_panel),
     Panel("evaluations/_evaluations_panel.html", evaluation_views.evaluations_panel),
-    Panel("participants/_referrals_panel.html", trajectory_views.referrals_panel),
-    Panel("participants/_placements_panel.html", trajectory_views.placements_panel),
+    Panel("trajectory/_referrals_panel.html", trajectory_views.referrals_panel),
+    Panel("trajectory/_placements_panel.html", trajectory_views.placements_panel),
     Panel("evaluations/_exit_panel.html", evaluation_views.exit_panel),
 )
 

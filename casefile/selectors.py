@@ -15,11 +15,13 @@ from evaluations import timeline as evaluation_timeline
 from evaluations.access import calls_to_make
 from evaluations.models import FollowUpCall
 from participants.access import enrolments_for
-from participants.models import Enrolment, Goal, Placement, Todo
+from participants.models import Enrolment, Todo
 from programme.models import Staff
 from sessions import timeline as session_timeline
 from sessions.access import sessions_for
 from sessions.models import Attendance, GroupMembership
+from trajectory import selectors as trajectory_selectors
+from trajectory.models import Goal, Placement
 
 # How many rows each block of Today shows; the block links to its full list for the rest.
 BLOCK_SIZE = 8
@@ -185,7 +187,7 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
     the size of the file.
 
     Everything else is read from rows the file reads once for its panels and timeline
-    (Participant.file_enrolments with their next to-do, file_goals, file_placements; the
+    (Participant.file_enrolments with their next to-do, the trajectory's goals and placements; the
     attendance rows and the exits of sessions' and evaluations' timelines) and picked here."""
     today = today or timezone.localdate()
     enrolments = [e for e in participant.file_enrolments if e.is_open]
@@ -207,13 +209,13 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
     )[:NEXT_SESSIONS]
     goals = [
         goal
-        for goal in participant.file_goals
+        for goal in trajectory_selectors.file_goals(participant)
         if goal.status == Goal.Status.OPEN and goal.enrolment.status in OPEN
     ]
     placements = sorted(
         (
             placement
-            for placement in participant.file_placements
+            for placement in trajectory_selectors.file_placements(participant)
             if placement.status != Placement.Status.CANCELLED
             and placement.ended_on is None
             and (placement.ends_on is None or placement.ends_on >= today)

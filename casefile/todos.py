@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 from evaluations import views as evaluation_views
 from participants import services
 from participants.models import Todo
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 EVALUATIONS = {Kind.BASELINE, Kind.MIDWAY, Kind.EXIT}
 
 

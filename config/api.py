@@ -6,13 +6,10 @@ from rest_framework.routers import DefaultRouter
 
 from casefile.api import EnrolmentLifecycleViewSet
 from evaluations.api import EvaluationViewSet, FollowUpCallViewSet, LanguageAssessmentViewSet
-from participants.api import (
-    ParticipantViewSet,
-    PlacementViewSet,
-    ReferralViewSet,
-)
+from participants.api import ParticipantViewSet
 from programme.api import ProgrammeViewSet
 from sessions.api import AttendanceViewSet, GroupViewSet, SeriesViewSet, SessionViewSet
+from trajectory.api import PlacementViewSet, ReferralViewSet
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")

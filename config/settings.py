@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "audit",
     "programme",
     "participants",
+    "trajectory",
     "evaluations",
     "sessions.apps.SessionsConfig",
     "casefile",
@@ -367,10 +368,10 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "EnrolmentStatusEnum": "participants.models.Enrolment.Status",
-        "ReferralStatusEnum": "participants.models.Referral.Status",
+        "ReferralStatusEnum": "trajectory.models.Referral.Status",
         "FollowUpCallStatusEnum": "evaluations.models.FollowUpCall.Status",
         "AttendanceStatusEnum": "sessions.models.Attendance.Status",
-        "PlacementOutcomeEnum": "participants.models.Placement.Outcome",
+        "PlacementOutcomeEnum": "trajectory.models.Placement.Outcome",
         "CallOutcomeEnum": "evaluations.models.CallAttempt.Outcome",
         # One name for a choice set that several fields share, rather than one per field.
         "CefrLevelEnum": "evaluations.models.Cefr",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("programmes/", include("programme.urls")),
     path("", include(participant_routes)),
+    path("", include("trajectory.urls")),
     path("", include("casefile.urls")),
     path("", include("evaluations.urls")),
     path("", include("casefile.lifecycle_urls")),

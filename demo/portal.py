@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
 from evaluations.services import ScoreRow, evaluation_record
-from participants.models import Enrolment, Participant, Step
-from participants.services import goal_create, placement_create, step_add
+from participants.models import Enrolment, Participant
 from portal.models import PortalAccess, hash_code
 from portal.services import CODE_ALPHABET, CODE_LENGTH, portal_access_issue
 from programme.models import PartnerOrganisation
+from trajectory.models import ActionStep
+from trajectory.services import goal_create, placement_create, step_add
 
 DEMO_PIN = "2580"
 DEMO_COACH = "coach"
@@ -36,9 +37,9 @@ GOALS = {
     "fr": ("Faire mes courses en ligne", "", "digital_skills"),
 }
 STEPS = [
-    ("Aller à la bibliothèque avec ma carte", Step.Who.PARTICIPANT, 7),
-    ("Préparer les questions pour le rendez-vous", Step.Who.TOGETHER, 14),
-    ("Appeler le service bénévolat", Step.Who.COACH, 21),
+    ("Aller à la bibliothèque avec ma carte", ActionStep.Who.PARTICIPANT, 7),
+    ("Préparer les questions pour le rendez-vous", ActionStep.Who.TOGETHER, 14),
+    ("Appeler le service bénévolat", ActionStep.Who.COACH, 21),
 ]
 
 

@@ -12,9 +12,9 @@ from demo import bulk
 from evaluations.models import Evaluation, LanguageAssessment
 from participants.models import Enrolment, Todo
 from participants.services import template_dates
-from programme.models import Programme, TemplateStep
+from programme.models import Programme, TodoTemplate
 
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 # A missed review stays on the coach's list for a while; after that the demo coach has
 # let it go and it shows as cancelled.
 LET_GO_AFTER = datetime.timedelta(weeks=4)

@@ -8,10 +8,11 @@ import random
 from django.utils import timezone
 
 from demo import bulk
-from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
+from participants.models import Consent, Enrolment
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 DAY = datetime.timedelta(days=1)
-WHO = Step.Who
+WHO = ActionStep.Who
 
 # Goals as people put them, in the group language, with the steps that lead there: who does
 # each one moves up the ladder, from the coach to together to the person alone.
@@ -367,7 +368,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
         referral.consent = getattr(referral, "demo_consent", None)
     bulk.insert_objects(referrals)
     bulk.insert_objects(placements)
-    bulk.reset_sequences(Goal, Step, Consent, Referral, Placement)
+    bulk.reset_sequences(Goal, ActionStep, Consent, Referral, Placement)
     return {
         "goals": len(goals) + len(revisions),
         "steps": len(steps),
@@ -391,15 +392,18 @@ def _steps(rng, goal, last, plan, created, today, language):
     for index, (words, who) in enumerate(plan):
         owner = goal if index < split else last
         due = due + DAY * rng.randint(7, 21)
-        step = Step(goal=owner, text=words[language], who=who, due_on=due, position=index + 1)
+        step = ActionStep(goal=owner, text=words[language], who=who, due_on=due, position=index + 1)
         limit = min(today, owner.closed_on or today)
         if owner is goal and split:
-            step.status, step.done_on = Step.Status.DONE, min(due, limit)
+            step.status, step.done_on = ActionStep.Status.DONE, min(due, limit)
         elif due <= limit and rng.random() < 0.8:
-            step.status, step.done_on = Step.Status.DONE, min(due + DAY * rng.randint(-3, 3), limit)
+            step.status, step.done_on = (
+                ActionStep.Status.DONE,
+                min(due + DAY * rng.randint(-3, 3), limit),
+            )
             step.done_by_participant = who == WHO.PARTICIPANT and rng.random() < 0.4
         elif closed and owner.status != Goal.Status.OPEN:
-            step.status = Step.Status.DROPPED
+            step.status = ActionStep.Status.DROPPED
         rows.append(step)
     return rows
 

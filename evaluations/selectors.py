@@ -13,9 +13,10 @@ from django.utils.translation import ngettext
 
 from evaluations.models import Cefr, DomainScore, Evaluation, LanguageAssessment
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES, LOW_LEVELS, is_low
-from participants.models import Enrolment, Goal, Participant
+from participants.models import Enrolment, Participant
 from participants.services import planned_end
 from programme import outcomes
+from trajectory.models import Goal
 
 Kind = Evaluation.Kind
 Status = Enrolment.Status

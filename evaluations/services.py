@@ -18,17 +18,18 @@ from evaluations.models import (
     LanguageAssessment,
 )
 from participants.choices import ReferralSource
-from participants.models import Enrolment, Goal, Participant
+from participants.models import Enrolment, Participant
 from participants.services import (
     claim_version,
     enrolment_mark_exited,
     enrolment_refer,
-    goal_create,
     todo_complete,
 )
 from programme import outcomes
 from programme.dates import not_before, not_in_future
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
+from trajectory.models import Goal
+from trajectory.services import goal_create
 
 
 def language_assessment_record(
@@ -371,7 +372,7 @@ def exit_record(
         audit.record_change(instance=review, before=None, by=by, participant=enrolment.participant)
         follow_up_calls_plan(enrolment=enrolment)
         # The review is the exit evaluation the trajectory's to-do list asked for.
-        todo_complete(enrolment=enrolment, kind=TemplateStep.Kind.EXIT, on=exited_on, by=by)
+        todo_complete(enrolment=enrolment, kind=TodoTemplate.Kind.EXIT, on=exited_on, by=by)
     return review
 
 

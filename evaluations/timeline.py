@@ -14,7 +14,7 @@ from evaluations.models import (
 )
 from participants.models import Enrolment
 from participants.timeline import Entry, _name, read_once
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 
 
 def assessment_entries(participant) -> list[Entry]:
@@ -84,7 +84,7 @@ def evaluation_entries(participant) -> list[Entry]:
                 kind=f"evaluation-{evaluation.kind}",
                 title=_("%(evaluation)s — %(programme)s")
                 % {
-                    "evaluation": TemplateStep.Kind(evaluation.kind).label,
+                    "evaluation": TodoTemplate.Kind(evaluation.kind).label,
                     "programme": evaluation.enrolment.programme.name,
                 },
                 detail=detail,

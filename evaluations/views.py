@@ -41,11 +41,11 @@ from evaluations.services import (
 )
 from participants.access import get_enrolment, get_participant
 from participants.models import Enrolment
-from participants.services import REFERRAL_STATUSES
 from programme import outcomes
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
+from trajectory.services import REFERRAL_STATUSES
 
 
 @participant_work_required
@@ -119,7 +119,7 @@ def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(evaluation)s recorded.")
-                % {"evaluation": TemplateStep.Kind(evaluation.kind).label},
+                % {"evaluation": TodoTemplate.Kind(evaluation.kind).label},
             )
             return redirect("evaluations:evaluation", pk=evaluation.pk)
     return render(
@@ -410,7 +410,7 @@ def _refer_url(call: FollowUpCall) -> str:
         return ""
     if call.enrolment.status not in REFERRAL_STATUSES:
         return ""  # a closed file takes no more referrals
-    url = reverse("participants:referral-add", args=[call.enrolment_id])
+    url = reverse("trajectory:referral-add", args=[call.enrolment_id])
     reason = _("Asked for help at the follow-up call (%(interval)s after exit): %(help)s") % {
         "interval": call.interval,
         "help": call.help_notes,

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Enrolment, Participant, Placement, Referral, Todo
+from participants.models import Enrolment, Participant, Todo
 from programme.access import coaches_for, programmes_for
 from programme.forms import StaffChoiceField
 
@@ -145,33 +145,3 @@ class EnrolmentFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["programme"].queryset = programmes_for(staff)
         self.filters["coach"].queryset = coaches_for(staff)
-
-
-class PlacementFilter(django_filters.FilterSet):
-    enrolment = IdFilter(label=_("Enrolment"))
-    status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Placement.Status.choices
-    )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Placement.Kind.choices)
-    host = IdFilter(label=_("Host"))
-
-    class Meta:
-        model = Placement
-        fields = ["enrolment", "status", "kind", "host"]
-
-    def __init__(self, *args, staff=None, **kwargs):
-        super().__init__(*args, **kwargs)
-
-
-class ReferralFilter(django_filters.FilterSet):
-    enrolment = IdFilter(label=_("Enrolment"))
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
-    kind = django_filters.ChoiceFilter(label=_("For"), choices=Referral.Kind.choices)
-    partner = IdFilter(label=_("Partner"))
-
-    class Meta:
-        model = Referral
-        fields = ["enrolment", "status", "kind", "partner"]
-
-    def __init__(self, *args, staff=None, **kwargs):
-        super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import choices, eligibility
 from participants.models import (
+    Consent,
     Enrolment,
     IntakeInterview,
     Participant,
@@ -16,6 +17,7 @@ from participants.models import (
     normalise_national_number,
 )
 from participants.services import CriterionAnswer, Decision
+from programme import dates
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffChoiceField, preselect_single
 from programme.text_limits import NOTE
@@ -26,6 +28,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def not_in_future(value):
+    """A form field's date, refused after today (the rule is programme.dates')."""
+    dates.not_in_future(value)
+    return value
 
 
 class ParticipantForm(forms.ModelForm):
@@ -330,3 +338,46 @@ class StatusForm(forms.Form):
 class TodoForm(forms.Form):
     label = forms.CharField(label=_("What"), max_length=200)
     due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=Consent.Purpose.choices, widget=forms.RadioSelect
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=None,
+        required=False,
+        help_text=_("Only to share data: one consent per partner."),
+    )
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
+    language = forms.ChoiceField(label=_("Explained in"), required=False)
+    interpreter = forms.BooleanField(label=_("With an interpreter"), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners_for(staff)
+        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["language"].choices = Consent._meta.get_field("language").formfield().choices
+        self.fields["purpose"].error_messages["required"] = _("Choose what the person agrees to.")
+
+    def clean_given_on(self):
+        return not_in_future(self.cleaned_data["given_on"])
+
+    def clean(self):
+        data = super().clean()
+        sharing = data.get("purpose") == Consent.Purpose.SHARING
+        if sharing and not data.get("partner") and "partner" not in self.errors:
+            self.add_error("partner", _("Choose the partner the data may be shared with."))
+        return data
+
+
+class ConsentWithdrawForm(forms.Form):
+    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self):
+        return not_in_future(self.cleaned_data["on"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import funder_views, import_views, todo_views, trajectory_views, views
+from participants import consent_views, funder_views, import_views, todo_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -23,7 +23,6 @@ urlpatterns = [
     ),
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
-    *trajectory_views.urlpatterns,
     path("participants/import/", import_views.import_upload, name="import"),
     path("participants/import/confirm/", import_views.import_confirm, name="import-confirm"),
     path("participants/import/template.csv", import_views.import_template, name="import-template"),
@@ -35,4 +34,6 @@ urlpatterns = [
         name="characteristics-update",
     ),
     path("funder-events/<int:pk>/delete/", funder_views.event_delete, name="event-delete"),
+    path("participants/<int:pk>/consents/", consent_views.consents, name="consents"),
+    path("consents/<int:pk>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
 ]

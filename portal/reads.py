@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation, FollowUpCall
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES
-from participants.models import Enrolment, Goal, Participant, Placement, Step
+from participants.models import Enrolment, Participant
 from sessions.models import Attendance, InterpreterBooking, Place, Session
+from trajectory.models import ActionStep, Goal, Placement
 
 UPCOMING_DAYS = 60
 HOME_SESSIONS = 5
@@ -77,7 +78,7 @@ def participant_session(participant: Participant, pk: int) -> Session | None:
 
 
 def open_goals(participant: Participant) -> list[Goal]:
-    steps = Step.objects.exclude(status=Step.Status.DROPPED)
+    steps = ActionStep.objects.exclude(status=ActionStep.Status.DROPPED)
     return list(
         Goal.objects.filter(
             enrolment__participant=participant,
@@ -87,12 +88,12 @@ def open_goals(participant: Participant) -> list[Goal]:
     )
 
 
-def own_step(participant: Participant, pk: int) -> Step | None:
+def own_step(participant: Participant, pk: int) -> ActionStep | None:
     """A step the participant may tick themselves: theirs alone, in an open plan."""
     return (
-        Step.objects.filter(
+        ActionStep.objects.filter(
             pk=pk,
-            who=Step.Who.PARTICIPANT,
+            who=ActionStep.Who.PARTICIPANT,
             goal__enrolment__participant=participant,
             goal__enrolment__status__in=OPEN_PLAN,
         )

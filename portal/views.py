@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Calendar
 
 from evaluations.services import participant_scores_record
-from participants.services import step_mark_done
 from portal import access, reads
 from portal.forms import ChoosePinForm, CodeForm, PinForm, SelfAssessmentForm
 from portal.models import PortalAccess
@@ -24,6 +23,7 @@ from programme import outcomes
 from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
+from trajectory.services import step_mark_done
 
 FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
 DOMAIN_ICONS = {

@@ -27,7 +27,7 @@ from programme.models import (
     Room,
     Site,
     Staff,
-    TemplateStep,
+    TodoTemplate,
 )
 from programme.services import (
     staff_change,
@@ -155,8 +155,8 @@ class CriterionInline(ScopedTabularInline):
     fields = ["position", "kind", "label", "min_age"]
 
 
-class TemplateStepInline(ScopedTabularInline):
-    model = TemplateStep
+class TodoTemplateInline(ScopedTabularInline):
+    model = TodoTemplate
     extra = 0
     fields = ["position", "kind", "label", "offset_weeks", "anchor", "repeat_every_weeks"]
 
@@ -202,7 +202,7 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
     inlines = [
         ModuleInline,
         CriterionInline,
-        TemplateStepInline,
+        TodoTemplateInline,
         ActivityMappingInline,
         IndicatorTargetInline,
     ]

@@ -301,13 +301,13 @@ class Programme(models.Model):
     def domains(self) -> list[outcomes.Domain]:
         return [outcomes.BY_CODE[code] for code in self.outcome_domains if code in outcomes.BY_CODE]
 
-    def trajectory_template(self) -> list["TemplateStep"]:
+    def trajectory_template(self) -> list["TodoTemplate"]:
         """The programme's own template, or the default one when it has none."""
         steps = list(self.template_steps.all())
         return steps or default_template_steps(self)
 
 
-class TemplateStep(models.Model):
+class TodoTemplate(models.Model):
     """One line of a programme's trajectory template. On admission each line becomes one or
     more dated to-dos on the enrolment, so no evaluation depends on a coach remembering it."""
 
@@ -359,20 +359,20 @@ class TemplateStep(models.Model):
             raise ValidationError({"repeat_every_weeks": _("Repeat at least every week.")})
 
 
-def default_template_steps(programme) -> list[TemplateStep]:
+def default_template_steps(programme) -> list[TodoTemplate]:
     """What a programme without its own template plans: a baseline and a language test in the
     first weeks, a follow-up meeting a month in, a quarterly review and an exit evaluation at
     the planned end. Unsaved rows: the programme's admin page saves its own."""
-    kind = TemplateStep.Kind
+    kind = TodoTemplate.Kind
     rows = [
-        (kind.BASELINE, 2, TemplateStep.Anchor.START, None),
-        (kind.LANGUAGE_TEST, 2, TemplateStep.Anchor.START, None),
-        (kind.INTAKE_FOLLOW_UP, 4, TemplateStep.Anchor.START, None),
-        (kind.MIDWAY, 13, TemplateStep.Anchor.START, 13),
-        (kind.EXIT, 0, TemplateStep.Anchor.PLANNED_END, None),
+        (kind.BASELINE, 2, TodoTemplate.Anchor.START, None),
+        (kind.LANGUAGE_TEST, 2, TodoTemplate.Anchor.START, None),
+        (kind.INTAKE_FOLLOW_UP, 4, TodoTemplate.Anchor.START, None),
+        (kind.MIDWAY, 13, TodoTemplate.Anchor.START, 13),
+        (kind.EXIT, 0, TodoTemplate.Anchor.PLANNED_END, None),
     ]
     return [
-        TemplateStep(
+        TodoTemplate(
             programme=programme,
             kind=step_kind,
             offset_weeks=weeks,

@@ -29,7 +29,7 @@ ADMINISTRATOR_MODELS = [
     ("programme", "eligibilitycriterion"),
     ("programme", "partnerorganisation"),
     ("programme", "staff"),
-    ("programme", "templatestep"),
+    ("programme", "todotemplate"),
     ("programme", "activitymapping"),
     ("programme", "indicatortarget"),
     ("activities", "sessionkind"),

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from evaluations.models import FollowUpCall, LanguageAssessment
 from evaluations.selectors import progress_since_baseline
 from participants import choices
-from participants.models import Enrolment, EnrolmentStatusChange, Placement, Referral
+from participants.models import Enrolment, EnrolmentStatusChange
 from programme import outcomes
 from reports.figures import Figure, Period, mean, median, percent
 from reports.funder import WORK_READY, improved_one_level
 from sessions.models import Attendance, GroupMembership
+from trajectory.models import Placement, Referral
 
 LOW_ATTENDANCE = 70  # % below which a person is listed as attending too little
 LENGTH_BANDS = [(0, 3), (3, 6), (6, 9), (9, 12), (12, 18), (18, None)]  # months

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from evaluations.models import FollowUpCall, LanguageAssessment
 from evaluations.selectors import Progress, progress_since_baseline
-from participants.models import Enrolment, Goal
+from participants.models import Enrolment
 from participants.services import planned_end
 from sessions.services import hours_by_period
+from trajectory.models import Goal
 
 
 @dataclass

@@ -27,17 +27,14 @@ from participants.models import (
     Enrolment,
     EnrolmentStatusChange,
     EntryCharacteristics,
-    Goal,
     IntakeInterview,
     LanguageSkill,
     Participant,
     ParticipantEvent,
-    Placement,
-    Referral,
-    Step,
     Todo,
 )
 from sessions.models import Attendance, GroupMembership
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 FORMAT = "parcours-participant-record/1"
 # Internal bookkeeping that says nothing about the person.
@@ -55,7 +52,7 @@ SECTIONS = [
     ("eligibility", EligibilityAnswer, "enrolment__participant"),
     ("intake_interviews", IntakeInterview, "enrolment__participant"),
     ("goals", Goal, "enrolment__participant"),
-    ("steps", Step, "goal__enrolment__participant"),
+    ("steps", ActionStep, "goal__enrolment__participant"),
     ("placements", Placement, "enrolment__participant"),
     ("referrals", Referral, "enrolment__participant"),
     ("todos", Todo, "enrolment__participant"),

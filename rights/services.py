@@ -29,19 +29,16 @@ from participants.models import (
     EligibilityAnswer,
     Enrolment,
     EnrolmentStatusChange,
-    Goal,
     IntakeInterview,
     Participant,
     ParticipantEvent,
-    Placement,
-    Referral,
-    Step,
     Todo,
 )
 from portal.models import PortalAccess
 from rights.models import Erasure
 from sessions.feeds import feeds_end
 from sessions.models import Attendance, Group, InterpreterBooking, Series, Session
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 ERASED = "—"
 ERASED_FIRST_NAME = "Erased"
@@ -57,7 +54,7 @@ LINKED = [
     (EligibilityAnswer, "enrolment__participant"),
     (IntakeInterview, "enrolment__participant"),
     (Goal, "enrolment__participant"),
-    (Step, "goal__enrolment__participant"),
+    (ActionStep, "goal__enrolment__participant"),
     (Placement, "enrolment__participant"),
     (Referral, "enrolment__participant"),
     (Todo, "enrolment__participant"),
@@ -192,7 +189,7 @@ def _anonymise(person: Participant) -> None:
     )
     IntakeInterview.objects.filter(enrolment__in=enrolments).update(notes="")
     Goal.objects.filter(enrolment__in=enrolments).update(text=ERASED, text_own_language="")
-    Step.objects.filter(goal__enrolment__in=enrolments).update(text=ERASED)
+    ActionStep.objects.filter(goal__enrolment__in=enrolments).update(text=ERASED)
     Todo.objects.filter(enrolment__in=enrolments).update(label="")
     Placement.objects.filter(enrolment__in=enrolments).update(tasks="", notes="")
     Referral.objects.filter(enrolment__in=enrolments).update(reason=ERASED, outcome="")

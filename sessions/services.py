@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit import services as audit
 from participants import services as participant_services
-from participants.models import Enrolment, Participant, Placement
+from participants.models import Enrolment, Participant
 from programme.dates import in_future, not_in_future
 from programme.models import ClosureDay, PartnerOrganisation, Programme
 from sessions import recurrence
@@ -28,6 +28,7 @@ from sessions.models import (
     Series,
     Session,
 )
+from trajectory.models import Placement
 
 Status = Attendance.Status
 # Fields a series hands down to each of its sessions.

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from evaluations.models import Evaluation, FollowUpCall, LanguageAssessment
-from participants.models import Enrolment, Participant, Placement, Referral
+from participants.models import Enrolment, Participant
 from sessions.models import Attendance, Group, Series, Session
 from tests.evaluations.factories import make_assessment, make_call, make_evaluation
 from tests.factories import make_enrolment, make_participant, make_status_change
-from tests.participants.factories import make_host, make_placement, make_referral, started
 from tests.sessions.factories import add_member, make_group, make_series, make_session
+from tests.trajectory.factories import make_host, make_placement, make_referral, started
+from trajectory.models import Placement, Referral
 
 
 @dataclass

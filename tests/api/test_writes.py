@@ -6,11 +6,12 @@ import datetime
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, FollowUpCall
-from participants.models import Enrolment, Participant, Placement, Referral
+from participants.models import Enrolment, Participant
 from sessions.models import Attendance
 from tests.api.conftest import api_client
 from tests.helpers import row_counts
-from tests.participants.factories import make_host
+from tests.trajectory.factories import make_host
+from trajectory.models import Placement, Referral
 
 JSON = "application/json"
 

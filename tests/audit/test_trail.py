@@ -13,8 +13,9 @@ from participants import services
 from participants.models import Consent
 from sessions import services as session_services
 from tests.evaluations.factories import make_evaluation
-from tests.participants.factories import make_goal, started
 from tests.sessions.factories import make_session
+from tests.trajectory.factories import make_goal, started
+from trajectory import services as trajectory
 
 
 def only_event(**filters) -> Event:
@@ -58,8 +59,8 @@ def test_consent_given_and_withdrawn(participant, coach):
 def test_goal_text_is_recorded_as_changed_only(enrolment, coach):
     started(enrolment)
     goal = make_goal(enrolment=enrolment, text="Find a flat")
-    services.goal_update(goal=goal, text="Find a bigger flat near the school", by=coach.user)
-    event = only_event(object_type="participants.goal")
+    trajectory.goal_update(goal=goal, text="Find a bigger flat near the school", by=coach.user)
+    event = only_event(object_type="trajectory.goal")
     assert event.changes == {"text": "changed"}
 
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 
 from casefile import lifecycle
 from evaluations.models import ExitReview, FollowUpCall
-from participants.models import Enrolment, Goal, Todo
+from participants.models import Enrolment, Todo
 from participants.services import todos_plan
 from portal.reads import upcoming_sessions
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from sessions import services as sessions
 from sessions.feeds import feed_create
 from sessions.models import Attendance, GroupMembership, Session
@@ -18,6 +18,7 @@ from tests.casefile.conftest import TODAY, review
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.helpers import row_counts
 from tests.sessions.factories import add_member, days_from_today, make_session
+from trajectory.models import Goal
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status
@@ -109,7 +110,7 @@ def test_an_exit_records_the_review_plans_the_calls_and_closes_the_plan(active, 
         active.programme.follow_up_offsets
     )
     assert not Todo.objects.filter(enrolment=active).open().exists()
-    exit_todo = Todo.objects.filter(enrolment=active, kind=TemplateStep.Kind.EXIT).first()
+    exit_todo = Todo.objects.filter(enrolment=active, kind=TodoTemplate.Kind.EXIT).first()
     assert exit_todo is None or exit_todo.done_on == TODAY()
 
 

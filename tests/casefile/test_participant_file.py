@@ -11,8 +11,8 @@ from sessions.models import ensure_default_kinds
 from tests.evaluations.factories import make_call, make_exited, make_goal
 from tests.factories import make_enrolment, make_interview, make_programme, make_status_change
 from tests.helpers import login_url
-from tests.participants.factories import make_placement
 from tests.sessions.factories import add_member, days_from_today, make_group, make_session
+from tests.trajectory.factories import make_placement
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status
@@ -213,8 +213,8 @@ def test_now_picks_from_the_files_rows_what_its_own_queries_read(participant, co
     rows is what the queries it replaced returned (written out here), rows left out included."""
     from casefile.selectors import NEXT_SESSIONS, now_for
     from evaluations.models import FollowUpCall
-    from participants.models import Goal, Placement
     from sessions.models import Session
+    from trajectory.models import Goal, Placement
 
     ensure_default_kinds()
     today = timezone.localdate()

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from evaluations.models import FollowUpCall
 from participants.models import Enrolment
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from tests.factories import make_enrolment, make_participant, make_todo
 from tests.helpers import login_url
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 TODAY = timezone.localdate()
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.db.models import F, Q
 
 from demo import load as demo
-from participants.models import Enrolment, Goal, Placement, Referral, Step
+from participants.models import Enrolment
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -20,12 +21,12 @@ def test_started_enrolments_get_a_realistic_trajectory(monkeypatch):
     assert not started.filter(goals__isnull=True).exists()
     assert not Enrolment.objects.filter(started_on__isnull=True, goals__isnull=False).exists()
     assert Goal.objects.filter(status="revised", revised_by__isnull=False).exists()
-    assert set(Step.objects.filter(status="done").values_list("who", flat=True)) == {
+    assert set(ActionStep.objects.filter(status="done").values_list("who", flat=True)) == {
         "coach",
         "together",
         "participant",
     }
-    assert not Step.objects.filter(done_on__gt=TODAY).exists()
+    assert not ActionStep.objects.filter(done_on__gt=TODAY).exists()
     # Goals are dated back to when they were written.
     assert Goal.objects.filter(created_at__date__lt=TODAY - datetime.timedelta(days=60)).exists()
     assert Referral.objects.filter(status="waiting_list").exists()

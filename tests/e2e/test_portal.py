@@ -17,11 +17,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from evaluations.models import DomainScore, Evaluation
-from participants.models import Step
 from programme.models import Programme, Room, Site
 from tests.e2e.conftest import PASSWORD, artifact
 from tests.factories import make_enrolment, make_participant
 from tests.sessions.factories import get_kind, make_session
+from trajectory.models import ActionStep
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +57,8 @@ def selam(namur, lea):
     )  # fmt: skip
     session.interpreters.create(language="ti", status="confirmed")
     goal = enrolment.goals.create(text="Aller seule à la commune")
-    Step.objects.create(goal=goal, text="Prendre le bus 4", who=Step.Who.PARTICIPANT)
-    Step.objects.create(goal=goal, text="Préparer les papiers", who=Step.Who.TOGETHER)
+    ActionStep.objects.create(goal=goal, text="Prendre le bus 4", who=ActionStep.Who.PARTICIPANT)
+    ActionStep.objects.create(goal=goal, text="Préparer les papiers", who=ActionStep.Who.TOGETHER)
     evaluation = Evaluation.objects.create(
         enrolment=enrolment, kind="midway", held_on=timezone.localdate(), evaluated_by=lea
     )
@@ -142,7 +142,7 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
     # A step that is hers alone: one tap.
     mobile.locator("form[action*='/done/'] button").click()
     expect(mobile.locator(".note.success")).to_be_visible()
-    assert Step.objects.get(text="Prendre le bus 4").done_by_participant
+    assert ActionStep.objects.get(text="Prendre le bus 4").done_by_participant
 
     for url in ["/p/sessions/", "/p/calendar/", "/p/language/"]:
         mobile.goto(url)

@@ -19,15 +19,16 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from evaluations.models import CallAttempt, DomainScore, Evaluation, ExitReview, FollowUpCall
-from participants.models import Enrolment, Goal, Step, Todo
+from participants.models import Enrolment, Todo
 from participants.services import enrolment_change_status
-from programme.models import Programme, TemplateStep
+from programme.models import Programme, TodoTemplate
 from tests.e2e.conftest import PASSWORD
 from tests.factories import make_enrolment, make_interview, make_participant
+from trajectory.models import ActionStep, Goal
 
 pytestmark = pytest.mark.browser
 
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 Call = FollowUpCall.Status
 
 TODAY = timezone.localdate()
@@ -188,10 +189,10 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     page.get_by_label("Due").fill((TODAY + datetime.timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Save the step").click()
     expect(page.get_by_role("status")).to_contain_text("Step added.")
-    step = Step.objects.get(goal=goal)
+    step = ActionStep.objects.get(goal=goal)
     assert (step.who, step.status, step.due_on) == (
-        Step.Who.PARTICIPANT,
-        Step.Status.TODO,
+        ActionStep.Who.PARTICIPANT,
+        ActionStep.Status.OPEN,
         TODAY + datetime.timedelta(days=10),
     )
 
@@ -203,7 +204,7 @@ def test_coach_evaluates_plans_records_the_exit_and_logs_a_follow_up_call(
     screenshot("4-action-plan")
     step.refresh_from_db()
     assert (step.status, step.done_on, step.done_by_participant) == (
-        Step.Status.DONE,
+        ActionStep.Status.DONE,
         TODAY,
         False,
     )

@@ -12,7 +12,7 @@ from evaluations.models import (
     FollowUpCall,
     LanguageAssessment,
 )
-from participants.models import Goal
+from trajectory.models import Goal
 
 
 def make_assessment(*, participant, **kwargs) -> LanguageAssessment:

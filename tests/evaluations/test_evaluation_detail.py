@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Evaluation
-from participants.models import Enrolment, Goal
+from participants.models import Enrolment
 from programme import outcomes
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.factories import make_enrolment
 from tests.helpers import login_url, row_counts
+from trajectory.models import Goal
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status

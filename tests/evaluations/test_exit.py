@@ -13,7 +13,7 @@ from evaluations.services import exit_record
 from evaluations.views import exit_panel
 from participants.models import Enrolment, EnrolmentStatusChange, Todo
 from participants.services import todos_plan
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from tests.evaluations.factories import make_call, make_exit_review, make_exited
 from tests.helpers import login_url, row_counts
 
@@ -142,13 +142,13 @@ def test_the_review_ticks_the_exit_evaluation_and_the_rest_of_the_plan_is_cancel
 
     # The review is the exit evaluation the to-do list asked for (issue 15): it no longer
     # waits in the coach's list once the review is written.
-    exit_todo = Todo.objects.get(enrolment=active, kind=TemplateStep.Kind.EXIT)
+    exit_todo = Todo.objects.get(enrolment=active, kind=TodoTemplate.Kind.EXIT)
     assert (exit_todo.done_on, exit_todo.done_by, exit_todo.cancelled) == (
         exited_on,
         coach.user,
         False,
     )
-    others = Todo.objects.filter(enrolment=active).exclude(kind=TemplateStep.Kind.EXIT)
+    others = Todo.objects.filter(enrolment=active).exclude(kind=TodoTemplate.Kind.EXIT)
     assert others.exists()
     assert all(todo.cancelled for todo in others if todo.done_on is None)
 

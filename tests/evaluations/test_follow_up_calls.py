@@ -337,7 +337,7 @@ def test_a_reached_call_shows_what_was_said(call, coach_client):
     assert "Looking for work" in html
     assert "Letter from the landlord" in html
     assert "Reopen support" in html
-    refer = reverse("participants:referral-add", args=[call.enrolment_id])
+    refer = reverse("trajectory:referral-add", args=[call.enrolment_id])
     assert response.context["refer_url"].startswith(f"{refer}?kind=other&reason=Asked+for+help")
     assert 'id="call-form"' not in html
 

@@ -16,10 +16,11 @@ from evaluations.services import (
     language_assessment_record,
     participant_scores_record,
 )
-from participants.models import Enrolment, Goal, Todo
+from participants.models import Enrolment, Todo
 from participants.services import StaleEdit
 from tests.evaluations.factories import make_goal
 from tests.factories import make_enrolment
+from trajectory.models import Goal
 
 pytestmark = pytest.mark.django_db
 Status = Enrolment.Status

@@ -26,11 +26,13 @@ from django.utils import timezone  # noqa: E402
 from evaluations.models import ExitReview, FollowUpCall  # noqa: E402
 from evaluations.services import exit_record  # noqa: E402
 from participants import services  # noqa: E402
-from participants.models import Enrolment, EnrolmentStatusChange, Goal, Participant  # noqa: E402
+from participants.models import Enrolment, EnrolmentStatusChange, Participant  # noqa: E402
 from programme.models import Organisation, Programme, Staff  # noqa: E402
 from programme.services import api_token_create, staff_create  # noqa: E402
 from sessions.models import Attendance, Session, SessionKind  # noqa: E402
 from sessions.services import attendance_record  # noqa: E402
+from trajectory import services as trajectory  # noqa: E402
+from trajectory.models import Goal  # noqa: E402
 
 TODAY = timezone.localdate()
 
@@ -135,9 +137,9 @@ def churn() -> None:
             enrolment=enrolment, to_status="active", on=TODAY - datetime.timedelta(days=10),
             by=coach,
         )  # fmt: skip
-        goal = services.goal_create(enrolment=enrolment, text="Speak Dutch at work", by=coach)
-        services.step_add(goal=goal, text="Join the language café", who="participant", by=coach)
-        goal = services.goal_revise(goal=goal, text="Speak Dutch with colleagues", by=coach)
+        goal = trajectory.goal_create(enrolment=enrolment, text="Speak Dutch at work", by=coach)
+        trajectory.step_add(goal=goal, text="Join the language café", who="participant", by=coach)
+        goal = trajectory.goal_revise(goal=goal, text="Speak Dutch with colleagues", by=coach)
         session = Session.objects.create(
             programme=programme, kind=kind, date=TODAY, start_time=datetime.time(9),
             end_time=datetime.time(12), place="online",

@@ -20,8 +20,8 @@ from evaluations import services as evaluations
 from evaluations.models import FollowUpCall
 from evaluations.services import ScoreRow
 from participants import services as participants
-from participants.models import Enrolment, Goal, Participant, Placement, Step
-from programme.models import TemplateStep
+from participants.models import Enrolment, Participant
+from programme.models import TodoTemplate
 from sessions import grouping
 from sessions import services as sessions
 from sessions.access import waiting_to_be_placed
@@ -33,7 +33,8 @@ from tests.factories import (
     make_participant,
     make_partner,
 )
-from tests.participants.factories import (
+from tests.sessions.factories import add_member, days_from_today, get_kind, make_group, make_session
+from tests.trajectory.factories import (
     make_consent,
     make_goal,
     make_host,
@@ -41,7 +42,8 @@ from tests.participants.factories import (
     make_step,
     started,
 )
-from tests.sessions.factories import add_member, days_from_today, get_kind, make_group, make_session
+from trajectory import services as trajectory
+from trajectory.models import ActionStep, Goal, Placement
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -167,7 +169,7 @@ def goal_revise(world):
     goal = make_goal(enrolment=started(world.enrolment))
     make_step(goal=goal)
     make_step(goal=goal)
-    return lambda: participants.goal_revise(
+    return lambda: trajectory.goal_revise(
         goal=goal, text="Speak Dutch at work", by=world.coach.user
     )
 
@@ -175,19 +177,19 @@ def goal_revise(world):
 def goal_close(world):
     goal = make_goal(enrolment=started(world.enrolment))
     make_step(goal=goal)
-    return lambda: participants.goal_close(
+    return lambda: trajectory.goal_close(
         goal=goal, status=Goal.Status.ACHIEVED, by=world.coach.user
     )
 
 
 def goal_update(world):
     goal = make_goal(enrolment=started(world.enrolment))
-    return lambda: participants.goal_update(goal=goal, text="Speak Dutch", by=world.coach.user)
+    return lambda: trajectory.goal_update(goal=goal, text="Speak Dutch", by=world.coach.user)
 
 
 def goal_reopen(world):
     goal = make_goal(enrolment=started(world.enrolment), status=Goal.Status.DROPPED)
-    return lambda: participants.goal_reopen(goal=goal, by=world.coach.user)
+    return lambda: trajectory.goal_reopen(goal=goal, by=world.coach.user)
 
 
 def _step(world, **kwargs):
@@ -196,24 +198,24 @@ def _step(world, **kwargs):
 
 def step_update(world):
     step = _step(world)
-    return lambda: participants.step_update(
-        step=step, text="Call the GP", who=Step.Who.COACH, by=world.coach.user
+    return lambda: trajectory.step_update(
+        step=step, text="Call the GP", who=ActionStep.Who.COACH, by=world.coach.user
     )
 
 
 def step_mark_done(world):
     step = _step(world)
-    return lambda: participants.step_mark_done(step=step, by=world.coach.user)
+    return lambda: trajectory.step_mark_done(step=step, by=world.coach.user)
 
 
 def step_undo(world):
-    step = _step(world, status=Step.Status.DONE)
-    return lambda: participants.step_undo(step=step, by=world.coach.user)
+    step = _step(world, status=ActionStep.Status.DONE)
+    return lambda: trajectory.step_undo(step=step, by=world.coach.user)
 
 
 def step_drop(world):
     step = _step(world)
-    return lambda: participants.step_drop(step=step, by=world.coach.user)
+    return lambda: trajectory.step_drop(step=step, by=world.coach.user)
 
 
 def consent_withdraw(world):
@@ -224,7 +226,7 @@ def consent_withdraw(world):
 def placement_create(world):
     enrolment = started(world.enrolment)
     host = make_host(organisation=world.organisation)
-    return lambda: participants.placement_create(
+    return lambda: trajectory.placement_create(
         enrolment=enrolment,
         data={
             "kind": Placement.Kind.VOLUNTEERING,
@@ -239,15 +241,15 @@ def placement_create(world):
 
 def step_add(world):
     goal = make_goal(enrolment=started(world.enrolment))
-    return lambda: participants.step_add(
-        goal=goal, text="Call the doctor", who=Step.Who.PARTICIPANT, by=world.coach.user
+    return lambda: trajectory.step_add(
+        goal=goal, text="Call the doctor", who=ActionStep.Who.PARTICIPANT, by=world.coach.user
     )
 
 
 def referral_create(world):
     enrolment = started(world.enrolment)
     partner = make_partner(organisation=world.organisation)
-    return lambda: participants.referral_create(
+    return lambda: trajectory.referral_create(
         enrolment=enrolment,
         partner=partner,
         kind="legal",
@@ -267,7 +269,7 @@ def consent_record(world):
 
 def placement_end(world):
     placement = make_placement(enrolment=started(world.enrolment))
-    return lambda: participants.placement_end(
+    return lambda: trajectory.placement_end(
         placement=placement, on=TODAY(), outcome=Placement.Outcome.values[0], notes="Went well",
         by=world.coach.user,
     )  # fmt: skip
@@ -458,4 +460,4 @@ def test_the_template_plans_todos_on_admission(world):
     call = enrolment_admit(world)
     call()
     assert world.enrolment.todos.count() >= 1
-    assert {t.kind for t in world.enrolment.todos.all()} <= set(TemplateStep.Kind.values)
+    assert {t.kind for t in world.enrolment.todos.all()} <= set(TodoTemplate.Kind.values)

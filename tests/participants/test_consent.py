@@ -11,7 +11,7 @@ from participants import services
 from participants.models import Consent
 from tests.factories import make_partner
 from tests.helpers import login_url
-from tests.participants.factories import make_consent
+from tests.trajectory.factories import make_consent
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from participants import services
 from participants.models import Enrolment, Todo
-from programme.models import TemplateStep
+from programme.models import TodoTemplate
 from tests.factories import make_programme, make_todo
 
 Status = Enrolment.Status
-Kind = TemplateStep.Kind
+Kind = TodoTemplate.Kind
 TODAY = timezone.localdate()
 
 
@@ -63,12 +63,12 @@ def test_a_programme_template_replaces_the_default(enrolment):
     programme = enrolment.programme
     programme.planned_length_months = 12
     programme.save()
-    TemplateStep.objects.create(programme=programme, kind=Kind.BASELINE, offset_weeks=1)
-    TemplateStep.objects.create(
+    TodoTemplate.objects.create(programme=programme, kind=Kind.BASELINE, offset_weeks=1)
+    TodoTemplate.objects.create(
         programme=programme, kind=Kind.MIDWAY, label="Module review", offset_weeks=8,
         repeat_every_weeks=8,
     )  # fmt: skip
-    TemplateStep.objects.create(
+    TodoTemplate.objects.create(
         programme=programme, kind=Kind.EXIT, offset_weeks=-2, anchor="planned_end"
     )
     start = datetime.date(2026, 2, 2)

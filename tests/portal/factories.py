@@ -41,10 +41,10 @@ def portal_client_for(
 
 def row_counts() -> dict[str, int]:
     from evaluations.models import DomainScore
-    from participants.models import Step
+    from trajectory.models import ActionStep
 
     return {
         "PortalAccess": PortalAccess.objects.count(),
-        "done steps": Step.objects.filter(status="done").count(),
+        "done steps": ActionStep.objects.filter(status="done").count(),
         "own scores": DomainScore.objects.filter(participant_score__isnull=False).count(),
     }

@@ -8,11 +8,11 @@ import vobject
 from django.utils import timezone
 
 from evaluations.models import DomainScore
-from participants.models import Step
 from sessions.models import CalendarFeed
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.portal.factories import row_counts
 from tests.sessions.factories import days_from_today, make_session
+from trajectory.models import ActionStep
 
 
 @pytest.fixture
@@ -21,7 +21,9 @@ def goal(active):
 
 
 def test_the_participant_ticks_off_a_step_of_their_own(portal, goal):
-    step = Step.objects.create(goal=goal, text="Prendre le bus", who=Step.Who.PARTICIPANT)
+    step = ActionStep.objects.create(
+        goal=goal, text="Prendre le bus", who=ActionStep.Who.PARTICIPANT
+    )
     response = portal.post(f"/p/steps/{step.pk}/done/", follow=True)
     assert b"Well done! The step is ticked off." in response.content
     step.refresh_from_db()
@@ -29,17 +31,17 @@ def test_the_participant_ticks_off_a_step_of_their_own(portal, goal):
     assert step.done_on == timezone.localdate()
 
 
-@pytest.mark.parametrize("who", [Step.Who.COACH, Step.Who.TOGETHER])
+@pytest.mark.parametrize("who", [ActionStep.Who.COACH, ActionStep.Who.TOGETHER])
 def test_a_step_done_with_the_coach_cannot_be_ticked_by_the_participant(portal, goal, who):
-    step = Step.objects.create(goal=goal, text="Appeler", who=who)
+    step = ActionStep.objects.create(goal=goal, text="Appeler", who=who)
     before = row_counts()
     assert portal.post(f"/p/steps/{step.pk}/done/").status_code == 404
     assert row_counts() == before
 
 
 def test_a_step_already_done_says_so_plainly(portal, goal):
-    step = Step.objects.create(
-        goal=goal, text="Bus", who=Step.Who.PARTICIPANT, status="done",
+    step = ActionStep.objects.create(
+        goal=goal, text="Bus", who=ActionStep.Who.PARTICIPANT, status="done",
         done_on=timezone.localdate() - datetime.timedelta(days=2),
     )  # fmt: skip
     response = portal.post(f"/p/steps/{step.pk}/done/", follow=True)
@@ -49,7 +51,7 @@ def test_a_step_already_done_says_so_plainly(portal, goal):
 
 
 def test_ticking_needs_a_post(portal, goal):
-    step = Step.objects.create(goal=goal, text="Bus", who=Step.Who.PARTICIPANT)
+    step = ActionStep.objects.create(goal=goal, text="Bus", who=ActionStep.Who.PARTICIPANT)
     assert portal.get(f"/p/steps/{step.pk}/done/").status_code == 405
 
 

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants.models import Step
 from tests.evaluations.factories import make_call, make_evaluation, make_exited, make_goal
 from tests.factories import make_enrolment, make_partner, make_programme
 from tests.portal.factories import portal_client_for
@@ -16,6 +15,7 @@ from tests.sessions.factories import (
     make_room,
     make_session,
 )
+from trajectory.models import ActionStep
 
 
 @pytest.fixture
@@ -85,10 +85,10 @@ def test_only_coming_sessions_of_the_participant_are_listed(
 
 def test_goals_and_steps_with_who_does_each(portal, active):
     goal = make_goal(enrolment=active, text="Aller seule à la commune")
-    Step.objects.create(goal=goal, text="Prendre le bus 4", who=Step.Who.PARTICIPANT)
-    Step.objects.create(goal=goal, text="Appeler la commune", who=Step.Who.COACH)
-    Step.objects.create(
-        goal=goal, text="Lire le courrier", who=Step.Who.TOGETHER, status="done",
+    ActionStep.objects.create(goal=goal, text="Prendre le bus 4", who=ActionStep.Who.PARTICIPANT)
+    ActionStep.objects.create(goal=goal, text="Appeler la commune", who=ActionStep.Who.COACH)
+    ActionStep.objects.create(
+        goal=goal, text="Lire le courrier", who=ActionStep.Who.TOGETHER, status="done",
         done_on=timezone.localdate(),
     )  # fmt: skip
     html = portal.get("/p/home/").content.decode()
@@ -151,7 +151,7 @@ def _fill(participant, enrolment, programme, count):
     for n in range(count):
         make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
         goal = make_goal(enrolment=enrolment, text=f"Goal {n}")
-        Step.objects.create(goal=goal, text=f"Step {n}", who=Step.Who.PARTICIPANT)
+        ActionStep.objects.create(goal=goal, text=f"Step {n}", who=ActionStep.Who.PARTICIPANT)
         enrolment.placements.create(
             kind="volunteering",
             host=host,

@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from participants.models import Step
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.portal.catalogue import portal_msgids
 from tests.portal.factories import make_access, portal_client_for
 from tests.sessions.factories import days_from_today, make_session
+from trajectory.models import ActionStep
 
 PORTAL = [code for code, _name in settings.PORTAL_LANGUAGES]
 RTL = {"ar", "prs", "ps"}
@@ -26,7 +26,7 @@ def full(participant, active, programme):
     """A participant with something on every part of the home page."""
     make_session(programme=programme, date=days_from_today(2), expected=[participant])
     goal = make_goal(enrolment=active)
-    Step.objects.create(goal=goal, text="Bus", who=Step.Who.PARTICIPANT)
+    ActionStep.objects.create(goal=goal, text="Bus", who=ActionStep.Who.PARTICIPANT)
     return make_evaluation(enrolment=active, held_on=timezone.localdate())
 
 

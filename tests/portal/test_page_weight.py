@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from participants.models import Step
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.factories import make_partner
 from tests.portal.factories import portal_client_for
 from tests.sessions.factories import days_from_today, make_booking, make_room, make_session
+from trajectory.models import ActionStep
 
 BUDGET = 100 * 1024
 STATIC = settings.BASE_DIR / "static"
@@ -32,7 +32,9 @@ def busy(participant, active, programme, organisation, coach):
     for _goal in range(4):
         goal = make_goal(enrolment=active, text="Un objectif écrit avec ses mots " * 3)
         for s in range(5):
-            Step.objects.create(goal=goal, text=f"Étape {s} " * 5, who=Step.Who.PARTICIPANT)
+            ActionStep.objects.create(
+                goal=goal, text=f"Étape {s} " * 5, who=ActionStep.Who.PARTICIPANT
+            )
     host = make_partner(organisation=organisation, hosts_volunteers=True, address="Rue 1")
     for n in range(2):
         active.placements.create(

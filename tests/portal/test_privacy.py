@@ -5,18 +5,18 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from participants.models import Step
 from portal.services import portal_access_revoke
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.factories import make_partner
 from tests.sessions.factories import days_from_today, make_session
+from trajectory.models import ActionStep
 
 
 @pytest.fixture
 def records(participant, active, programme):
     """One of each thing with an address of its own on the portal, all the participant's."""
     goal = make_goal(enrolment=active, text="Private goal")
-    step = Step.objects.create(goal=goal, text="Private step", who=Step.Who.PARTICIPANT)
+    step = ActionStep.objects.create(goal=goal, text="Private step", who=ActionStep.Who.PARTICIPANT)
     evaluation = make_evaluation(enrolment=active, held_on=timezone.localdate())
     session = make_session(
         programme=programme, date=days_from_today(2), topic="Private topic", expected=[participant]
@@ -45,7 +45,7 @@ def test_without_a_portal_session_every_page_sends_to_the_start(client, records)
     for method, url, _status in _urls(records):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response.url == "/p/", url
-    assert Step.objects.filter(status="done").count() == 0
+    assert ActionStep.objects.filter(status="done").count() == 0
 
 
 @pytest.mark.parametrize("persona", ["coach_client", "manager_client", "outsider_client"])
@@ -54,7 +54,7 @@ def test_a_staff_session_opens_nothing(request, persona, records):
     for method, url, _status in _urls(records):
         response = getattr(staff, method)(url)
         assert response.status_code == 302 and response.url == "/p/", url
-    assert Step.objects.filter(status="done").count() == 0
+    assert ActionStep.objects.filter(status="done").count() == 0
 
 
 def test_another_participant_gets_404_for_what_is_not_theirs(neighbour_portal, records):
@@ -64,7 +64,7 @@ def test_another_participant_gets_404_for_what_is_not_theirs(neighbour_portal, r
             assert "Private" not in html and "Selam" not in html, url
         else:
             assert getattr(neighbour_portal, method)(url).status_code == 404, url
-    assert Step.objects.filter(status="done").count() == 0
+    assert ActionStep.objects.filter(status="done").count() == 0
 
 
 def test_after_revocation_every_page_sends_to_the_start(portal, participant, coach, records):

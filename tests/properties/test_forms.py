@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tests.evaluations.factories import make_call, make_exited
 from tests.factories import make_enrolment, make_participant, make_partner
 from tests.helpers import EMPTY_LANGUAGES
-from tests.participants.factories import make_goal, make_host, make_placement, started
+from tests.trajectory.factories import make_goal, make_host, make_placement, started
 
 pytestmark = pytest.mark.django_db
 
@@ -149,24 +149,24 @@ def test_intake_forms(coach_client, enrolment):
 
 
 def test_action_plan_forms(coach_client, active):
-    fuzz(coach_client, reverse("participants:goal-add", args=[active.pk]))
+    fuzz(coach_client, reverse("trajectory:goal-add", args=[active.pk]))
     goal = make_goal(enrolment=active)
-    fuzz(coach_client, reverse("participants:step-add", args=[goal.pk]))
-    fuzz(coach_client, reverse("participants:goal-revise", args=[goal.pk]))
+    fuzz(coach_client, reverse("trajectory:step-add", args=[goal.pk]))
+    fuzz(coach_client, reverse("trajectory:goal-revise", args=[goal.pk]))
 
 
 def test_partner_referral_and_consent(coach_client, active, participant, organisation):
     make_partner(organisation=organisation)
-    fuzz(coach_client, reverse("participants:referral-add", args=[active.pk]))
+    fuzz(coach_client, reverse("trajectory:referral-add", args=[active.pk]))
     fuzz(coach_client, reverse("participants:consents", args=[participant.pk]))
 
 
 def test_placement_forms(coach_client, active, organisation):
     make_host(organisation=organisation)
-    fuzz(coach_client, reverse("participants:placement-add", args=[active.pk]))
+    fuzz(coach_client, reverse("trajectory:placement-add", args=[active.pk]))
     placement = make_placement(enrolment=active)
-    fuzz(coach_client, reverse("participants:placement-edit", args=[placement.pk]))
-    fuzz(coach_client, reverse("participants:placement-end", args=[placement.pk]))
+    fuzz(coach_client, reverse("trajectory:placement-edit", args=[placement.pk]))
+    fuzz(coach_client, reverse("trajectory:placement-end", args=[placement.pk]))
 
 
 def test_evaluation_and_exit_forms(coach_client, active, coach, programme):

@@ -16,8 +16,9 @@ from evaluations import services as evaluations
 from participants import imports
 from participants import services as participants
 from tests.factories import make_partner
-from tests.participants.factories import make_goal, started
 from tests.properties.test_forms import NASTY
+from tests.trajectory.factories import make_goal, started
+from trajectory import services as trajectory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_goals_and_steps(active, coach):
     def check(text, own, language, domain, due):
         by = coach.user
         valid_or_refused(
-            lambda: participants.goal_create(
+            lambda: trajectory.goal_create(
                 enrolment=active,
                 text=text,
                 text_own_language=own,
@@ -79,11 +80,9 @@ def test_goals_and_steps(active, coach):
             )
         )
         valid_or_refused(
-            lambda: participants.step_add(goal=goal, text=text, who=own, due_on=due, by=by)
+            lambda: trajectory.step_add(goal=goal, text=text, who=own, due_on=due, by=by)
         )
-        valid_or_refused(
-            lambda: participants.goal_revise(goal=goal, text=text, domain=domain, by=by)
-        )
+        valid_or_refused(lambda: trajectory.goal_revise(goal=goal, text=text, domain=domain, by=by))
 
     check()
 
@@ -102,7 +101,7 @@ def test_referral_and_placement(active, coach, organisation):
     )
     def check(kind, reason, override, sent, shares, hours):
         valid_or_refused(
-            lambda: participants.referral_create(
+            lambda: trajectory.referral_create(
                 enrolment=active,
                 partner=partner,
                 kind=kind,
@@ -114,7 +113,7 @@ def test_referral_and_placement(active, coach, organisation):
             )
         )
         valid_or_refused(
-            lambda: participants.placement_create(
+            lambda: trajectory.placement_create(
                 enrolment=active,
                 by=coach.user,
                 data={

@@ -13,15 +13,16 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants.models import Enrolment, Placement, Referral
+from participants.models import Enrolment
 from programme import outcomes
 from reports.dashboard import dashboard
 from reports.figures import Period
 from tests.evaluations.factories import make_assessment, make_call, make_evaluation
 from tests.factories import make_enrolment, make_participant
-from tests.participants.factories import make_placement, make_referral
 from tests.reports.builders import person
 from tests.sessions.factories import add_member, make_attendance, make_group, make_session
+from tests.trajectory.factories import make_placement, make_referral
+from trajectory.models import Placement, Referral
 
 D = datetime.date
 PERIOD = Period(D(2025, 1, 1), D(2025, 12, 31))

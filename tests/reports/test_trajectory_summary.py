@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import DomainScore, Evaluation, ExitReview, FollowUpCall
-from participants.models import Enrolment, Goal, Placement, Referral, Step
+from participants.models import Enrolment
 from reports import pdf
 from reports.summary import trajectory_summary
 from reports.views import SUMMARY
 from tests.factories import make_partner
 from tests.helpers import login_url
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 TODAY = timezone.localdate()
 
@@ -41,8 +42,8 @@ def file(enrolment, coach):
             created_by=coach.user,
             position=n,
         )
-        for who in Step.Who.values:
-            Step.objects.create(
+        for who in ActionStep.Who.values:
+            ActionStep.objects.create(
                 goal=goal, text=f"Practise with the group ({who})", who=who,
                 status="done", done_on=TODAY,
             )  # fmt: skip
@@ -141,7 +142,7 @@ def test_the_summary_costs_the_same_for_a_long_file(file, coach_client, django_a
         coach_client.get(url)
     goal = file.goals.first()
     for n in range(10):
-        Step.objects.create(goal=goal, text=f"Step {n}", who="together")
+        ActionStep.objects.create(goal=goal, text=f"Step {n}", who="together")
         Evaluation.objects.create(enrolment=file, kind="midway", held_on=TODAY)
     with django_assert_num_queries(12):
         coach_client.get(url)

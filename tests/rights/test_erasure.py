@@ -12,12 +12,13 @@ from audit import services as audit
 from audit.models import Event
 from evaluations.models import ExitReview
 from participants import services as participant_services
-from participants.models import Goal, Participant
+from participants.models import Participant
 from rights import services
 from rights.models import Erasure
 from tests.evaluations.factories import make_exit_review, make_exited
 from tests.helpers import login_url
-from tests.participants.factories import make_goal, started
+from tests.trajectory.factories import make_goal, started
+from trajectory.models import Goal
 
 D = datetime.date
 

@@ -14,8 +14,8 @@ from tests.evaluations.factories import (
     make_exit_review,
 )
 from tests.helpers import login_url
-from tests.participants.factories import make_consent, make_goal, make_step, started
 from tests.sessions.factories import make_attendance, make_session
+from tests.trajectory.factories import make_consent, make_goal, make_step, started
 
 
 def json_url(participant):

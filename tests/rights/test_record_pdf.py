@@ -15,12 +15,8 @@ from participants.models import (
     EligibilityAnswer,
     Enrolment,
     EnrolmentStatusChange,
-    Goal,
     IntakeInterview,
     ParticipantEvent,
-    Placement,
-    Referral,
-    Step,
     Todo,
 )
 from programme import outcomes
@@ -36,8 +32,9 @@ from tests.evaluations.factories import (
     make_exited,
 )
 from tests.factories import make_criterion, make_enrolment, make_programme
-from tests.participants.factories import make_goal, make_placement, make_referral, make_step
 from tests.sessions.factories import add_member, make_group, make_session
+from tests.trajectory.factories import make_goal, make_placement, make_referral, make_step
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 # Words of ordinary lengths, so the text wraps as typed text does.
 PROSE = (
@@ -138,7 +135,7 @@ def heaviest_file(participant, coach):
         (EligibilityAnswer, of_enrolment),
         (IntakeInterview, of_enrolment),
         (Goal, of_enrolment),
-        (Step, {"goal__enrolment__participant": participant}),
+        (ActionStep, {"goal__enrolment__participant": participant}),
         (Placement, of_enrolment),
         (Referral, of_enrolment),
         (Todo, of_enrolment),
@@ -149,7 +146,7 @@ def heaviest_file(participant, coach):
     ]:
         fill_to_the_brim(model.objects.filter(**where))
     for _section, model, path in record.SECTIONS:
-        if model not in {Enrolment, Goal, Step, Placement, Referral, Todo, Evaluation}:
+        if model not in {Enrolment, Goal, ActionStep, Placement, Referral, Todo, Evaluation}:
             fill_to_the_brim(model.objects.filter(**{path: participant}))
     return participant
 

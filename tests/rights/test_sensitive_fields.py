@@ -6,12 +6,13 @@ exposed only where needed)."""
 import pytest
 from django.utils import timezone
 
-from participants.models import EntryCharacteristics, IntakeInterview, Referral
+from participants.models import EntryCharacteristics, IntakeInterview
 from tests.evaluations.factories import make_evaluation
 from tests.factories import make_partner
-from tests.participants.factories import make_placement
 from tests.portal.factories import portal_client_for
 from tests.sessions.factories import days_from_today, make_session
+from tests.trajectory.factories import make_placement
+from trajectory.models import Referral
 
 SECRETS = {
     "interview": "Sleeps badly since the crossing",

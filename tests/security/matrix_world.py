@@ -10,16 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
-from participants.models import (
-    Consent,
-    Enrolment,
-    Goal,
-    ParticipantEvent,
-    Placement,
-    Referral,
-    Step,
-    Todo,
-)
+from participants.models import Consent, Enrolment, ParticipantEvent, Todo
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
@@ -46,15 +37,6 @@ from tests.factories import (
     make_programme,
     make_staff,
 )
-from tests.participants.factories import (
-    make_consent,
-    make_goal,
-    make_host,
-    make_placement,
-    make_referral,
-    make_step,
-    started,
-)
 from tests.reports.builders import amif
 from tests.sessions.factories import (
     add_member,
@@ -64,6 +46,16 @@ from tests.sessions.factories import (
     make_session,
     make_site,
 )
+from tests.trajectory.factories import (
+    make_consent,
+    make_goal,
+    make_host,
+    make_placement,
+    make_referral,
+    make_step,
+    started,
+)
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 PIN = "2580"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -93,7 +85,7 @@ class World:
     enrolment: Enrolment
     exited: Enrolment
     goal: Goal
-    step: Step
+    step: ActionStep
     consent: Consent
     referral: Referral
     placement: Placement
@@ -176,7 +168,7 @@ def _build() -> World:
         exit_destination="training",
     )
     goal = make_goal(enrolment=enrolment)
-    step = make_step(goal=goal, who=Step.Who.PARTICIPANT)
+    step = make_step(goal=goal, who=ActionStep.Who.PARTICIPANT)
     evaluation = make_evaluation(
         enrolment=enrolment, held_on=today - datetime.timedelta(days=1), scores={"autonomy": 1}
     )

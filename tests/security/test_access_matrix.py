@@ -209,24 +209,24 @@ MATRIX: dict[str, Entry] = {
     "lifecycle:enrolment-status": Entry(
         FILE, kwargs=lambda world: {"pk": world.enrolment.pk, "to": "paused"}, methods=BOTH
     ),
-    "participants:goal-add": file("enrolment"),
-    "participants:goal-edit": file("goal"),
-    "participants:goal-revise": file("goal"),
-    "participants:goal-close": Entry(
+    "trajectory:goal-add": file("enrolment"),
+    "trajectory:goal-edit": file("goal"),
+    "trajectory:goal-revise": file("goal"),
+    "trajectory:goal-close": Entry(
         FILE, kwargs=lambda world: {"pk": world.goal.pk, "status": "achieved"}, methods=POST
     ),
-    "participants:step-add": file("goal"),
-    "participants:step-edit": file("step"),
-    "participants:step-action": Entry(
+    "trajectory:step-add": file("goal"),
+    "trajectory:step-edit": file("step"),
+    "trajectory:step-action": Entry(
         FILE, kwargs=lambda world: {"pk": world.step.pk, "action": "done"}, methods=POST
     ),
     "participants:consents": file("participant"),
     "participants:consent-withdraw": file("consent", POST),
-    "participants:referral-add": file("enrolment"),
-    "participants:referral-status": file("referral"),
-    "participants:placement-add": file("enrolment"),
-    "participants:placement-edit": file("placement"),
-    "participants:placement-end": file("placement"),
+    "trajectory:referral-add": file("enrolment"),
+    "trajectory:referral-status": file("referral"),
+    "trajectory:placement-add": file("enrolment"),
+    "trajectory:placement-edit": file("placement"),
+    "trajectory:placement-end": file("placement"),
     "participants:funder-facts": file("participant", GET),
     "participants:event-add": file("participant", POST),
     "participants:characteristics-update": file("participant", POST),
@@ -424,7 +424,9 @@ def test_public_entries_say_why():
 # Everything the application keeps about people and their work. Left out: the audit log (a
 # refused request is logged, by design), sign-in sessions, lock-out counters and users'
 # last sign-in.
-WATCHED_APPS = {"programme", "participants", "evaluations", "activities", "portal", "reports"}
+WATCHED_APPS = {
+    "programme", "participants", "trajectory", "evaluations", "activities", "portal", "reports",
+}  # fmt: skip
 # Touched on every use of a key or a portal session, not by the request's own action.
 UNWATCHED_FIELDS = {
     ("programme", "apitoken", "last_used_at"),
@@ -563,15 +565,19 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
     read without scoping, a list of everyone, a write without scoping — and it must say who
     got through and what they wrote."""
     from casefile import views as casefile_views
-    from participants import trajectory_views, views
-    from participants.models import Participant, Step
+    from participants import views
+    from participants.models import Participant
+    from trajectory import views as trajectory_views
+    from trajectory.models import ActionStep
 
     # The participant file is composed in casefile.
     monkeypatch.setattr(
         casefile_views, "get_participant", lambda request, pk: Participant.objects.get(pk=pk)
     )
     monkeypatch.setattr(views, "participants_for", lambda staff: Participant.objects.all())
-    monkeypatch.setattr(trajectory_views, "_get_step", lambda request, pk: Step.objects.get(pk=pk))
+    monkeypatch.setattr(
+        trajectory_views, "_get_step", lambda request, pk: ActionStep.objects.get(pk=pk)
+    )
 
     detail = "\n".join(visit(*world_and_clients, "participants:detail", "session"))
     assert "as outsider: expected 404, got 200" in detail
@@ -579,8 +585,8 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
     caseload = "\n".join(visit(*world_and_clients, "participants:caseload", "session"))
     assert "GET /participants/ as outsider_manager: shows [" in caseload
     assert "GET /participants/ as colleague: shows [" in caseload
-    step = "\n".join(visit(*world_and_clients, "participants:step-action", "session"))
-    assert "wrote to ['participants.Step'" in step
+    step = "\n".join(visit(*world_and_clients, "trajectory:step-action", "session"))
+    assert "wrote to ['trajectory.ActionStep'" in step
 
 
 # Foreign and out-of-scope ids in every create and update body --------------------------------
@@ -604,7 +610,7 @@ READ_ONLY_FORMS = {
 LEFT_OUT_MODULES = ("programme.admin",)
 PROJECT_APPS = {
     "audit", "casefile", "evaluations", "participants", "portal", "programme", "reports",
-    "rights", "sessions",
+    "rights", "sessions", "trajectory",
 }  # fmt: skip
 B, COLLEAGUE = "another organisation's", "another coach's"
 
@@ -712,11 +718,11 @@ PROBES = [
         "participants:consents",
         lambda w: {"purpose": "sharing", "partner": w.partner.pk, "given_on": today()},
         {"partner": "partner"},
-        "participants.trajectory_forms.ConsentForm",
+        "participants.forms.ConsentForm",
         kwargs=pk("participant"),
     ),
     Probe(
-        "participants:referral-add",
+        "trajectory:referral-add",
         lambda w: {
             "partner": w.partner.pk,
             "kind": "legal",
@@ -724,11 +730,11 @@ PROBES = [
             "reason": "Residence questions",
         },
         {"partner": "partner"},
-        "participants.trajectory_forms.PartnerReferralForm",
+        "trajectory.forms.PartnerReferralForm",
         kwargs=pk("enrolment"),
     ),
     Probe(
-        "participants:placement-add",
+        "trajectory:placement-add",
         lambda w: {
             "kind": "volunteering",
             "host": w.partner.pk,
@@ -737,11 +743,11 @@ PROBES = [
             "starts_on": today(7),
         },
         {"host": "partner"},
-        "participants.trajectory_forms.PlacementForm",
+        "trajectory.forms.PlacementForm",
         kwargs=pk("enrolment"),
     ),
     Probe(
-        "participants:placement-edit",
+        "trajectory:placement-edit",
         lambda w: {
             "kind": w.placement.kind,
             "host": w.partner.pk,
@@ -751,7 +757,7 @@ PROBES = [
             "version": w.placement.version,
         },
         {"host": "partner"},
-        "participants.trajectory_forms.PlacementForm",
+        "trajectory.forms.PlacementForm",
         kwargs=pk("placement"),
     ),
     # Groups, series, sessions ----------------------------------------------------------------
@@ -915,13 +921,13 @@ PROBES = [
             "starts_on": today(7),
         },
         {"enrolment": "enrolment", "host": "partner"},
-        "participants.api.PlacementSerializer",
+        "trajectory.api.PlacementSerializer",
     ),
     Probe(
         "api:placement-detail",
         lambda w: {"host": w.partner.pk, "version": w.placement.version},
         {"host": "partner"},
-        "participants.api.PlacementSerializer",
+        "trajectory.api.PlacementSerializer",
         kwargs=pk("placement"),
         method="PATCH",
     ),
@@ -936,7 +942,7 @@ PROBES = [
             "shares_personal_data": False,
         },
         {"enrolment": "enrolment", "partner": "partner"},
-        "participants.api.ReferralSerializer",
+        "trajectory.api.ReferralSerializer",
     ),
     Probe(
         "api:language-assessment-list",

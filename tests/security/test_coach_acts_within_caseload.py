@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from sessions.models import InterpreterBooking, Series, Session
 from tests.factories import make_enrolment, make_participant
-from tests.participants.factories import started
 from tests.sessions.factories import (
     add_member,
     days_from_today,
@@ -21,6 +20,7 @@ from tests.sessions.factories import (
     messages_of,
     session_row_counts,
 )
+from tests.trajectory.factories import started
 
 pytestmark = pytest.mark.django_db
 

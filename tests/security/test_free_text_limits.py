@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation
-from participants.models import Goal, Referral
 from programme.text_limits import LONG_NOTE, NOTE
 from sessions.models import Attendance, ensure_default_kinds
 from tests.api.conftest import api_client
 from tests.api.factories import make_world
 from tests.evaluations.factories import make_call, make_exited
 from tests.factories import make_enrolment
-from tests.participants.factories import started
+from tests.trajectory.factories import started
+from trajectory.models import Goal, Referral
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -38,7 +38,7 @@ def too_long(limit: int) -> str:
 
 def test_an_over_long_goal_is_refused_on_the_page(coach_client, enrolment):
     started(enrolment)
-    url = reverse("participants:goal-add", args=[enrolment.pk])
+    url = reverse("trajectory:goal-add", args=[enrolment.pk])
 
     response = coach_client.post(
         url, {"text": too_long(NOTE), "text_own_language": "", "own_language": ""}
@@ -54,7 +54,7 @@ def test_an_over_long_goal_is_refused_on_the_page(coach_client, enrolment):
 def test_the_goal_field_says_its_limit_to_the_browser(coach_client, enrolment):
     started(enrolment)
 
-    response = coach_client.get(reverse("participants:goal-add", args=[enrolment.pk]))
+    response = coach_client.get(reverse("trajectory:goal-add", args=[enrolment.pk]))
 
     assert f'maxlength="{NOTE}"'.encode() in response.content
 

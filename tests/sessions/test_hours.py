@@ -8,8 +8,8 @@ from sessions import services
 from sessions.models import Attendance
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.helpers import login_url
-from tests.participants.factories import make_host, make_placement
 from tests.sessions.factories import make_group, make_session
+from tests.trajectory.factories import make_host, make_placement
 
 pytestmark = pytest.mark.django_db
 URL = reverse("sessions:hours")

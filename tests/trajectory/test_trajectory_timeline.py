@@ -5,8 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from participants import services, timeline
-from tests.participants.factories import (
+from tests.trajectory.factories import (
     make_consent,
     make_goal,
     make_placement,
@@ -14,6 +13,7 @@ from tests.participants.factories import (
     make_step,
     started,
 )
+from trajectory import services, timeline
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -8,12 +8,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import services
-from participants.models import Enrolment, Placement
-from participants.trajectory_views import placements_panel
+from participants.models import Enrolment
+from participants.services import StaleEdit
 from tests.factories import make_partner
 from tests.helpers import login_url
-from tests.participants.factories import make_host, make_placement, started
+from tests.trajectory.factories import make_host, make_placement, started
+from trajectory import services
+from trajectory.models import Placement
+from trajectory.views import placements_panel
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -88,7 +90,7 @@ def test_an_update_from_an_old_form_is_refused(active, host, coach):
         placement=placement, data={"role": "Cashier"}, version=1, by=coach.user
     )
     stale = Placement.objects.get(pk=placement.pk)
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.placement_update(
             placement=stale, data={"role": "Driver"}, version=1, by=coach.user
         )
@@ -192,7 +194,7 @@ def test_the_overlapping_placements(active, host):
 
 
 def add_url(enrolment):
-    return reverse("participants:placement-add", args=[enrolment.pk])
+    return reverse("trajectory:placement-add", args=[enrolment.pk])
 
 
 def form_data(host, **kwargs):
@@ -243,7 +245,7 @@ def test_a_host_that_does_not_take_volunteers_is_not_offered(active, organisatio
 
 def test_an_edit_from_an_old_page_is_refused(active, host, coach_client):
     placement = make_placement(enrolment=active, host=host)
-    url = reverse("participants:placement-edit", args=[placement.pk])
+    url = reverse("trajectory:placement-edit", args=[placement.pk])
     page = coach_client.get(url)
     assert page.context["form"]["version"].value() == 1
     fields = form_data(host, version="1", status="ongoing", starts_on=placement.starts_on)
@@ -256,7 +258,7 @@ def test_an_edit_from_an_old_page_is_refused(active, host, coach_client):
 
 def test_a_coach_ends_a_placement(active, host, coach_client):
     placement = make_placement(enrolment=active, host=host)
-    url = reverse("participants:placement-end", args=[placement.pk])
+    url = reverse("trajectory:placement-end", args=[placement.pk])
     assert coach_client.get(url).status_code == 200
     response = coach_client.post(url, {"ended_on": TODAY.isoformat(), "outcome": ""})
     assert "Say how the placement ended." in response.content.decode()
@@ -293,8 +295,8 @@ def test_people_out_of_reach_get_a_404(active, host, who, request):
     placement = make_placement(enrolment=active, host=host)
     for url in (
         add_url(active),
-        reverse("participants:placement-edit", args=[placement.pk]),
-        reverse("participants:placement-end", args=[placement.pk]),
+        reverse("trajectory:placement-edit", args=[placement.pk]),
+        reverse("trajectory:placement-end", args=[placement.pk]),
     ):
         assert client.get(url).status_code == 404
         assert client.post(url, form_data(host, ended_on=TODAY, outcome="job")).status_code == 404
@@ -315,7 +317,7 @@ def test_the_pages_reject_put(active, host, coach_client):
     placement = make_placement(enrolment=active, host=host)
     assert coach_client.put(add_url(active)).status_code == 405
     assert (
-        coach_client.put(reverse("participants:placement-end", args=[placement.pk])).status_code
+        coach_client.put(reverse("trajectory:placement-end", args=[placement.pk])).status_code
         == 405
     )
 

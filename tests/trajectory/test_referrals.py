@@ -10,12 +10,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import services
-from participants.models import Enrolment, Referral
-from participants.trajectory_views import referrals_panel
+from participants.models import Enrolment
 from tests.factories import make_partner
 from tests.helpers import login_url
-from tests.participants.factories import make_consent, make_referral, started
+from tests.trajectory.factories import make_consent, make_referral, started
+from trajectory import services
+from trajectory.models import Referral
+from trajectory.views import referrals_panel
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -223,7 +224,7 @@ def test_status_dates_are_checked(active, coach):
 
 
 def add_url(enrolment):
-    return reverse("participants:referral-add", args=[enrolment.pk])
+    return reverse("trajectory:referral-add", args=[enrolment.pk])
 
 
 def post_data(partner, **kwargs):
@@ -291,7 +292,7 @@ def test_the_panel_shows_the_override_and_who_made_it(active, partner, coach, co
 
 def test_the_status_page_updates_a_referral(active, coach_client):
     referral = make_referral(enrolment=active)
-    url = reverse("participants:referral-status", args=[referral.pk])
+    url = reverse("trajectory:referral-status", args=[referral.pk])
     page = coach_client.get(url)
     assert [value for value, _label in page.context["form"].fields["status"].choices] == [
         "waiting_list",
@@ -311,7 +312,7 @@ def test_the_status_page_updates_a_referral(active, coach_client):
 
 def test_a_finished_referral_leads_back(active, coach_client):
     referral = make_referral(enrolment=active, status="ended")
-    url = reverse("participants:referral-status", args=[referral.pk])
+    url = reverse("trajectory:referral-status", args=[referral.pk])
     assert coach_client.get(url).status_code == 302
 
 
@@ -322,7 +323,7 @@ def test_a_finished_referral_leads_back(active, coach_client):
 def test_people_out_of_reach_get_a_404(active, partner, who, request):
     client = request.getfixturevalue(who)
     referral = make_referral(enrolment=active)
-    status_url = reverse("participants:referral-status", args=[referral.pk])
+    status_url = reverse("trajectory:referral-status", args=[referral.pk])
     assert client.get(add_url(active)).status_code == 404
     assert (
         client.post(add_url(active), post_data(partner, shares_personal_data="")).status_code == 404
@@ -347,7 +348,7 @@ def test_the_pages_reject_put(active, coach_client):
     referral = make_referral(enrolment=active)
     assert coach_client.put(add_url(active)).status_code == 405
     assert (
-        coach_client.put(reverse("participants:referral-status", args=[referral.pk])).status_code
+        coach_client.put(reverse("trajectory:referral-status", args=[referral.pk])).status_code
         == 405
     )
 

@@ -9,11 +9,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from participants import services
-from participants.models import Enrolment, Goal, Step
-from participants.trajectory_views import plan_panel
+from participants.models import Enrolment
 from tests.helpers import login_url
-from tests.participants.factories import make_goal, make_step, started
+from tests.trajectory.factories import make_goal, make_step, started
+from trajectory import services
+from trajectory.models import ActionStep, Goal
+from trajectory.views import plan_panel
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -30,7 +31,7 @@ def goal(active):
 
 
 def counts():
-    return {"goals": Goal.objects.count(), "steps": Step.objects.count()}
+    return {"goals": Goal.objects.count(), "steps": ActionStep.objects.count()}
 
 
 def close(enrolment, status=Enrolment.Status.EXITED):
@@ -66,8 +67,8 @@ def test_a_goal_in_their_language_says_which_language(active, coach):
 
 
 def test_revising_keeps_the_old_goal_and_its_done_steps(goal, coach):
-    done = make_step(goal=goal, status=Step.Status.DONE, who=Step.Who.COACH)
-    open_step = make_step(goal=goal, text="Book the appointment", who=Step.Who.PARTICIPANT)
+    done = make_step(goal=goal, status=ActionStep.Status.DONE, who=ActionStep.Who.COACH)
+    open_step = make_step(goal=goal, text="Book the appointment", who=ActionStep.Who.PARTICIPANT)
 
     new = services.goal_revise(goal=goal, text="I want to go to the doctor's alone", by=coach.user)
 
@@ -87,7 +88,7 @@ def test_revising_may_drop_the_steps_still_to_do(goal, coach):
     )
     step.refresh_from_db()
     assert step.goal == goal
-    assert step.status == Step.Status.DROPPED
+    assert step.status == ActionStep.Status.DROPPED
     assert not new.steps.exists()
 
 
@@ -99,20 +100,20 @@ def test_a_revised_goal_cannot_be_revised_or_changed_again(goal, coach):
     with pytest.raises(ValidationError):
         services.goal_update(goal=goal, text="Changed", by=coach.user)
     with pytest.raises(ValidationError):
-        services.step_add(goal=goal, text="A step", who=Step.Who.COACH, by=coach.user)
+        services.step_add(goal=goal, text="A step", who=ActionStep.Who.COACH, by=coach.user)
     with pytest.raises(ValidationError):
         services.goal_reopen(goal=goal, by=coach.user)
 
 
 def test_closing_a_goal_drops_its_open_steps(goal, coach):
-    done = make_step(goal=goal, status=Step.Status.DONE)
+    done = make_step(goal=goal, status=ActionStep.Status.DONE)
     todo = make_step(goal=goal, due_on=TODAY - datetime.timedelta(days=3))
     services.goal_close(goal=goal, status=Goal.Status.ACHIEVED, by=coach.user)
     done.refresh_from_db()
     todo.refresh_from_db()
     assert goal.status == Goal.Status.ACHIEVED
-    assert done.status == Step.Status.DONE
-    assert todo.status == Step.Status.DROPPED
+    assert done.status == ActionStep.Status.DONE
+    assert todo.status == ActionStep.Status.DROPPED
     assert not todo.is_overdue()
 
 
@@ -130,21 +131,21 @@ def test_an_achieved_goal_can_be_opened_again(goal, coach):
 
 
 def test_the_participant_may_tick_only_their_own_steps(goal):
-    together = make_step(goal=goal, who=Step.Who.TOGETHER)
-    alone = make_step(goal=goal, who=Step.Who.PARTICIPANT)
+    together = make_step(goal=goal, who=ActionStep.Who.TOGETHER)
+    alone = make_step(goal=goal, who=ActionStep.Who.PARTICIPANT)
     with pytest.raises(ValidationError) as refused:
         services.step_mark_done(step=together, by_participant=True)
     assert "the coach ticks it off" in str(refused.value)
     services.step_mark_done(step=alone, by_participant=True)
     alone.refresh_from_db()
     together.refresh_from_db()
-    assert alone.status == Step.Status.DONE
+    assert alone.status == ActionStep.Status.DONE
     assert alone.done_by_participant
-    assert together.status == Step.Status.TODO
+    assert together.status == ActionStep.Status.OPEN
 
 
 def test_the_coach_ticks_any_step_and_can_take_it_back(goal, coach):
-    step = make_step(goal=goal, who=Step.Who.COACH)
+    step = make_step(goal=goal, who=ActionStep.Who.COACH)
     services.step_mark_done(step=step, by=coach.user)
     assert (step.status, step.done_on, step.done_by_participant) == ("done", TODAY, False)
     with pytest.raises(ValidationError):
@@ -164,20 +165,20 @@ def test_a_dropped_step_is_kept(goal, coach):
     step = make_step(goal=goal)
     services.step_drop(step=step, by=coach.user)
     step.refresh_from_db()
-    assert step.status == Step.Status.DROPPED
+    assert step.status == ActionStep.Status.DROPPED
     with pytest.raises(ValidationError):
         services.step_drop(step=step, by=coach.user)
 
 
 def test_steps_are_added_and_changed(goal, coach):
     step = services.step_add(
-        goal=goal, text="Call the GP", who=Step.Who.PARTICIPANT, due_on=TODAY, by=coach.user
+        goal=goal, text="Call the GP", who=ActionStep.Who.PARTICIPANT, due_on=TODAY, by=coach.user
     )
     services.step_update(step=step, text="Call the GP with Amina", who="together", by=coach.user)
     step.refresh_from_db()
     assert (step.text, step.who, step.due_on) == ("Call the GP with Amina", "together", None)
     with pytest.raises(ValidationError):
-        services.step_add(goal=goal, text="", who=Step.Who.COACH, by=coach.user)
+        services.step_add(goal=goal, text="", who=ActionStep.Who.COACH, by=coach.user)
 
 
 def test_a_step_past_its_date_is_overdue(goal):
@@ -211,7 +212,7 @@ def test_a_closed_enrolment_has_a_read_only_plan(goal, coach, status):
             attempt()
     assert counts() == before
     step.refresh_from_db()
-    assert step.status == Step.Status.TODO
+    assert step.status == ActionStep.Status.OPEN
 
 
 # --- the panel ---------------------------------------------------------------------------------
@@ -222,9 +223,9 @@ def enrolment_url(enrolment):
 
 
 def test_the_panel_shows_goals_steps_history_and_ladder(goal, coach, coach_client):
-    make_step(goal=goal, who=Step.Who.PARTICIPANT, status="done", text="Took the bus alone")
-    make_step(goal=goal, who=Step.Who.TOGETHER, status="done")
-    make_step(goal=goal, who=Step.Who.COACH, due_on=TODAY - datetime.timedelta(days=2))
+    make_step(goal=goal, who=ActionStep.Who.PARTICIPANT, status="done", text="Took the bus alone")
+    make_step(goal=goal, who=ActionStep.Who.TOGETHER, status="done")
+    make_step(goal=goal, who=ActionStep.Who.COACH, due_on=TODAY - datetime.timedelta(days=2))
     new = services.goal_revise(goal=goal, text="I want to see the doctor alone", by=coach.user)
 
     response = coach_client.get(enrolment_url(goal.enrolment))
@@ -250,7 +251,7 @@ def test_the_panel_is_read_only_for_a_closed_enrolment(goal, coach_client):
     close(goal.enrolment)
     html = coach_client.get(enrolment_url(goal.enrolment)).content.decode()
     assert "the action plan is kept as it was" in html
-    assert reverse("participants:goal-add", args=[goal.enrolment.pk]) not in html
+    assert reverse("trajectory:goal-add", args=[goal.enrolment.pk]) not in html
     assert "Mark done" not in html
 
 
@@ -281,7 +282,7 @@ def test_the_panel_runs_two_queries_whatever_the_plan(
 
 
 def test_a_coach_adds_a_goal(active, coach_client):
-    url = reverse("participants:goal-add", args=[active.pk])
+    url = reverse("trajectory:goal-add", args=[active.pk])
     assert coach_client.get(url).status_code == 200
     response = coach_client.post(
         url,
@@ -299,7 +300,7 @@ def test_a_coach_adds_a_goal(active, coach_client):
 
 
 def test_a_goal_without_text_writes_nothing(active, coach_client):
-    url = reverse("participants:goal-add", args=[active.pk])
+    url = reverse("trajectory:goal-add", args=[active.pk])
     before = counts()
     response = coach_client.post(
         url, {"text": " ", "text_own_language": "Quelque chose", "own_language": ""}
@@ -312,12 +313,12 @@ def test_a_goal_without_text_writes_nothing(active, coach_client):
 
 def test_a_goal_is_edited_and_revised(goal, coach_client):
     make_step(goal=goal, text="Still to do")
-    edit = reverse("participants:goal-edit", args=[goal.pk])
+    edit = reverse("trajectory:goal-edit", args=[goal.pk])
     coach_client.post(edit, {"text": "I want to speak Dutch with my GP", "domain": ""})
     goal.refresh_from_db()
     assert goal.text == "I want to speak Dutch with my GP"
 
-    revise = reverse("participants:goal-revise", args=[goal.pk])
+    revise = reverse("trajectory:goal-revise", args=[goal.pk])
     page = coach_client.get(revise)
     assert page.context["form"].initial["text"] == "I want to speak Dutch with my GP"
     response = coach_client.post(
@@ -330,29 +331,29 @@ def test_a_goal_is_edited_and_revised(goal, coach_client):
 
 def test_one_tap_marks_a_step_done_with_htmx(goal, coach_client):
     step = make_step(goal=goal)
-    url = reverse("participants:step-action", args=[step.pk, "done"])
+    url = reverse("trajectory:step-action", args=[step.pk, "done"])
     response = coach_client.post(url, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert response.templates[0].name == "participants/_plan_panel.html"
+    assert response.templates[0].name == "trajectory/_plan_panel.html"
     assert 'id="action-plan"' in response.content.decode()
     step.refresh_from_db()
-    assert step.status == Step.Status.DONE
+    assert step.status == ActionStep.Status.DONE
 
 
 def test_one_tap_works_without_javascript(goal, coach_client):
     step = make_step(goal=goal)
-    response = coach_client.post(reverse("participants:step-action", args=[step.pk, "done"]))
+    response = coach_client.post(reverse("trajectory:step-action", args=[step.pk, "done"]))
     assert response.status_code == 302
     assert response.url == enrolment_url(goal.enrolment) + "#action-plan"
     for action, status in [("undo", "todo"), ("drop", "dropped")]:
-        coach_client.post(reverse("participants:step-action", args=[step.pk, action]))
+        coach_client.post(reverse("trajectory:step-action", args=[step.pk, action]))
         step.refresh_from_db()
         assert step.status == status
 
 
 def test_a_refused_tap_says_why(goal, coach_client):
     step = make_step(goal=goal, status="dropped")
-    url = reverse("participants:step-action", args=[step.pk, "done"])
+    url = reverse("trajectory:step-action", args=[step.pk, "done"])
     response = coach_client.post(url, headers={"HX-Request": "true"})
     assert "This step is already “Dropped”." in response.content.decode()
     response = coach_client.post(url, follow=True)
@@ -362,30 +363,29 @@ def test_a_refused_tap_says_why(goal, coach_client):
 def test_an_unknown_action_is_a_404(goal, coach_client):
     step = make_step(goal=goal)
     assert (
-        coach_client.post(reverse("participants:step-action", args=[step.pk, "x"])).status_code
-        == 404
+        coach_client.post(reverse("trajectory:step-action", args=[step.pk, "x"])).status_code == 404
     )
-    url = reverse("participants:goal-close", args=[goal.pk, "revised"])
+    url = reverse("trajectory:goal-close", args=[goal.pk, "revised"])
     assert coach_client.post(url).status_code == 404
 
 
 def test_a_goal_is_marked_achieved_and_opened_again(goal, coach_client):
-    coach_client.post(reverse("participants:goal-close", args=[goal.pk, "achieved"]))
+    coach_client.post(reverse("trajectory:goal-close", args=[goal.pk, "achieved"]))
     goal.refresh_from_db()
     assert goal.status == Goal.Status.ACHIEVED
-    coach_client.post(reverse("participants:goal-close", args=[goal.pk, "open"]))
+    coach_client.post(reverse("trajectory:goal-close", args=[goal.pk, "open"]))
     goal.refresh_from_db()
     assert goal.status == Goal.Status.OPEN
 
 
 def test_steps_are_added_and_edited(goal, coach_client):
-    url = reverse("participants:step-add", args=[goal.pk])
+    url = reverse("trajectory:step-add", args=[goal.pk])
     response = coach_client.post(
         url, {"text": "Ask the pharmacist", "who": "participant", "due_on": "", "another": "1"}
     )
     assert response.url == url
     step = goal.steps.get()
-    edit = reverse("participants:step-edit", args=[step.pk])
+    edit = reverse("trajectory:step-edit", args=[step.pk])
     coach_client.post(edit, {"text": "Ask the pharmacist", "who": "together", "due_on": ""})
     step.refresh_from_db()
     assert step.who == "together"
@@ -394,7 +394,7 @@ def test_steps_are_added_and_edited(goal, coach_client):
 def test_a_step_without_who_writes_nothing(goal, coach_client):
     before = counts()
     response = coach_client.post(
-        reverse("participants:step-add", args=[goal.pk]), {"text": "Something", "who": ""}
+        reverse("trajectory:step-add", args=[goal.pk]), {"text": "Something", "who": ""}
     )
     assert "Say who does this step." in response.content.decode()
     assert counts() == before
@@ -403,26 +403,26 @@ def test_a_step_without_who_writes_nothing(goal, coach_client):
 def test_forms_of_a_closed_plan_lead_back(goal, coach_client):
     close(goal.enrolment)
     for url in [
-        reverse("participants:goal-add", args=[goal.enrolment.pk]),
-        reverse("participants:goal-edit", args=[goal.pk]),
-        reverse("participants:goal-revise", args=[goal.pk]),
-        reverse("participants:step-add", args=[goal.pk]),
+        reverse("trajectory:goal-add", args=[goal.enrolment.pk]),
+        reverse("trajectory:goal-edit", args=[goal.pk]),
+        reverse("trajectory:goal-revise", args=[goal.pk]),
+        reverse("trajectory:step-add", args=[goal.pk]),
     ]:
         response = coach_client.post(url, {"text": "Sneaky", "who": "coach"})
         assert response.status_code == 302
     assert Goal.objects.count() == 1
-    assert Step.objects.count() == 0
+    assert ActionStep.objects.count() == 0
 
 
 def view_urls(goal, step):
     return [
-        ("get", reverse("participants:goal-add", args=[goal.enrolment.pk])),
-        ("get", reverse("participants:goal-edit", args=[goal.pk])),
-        ("get", reverse("participants:goal-revise", args=[goal.pk])),
-        ("post", reverse("participants:goal-close", args=[goal.pk, "achieved"])),
-        ("get", reverse("participants:step-add", args=[goal.pk])),
-        ("get", reverse("participants:step-edit", args=[step.pk])),
-        ("post", reverse("participants:step-action", args=[step.pk, "done"])),
+        ("get", reverse("trajectory:goal-add", args=[goal.enrolment.pk])),
+        ("get", reverse("trajectory:goal-edit", args=[goal.pk])),
+        ("get", reverse("trajectory:goal-revise", args=[goal.pk])),
+        ("post", reverse("trajectory:goal-close", args=[goal.pk, "achieved"])),
+        ("get", reverse("trajectory:step-add", args=[goal.pk])),
+        ("get", reverse("trajectory:step-edit", args=[step.pk])),
+        ("post", reverse("trajectory:step-action", args=[step.pk, "done"])),
     ]
 
 
@@ -436,7 +436,7 @@ def test_people_out_of_reach_get_a_404(goal, who, request):
     for method, url in view_urls(goal, step):
         assert getattr(client, method)(url).status_code == 404, url
     step.refresh_from_db()
-    assert step.status == Step.Status.TODO
+    assert step.status == ActionStep.Status.OPEN
 
 
 def test_a_manager_works_on_any_plan_of_the_organisation(goal, manager_client):
@@ -456,15 +456,15 @@ def test_anonymous_users_are_sent_to_log_in(goal, client):
 def test_taps_reject_get(goal, coach_client):
     step = make_step(goal=goal)
     assert (
-        coach_client.get(reverse("participants:step-action", args=[step.pk, "done"])).status_code
+        coach_client.get(reverse("trajectory:step-action", args=[step.pk, "done"])).status_code
         == 405
     )
     assert (
-        coach_client.get(reverse("participants:goal-close", args=[goal.pk, "achieved"])).status_code
+        coach_client.get(reverse("trajectory:goal-close", args=[goal.pk, "achieved"])).status_code
         == 405
     )
     assert (
-        coach_client.put(reverse("participants:goal-add", args=[goal.enrolment.pk])).status_code
+        coach_client.put(reverse("trajectory:goal-add", args=[goal.enrolment.pk])).status_code
         == 405
     )
 
@@ -477,7 +477,7 @@ def test_a_tap_runs_the_same_queries_whatever_the_plan(
         goal = make_goal(enrolment=active, text=f"Goal {n}")
         make_step(goal=goal, status="done")
     step = make_step(goal=goal)
-    url = reverse("participants:step-action", args=[step.pk, "done"])
+    url = reverse("trajectory:step-action", args=[step.pk, "done"])
     # 1. the session  2. the user with their staff record
     # 3. the step with goal, enrolment, participant and programme, within reach
     # 4. savepoint  5. the step saved  6. its audit event  7. release (one transaction)

@@ -1,23 +1,21 @@
 """The trajectory on the enrolment page: the action plan, referrals to partners and
-placements (each a section listed in casefile.panels), with their forms; and the participant's
-consents, which referrals rest on."""
+placements (each a section listed in casefile.panels), with their forms."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from participants import services
-from participants.access import get_enrolment, get_in_scope, get_participant
-from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
-from participants.trajectory_forms import (
-    ConsentForm,
-    ConsentWithdrawForm,
+from participants.access import get_enrolment, get_in_scope
+from participants.models import Consent, Enrolment
+from programme.access import participant_work_required
+from programme.forms import add_service_errors, posted
+from trajectory import services
+from trajectory.forms import (
     GoalForm,
     GoalReviseForm,
     PartnerReferralForm,
@@ -26,8 +24,7 @@ from participants.trajectory_forms import (
     ReferralStatusForm,
     StepForm,
 )
-from programme.access import participant_work_required
-from programme.forms import add_service_errors, posted
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 # ---------------------------------------------------------------------------------------------
 # Access: every record is reached through the enrolments the user may see, so anything out of
@@ -39,8 +36,8 @@ def _get_goal(request, pk: int) -> Goal:
     return get_in_scope(request, goals, pk)
 
 
-def _get_step(request, pk: int) -> Step:
-    steps = Step.objects.select_related(
+def _get_step(request, pk: int) -> ActionStep:
+    steps = ActionStep.objects.select_related(
         "goal__enrolment__participant", "goal__enrolment__programme"
     )
     return get_in_scope(request, steps, pk, via="goal__enrolment")
@@ -58,11 +55,6 @@ def _get_placement(request, pk: int) -> Placement:
         "enrolment__participant", "enrolment__programme", "host"
     )
     return get_in_scope(request, placements, pk)
-
-
-def _get_consent(request, pk: int) -> Consent:
-    consents = Consent.objects.select_related("participant", "partner")
-    return get_in_scope(request, consents, pk, via="participant")
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -84,7 +76,7 @@ def plan_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
         return None
     goals = list(
         enrolment.goals.select_related("created_by").prefetch_related(
-            Prefetch("steps", queryset=Step.objects.order_by("position", "pk"))
+            Prefetch("steps", queryset=ActionStep.objects.order_by("position", "pk"))
         )
     )
     by_pk = {goal.pk: goal for goal in goals}
@@ -99,19 +91,21 @@ def plan_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
             earlier = by_pk.get(earlier.revises_id)
         current.append(goal)
     steps = [step for goal in goals for step in goal.steps.all()]
-    done = [step for step in steps if step.status == Step.Status.DONE]
+    done = [step for step in steps if step.status == ActionStep.Status.DONE]
     today = timezone.localdate()
     ladder = [
         {
             "who": who,
             "label": label,
             "done": sum(1 for step in done if step.who == who),
-            "planned": sum(1 for step in steps if step.who == who and step.status == "todo"),
+            "planned": sum(
+                1 for step in steps if step.who == who and step.status == ActionStep.Status.OPEN
+            ),
         }
         for who, label in [
-            (Step.Who.PARTICIPANT, _("Alone")),
-            (Step.Who.TOGETHER, _("Together")),
-            (Step.Who.COACH, _("By the coach")),
+            (ActionStep.Who.PARTICIPANT, _("Alone")),
+            (ActionStep.Who.TOGETHER, _("Together")),
+            (ActionStep.Who.COACH, _("By the coach")),
         ]
     ]
     for row in ladder:
@@ -133,7 +127,7 @@ def _plan_response(request, enrolment: Enrolment, error: ValidationError | None)
     if request.htmx:
         panel = plan_panel(request, enrolment)
         panel["error"] = " ".join(error.messages) if error else ""
-        return render(request, "participants/_plan_panel.html", {"panel": panel})
+        return render(request, "trajectory/_plan_panel.html", {"panel": panel})
     if error:
         _refused(request, error)
     return _back_to_plan(enrolment)
@@ -162,7 +156,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Goal added. Next: the first step."))
             return _back_to_plan(enrolment)
-    return _form_page(request, "participants/goal_form.html", enrolment, form=form)
+    return _form_page(request, "trajectory/goal_form.html", enrolment, form=form)
 
 
 @participant_work_required
@@ -181,7 +175,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Goal saved."))
             return _back_to_plan(enrolment)
-    return _form_page(request, "participants/goal_form.html", enrolment, form=form, goal=goal)
+    return _form_page(request, "trajectory/goal_form.html", enrolment, form=form, goal=goal)
 
 
 @participant_work_required
@@ -212,7 +206,7 @@ def goal_revise(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Goal revised: the earlier version is kept below it."))
             return _back_to_plan(enrolment)
     return _form_page(
-        request, "participants/goal_form.html", enrolment, form=form, goal=goal, revising=True
+        request, "trajectory/goal_form.html", enrolment, form=form, goal=goal, revising=True
     )
 
 
@@ -249,9 +243,9 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Step added."))
             if "another" in request.POST:
-                return redirect("participants:step-add", pk=goal.pk)
+                return redirect("trajectory:step-add", pk=goal.pk)
             return _back_to_plan(enrolment)
-    return _form_page(request, "participants/step_form.html", enrolment, form=form, goal=goal)
+    return _form_page(request, "trajectory/step_form.html", enrolment, form=form, goal=goal)
 
 
 @participant_work_required
@@ -272,7 +266,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Step saved."))
             return _back_to_plan(enrolment)
     return _form_page(
-        request, "participants/step_form.html", enrolment, form=form, goal=goal, step=step
+        request, "trajectory/step_form.html", enrolment, form=form, goal=goal, step=step
     )
 
 
@@ -296,54 +290,6 @@ def step_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as refused:
         error = refused
     return _plan_response(request, step.goal.enrolment, error)
-
-
-# ---------------------------------------------------------------------------------------------
-# Consent
-
-
-@participant_work_required
-@require_http_methods(["GET", "POST"])
-def consents(request: HttpRequest, pk: int) -> HttpResponse:
-    """The participant's consents, withdrawn ones included, and the form to record one."""
-    participant = get_participant(request, pk)
-    form = ConsentForm(posted(request), staff=request.staff)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_record(participant=participant, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("participants:consents", pk=participant.pk)
-    return render(
-        request,
-        "participants/consents.html",
-        {
-            "participant": participant,
-            "consents": participant.consents.select_related("partner", "recorded_by"),
-            "form": form,
-            "withdraw_form": ConsentWithdrawForm(),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@participant_work_required
-@require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = _get_consent(request, pk)
-    form = ConsentWithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.consent_withdraw(consent=consent, on=form.cleaned_data["on"], by=request.user)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("Consent withdrawn. It no longer counts from that day."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("participants:consents", pk=consent.participant_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +345,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return _form_page(
         request,
-        "participants/partner_referral_form.html",
+        "trajectory/partner_referral_form.html",
         enrolment,
         form=form,
         consented=sorted(consented),
@@ -430,7 +376,7 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(enrolment.get_absolute_url() + "#referrals")
     return _form_page(
-        request, "participants/referral_status.html", enrolment, form=form, referral=referral
+        request, "trajectory/referral_status.html", enrolment, form=form, referral=referral
     )
 
 
@@ -473,7 +419,7 @@ def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(enrolment.get_absolute_url() + "#placements")
     return _form_page(
         request,
-        "participants/placement_form.html",
+        "trajectory/placement_form.html",
         enrolment,
         form=form,
         can_add=enrolment.status in {Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED},
@@ -502,7 +448,7 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(enrolment.get_absolute_url() + "#placements")
     return _form_page(
         request,
-        "participants/placement_form.html",
+        "trajectory/placement_form.html",
         enrolment,
         form=form,
         placement=placement,
@@ -533,23 +479,5 @@ def placement_end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Placement ended."))
             return redirect(enrolment.get_absolute_url() + "#placements")
     return _form_page(
-        request, "participants/placement_end.html", enrolment, form=form, placement=placement
+        request, "trajectory/placement_end.html", enrolment, form=form, placement=placement
     )
-
-
-urlpatterns = [
-    path("enrolments/<int:pk>/goals/new/", goal_add, name="goal-add"),
-    path("goals/<int:pk>/edit/", goal_edit, name="goal-edit"),
-    path("goals/<int:pk>/revise/", goal_revise, name="goal-revise"),
-    path("goals/<int:pk>/status/<slug:status>/", goal_close, name="goal-close"),
-    path("goals/<int:pk>/steps/new/", step_add, name="step-add"),
-    path("steps/<int:pk>/edit/", step_edit, name="step-edit"),
-    path("steps/<int:pk>/<slug:action>/", step_action, name="step-action"),
-    path("participants/<int:pk>/consents/", consents, name="consents"),
-    path("consents/<int:pk>/withdraw/", consent_withdraw, name="consent-withdraw"),
-    path("enrolments/<int:pk>/referrals/new/", referral_add, name="referral-add"),
-    path("referrals/<int:pk>/status/", referral_status, name="referral-status"),
-    path("enrolments/<int:pk>/placements/new/", placement_add, name="placement-add"),
-    path("placements/<int:pk>/edit/", placement_edit, name="placement-edit"),
-    path("placements/<int:pk>/end/", placement_end, name="placement-end"),
-]

@@ -5,8 +5,9 @@ import datetime
 
 from django.utils import timezone
 
-from participants.models import Consent, Enrolment, Goal, Placement, Referral, Step
+from participants.models import Consent, Enrolment
 from tests.factories import make_partner
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 
 def started(enrolment: Enrolment, days_ago: int = 60) -> Enrolment:
@@ -25,12 +26,12 @@ def make_goal(*, enrolment: Enrolment, **kwargs) -> Goal:
     return Goal.objects.create(enrolment=enrolment, **kwargs)
 
 
-def make_step(*, goal: Goal, **kwargs) -> Step:
+def make_step(*, goal: Goal, **kwargs) -> ActionStep:
     kwargs.setdefault("text", "Practise the words for the body")
-    kwargs.setdefault("who", Step.Who.TOGETHER)
-    if kwargs.get("status") == Step.Status.DONE:
+    kwargs.setdefault("who", ActionStep.Who.TOGETHER)
+    if kwargs.get("status") == ActionStep.Status.DONE:
         kwargs.setdefault("done_on", timezone.localdate())
-    return Step.objects.create(goal=goal, **kwargs)
+    return ActionStep.objects.create(goal=goal, **kwargs)
 
 
 def make_host(*, organisation, **kwargs):

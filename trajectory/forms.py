@@ -1,22 +1,16 @@
-"""Forms of the trajectory pages: the action plan, consent, referrals to partners and
-placements. Thin: the rules live in participants.services."""
+"""Forms of the trajectory pages: the action plan, referrals to partners and placements.
+Thin: the rules live in trajectory.services."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from participants.forms import DateInput
-from participants.models import Consent, Goal, Placement, Referral, Step
+from participants.forms import DateInput, not_in_future
 from programme import outcomes
 from programme.access import partners_for
-from programme.dates import not_in_future
 from programme.text_limits import LONG_NOTE, NOTE
-
-
-def _not_in_future(value):
-    not_in_future(value)
-    return value
+from trajectory.models import ActionStep, Goal, Placement, Referral
 
 
 class GoalForm(forms.ModelForm):
@@ -63,7 +57,7 @@ class GoalReviseForm(GoalForm):
 
 class StepForm(forms.ModelForm):
     class Meta:
-        model = Step
+        model = ActionStep
         fields = ["text", "who", "due_on"]
         widgets = {"who": forms.RadioSelect, "due_on": DateInput()}
         help_texts = {"who": _("Move people up the ladder: from the coach, to together, to alone.")}
@@ -73,53 +67,10 @@ class StepForm(forms.ModelForm):
         self.fields["text"].error_messages["required"] = _("Write the step.")
         self.fields["who"].error_messages["required"] = _("Say who does this step.")
         # Radio buttons need no empty "---------" choice: leaving all unticked says the same.
-        self.fields["who"].choices = Step.Who.choices
+        self.fields["who"].choices = ActionStep.Who.choices
 
     def step_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-
-class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label=_("Purpose"), choices=Consent.Purpose.choices, widget=forms.RadioSelect
-    )
-    partner = forms.ModelChoiceField(
-        label=_("Partner"),
-        queryset=None,
-        required=False,
-        help_text=_("Only to share data: one consent per partner."),
-    )
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
-    language = forms.ChoiceField(label=_("Explained in"), required=False)
-    interpreter = forms.BooleanField(label=_("With an interpreter"), required=False)
-
-    def __init__(self, *args, staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners_for(staff)
-        self.fields["given_on"].initial = timezone.localdate()
-        self.fields["language"].choices = Consent._meta.get_field("language").formfield().choices
-        self.fields["purpose"].error_messages["required"] = _("Choose what the person agrees to.")
-
-    def clean_given_on(self):
-        return _not_in_future(self.cleaned_data["given_on"])
-
-    def clean(self):
-        data = super().clean()
-        sharing = data.get("purpose") == Consent.Purpose.SHARING
-        if sharing and not data.get("partner") and "partner" not in self.errors:
-            self.add_error("partner", _("Choose the partner the data may be shared with."))
-        return data
-
-
-class ConsentWithdrawForm(forms.Form):
-    on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
-
-    def clean_on(self):
-        return _not_in_future(self.cleaned_data["on"])
 
 
 class PartnerReferralForm(forms.Form):
@@ -155,7 +106,7 @@ class PartnerReferralForm(forms.Form):
         self.fields["reason"].error_messages["required"] = _("Say why the person is referred.")
 
     def clean_sent_on(self):
-        return _not_in_future(self.cleaned_data["sent_on"])
+        return not_in_future(self.cleaned_data["sent_on"])
 
     def clean(self):
         data = super().clean()
@@ -198,7 +149,7 @@ class ReferralStatusForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self):
-        return _not_in_future(self.cleaned_data["on"])
+        return not_in_future(self.cleaned_data["on"])
 
 
 class PlacementForm(forms.ModelForm):
@@ -273,4 +224,4 @@ class PlacementEndForm(forms.Form):
         self.fields["outcome"].error_messages["required"] = _("Say how the placement ended.")
 
     def clean_ended_on(self):
-        return _not_in_future(self.cleaned_data["ended_on"])
+        return not_in_future(self.cleaned_data["ended_on"])
