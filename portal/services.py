@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from participants.models import Participant
+from participants.models import Enrolment, Participant
 from portal.models import PortalAccess, hash_code
+from sessions.feeds import feeds_end
 
 # No 0/O, 1/I/L: the short code is also read aloud and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,19 +38,28 @@ def new_code() -> str:
 
 
 def portal_access_issue(
-    *, participant: Participant, contact_phone: str = "", by, code: str | None = None
+    *,
+    participant: Participant,
+    contact_phone: str | None = None,
+    by,
+    code: str | None = None,
 ) -> tuple[PortalAccess, str]:
     """A new personal code for the participant's phone. The previous code stops working, and
-    every phone signed in with it is signed out. Returns the access and the code in clear:
-    only its hash is kept, so the handout can be printed only now."""
+    every phone signed in with it is signed out, and so does every calendar address of the
+    person (whoever holds the lost phone holds its subscription too). Without a
+    contact_phone, the number of the previous code is kept. Returns the access and the code
+    in clear: only its hash is kept, so the handout can be printed only now."""
     code = code or new_code()
     now = timezone.now()
     with transaction.atomic():
         # Lock the person so two clicks at once leave one working code, not two.
         Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if contact_phone is None:
+            contact_phone = previous_contact_phone(participant)
         PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=by
         )
+        feeds_end(participant=participant)
         access = PortalAccess(
             participant=participant,
             code_hash=hash_code(code),
@@ -62,13 +72,46 @@ def portal_access_issue(
     return access, code
 
 
+def previous_contact_phone(participant: Participant) -> str:
+    """The number the person's latest code showed, revoked or not: a new code after a lost
+    phone keeps the "Call" button."""
+    return (
+        PortalAccess.objects.filter(participant=participant)
+        .exclude(contact_phone="")
+        .values_list("contact_phone", flat=True)
+        .first()
+        or ""
+    )
+
+
 def portal_access_revoke(*, access: PortalAccess, by) -> PortalAccess:
-    """The code and every phone signed in with it stop working at once."""
-    if access.revoked_at is None:
-        access.revoked_at = timezone.now()
-        access.revoked_by = by
-        access.save(update_fields=["revoked_at", "revoked_by"])
+    """The code, every phone signed in with it and every calendar address of the person stop
+    working at once."""
+    with transaction.atomic():
+        if access.revoked_at is None:
+            access.revoked_at = timezone.now()
+            access.revoked_by = by
+            access.save(update_fields=["revoked_at", "revoked_by"])
+        feeds_end(participant=access.participant)
     return access
+
+
+# A person whose every enrolment is over (closed, or never admitted) has no more follow-up:
+# the portal and the calendar stop answering for them.
+OVER = [Enrolment.Status.CLOSED, Enrolment.Status.NOT_ADMITTED]
+
+
+def portal_end_if_over(*, participant: Participant, by=None) -> bool:
+    """At the end of follow-up: the person's code and calendar addresses stop working.
+    Returns whether it ended them (False while an enrolment still runs)."""
+    if participant.enrolments.exclude(status__in=OVER).exists():
+        return False
+    with transaction.atomic():
+        PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=by
+        )
+        feeds_end(participant=participant)
+    return True
 
 
 def access_for_code(code: str) -> PortalAccess | None:

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from participants.access import get_participant
 from portal.access import CLOSEST, portal_languages
 from portal.models import PortalAccess
-from portal.services import format_code, portal_access_issue, portal_access_revoke
+from portal.services import (
+    format_code,
+    portal_access_issue,
+    portal_access_revoke,
+    previous_contact_phone,
+)
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 
@@ -43,9 +48,9 @@ def portal_access(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("created_by")
         .first()
     )
-    form = IssueForm(
-        posted(request), initial={"contact_phone": current.contact_phone if current else ""}
-    )
+    # After a revoke, the new code offers the number the last one showed.
+    phone = current.contact_phone if current else previous_contact_phone(participant)
+    form = IssueForm(posted(request), initial={"contact_phone": phone})
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke" and current:

@@ -5,11 +5,12 @@ record and nothing else."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from icalendar import Calendar
@@ -134,9 +135,11 @@ def language(request: HttpRequest) -> HttpResponse:
     back = safe_next_url(request)
     if request.method == "POST":
         chosen = request.POST.get("language")
+        response = redirect(back or "portal:home")
         if chosen in access.portal_languages():
             request.session[access.LANGUAGE] = chosen
-        return redirect(back or "portal:home")
+            access.remember_language(request, response, chosen)
+        return response
     current = access.current_access(request)
     if current is not None:
         access.activate(request, access.language_for(request, current.participant))
@@ -151,6 +154,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     access.sign_out(request)
     if language:
         request.session[access.LANGUAGE] = language
+    messages.info(request, _("You are signed out. To come back, open your code again."))
     response = redirect("portal:start")
     # The copy kept for offline reading goes too: the next person on this phone sees nothing.
     response["Clear-Site-Data"] = '"cache", "storage"'
@@ -271,6 +275,34 @@ def calendar(request: HttpRequest) -> HttpResponse:
     url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
     webcal = "webcal://" + url.split("://", 1)[1] if url else ""
     return _render(request, "portal/calendar.html", {"url": url, "webcal": webcal})
+
+
+@access.portal_page
+@require_safe
+def status(request: HttpRequest) -> JsonResponse:
+    """Asked by the service worker whenever the phone is online: may this phone still keep
+    the copy of the home page it saved? Not after a revoke, a block, the end of follow-up or
+    a sign-out."""
+    response = JsonResponse({"valid": access.current_access(request) is not None})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.portal_page
+@require_safe
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the phone shows offline for a page it did not save: nothing personal, so the
+    service worker keeps it even after the access ends."""
+    return _render(request, "portal/offline.html")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The site's 404 handler: under /p/, a portal page in the person's language."""
+    if not request.path.startswith("/p/"):
+        return defaults.page_not_found(request, exception)
+    current = access.current_access(request)
+    access.activate(request, access.language_for(request, current.participant if current else None))
+    return _render(request, "portal/not_found.html", {"signed_in": current is not None}, 404)
 
 
 @require_safe
