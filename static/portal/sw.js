@@ -1,12 +1,12 @@
 // Keeps the last home page the phone received, and shows it, marked as saved, when the
 // phone is offline (no data left). Network first: a page on screen is never older than it
-// must be. Signing out clears this cache (Clear-Site-Data); so does an access that is no
-// longer valid (revoked, blocked, ended), as soon as the phone is online again; and a copy
+// must be. Signing out clears this cache (Clear-Site-Data); an access no longer valid
+// (revoked, blocked, ended) drops the home page as soon as the phone is online again (the
+// page asks /p/status/, see portal.js; a visit sent back to the start does too); and a copy
 // older than MAX_AGE is never shown, even if the phone never comes online again.
 const CACHE = "parcours-portal-v2";
 const HOME = "/p/home/";
 const OFFLINE = "/p/offline/";
-const STATUS = "/p/status/";
 const SAVED = "x-portal-saved";
 const MAX_AGE = 14 * 24 * 3600 * 1000;
 
@@ -22,22 +22,6 @@ self.addEventListener("activate", (event) =>
 
 // The personal copy goes; the offline page, which says nothing personal, stays.
 const forget = () => caches.open(CACHE).then((cache) => cache.delete(HOME));
-
-async function checkAccess() {
-  try {
-    const response = await fetch(STATUS, { cache: "no-store", credentials: "same-origin" });
-    const answer = await response.json();
-    if (!answer.valid) await forget();
-    return answer.valid;
-  } catch (error) {
-    return null; // offline: nothing known
-  }
-}
-
-self.addEventListener("message", (event) => {
-  if (event.data !== "check-access") return;
-  event.waitUntil(checkAccess().then((valid) => event.source.postMessage({ valid })));
-});
 
 async function keep(response) {
   const cache = await caches.open(CACHE);

@@ -248,6 +248,73 @@ def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_ser
     context.close()
 
 
+def own_phone_with_saved_home(browser, live_server, selam):
+    """Selam's own phone, signed in, its home page saved by the service worker."""
+    from tests.portal.factories import make_access
+
+    access, code = make_access(participant=selam, by=selam.coach)
+    context = phone(browser, live_server)
+    # The service worker's first install is slow on a busy machine.
+    context.set_default_timeout(20_000)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    mobile.locator("input[type=password]").fill("2580")
+    mobile.locator("input[type=checkbox]").check()
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+    mobile.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    mobile.reload()
+    mobile.wait_for_function("navigator.serviceWorker.controller !== null")
+    mobile.reload()
+    mobile.wait_for_function(
+        "caches.open('parcours-portal-v2').then(c => c.match('/p/offline/')).then(Boolean)"
+    )
+    return access, context, mobile
+
+
+def test_a_revoked_code_leaves_nothing_on_the_phone_once_online(browser, live_server, selam):
+    from portal.services import portal_access_revoke
+
+    access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
+    # The phone is lost, offline; the coach revokes the code.
+    context.set_offline(True)
+    mobile.reload()
+    expect(mobile.locator("main")).to_contain_text("Budget")
+    portal_access_revoke(access=access, by=selam.coach)
+    # Back online: the phone asks, is told no, drops the copy and leaves the page.
+    context.set_offline(False)
+    expect(mobile).to_have_url(re.compile("/p/$"))
+    context.set_offline(True)
+    mobile.goto("/p/home/")
+    expect(mobile.locator("main")).to_contain_text("You are offline")
+    for personal in ["Budget", "Selam", "Prendre le bus", "081", "Salle Meuse"]:
+        expect(mobile.locator("body")).not_to_contain_text(personal)
+    mobile.goto("/p/sessions/")
+    expect(mobile.locator("main")).to_contain_text("not saved on this phone")
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "7-offline-after-revoke-fr"), full_page=True)
+    context.close()
+
+
+def test_a_saved_copy_older_than_14_days_is_not_shown(browser, live_server, selam):
+    _access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
+    context.set_offline(True)
+    # Fifteen days later, never online since.
+    mobile.evaluate(
+        """async () => {
+            const cache = await caches.open('parcours-portal-v2');
+            const saved = await cache.match('/p/home/');
+            const headers = new Headers(saved.headers);
+            headers.set('x-portal-saved', String(Date.now() - 15 * 24 * 3600 * 1000));
+            await cache.put('/p/home/', new Response(await saved.blob(), {headers}));
+        }"""
+    )
+    mobile.reload()
+    expect(mobile.locator("main")).to_contain_text("not saved on this phone")
+    expect(mobile.locator("body")).not_to_contain_text("Budget")
+    context.close()
+
+
 def test_the_home_page_opens_quickly_on_slow_3g(browser, live_server, selam):
     """Chrome's "Slow 3G" profile: 400 ms round trips, about 50 KB a second."""
     from tests.portal.factories import make_access
