@@ -3,7 +3,7 @@ is theirs to see. Notes, free text of evaluations, scores given by the coach, he
 residence and referral details never leave the staff pages."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -26,6 +26,8 @@ class SessionCard:
     session: Session
     address: str
     interpreter: InterpreterBooking | None
+    bring: list = field(default_factory=list)  # pictograms (portal.content.BRING)
+    kind_icon: str = "calendar"
 
 
 def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESSIONS):

@@ -23,4 +23,9 @@ urlpatterns = [
     # The coach's side.
     path("participants/<int:pk>/portal/", staff_views.portal_access, name="staff-access"),
     path("participants/<int:pk>/portal/handout/", staff_views.handout, name="staff-handout"),
+    path(
+        "participants/<int:pk>/portal/translate/",
+        staff_views.translate,
+        name="staff-translate",
+    ),
 ]

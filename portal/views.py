@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from evaluations.services import participant_scores_record
 from participants.services import step_mark_done
-from portal import access, reads
+from portal import access, content, reads
 from portal.forms import ChoosePinForm, CodeForm, PinForm, SelfAssessmentForm
 from portal.models import PortalAccess
 from portal.services import access_for_code, portal_pin_check, portal_pin_choose
@@ -169,11 +169,15 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     participant = request.participant
     evaluation = reads.self_assessments(participant).first()
+    cards = reads.upcoming_sessions(participant)
+    goals = reads.open_goals(participant)
+    placements = reads.current_placements(participant)
     context = {
         "participant": participant,
-        "sessions": reads.upcoming_sessions(participant),
-        "goals": reads.open_goals(participant),
-        "placements": reads.current_placements(participant),
+        "sessions": cards,
+        "goals": goals,
+        "placements": placements,
+        **_phone_texts(participant, cards, goals, placements),
         "coach": participant.coach,
         "coach_phone": request.portal_access.contact_phone,
         "call": reads.next_follow_up_call(participant),
@@ -187,7 +191,25 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sessions(request: HttpRequest) -> HttpResponse:
     cards = reads.upcoming_sessions(request.participant, limit=None)
-    return _render(request, "portal/sessions.html", {"sessions": cards})
+    return _render(
+        request,
+        "portal/sessions.html",
+        {"sessions": cards, **_phone_texts(request.participant, cards)},
+    )
+
+
+def _phone_texts(participant, cards, goals=(), placements=()) -> dict:
+    """The page's staff-typed texts in the person's language, and the pictures of what to
+    bring: two queries for the whole page."""
+    sessions = [card.session for card in cards]
+    rooms = [session.room for session in sessions if session.room_id]
+    steps = [step for goal in goals for step in goal.steps.all()]
+    objects = [*sessions, *rooms, *goals, *steps, *placements]
+    pictograms = content.bring_pictograms(sessions) if sessions else {}
+    for card in cards:
+        card.bring = pictograms.get(card.session.pk, [])
+        card.kind_icon = content.kind_icon(card.session.kind)
+    return {"texts": content.translations_for(participant, objects)}
 
 
 @access.participant_required
