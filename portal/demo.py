@@ -9,7 +9,6 @@ import random
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
@@ -18,7 +17,7 @@ from participants.models import Enrolment, Participant, Step
 from participants.services import goal_create, placement_create, step_add
 from portal import content
 from portal.models import PortalAccess, hash_code
-from portal.services import CODE_ALPHABET, CODE_LENGTH, portal_access_issue
+from portal.services import CODE_ALPHABET, CODE_LENGTH, pin_hash, portal_access_issue
 from programme.models import PartnerOrganisation
 
 DEMO_PIN = "2580"
@@ -101,7 +100,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
         access, _code = portal_access_issue(
             participant=person, contact_phone="04 220 12 34", by=coach, code=demo_code(person.pk)
         )
-        PortalAccess.objects.filter(pk=access.pk).update(pin_hash=make_password(DEMO_PIN))
+        PortalAccess.objects.filter(pk=access.pk).update(pin_hash=pin_hash(DEMO_PIN))
         _plan(person, language, coach, today)
         _for_the_phone(person, language, coach)
         if language == "ar":
