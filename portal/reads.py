@@ -30,7 +30,9 @@ class SessionCard:
     kind_icon: str = "calendar"
 
 
-def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESSIONS):
+def upcoming_sessions(
+    participant: Participant, *, limit: int | None = HOME_SESSIONS, days: int = UPCOMING_DAYS
+):
     today = timezone.localdate()
     now = timezone.localtime().time()
     sessions = (
@@ -39,7 +41,7 @@ def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESS
             # Not the sessions of a pause: nobody expects them there.
             attendances__status__in=Attendance.NOT_PAUSED,
             programme__organisation_id=participant.organisation_id,
-            date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
+            date__range=(today, today + datetime.timedelta(days=days)),
         )
         .exclude(date=today, end_time__lt=now)
         .select_related("kind", "room__site", "group")
@@ -57,6 +59,18 @@ def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESS
     if limit:
         sessions = sessions[:limit]
     return [_card(session, participant) for session in sessions]
+
+
+def sessions_later(participant: Participant, *, after_days: int) -> bool:
+    """Whether sessions come after the first `after_days` days, within the portal's horizon."""
+    today = timezone.localdate()
+    return Session.objects.filter(
+        attendances__participant=participant,
+        attendances__status__in=Attendance.NOT_PAUSED,
+        programme__organisation_id=participant.organisation_id,
+        date__gt=today + datetime.timedelta(days=after_days),
+        date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
+    ).exists()
 
 
 def _card(session: Session, participant: Participant) -> SessionCard:

@@ -26,6 +26,7 @@ from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
 
+SESSIONS_DAYS = 28
 FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
 DOMAIN_ICONS = {
     "oral_language": "message-square-text",
@@ -183,6 +184,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "call": reads.next_follow_up_call(participant),
         "evaluation": evaluation,
         "saved_at": timezone.localtime(),
+        "today": timezone.localdate(),
     }
     return _render(request, "portal/home.html", context)
 
@@ -190,11 +192,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @access.participant_required
 @require_safe
 def sessions(request: HttpRequest) -> HttpResponse:
-    cards = reads.upcoming_sessions(request.participant, limit=None)
+    """The next four weeks; "later sessions" shows up to the two months ahead. A page that
+    stays light on a slow phone, however full the calendar."""
+    later = request.GET.get("later") == "1"
+    days = reads.UPCOMING_DAYS if later else SESSIONS_DAYS
+    cards = reads.upcoming_sessions(request.participant, limit=None, days=days)
+    more = not later and reads.sessions_later(request.participant, after_days=days)
     return _render(
         request,
         "portal/sessions.html",
-        {"sessions": cards, **_phone_texts(request.participant, cards)},
+        {"sessions": cards, "more": more, **_phone_texts(request.participant, cards)},
     )
 
 

@@ -2,6 +2,7 @@
 next follow-up call."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -190,8 +191,45 @@ def test_the_sessions_list_queries_do_not_grow(
     for n in range(count):
         make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
-    # room, group), 4 their facilitators, 5 their interpreters, 6 translations, 7 pictures.
+    # room, group), 4 their facilitators, 5 their interpreters, 6 whether later ones come,
+    # 7 translations, 8 pictures.
     portal.get("/p/sessions/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = portal.get("/p/sessions/")
     assert response.content.decode().count("Add to my calendar") == count
+
+
+def test_the_sessions_page_shows_four_weeks_then_later_ones(portal, participant, programme):
+    for days in (3, 27, 35):
+        make_session(
+            programme=programme, date=days_from_today(days), topic=f"In {days} days",
+            expected=[participant],
+        )  # fmt: skip
+    html = portal.get("/p/sessions/").content.decode()
+    assert "In 3 days" in html and "In 27 days" in html and "In 35 days" not in html
+    assert 'href="?later=1"' in html
+    html = portal.get("/p/sessions/?later=1").content.decode()
+    assert "In 35 days" in html and 'href="?later=1"' not in html
+
+
+def test_an_overdue_step_is_marked_late(portal, active):
+    goal = make_goal(enrolment=active, text="Goal")
+    Step.objects.create(
+        goal=goal, text="Overdue step", who=Step.Who.PARTICIPANT,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )  # fmt: skip
+    Step.objects.create(
+        goal=goal, text="Coming step", who=Step.Who.PARTICIPANT,
+        due_on=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    html = portal.get("/p/home/").content.decode()
+    assert html.count('class="todo overdue"') == 1 and html.count(" Late</strong>") == 1
+
+
+def test_each_i_did_it_button_names_its_step(portal, active):
+    goal = make_goal(enrolment=active, text="Goal")
+    for text in ["Call the housing office", "Take bus 4"]:
+        Step.objects.create(goal=goal, text=text, who=Step.Who.PARTICIPANT)
+    html = portal.get("/p/home/").content.decode()
+    names = re.findall(r"I did it<span class=\"visually-hidden\"> — (.*?)</span></button>", html)
+    assert len(names) == 2 and "Call the housing office" in names[0] + names[1]
