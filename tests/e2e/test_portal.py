@@ -94,6 +94,18 @@ def fits(page: Page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
+def tap_targets_are_large(page: Page) -> None:
+    """Every link and button a thumb must hit: at least 44 by 44 CSS pixels, measured."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('header a, main a, main button, footer button')]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.textContent.trim().slice(0, 40), el.getBoundingClientRect()])
+            .filter(([, box]) => box.width < 44 || box.height < 44)
+            .map(([name, box]) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+    )
+    assert not small, f"{page.url}: {small}"
+
+
 def coach_hands_out_a_code(page: Page, selam) -> str:
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill("lea.dumont")
@@ -137,6 +149,7 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
     expect(mobile.locator('a[href^="tel:"]')).to_have_count(1)
     fits(mobile, PHONE["width"])
     no_axe_violations(mobile)
+    tap_targets_are_large(mobile)
     mobile.screenshot(path=artifact("portal", "2-home-fr"), full_page=True)
 
     # A step that is hers alone: one tap.
@@ -148,6 +161,8 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
         mobile.goto(url)
         fits(mobile, PHONE["width"])
         no_axe_violations(mobile)
+    mobile.goto("/p/sessions/")
+    tap_targets_are_large(mobile)
     evaluation = Evaluation.objects.get()
     mobile.goto(f"/p/evaluation/{evaluation.pk}/")
     no_axe_violations(mobile)
@@ -194,6 +209,8 @@ def test_every_page_in_arabic_right_to_left_on_a_small_phone(browser, live_serve
         expect(mobile.locator("html")).to_have_attribute("lang", "ar")
         fits(mobile, SMALL_PHONE["width"])
         no_axe_violations(mobile)
+        if name in ("home", "sessions"):
+            tap_targets_are_large(mobile)
         mobile.screenshot(path=artifact("portal", f"5-{name}-ar"), full_page=True)
     # The headings' pictograms sit on the right, where an Arabic reader starts.
     box = mobile.locator("h1 svg").first.bounding_box()
