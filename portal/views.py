@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
@@ -332,6 +334,31 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     current = access.current_access(request)
     access.activate(request, access.language_for(request, current.participant if current else None))
     return _render(request, "portal/not_found.html", {"signed_in": current is not None}, 404)
+
+
+@access.portal_page
+@require_safe
+def manifest(request: HttpRequest) -> JsonResponse:
+    """Lets the person add the portal to their home screen, opening on their pages."""
+    response = JsonResponse(
+        {
+            "name": "Parcours",
+            "short_name": "Parcours",
+            "lang": request.LANGUAGE_CODE,
+            "dir": "rtl" if get_language_info(request.LANGUAGE_CODE)["bidi"] else "ltr",
+            "start_url": reverse("portal:home"),
+            "scope": "/p/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b57a4",
+            "icons": [
+                {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_safe

@@ -138,3 +138,15 @@ def test_a_coach_feed_is_untouched_by_a_participants_revoke(subscribed, coach):
     mine = feed_create(user=coach.user)
     portal_access_revoke(access=subscribed["access"], by=coach.user)
     assert Client().get(mine.get_absolute_url()).status_code == 200
+
+
+def test_the_phone_can_add_the_portal_to_its_home_screen(client, db):
+    client.cookies["portal_language"] = "ar"
+    page = client.get("/p/").content.decode()
+    assert '<link rel="manifest" href="/p/manifest.webmanifest">' in page
+    manifest = client.get("/p/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["start_url"] == "/p/home/" and data["display"] == "standalone"
+    assert data["lang"] == "ar" and data["dir"] == "rtl"
+    assert data["icons"][0]["src"].endswith("favicon.svg")

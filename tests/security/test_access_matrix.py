@@ -318,6 +318,7 @@ MATRIX: dict[str, Entry] = {
     "portal:service-worker": public("the offline script, the same for everyone"),
     "portal:status": public("tells a phone whether its own portal session still holds"),
     "portal:offline": public("the offline page: nothing personal, kept by the phone"),
+    "portal:manifest": public("the web app manifest: name, colours, icon, start page"),
     "portal:home": Entry(PORTAL_PAGE),
     "portal:sessions": Entry(PORTAL_PAGE),
     # Choosing a calendar on one's own phone makes one's own feed.
