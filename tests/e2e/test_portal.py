@@ -239,32 +239,6 @@ def test_home_reads_without_javascript(browser, live_server, selam):
     context.close()
 
 
-def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_server, selam):
-    from tests.portal.factories import make_access
-
-    _access, code = make_access(participant=selam, by=selam.coach)
-    context = phone(browser, live_server)
-    mobile = context.new_page()
-    mobile.goto(f"/p/{code}")
-    mobile.locator("input[type=password]").fill("2580")
-    mobile.locator("input[type=checkbox]").check()
-    mobile.locator("button[type=submit]").click()
-    expect(mobile).to_have_url(re.compile("/p/home/$"))
-    # Wait until the service worker looks after the page, then load it once through it.
-    mobile.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    mobile.reload()
-    mobile.wait_for_function("navigator.serviceWorker.controller !== null")
-    mobile.reload()
-    expect(mobile.locator("[data-offline]")).to_be_hidden()
-
-    context.set_offline(True)
-    mobile.reload()
-    expect(mobile.locator("[data-offline]")).to_be_visible()
-    expect(mobile.locator("main")).to_contain_text("Budget")
-    mobile.screenshot(path=artifact("portal", "6-offline-fr"), full_page=True)
-    context.close()
-
-
 def own_phone_with_saved_home(browser, live_server, selam):
     """Selam's own phone, signed in, its home page saved by the service worker."""
     from tests.portal.factories import make_access
@@ -287,6 +261,18 @@ def own_phone_with_saved_home(browser, live_server, selam):
         "caches.open('parcours-portal-v2').then(c => c.match('/p/offline/')).then(Boolean)"
     )
     return access, context, mobile
+
+
+def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_server, selam):
+    _access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
+    expect(mobile.locator("[data-offline]")).to_be_hidden()
+
+    context.set_offline(True)
+    mobile.reload()
+    expect(mobile.locator("[data-offline]")).to_be_visible()
+    expect(mobile.locator("main")).to_contain_text("Budget")
+    mobile.screenshot(path=artifact("portal", "6-offline-fr"), full_page=True)
+    context.close()
 
 
 def test_a_revoked_code_leaves_nothing_on_the_phone_once_online(browser, live_server, selam):
