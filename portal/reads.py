@@ -128,6 +128,19 @@ def current_placements(participant: Participant) -> list[Placement]:
     )
 
 
+def after_programme(participant: Participant) -> bool:
+    """Left the programme: exited, with no enrolment running or about to start."""
+    Status = Enrolment.Status
+    statuses = set(
+        Enrolment.objects.filter(participant=participant).values_list("status", flat=True)
+    )
+    return Status.EXITED in statuses and statuses <= {
+        Status.EXITED,
+        Status.CLOSED,
+        Status.NOT_ADMITTED,
+    }
+
+
 def next_follow_up_call(participant: Participant) -> FollowUpCall | None:
     return (
         FollowUpCall.objects.pending()

@@ -187,6 +187,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "evaluation": evaluation,
         "saved_at": timezone.localtime(),
         "today": timezone.localdate(),
+        # Every enrolment over, follow-up still running: a home for after the programme.
+        "after_programme": not goals and reads.after_programme(participant),
     }
     return _render(request, "portal/home.html", context)
 

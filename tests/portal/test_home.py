@@ -241,3 +241,17 @@ def test_the_calendar_gives_an_https_address_with_instructions(portal):
     assert re.search(r"<code>http(s)?://testserver/calendar/\w+\.ics</code>", html)
     assert 'href="webcal://testserver/calendar/' in html
     assert "Android (Google Calendar)" in html and "iPhone:" in html
+
+
+def test_after_the_programme_a_past_call_reads_soon_and_no_goals_are_promised(
+    participant, programme
+):
+    enrolment = make_enrolment(participant=participant, programme=programme)
+    make_exited(enrolment=enrolment)
+    make_call(enrolment=enrolment, due_on=timezone.localdate() - datetime.timedelta(days=9))
+    client, _access = portal_client_for(participant)
+    html = client.get("/p/home/").content.decode()
+    assert "Your coach will call you soon to ask how you are." in html
+    assert "Around" not in html
+    assert "Your programme is over. If you need help, call your coach." in html
+    assert "will write your goals together" not in html
