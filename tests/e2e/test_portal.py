@@ -289,11 +289,11 @@ def test_a_revoked_code_leaves_nothing_on_the_phone_once_online(browser, live_se
     expect(mobile).to_have_url(re.compile("/p/$"))
     context.set_offline(True)
     mobile.goto("/p/home/")
-    expect(mobile.locator("main")).to_contain_text("You are offline")
+    expect(mobile.locator("main")).to_contain_text("Vous êtes hors ligne")
     for personal in ["Budget", "Selam", "Prendre le bus", "081", "Salle Meuse"]:
         expect(mobile.locator("body")).not_to_contain_text(personal)
     mobile.goto("/p/sessions/")
-    expect(mobile.locator("main")).to_contain_text("not saved on this phone")
+    expect(mobile.locator("main")).to_contain_text("n’est pas enregistrée sur ce téléphone")
     no_axe_violations(mobile)
     mobile.screenshot(path=artifact("portal", "7-offline-after-revoke-fr"), full_page=True)
     context.close()
@@ -313,7 +313,7 @@ def test_a_saved_copy_older_than_14_days_is_not_shown(browser, live_server, sela
         }"""
     )
     mobile.reload()
-    expect(mobile.locator("main")).to_contain_text("not saved on this phone")
+    expect(mobile.locator("main")).to_contain_text("n’est pas enregistrée sur ce téléphone")
     expect(mobile.locator("body")).not_to_contain_text("Budget")
     context.close()
 
