@@ -24,6 +24,7 @@ from evaluations import services as evaluations
 from evaluations.models import ExitReview
 from participants import services as participants
 from participants.models import Enrolment, Participant
+from portal.services import portal_end_if_over
 from programme.dates import not_in_future
 from programme.models import Programme
 from sessions import services as sessions
@@ -185,6 +186,9 @@ def enrolment_change_status(
     enrolment = participants.enrolment_change_status(
         enrolment=enrolment, to_status=to_status, by=by, reason=reason, on=on, **extra
     )
+    if to_status == Status.CLOSED:
+        # The end of follow-up: the phone and the calendar stop answering.
+        portal_end_if_over(participant=enrolment.participant, by=by)
     return Outcome(enrolment=enrolment)
 
 

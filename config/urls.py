@@ -32,3 +32,6 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /p/ the "not found" page speaks the participant's language; elsewhere Django's own.
+handler404 = "portal.views.page_not_found"

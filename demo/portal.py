@@ -6,16 +6,17 @@ so `make run` shows the portal at once. The codes are derived from the secret ke
 import contextlib
 import datetime
 import random
+import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
 from evaluations.services import ScoreRow, evaluation_record
 from participants.models import Enrolment, Participant
+from portal import content
 from portal.models import PortalAccess, hash_code
-from portal.services import CODE_ALPHABET, CODE_LENGTH, portal_access_issue
+from portal.services import CODE_ALPHABET, CODE_LENGTH, pin_hash, portal_access_issue
 from programme.models import PartnerOrganisation
 from trajectory.models import ActionStep
 from trajectory.services import goal_create, placement_create, step_add
@@ -42,6 +43,35 @@ STEPS = [
     ("Appeler le service bénévolat", ActionStep.Who.COACH, 21),
 ]
 
+# The French (and Dutch) texts of the demo, as an interpreter would write them for the phone.
+TEXTS = {
+    "ar": {
+        "Vivre ensemble / Samen leven": "العيش معًا",
+        "Atelier de la semaine / Atelier van de week": "ورشة الأسبوع",
+        "Cahier, stylo / schrift en pen": "دفتر وقلم",
+        "Aller à la bibliothèque avec ma carte": "الذهاب إلى المكتبة مع بطاقتي",
+        "Préparer les questions pour le rendez-vous": "تحضير الأسئلة للموعد",
+        "Appeler le service bénévolat": "الاتصال بخدمة العمل التطوعي",
+        "Accueil et café": "الاستقبال والقهوة",
+        "Mercredi 9:00–12:00": "الأربعاء 9:00–12:00",
+        "room": "القاعة %s",
+    },
+    "ti": {
+        "Vivre ensemble / Samen leven": "ብሓባር ምንባር",
+        "Atelier de la semaine / Atelier van de week": "ናይ ሰሙን ዎርክሾፕ",
+        "Cahier, stylo / schrift en pen": "ጥራዝን ብርዕን",
+        "Aller à la bibliothèque avec ma carte": "ምስ ካርደይ ናብ ቤት መጻሕፍቲ ምኻድ",
+        "Préparer les questions pour le rendez-vous": "ሕቶታት ንቆጸራ ምድላው",
+        "Appeler le service bénévolat": "ናብ ኣገልግሎት ወለንታ ምድዋል",
+        "Accueil et café": "ኣቀባብላን ቡንን",
+        "Mercredi 9:00–12:00": "ረቡዕ 9:00–12:00",
+        "room": "ክፍሊ %s",
+    },
+}
+ROOM = re.compile(r"Salle (\d+) / Zaal \1")
+# Pictures of what the demo sessions ask to bring.
+BRING = {"Cahier, stylo / schrift en pen": ["notebook", "pen"]}
+
 
 def demo_code(participant_id: int) -> str:
     digest = salted_hmac("parcours.portal.demo", str(participant_id)).digest()
@@ -67,11 +97,13 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     evaluations = 0
     for person, language in zip(people, ["ar", "ti", "fr"], strict=False):
         Participant.objects.filter(pk=person.pk).update(portal_language=language)
+        person.portal_language = language
         access, _code = portal_access_issue(
             participant=person, contact_phone="04 220 12 34", by=coach, code=demo_code(person.pk)
         )
-        PortalAccess.objects.filter(pk=access.pk).update(pin_hash=make_password(DEMO_PIN))
+        PortalAccess.objects.filter(pk=access.pk).update(pin_hash=pin_hash(DEMO_PIN))
         _plan(person, language, coach, today)
+        _for_the_phone(person, language, coach)
         if language == "ar":
             # A mid-way review two days ago: her phone asks for her own view of it.
             enrolment = person.enrolments.get(status=Enrolment.Status.ACTIVE)
@@ -126,6 +158,22 @@ def _plan(person, language, coach, today):
                 },
                 by=coach,
             )
+
+
+def _for_the_phone(person, language, coach):
+    """The person's texts translated, and the pictures of what to bring chosen."""
+    texts = {}
+    for item in content.to_translate(person):
+        room = ROOM.fullmatch(item.original)
+        known = TEXTS.get(language, {})
+        if item.original in known:
+            texts[item.key] = known[item.original]
+        elif room and "room" in known:
+            texts[item.key] = known["room"] % room.group(1)
+        if item.field == "bring" and item.original in BRING:
+            content.bring_pictograms_set(session=item.obj, items=BRING[item.original])
+    if texts:
+        content.translations_save(participant=person, texts=texts, by=coach)
 
 
 def logins(url: str) -> list[str]:

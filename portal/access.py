@@ -11,11 +11,13 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from portal.models import PortalAccess
 
@@ -25,6 +27,10 @@ PENDING = "portal_pending"  # the code opened, before the PIN
 LANGUAGE = "portal_language"
 OWN_PHONE = "portal_own_phone"
 SEEN = "portal_seen"
+# The language stays on the phone beyond the session: after a sign-out, a revoked code or a
+# block, the person still reads the pages that tell them what happened in their language.
+COOKIE = "portal_language"
+COOKIE_SECONDS = 365 * 24 * 3600
 KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE, SEEN)
 
 # On the person's own phone the portal stays open for months; on a shared phone it closes
@@ -41,12 +47,13 @@ def portal_languages() -> list[str]:
 
 
 def language_for(request, participant=None) -> str:
-    """Their own choice on this phone, else the language their coach recorded, else what the
-    browser asks for (LocaleMiddleware), else the default."""
+    """Their own choice on this phone (this session, else the last one), else the language
+    their coach recorded, else what the browser asks for (LocaleMiddleware), else the
+    default."""
     available = portal_languages()
-    chosen = request.session.get(LANGUAGE)
-    if chosen in available:
-        return chosen
+    for chosen in (request.session.get(LANGUAGE), request.COOKIES.get(COOKIE)):
+        if chosen in available:
+            return chosen
     if participant is not None:
         preferred = CLOSEST.get(participant.portal_language, participant.portal_language)
         if preferred in available:
@@ -58,6 +65,19 @@ def language_for(request, participant=None) -> str:
 def activate(request, language: str) -> None:
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+def remember_language(request, response, language: str) -> None:
+    """Keep the language on the phone for the pages that come after the session."""
+    if request.COOKIES.get(COOKIE) != language:
+        response.set_cookie(
+            COOKIE,
+            language,
+            max_age=COOKIE_SECONDS,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
 
 
 def sign_in(request, access: PortalAccess, *, own_phone: bool) -> None:
@@ -107,9 +127,14 @@ def participant_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        was_signed_in = request.session.get(PARTICIPANT) is not None
         access = current_access(request)
         if access is None:
             activate(request, language_for(request))
+            if was_signed_in and not request.user.is_authenticated:
+                messages.info(
+                    request, _("Your code no longer works on this phone. Ask your coach.")
+                )
             return redirect("portal:start")
         request.portal_access = access
         request.participant = access.participant
@@ -120,7 +145,9 @@ def participant_required(view):
             now = int(time.time())
             if now - request.session.get(SEEN, 0) >= 60:
                 request.session[SEEN] = now
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        remember_language(request, response, request.LANGUAGE_CODE)
+        return response
 
     wrapper.portal_view = True
     return wrapper

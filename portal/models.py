@@ -5,6 +5,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -85,3 +86,47 @@ class PortalAccess(models.Model):
 
     def is_locked(self, now: datetime.datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class ContentTranslation(models.Model):
+    """A version, in a participant's language, of a text the staff typed that reaches the
+    phone: a step, a session's topic, a placement's tasks… One generic table owned by the
+    portal, so the apps that own the texts keep their models as they are. `source` is the
+    original as it was translated: when the original changes, the phone shows the new
+    original (marked as such) until the translation is made again."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=40)
+    language = models.CharField(max_length=10)
+    text = models.TextField(_("translation"), max_length=2000)
+    source = models.TextField(max_length=2000)
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    translated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("translation for the phone")
+        verbose_name_plural = _("translations for the phone")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"],
+                name="portal_translation_one_per_language",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} {self.field} [{self.language}]"
+
+
+class BringPictograms(models.Model):
+    """The pictures of what to bring to a session, chosen by the coach from the portal's
+    catalogue (portal.content.BRING), shown on the phone with words in the person's
+    language."""
+
+    session = models.OneToOneField("activities.Session", on_delete=models.CASCADE, related_name="+")
+    items = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"pictograms of {self.session_id}"

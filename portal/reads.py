@@ -3,7 +3,7 @@ is theirs to see. Notes, free text of evaluations, scores given by the coach, he
 residence and referral details never leave the staff pages."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -27,9 +27,13 @@ class SessionCard:
     session: Session
     address: str
     interpreter: InterpreterBooking | None
+    bring: list = field(default_factory=list)  # pictograms (portal.content.BRING)
+    kind_icon: str = "calendar"
 
 
-def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESSIONS):
+def upcoming_sessions(
+    participant: Participant, *, limit: int | None = HOME_SESSIONS, days: int = UPCOMING_DAYS
+):
     today = timezone.localdate()
     now = timezone.localtime().time()
     sessions = (
@@ -38,7 +42,7 @@ def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESS
             # Not the sessions of a pause: nobody expects them there.
             attendances__status__in=Attendance.NOT_PAUSED,
             programme__organisation_id=participant.organisation_id,
-            date__range=(today, today + datetime.timedelta(days=UPCOMING_DAYS)),
+            date__range=(today, today + datetime.timedelta(days=days)),
         )
         .exclude(date=today, end_time__lt=now)
         .select_related("kind", "room__site", "group")
@@ -56,6 +60,18 @@ def upcoming_sessions(participant: Participant, *, limit: int | None = HOME_SESS
     if limit:
         sessions = sessions[:limit]
     return [_card(session, participant) for session in sessions]
+
+
+def sessions_later(participant: Participant, *, after_days: int) -> bool:
+    """Whether sessions come after the first `after_days` days, within the portal's horizon."""
+    today = timezone.localdate()
+    return Session.objects.filter(
+        attendances__participant=participant,
+        attendances__status__in=Attendance.NOT_PAUSED,
+        programme__organisation_id=participant.organisation_id,
+        date__gt=today + datetime.timedelta(days=after_days),
+        date__lte=today + datetime.timedelta(days=UPCOMING_DAYS),
+    ).exists()
 
 
 def _card(session: Session, participant: Participant) -> SessionCard:
@@ -111,6 +127,19 @@ def current_placements(participant: Participant) -> list[Placement]:
         .select_related("host")
         .order_by("starts_on", "pk")
     )
+
+
+def after_programme(participant: Participant) -> bool:
+    """Left the programme: exited, with no enrolment running or about to start."""
+    Status = Enrolment.Status
+    statuses = set(
+        Enrolment.objects.filter(participant=participant).values_list("status", flat=True)
+    )
+    return Status.EXITED in statuses and statuses <= {
+        Status.EXITED,
+        Status.CLOSED,
+        Status.NOT_ADMITTED,
+    }
 
 
 def next_follow_up_call(participant: Participant) -> FollowUpCall | None:

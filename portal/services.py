@@ -3,15 +3,16 @@
 import datetime
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from participants.models import Participant
+from participants.models import Enrolment, Participant
 from portal.models import PortalAccess, hash_code
+from sessions.feeds import feeds_end
 
 # No 0/O, 1/I/L: the short code is also read aloud and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -21,6 +22,30 @@ PIN_LENGTHS = range(4, 7)
 # 4-digit PIN take years, short enough that someone who mistyped can try again the same day.
 LOCKS = [(5, datetime.timedelta(minutes=15)), (3, datetime.timedelta(minutes=1))]
 BLOCK_AFTER = 10
+
+
+class PinHasher(PBKDF2PasswordHasher):
+    """PBKDF2 at a tenth of Django's password cost: a PIN check in about a tenth of a second
+    instead of more than one. The lock-out, not the hash, is what stops guessing at the door;
+    offline, no cost a phone can wait for would save a 4-6 digit PIN from someone holding the
+    database (docs/decisions/0020-portal-pin-and-time-formats.md)."""
+
+    algorithm = "portal_pin_pbkdf2_sha256"
+    iterations = 100_000
+
+
+PIN_HASHER = PinHasher()
+
+
+def pin_hash(pin: str) -> str:
+    return PIN_HASHER.encode(pin, PIN_HASHER.salt())
+
+
+def pin_matches(pin: str, encoded: str) -> bool:
+    """PINs chosen before the PIN hasher are read with Django's hashers."""
+    if encoded.startswith(PIN_HASHER.algorithm + "$"):
+        return PIN_HASHER.verify(pin, encoded)
+    return check_password(pin, encoded)
 
 
 def normalise_code(text: str) -> str:
@@ -37,19 +62,28 @@ def new_code() -> str:
 
 
 def portal_access_issue(
-    *, participant: Participant, contact_phone: str = "", by, code: str | None = None
+    *,
+    participant: Participant,
+    contact_phone: str | None = None,
+    by,
+    code: str | None = None,
 ) -> tuple[PortalAccess, str]:
     """A new personal code for the participant's phone. The previous code stops working, and
-    every phone signed in with it is signed out. Returns the access and the code in clear:
-    only its hash is kept, so the handout can be printed only now."""
+    every phone signed in with it is signed out, and so does every calendar address of the
+    person (whoever holds the lost phone holds its subscription too). Without a
+    contact_phone, the number of the previous code is kept. Returns the access and the code
+    in clear: only its hash is kept, so the handout can be printed only now."""
     code = code or new_code()
     now = timezone.now()
     with transaction.atomic():
         # Lock the person so two clicks at once leave one working code, not two.
         Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if contact_phone is None:
+            contact_phone = previous_contact_phone(participant)
         PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=by
         )
+        feeds_end(participant=participant)
         access = PortalAccess(
             participant=participant,
             code_hash=hash_code(code),
@@ -62,13 +96,46 @@ def portal_access_issue(
     return access, code
 
 
+def previous_contact_phone(participant: Participant) -> str:
+    """The number the person's latest code showed, revoked or not: a new code after a lost
+    phone keeps the "Call" button."""
+    return (
+        PortalAccess.objects.filter(participant=participant)
+        .exclude(contact_phone="")
+        .values_list("contact_phone", flat=True)
+        .first()
+        or ""
+    )
+
+
 def portal_access_revoke(*, access: PortalAccess, by) -> PortalAccess:
-    """The code and every phone signed in with it stop working at once."""
-    if access.revoked_at is None:
-        access.revoked_at = timezone.now()
-        access.revoked_by = by
-        access.save(update_fields=["revoked_at", "revoked_by"])
+    """The code, every phone signed in with it and every calendar address of the person stop
+    working at once."""
+    with transaction.atomic():
+        if access.revoked_at is None:
+            access.revoked_at = timezone.now()
+            access.revoked_by = by
+            access.save(update_fields=["revoked_at", "revoked_by"])
+        feeds_end(participant=access.participant)
     return access
+
+
+# A person whose every enrolment is over (closed, or never admitted) has no more follow-up:
+# the portal and the calendar stop answering for them.
+OVER = [Enrolment.Status.CLOSED, Enrolment.Status.NOT_ADMITTED]
+
+
+def portal_end_if_over(*, participant: Participant, by=None) -> bool:
+    """At the end of follow-up: the person's code and calendar addresses stop working.
+    Returns whether it ended them (False while an enrolment still runs)."""
+    if participant.enrolments.exclude(status__in=OVER).exists():
+        return False
+    with transaction.atomic():
+        PortalAccess.objects.filter(participant=participant, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=by
+        )
+        feeds_end(participant=participant)
+    return True
 
 
 def access_for_code(code: str) -> PortalAccess | None:
@@ -105,7 +172,7 @@ def portal_pin_choose(*, access: PortalAccess, pin: str, pin_again: str) -> Port
             raise ValidationError(_("This code no longer works."), code="inactive")
         if access.has_pin:
             raise ValidationError(_("A PIN was already chosen for this code."), code="has_pin")
-        access.pin_hash = make_password(pin)
+        access.pin_hash = pin_hash(pin)
         access.last_used_at = timezone.now()
         access.save(update_fields=["pin_hash", "last_used_at"])
     return access
@@ -126,11 +193,16 @@ def portal_pin_check(*, access: PortalAccess, pin: str) -> PortalAccess:
             raise ValidationError(locked_message(access, now), code="locked")
         if not access.has_pin:
             raise ValidationError(_("Choose your PIN first."), code="no_pin")
-        if check_password(pin.strip(), access.pin_hash):
+        if pin_matches(pin.strip(), access.pin_hash):
             access.failed_attempts = 0
             access.locked_until = None
             access.last_used_at = now
-            access.save(update_fields=["failed_attempts", "locked_until", "last_used_at"])
+            fields = ["failed_attempts", "locked_until", "last_used_at"]
+            if not access.pin_hash.startswith(PIN_HASHER.algorithm + "$"):
+                # A PIN of before: kept at the new cost from now on.
+                access.pin_hash = pin_hash(pin.strip())
+                fields.append("pin_hash")
+            access.save(update_fields=fields)
             return access
         access.failed_attempts += 1
         fields = ["failed_attempts"]

@@ -7,16 +7,37 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from participants.access import get_participant
+from portal import content
 from portal.access import CLOSEST, portal_languages
 from portal.models import PortalAccess
-from portal.services import format_code, portal_access_issue, portal_access_revoke
+from portal.services import (
+    format_code,
+    portal_access_issue,
+    portal_access_revoke,
+    previous_contact_phone,
+)
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
+from programme.models import Room
+from sessions.models import Session
+from trajectory.models import ActionStep, Goal, Placement
+
+# What each text is, on the "to translate" page.
+FIELD_NAMES = {
+    (Goal, "text"): gettext_lazy("Goal"),
+    (ActionStep, "text"): gettext_lazy("Step"),
+    (Session, "topic"): gettext_lazy("Session topic"),
+    (Session, "bring"): gettext_lazy("What to bring"),
+    (Room, "name"): gettext_lazy("Room"),
+    (Placement, "role"): gettext_lazy("Placement: role"),
+    (Placement, "tasks"): gettext_lazy("Placement: tasks"),
+    (Placement, "schedule"): gettext_lazy("Placement: schedule"),
+}
 
 # The code in clear is kept only in the coach's own session, only until the handout is printed
 # (or a new code is made): the database keeps its hash.
@@ -43,9 +64,9 @@ def portal_access(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("created_by")
         .first()
     )
-    form = IssueForm(
-        posted(request), initial={"contact_phone": current.contact_phone if current else ""}
-    )
+    # After a revoke, the new code offers the number the last one showed.
+    phone = current.contact_phone if current else previous_contact_phone(participant)
+    form = IssueForm(posted(request), initial={"contact_phone": phone})
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke" and current:
@@ -107,5 +128,66 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
             "start": request.build_absolute_uri(reverse("portal:start")),
             "code": format_code(code),
             "language": language if language in portal_languages() else None,
+        },
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def translate(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the person's phone still shows in the staff's language, with the original beside
+    a field for the version in theirs; and the pictures of what to bring to each session."""
+    participant = get_participant(request, pk)
+    language = content.target_language(participant)
+    if request.method == "POST" and language:
+        prefix = "t-"
+        texts = {
+            key[len(prefix) :]: value
+            for key, value in request.POST.items()
+            if key.startswith(prefix)
+        }
+        try:
+            saved, removed = content.translations_save(
+                participant=participant, texts=texts, by=request.user
+            )
+        except ValidationError:
+            messages.error(
+                request,
+                _("A translation is too long: %(max)s characters at most. Nothing was saved.")
+                % {"max": content.MAX_LENGTH},
+            )
+            return redirect("portal:staff-translate", pk=participant.pk)
+        sessions = {
+            item.obj.pk: item.obj
+            for item in content.to_translate(participant)
+            if isinstance(item.obj, Session) and item.field == "bring"
+        }
+        for session in sessions.values():
+            content.bring_pictograms_set(
+                session=session, items=request.POST.getlist(f"bring-{session.pk}")
+            )
+        messages.success(
+            request,
+            _("Saved: %(saved)s translations, %(removed)s removed.")
+            % {"saved": saved, "removed": removed},
+        )
+        return redirect("portal:staff-translate", pk=participant.pk)
+    items = content.to_translate(participant) if language else []
+    chosen = content.bring_pictograms([item.obj for item in items if isinstance(item.obj, Session)])
+    for item in items:
+        item.name = FIELD_NAMES[(type(item.obj), item.field)]
+        if isinstance(item.obj, Session) and item.field == "bring":
+            item.pictograms = [
+                (code, pictogram, pictogram in chosen.get(item.obj.pk, []))
+                for code, pictogram in content.BRING.items()
+            ]
+    return render(
+        request,
+        "portal/staff_translate.html",
+        {
+            "participant": participant,
+            "language": get_language_info(language) if language else None,
+            "items": items,
+            "left": sum(1 for item in items if not item.translation or item.outdated),
         },
     )

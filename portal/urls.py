@@ -17,8 +17,16 @@ urlpatterns = [
     path("p/language/", views.language, name="language"),
     path("p/signout/", views.sign_out, name="sign-out"),
     path("p/sw.js", views.service_worker, name="service-worker"),
+    path("p/status/", views.status, name="status"),
+    path("p/manifest.webmanifest", views.manifest, name="manifest"),
+    path("p/offline/", views.offline, name="offline"),
     re_path(r"^p/(?P<code>[0-9A-Za-z]{12})/?$", views.open_code, name="open"),
     # The coach's side.
     path("participants/<int:pk>/portal/", staff_views.portal_access, name="staff-access"),
     path("participants/<int:pk>/portal/handout/", staff_views.handout, name="staff-handout"),
+    path(
+        "participants/<int:pk>/portal/translate/",
+        staff_views.translate,
+        name="staff-translate",
+    ),
 ]

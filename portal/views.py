@@ -5,17 +5,20 @@ record and nothing else."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from icalendar import Calendar
 
 from evaluations.services import participant_scores_record
-from portal import access, reads
+from portal import access, content, reads
 from portal.forms import ChoosePinForm, CodeForm, PinForm, SelfAssessmentForm
 from portal.models import PortalAccess
 from portal.services import access_for_code, portal_pin_check, portal_pin_choose
@@ -25,6 +28,7 @@ from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
 from trajectory.services import step_mark_done
 
+SESSIONS_DAYS = 28
 FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
 DOMAIN_ICONS = {
     "oral_language": "message-square-text",
@@ -134,9 +138,11 @@ def language(request: HttpRequest) -> HttpResponse:
     back = safe_next_url(request)
     if request.method == "POST":
         chosen = request.POST.get("language")
+        response = redirect(back or "portal:home")
         if chosen in access.portal_languages():
             request.session[access.LANGUAGE] = chosen
-        return redirect(back or "portal:home")
+            access.remember_language(request, response, chosen)
+        return response
     current = access.current_access(request)
     if current is not None:
         access.activate(request, access.language_for(request, current.participant))
@@ -151,6 +157,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     access.sign_out(request)
     if language:
         request.session[access.LANGUAGE] = language
+    messages.info(request, _("You are signed out. To come back, open your code again."))
     response = redirect("portal:start")
     # The copy kept for offline reading goes too: the next person on this phone sees nothing.
     response["Clear-Site-Data"] = '"cache", "storage"'
@@ -165,16 +172,23 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     participant = request.participant
     evaluation = reads.self_assessments(participant).first()
+    cards = reads.upcoming_sessions(participant)
+    goals = reads.open_goals(participant)
+    placements = reads.current_placements(participant)
     context = {
         "participant": participant,
-        "sessions": reads.upcoming_sessions(participant),
-        "goals": reads.open_goals(participant),
-        "placements": reads.current_placements(participant),
+        "sessions": cards,
+        "goals": goals,
+        "placements": placements,
+        **_phone_texts(participant, cards, goals, placements),
         "coach": participant.coach,
         "coach_phone": request.portal_access.contact_phone,
         "call": reads.next_follow_up_call(participant),
         "evaluation": evaluation,
         "saved_at": timezone.localtime(),
+        "today": timezone.localdate(),
+        # Every enrolment over, follow-up still running: a home for after the programme.
+        "after_programme": not goals and reads.after_programme(participant),
     }
     return _render(request, "portal/home.html", context)
 
@@ -182,8 +196,31 @@ def home(request: HttpRequest) -> HttpResponse:
 @access.participant_required
 @require_safe
 def sessions(request: HttpRequest) -> HttpResponse:
-    cards = reads.upcoming_sessions(request.participant, limit=None)
-    return _render(request, "portal/sessions.html", {"sessions": cards})
+    """The next four weeks; "later sessions" shows up to the two months ahead. A page that
+    stays light on a slow phone, however full the calendar."""
+    later = request.GET.get("later") == "1"
+    days = reads.UPCOMING_DAYS if later else SESSIONS_DAYS
+    cards = reads.upcoming_sessions(request.participant, limit=None, days=days)
+    more = not later and reads.sessions_later(request.participant, after_days=days)
+    return _render(
+        request,
+        "portal/sessions.html",
+        {"sessions": cards, "more": more, **_phone_texts(request.participant, cards)},
+    )
+
+
+def _phone_texts(participant, cards, goals=(), placements=()) -> dict:
+    """The page's staff-typed texts in the person's language, and the pictures of what to
+    bring: two queries for the whole page."""
+    sessions = [card.session for card in cards]
+    rooms = [session.room for session in sessions if session.room_id]
+    steps = [step for goal in goals for step in goal.steps.all()]
+    objects = [*sessions, *rooms, *goals, *steps, *placements]
+    pictograms = content.bring_pictograms(sessions) if sessions else {}
+    for card in cards:
+        card.bring = pictograms.get(card.session.pk, [])
+        card.kind_icon = content.kind_icon(card.session.kind)
+    return {"texts": content.translations_for(participant, objects)}
 
 
 @access.participant_required
@@ -271,6 +308,59 @@ def calendar(request: HttpRequest) -> HttpResponse:
     url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
     webcal = "webcal://" + url.split("://", 1)[1] if url else ""
     return _render(request, "portal/calendar.html", {"url": url, "webcal": webcal})
+
+
+@access.portal_page
+@require_safe
+def status(request: HttpRequest) -> JsonResponse:
+    """Asked by the service worker whenever the phone is online: may this phone still keep
+    the copy of the home page it saved? Not after a revoke, a block, the end of follow-up or
+    a sign-out."""
+    response = JsonResponse({"valid": access.current_access(request) is not None})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access.portal_page
+@require_safe
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the phone shows offline for a page it did not save: nothing personal, so the
+    service worker keeps it even after the access ends."""
+    return _render(request, "portal/offline.html")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The site's 404 handler: under /p/, a portal page in the person's language."""
+    if not request.path.startswith("/p/"):
+        return defaults.page_not_found(request, exception)
+    current = access.current_access(request)
+    access.activate(request, access.language_for(request, current.participant if current else None))
+    return _render(request, "portal/not_found.html", {"signed_in": current is not None}, 404)
+
+
+@access.portal_page
+@require_safe
+def manifest(request: HttpRequest) -> JsonResponse:
+    """Lets the person add the portal to their home screen, opening on their pages."""
+    response = JsonResponse(
+        {
+            "name": "Parcours",
+            "short_name": "Parcours",
+            "lang": request.LANGUAGE_CODE,
+            "dir": "rtl" if get_language_info(request.LANGUAGE_CODE)["bidi"] else "ltr",
+            "start_url": reverse("portal:home"),
+            "scope": "/p/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b57a4",
+            "icons": [
+                {"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_safe

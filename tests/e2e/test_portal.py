@@ -94,6 +94,18 @@ def fits(page: Page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
+def tap_targets_are_large(page: Page) -> None:
+    """Every link and button a thumb must hit: at least 44 by 44 CSS pixels, measured."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('header a, main a, main button, footer button')]
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.textContent.trim().slice(0, 40), el.getBoundingClientRect()])
+            .filter(([, box]) => box.width < 44 || box.height < 44)
+            .map(([name, box]) => `${name} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+    )
+    assert not small, f"{page.url}: {small}"
+
+
 def coach_hands_out_a_code(page: Page, selam) -> str:
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill("lea.dumont")
@@ -137,6 +149,7 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
     expect(mobile.locator('a[href^="tel:"]')).to_have_count(1)
     fits(mobile, PHONE["width"])
     no_axe_violations(mobile)
+    tap_targets_are_large(mobile)
     mobile.screenshot(path=artifact("portal", "2-home-fr"), full_page=True)
 
     # A step that is hers alone: one tap.
@@ -148,6 +161,8 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
         mobile.goto(url)
         fits(mobile, PHONE["width"])
         no_axe_violations(mobile)
+    mobile.goto("/p/sessions/")
+    tap_targets_are_large(mobile)
     evaluation = Evaluation.objects.get()
     mobile.goto(f"/p/evaluation/{evaluation.pk}/")
     no_axe_violations(mobile)
@@ -194,6 +209,8 @@ def test_every_page_in_arabic_right_to_left_on_a_small_phone(browser, live_serve
         expect(mobile.locator("html")).to_have_attribute("lang", "ar")
         fits(mobile, SMALL_PHONE["width"])
         no_axe_violations(mobile)
+        if name in ("home", "sessions"):
+            tap_targets_are_large(mobile)
         mobile.screenshot(path=artifact("portal", f"5-{name}-ar"), full_page=True)
     # The headings' pictograms sit on the right, where an Arabic reader starts.
     box = mobile.locator("h1 svg").first.bounding_box()
@@ -222,22 +239,32 @@ def test_home_reads_without_javascript(browser, live_server, selam):
     context.close()
 
 
-def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_server, selam):
+def own_phone_with_saved_home(browser, live_server, selam):
+    """Selam's own phone, signed in, its home page saved by the service worker."""
     from tests.portal.factories import make_access
 
-    _access, code = make_access(participant=selam, by=selam.coach)
+    access, code = make_access(participant=selam, by=selam.coach)
     context = phone(browser, live_server)
+    # The service worker's first install is slow on a busy machine.
+    context.set_default_timeout(20_000)
     mobile = context.new_page()
     mobile.goto(f"/p/{code}")
     mobile.locator("input[type=password]").fill("2580")
     mobile.locator("input[type=checkbox]").check()
     mobile.locator("button[type=submit]").click()
     expect(mobile).to_have_url(re.compile("/p/home/$"))
-    # Wait until the service worker looks after the page, then load it once through it.
     mobile.evaluate("navigator.serviceWorker.ready.then(() => true)")
     mobile.reload()
     mobile.wait_for_function("navigator.serviceWorker.controller !== null")
     mobile.reload()
+    mobile.wait_for_function(
+        "caches.open('parcours-portal-v2').then(c => c.match('/p/offline/')).then(Boolean)"
+    )
+    return access, context, mobile
+
+
+def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_server, selam):
+    _access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
     expect(mobile.locator("[data-offline]")).to_be_hidden()
 
     context.set_offline(True)
@@ -245,6 +272,49 @@ def test_the_home_page_stays_readable_offline_on_the_own_phone(browser, live_ser
     expect(mobile.locator("[data-offline]")).to_be_visible()
     expect(mobile.locator("main")).to_contain_text("Budget")
     mobile.screenshot(path=artifact("portal", "6-offline-fr"), full_page=True)
+    context.close()
+
+
+def test_a_revoked_code_leaves_nothing_on_the_phone_once_online(browser, live_server, selam):
+    from portal.services import portal_access_revoke
+
+    access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
+    # The phone is lost, offline; the coach revokes the code.
+    context.set_offline(True)
+    mobile.reload()
+    expect(mobile.locator("main")).to_contain_text("Budget")
+    portal_access_revoke(access=access, by=selam.coach)
+    # Back online: the phone asks, is told no, drops the copy and leaves the page.
+    context.set_offline(False)
+    expect(mobile).to_have_url(re.compile("/p/$"))
+    context.set_offline(True)
+    mobile.goto("/p/home/")
+    expect(mobile.locator("main")).to_contain_text("Vous êtes hors ligne")
+    for personal in ["Budget", "Selam", "Prendre le bus", "081", "Salle Meuse"]:
+        expect(mobile.locator("body")).not_to_contain_text(personal)
+    mobile.goto("/p/sessions/")
+    expect(mobile.locator("main")).to_contain_text("n’est pas enregistrée sur ce téléphone")
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "7-offline-after-revoke-fr"), full_page=True)
+    context.close()
+
+
+def test_a_saved_copy_older_than_14_days_is_not_shown(browser, live_server, selam):
+    _access, context, mobile = own_phone_with_saved_home(browser, live_server, selam)
+    context.set_offline(True)
+    # Fifteen days later, never online since.
+    mobile.evaluate(
+        """async () => {
+            const cache = await caches.open('parcours-portal-v2');
+            const saved = await cache.match('/p/home/');
+            const headers = new Headers(saved.headers);
+            headers.set('x-portal-saved', String(Date.now() - 15 * 24 * 3600 * 1000));
+            await cache.put('/p/home/', new Response(await saved.blob(), {headers}));
+        }"""
+    )
+    mobile.reload()
+    expect(mobile.locator("main")).to_contain_text("n’est pas enregistrée sur ce téléphone")
+    expect(mobile.locator("body")).not_to_contain_text("Budget")
     context.close()
 
 

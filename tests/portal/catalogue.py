@@ -10,7 +10,12 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 # The coach's pages of the portal app speak the staff languages only.
-STAFF_TEMPLATES = {"staff_access.html", "staff_handout.html", "_participant_panel.html"}
+STAFF_TEMPLATES = {
+    "staff_access.html",
+    "staff_handout.html",
+    "staff_translate.html",
+    "_participant_panel.html",
+}
 STAFF_CODE = {"staff_views.py", "admin.py", "apps.py", "models.py"}
 
 TRANSLATE = re.compile(r"""\{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")

@@ -2,6 +2,7 @@
 next follow-up call."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -170,8 +171,11 @@ def test_home_queries_do_not_grow_with_rows(
     make_evaluation(enrolment=active, held_on=timezone.localdate())
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
     # room, group), 4 their facilitators, 5 their interpreters, 6 open goals, 7 their steps,
-    # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment.
-    with django_assert_num_queries(10):
+    # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment,
+    # 11 the texts' translations into the person's language, 12 the pictures of what to
+    # bring. (The content types are read once per process: a first visit reads them.)
+    portal.get("/p/home/")
+    with django_assert_num_queries(12):
         response = portal.get("/p/home/")
     assert response.status_code == 200
 
@@ -187,7 +191,67 @@ def test_the_sessions_list_queries_do_not_grow(
     for n in range(count):
         make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
-    # room, group), 4 their facilitators, 5 their interpreters.
-    with django_assert_num_queries(5):
+    # room, group), 4 their facilitators, 5 their interpreters, 6 whether later ones come,
+    # 7 translations, 8 pictures.
+    portal.get("/p/sessions/")
+    with django_assert_num_queries(8):
         response = portal.get("/p/sessions/")
     assert response.content.decode().count("Add to my calendar") == count
+
+
+def test_the_sessions_page_shows_four_weeks_then_later_ones(portal, participant, programme):
+    for days in (3, 27, 35):
+        make_session(
+            programme=programme, date=days_from_today(days), topic=f"In {days} days",
+            expected=[participant],
+        )  # fmt: skip
+    html = portal.get("/p/sessions/").content.decode()
+    assert "In 3 days" in html and "In 27 days" in html and "In 35 days" not in html
+    assert 'href="?later=1"' in html
+    html = portal.get("/p/sessions/?later=1").content.decode()
+    assert "In 35 days" in html and 'href="?later=1"' not in html
+
+
+def test_an_overdue_step_is_marked_late(portal, active):
+    goal = make_goal(enrolment=active, text="Goal")
+    ActionStep.objects.create(
+        goal=goal, text="Overdue step", who=ActionStep.Who.PARTICIPANT,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )  # fmt: skip
+    ActionStep.objects.create(
+        goal=goal, text="Coming step", who=ActionStep.Who.PARTICIPANT,
+        due_on=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    html = portal.get("/p/home/").content.decode()
+    assert html.count('class="todo overdue"') == 1 and html.count(" Late</strong>") == 1
+
+
+def test_each_i_did_it_button_names_its_step(portal, active):
+    goal = make_goal(enrolment=active, text="Goal")
+    for text in ["Call the housing office", "Take bus 4"]:
+        ActionStep.objects.create(goal=goal, text=text, who=ActionStep.Who.PARTICIPANT)
+    html = portal.get("/p/home/").content.decode()
+    names = re.findall(r"I did it<span class=\"visually-hidden\"> — (.*?)</span></button>", html)
+    assert len(names) == 2 and "Call the housing office" in names[0] + names[1]
+
+
+def test_the_calendar_gives_an_https_address_with_instructions(portal):
+    portal.post("/p/calendar/")
+    html = portal.get("/p/calendar/").content.decode()
+    assert re.search(r"<code>http(s)?://testserver/calendar/\w+\.ics</code>", html)
+    assert 'href="webcal://testserver/calendar/' in html
+    assert "Android (Google Calendar)" in html and "iPhone:" in html
+
+
+def test_after_the_programme_a_past_call_reads_soon_and_no_goals_are_promised(
+    participant, programme
+):
+    enrolment = make_enrolment(participant=participant, programme=programme)
+    make_exited(enrolment=enrolment)
+    make_call(enrolment=enrolment, due_on=timezone.localdate() - datetime.timedelta(days=9))
+    client, _access = portal_client_for(participant)
+    html = client.get("/p/home/").content.decode()
+    assert "Your coach will call you soon to ask how you are." in html
+    assert "Around" not in html
+    assert "Your programme is over. If you need help, call your coach." in html
+    assert "will write your goals together" not in html

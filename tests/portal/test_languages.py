@@ -133,3 +133,26 @@ def test_staff_pages_never_speak_a_portal_only_language(coach_client):
     assert '<html lang="nl"' in response.content.decode()
     response = coach_client.get("/participants/", HTTP_ACCEPT_LANGUAGE="ti")
     assert f'<html lang="{settings.LANGUAGE_CODE}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ar", "prs", "ps"])
+def test_day_first_dates_and_a_24_hour_clock_in_arabic_dari_and_pashto(language):
+    import datetime
+
+    from django.utils import formats, translation
+
+    moment = datetime.datetime(2026, 12, 7, 17, 5)
+    with translation.override(language):
+        assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "07/12/2026 17:05"
+        assert formats.date_format(moment.date(), "SHORT_DATE_FORMAT") == "07/12/2026"
+        assert formats.time_format(moment.time(), "TIME_FORMAT") == "17:05"
+
+
+@pytest.mark.parametrize("language", PORTAL)
+def test_every_portal_language_writes_times_on_a_24_hour_clock(language):
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override(language):
+        assert "17" in formats.time_format(datetime.time(17, 5), "TIME_FORMAT")

@@ -72,3 +72,28 @@ def test_every_page_weighs_under_100_kb(participant, busy, language):
 def test_no_web_font_and_no_outside_asset():
     css = (STATIC / "portal" / "portal.css").read_text()
     assert "@font-face" not in css and "url(" not in css
+
+
+def test_a_realistic_month_stays_under_60_kb(participant, active, programme, organisation, coach):
+    """Three sessions a week for two months, a plan of 3 goals of 4 steps: the home page and
+    the sessions page (its four weeks) with their stylesheet and script, uncompressed."""
+    room = make_room(organisation=organisation)
+    for week in range(8):
+        for day in (1, 3, 5):
+            session = make_session(
+                programme=programme, date=days_from_today(7 * week + day), room=room,
+                topic="Vivre ensemble", bring="Cahier, stylo", facilitators=[coach.user],
+                expected=[participant],
+            )  # fmt: skip
+            make_booking(session=session, language="ar")
+    for _goal in range(3):
+        goal = make_goal(enrolment=active, text="Parler avec le médecin sans interprète")
+        for s in range(4):
+            ActionStep.objects.create(
+                goal=goal, text=f"Étape {s} du plan", who=ActionStep.Who.PARTICIPANT
+            )
+    client, _access = portal_client_for(participant, own_phone=True)
+    for url in ["/p/home/", "/p/sessions/"]:
+        html = client.get(url).content.decode()
+        weight = len(html.encode()) + _assets(html)
+        assert weight <= 60 * 1024, f"{url}: {weight / 1024:.1f} KB"

@@ -337,6 +337,9 @@ MATRIX: dict[str, Entry] = {
     "portal:language": public("the portal's language chooser, stored in the session", BOTH),
     "portal:sign-out": public("ends whatever portal session the browser holds", POST),
     "portal:service-worker": public("the offline script, the same for everyone"),
+    "portal:status": public("tells a phone whether its own portal session still holds"),
+    "portal:offline": public("the offline page: nothing personal, kept by the phone"),
+    "portal:manifest": public("the web app manifest: name, colours, icon, start page"),
     "portal:home": Entry(PORTAL_PAGE),
     "portal:sessions": Entry(PORTAL_PAGE),
     # Choosing a calendar on one's own phone makes one's own feed.
@@ -346,6 +349,7 @@ MATRIX: dict[str, Entry] = {
     "portal:self-assessment": Entry(PORTAL_OBJECT, kwargs=pk("evaluation"), methods=BOTH),
     "portal:staff-access": file("participant"),
     "portal:staff-handout": file("participant", GET),
+    "portal:staff-translate": file("participant"),
     # Data-protection rights ------------------------------------------------------------------
     "rights:history": Entry(MANAGER_ONLY, kwargs=pk("participant")),
     "rights:export-json": file("participant", GET),

@@ -1,0 +1,22 @@
+"""{% phone_text texts obj "field" %}: a staff-typed text in the participant's language, or
+the original marked as such (portal.content)."""
+
+from django import template
+from django.utils.html import format_html, linebreaks
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def phone_text(texts, obj, field: str, multiline: bool = False):
+    text = texts.get(obj, field)
+    body = linebreaks(text.text) if multiline else text.text
+    if text.translated:
+        return format_html('<span dir="auto">{}</span>', body)
+    return format_html(
+        '<span lang="{}" dir="auto">{}</span> <small class="original">{}</small>',
+        text.original_language,
+        body,
+        _("(not translated)"),
+    )
