@@ -60,19 +60,25 @@ def rows(snapshot) -> list[list]:
     limit = snapshot.small_count
     hidden = funder_suppressed(figures, limit)
     with translation.override(snapshot.language):
+        programmes = figures.get("programmes", [])
         out = [
             [_("Organisation"), parameters.get("organisation", "")],
             [_("Programme"), parameters.get("programme", "")],
+            *([[_("Together with"), ", ".join(programmes[1:])]] if len(programmes) > 1 else []),
             [_("Indicator set"), parameters.get("indicator_set", "")],
             [_("Period"), f"{snapshot.period_start:%d/%m/%Y} – {snapshot.period_end:%d/%m/%Y}"],
             [legend(limit)],
+            *([warning] for warning in figures.get("warnings", [])),
             [],
-            [_("Code"), _("Indicator"), _("Period"), _("Since the start"), _("Target")],
-        ]
+            [_("Code"), _("Funder"), _("Indicator"), _("Period"), _("Previous period"),
+             _("Since the start"), _("Upon leaving, not yet known"), _("Target")],
+        ]  # fmt: skip
         for row in figures.get("rows", []):
             code = row["code"]
-            out.append([code, row["wording"], hidden.value(f"{code}|period"),
-                        hidden.value(f"{code}|cumulative"), row["target"]])  # fmt: skip
+            out.append([code, row.get("funder", ""), row["wording"],
+                        *(hidden.value(f"{code}|{column}") if column in row else ""
+                          for column in ("period", "previous", "cumulative", "not_yet_known")),
+                        row["target"]])  # fmt: skip
         breakdowns = [
             [row["code"], str(BREAKDOWNS.get(dimension, dimension)), label,
              hidden.value(f"{row['code']}|{dimension}|{category}")]
@@ -89,6 +95,15 @@ def rows(snapshot) -> list[list]:
         ]
         if beside:
             out += [[], [_("Beside the indicators"), _("Period")], *beside]
+        project = [
+            [row["code"], row["wording"],
+             *(row[column] if row[column] is not None else _("not entered")
+               for column in ("period", "previous", "cumulative"))]
+            for row in figures.get("project_figures", [])
+        ]  # fmt: skip
+        if project:
+            out += [[], [_("Project-level indicators"), _("Indicator"), _("Period"),
+                         _("Previous period"), _("Since the start")], *project]  # fmt: skip
         targets = [
             [label, target, number(target_shown(hidden, key, actual, *count))]
             for key, label, target, actual, *count in figures.get("targets", [])

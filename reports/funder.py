@@ -975,7 +975,11 @@ def report_figures(report: FunderReport) -> dict:
         ],
         # Numbers the manager entered for the project, apart: they count no one.
         "project_figures": [
-            {"code": row.indicator.code, "wording": row.indicator.wording, **row.entered}
+            {
+                "code": row.indicator.code,
+                "wording": row.indicator.wording_in(get_language()),
+                **row.entered,
+            }
             for row in report.rows
             if row.entered is not None
         ],

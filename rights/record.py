@@ -21,18 +21,8 @@ from evaluations.models import (
     FollowUpCall,
     LanguageAssessment,
 )
-from participants.models import (
-    Consent,
-    EligibilityAnswer,
-    Enrolment,
-    EnrolmentStatusChange,
-    EntryCharacteristics,
-    IntakeInterview,
-    LanguageSkill,
-    Participant,
-    ParticipantEvent,
-    Todo,
-)
+from participants import models as person
+from participants.models import Participant
 from sessions.models import Attendance, GroupMembership
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
@@ -42,20 +32,20 @@ LEFT_OUT = {"version"}
 
 # (section name, model, how it hangs on the participant) in the order of the export.
 SECTIONS = [
-    ("languages", LanguageSkill, "participant"),
-    ("consents", Consent, "participant"),
-    ("entry_characteristics", EntryCharacteristics, "participant"),
-    ("events", ParticipantEvent, "participant"),
+    ("languages", person.LanguageSkill, "participant"),
+    ("consents", person.Consent, "participant"),
+    ("entry_characteristics", person.EntryCharacteristics, "participant"),
+    ("events", person.ParticipantEvent, "participant"),
     ("language_assessments", LanguageAssessment, "participant"),
-    ("enrolments", Enrolment, "participant"),
-    ("status_changes", EnrolmentStatusChange, "enrolment__participant"),
-    ("eligibility", EligibilityAnswer, "enrolment__participant"),
-    ("intake_interviews", IntakeInterview, "enrolment__participant"),
+    ("enrolments", person.Enrolment, "participant"),
+    ("status_changes", person.EnrolmentStatusChange, "enrolment__participant"),
+    ("eligibility", person.EligibilityAnswer, "enrolment__participant"),
+    ("intake_interviews", person.IntakeInterview, "enrolment__participant"),
     ("goals", Goal, "enrolment__participant"),
     ("steps", ActionStep, "goal__enrolment__participant"),
     ("placements", Placement, "enrolment__participant"),
     ("referrals", Referral, "enrolment__participant"),
-    ("todos", Todo, "enrolment__participant"),
+    ("todos", person.Todo, "enrolment__participant"),
     ("evaluations", Evaluation, "enrolment__participant"),
     ("domain_scores", DomainScore, "evaluation__enrolment__participant"),
     ("exit_reviews", ExitReview, "enrolment__participant"),

@@ -59,7 +59,10 @@ def test_the_csv_in_french_opens_in_belgian_excel(manager_client, mixed):
     snapshot = snapshot_of(manager_client, mixed, "fr")
     rows = belgian_rows(get(manager_client, "reports:snapshot-csv", snapshot).content)
     assert rows[0] == ["Organisation", mixed.organisation.name]
-    assert rows[7] == ["O.2.3", "Participants aux activités de soutien", "12", "12", ""]
+    o23 = next(row for row in rows if row[:1] == ["O.2.3"])
+    # code, funder, wording, period, previous period, since the start, not yet known, target
+    wording = "Participants aux activités de soutien"
+    assert o23 == ["O.2.3", "AMIF", wording, "12", "0", "12", "0", ""]
     breakdown = [row for row in rows if row[:1] == ["O.2.3"] and len(row) == 4]
     labels = {row[2]: row[3] for row in breakdown}
     # French category words, not the English "Woman" nor the code "gender".
@@ -74,8 +77,8 @@ def test_the_csv_header_states_the_threshold_its_cells_used(manager_client, sett
     settings.REPORT_SMALL_COUNT = 3  # changed since: the file keeps the snapshot's
     rows = belgian_rows(get(manager_client, "reports:snapshot-csv", snapshot).content)
     assert "10" in rows[4][0]
-    o23 = next(row for row in rows if row[:1] == ["O.2.3"] and len(row) >= 4)
-    assert o23[2] == "12"
+    o23 = next(row for row in rows if row[:1] == ["O.2.3"] and len(row) > 4)
+    assert o23[3] == "12"
     women = next(row for row in rows if row[:1] == ["O.2.3"] and len(row) == 4)
     assert women[3] == "< 10"
 
@@ -83,9 +86,11 @@ def test_the_csv_header_states_the_threshold_its_cells_used(manager_client, sett
 def test_the_csv_choice_on_the_export(manager_client, mixed):
     snapshot = snapshot_of(manager_client, mixed, "fr")
     text = get(manager_client, "reports:snapshot-csv", snapshot, separator="comma").text
-    assert "O.2.3,Participants aux activités de soutien,12,12" in text
+    assert "O.2.3,AMIF,Participants aux activités de soutien,12,0,12,0" in text
     english = snapshot_of(manager_client, mixed, "en")
-    assert ";" not in get(manager_client, "reports:snapshot-csv", english).text.splitlines()[7]
+    lines = get(manager_client, "reports:snapshot-csv", english).text.splitlines()
+    o23 = next(line for line in lines if line.startswith("O.2.3,AMIF,"))
+    assert ";" not in o23
 
 
 def test_a_rate_is_written_with_a_decimal_comma_in_french(manager_client, mixed):
@@ -126,8 +131,8 @@ def test_xlsx_cells_are_typed_and_formulas_are_text(manager_client, mixed):
     for row in sheet.iter_rows(min_row=8):
         by_code.setdefault(row[0].value, row)  # the indicator's line, before its breakdowns
     o23 = by_code["O.2.3"]
-    assert (o23[2].value, o23[2].data_type) == (12, "n")
-    formula = by_code["O.2.5"][1]
+    assert (o23[3].value, o23[3].data_type) == (12, "n")
+    formula = by_code["O.2.5"][2]
     assert (formula.value, formula.data_type) == ("=HYPERLINK(1)", "s")
     targets = [row for row in sheet.iter_rows() if row[1].value == 20]
     assert targets and targets[0][1].data_type == "n" and targets[0][2].data_type == "n"
