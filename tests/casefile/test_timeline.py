@@ -11,6 +11,7 @@ from evaluations import timeline as evaluation_timeline
 from participants import timeline as participant_timeline
 from participants.timeline import Entry
 from sessions import timeline as session_timeline
+from trajectory import timeline as trajectory_timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,12 @@ def test_every_apps_entries_are_on_the_timeline():
     """Each app's `*_entries` functions, and nothing else, make the timeline."""
     written = {
         function
-        for module in (participant_timeline, session_timeline, evaluation_timeline)
+        for module in (
+            participant_timeline,
+            trajectory_timeline,
+            session_timeline,
+            evaluation_timeline,
+        )
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if name.endswith("_entries") and function.__module__ == module.__name__
     }

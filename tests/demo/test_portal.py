@@ -42,7 +42,7 @@ def test_the_arabic_and_tigrinya_demo_phones_show_their_texts_translated():
     """The sessions' topics, rooms and what to bring, the portal demo's steps and placement:
     in the person's script, with pictures. (The plans written by the trajectory demo stay in
     French, marked as untranslated, on the coach's "to translate" list.)"""
-    from portal.demo import TEXTS
+    from demo.portal import TEXTS
 
     demo.load(today=timezone.localdate())
     out = io.StringIO()

@@ -15,8 +15,8 @@ from participants.models import Enrolment
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
 # The apps whose models are the domain (not Django's, the libraries' or ops' heartbeat).
-DOMAIN_APPS = ["audit", "programme", "participants", "activities", "evaluations", "portal",
-               "reports", "rights"]  # fmt: skip
+DOMAIN_APPS = ["audit", "programme", "participants", "trajectory", "activities", "evaluations",
+               "portal", "reports", "rights"]  # fmt: skip
 SAMPLE = 40  # rows per model, spread over the whole table
 # What the demo must have written for the checks below to mean something.
 WRITTEN = {
@@ -25,7 +25,7 @@ WRITTEN = {
     "programme.Room", "programme.ActivityMapping", "participants.Participant",
     "participants.LanguageSkill", "participants.Enrolment", "participants.EnrolmentStatusChange",
     "participants.IntakeInterview", "participants.EligibilityAnswer", "participants.Consent",
-    "participants.Goal", "participants.Step", "participants.Referral", "participants.Placement",
+    "trajectory.Goal", "trajectory.ActionStep", "trajectory.Referral", "trajectory.Placement",
     "participants.Todo", "participants.ParticipantEvent", "participants.EntryCharacteristics",
     "activities.Group", "activities.GroupMembership", "activities.Series", "activities.Session",
     "activities.Attendance", "evaluations.LanguageAssessment", "evaluations.Evaluation",
