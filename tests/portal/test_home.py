@@ -238,7 +238,7 @@ def test_each_i_did_it_button_names_its_step(portal, active):
 def test_the_calendar_gives_an_https_address_with_instructions(portal):
     portal.post("/p/calendar/")
     html = portal.get("/p/calendar/").content.decode()
-    assert re.search(r"<code>http(s)?://testserver/calendar/\w+\.ics</code>", html)
+    assert re.search(r"<code>http(s)?://testserver/calendar/[\w-]+\.ics</code>", html)
     assert 'href="webcal://testserver/calendar/' in html
     assert "Android (Google Calendar)" in html and "iPhone:" in html
 
