@@ -14,7 +14,7 @@ ICONS := users user user-plus calendar search log-out house clipboard-list file-
 	heart-handshake briefcase arrow-right-left trending-up trending-down minus circle-alert \
 	square-check square refresh-cw file-down user-check message-square-text goal \
 	smartphone sprout heart pen-line frown meh smile laugh map-pin calendar-plus calendar-sync \
-	qr-code lock-keyhole wifi-off backpack log-in circle-help user-round
+	qr-code lock-keyhole wifi-off backpack log-in circle-help user-round eye
 
 .PHONY: run test test-fast install migrate demo assets messages lint format ci clean bench
 

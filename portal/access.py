@@ -27,11 +27,12 @@ PENDING = "portal_pending"  # the code opened, before the PIN
 LANGUAGE = "portal_language"
 OWN_PHONE = "portal_own_phone"
 SEEN = "portal_seen"
+DONE = "portal_done"  # steps ticked off on this phone a moment ago, that it may still undo
 # The language stays on the phone beyond the session: after a sign-out, a revoked code or a
 # block, the person still reads the pages that tell them what happened in their language.
 COOKIE = "portal_language"
 COOKIE_SECONDS = 365 * 24 * 3600
-KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE, SEEN)
+KEYS = (PARTICIPANT, ACCESS, PENDING, OWN_PHONE, SEEN, DONE)
 
 # On the person's own phone the portal stays open for months; on a shared phone it closes
 # after half an hour without use.
@@ -96,6 +97,34 @@ def sign_in(request, access: PortalAccess, *, own_phone: bool) -> None:
     if language:
         request.session[LANGUAGE] = language
     request.session.set_expiry(OWN_PHONE_SECONDS if own_phone else SHARED_PHONE_SECONDS)
+
+
+# "I did it" can be taken back for a few minutes, on the phone that said it; after that the
+# tick is final there and only the coach can change it.
+UNDO_SECONDS = 5 * 60
+
+
+def recently_done(request) -> set[int]:
+    """The steps this phone ticked off less than UNDO_SECONDS ago."""
+    now = time.time()
+    return {
+        int(pk) for pk, when in request.session.get(DONE, {}).items() if now - when < UNDO_SECONDS
+    }
+
+
+def remember_done(request, step_id: int) -> None:
+    now = time.time()
+    kept = {
+        pk: when for pk, when in request.session.get(DONE, {}).items() if now - when < UNDO_SECONDS
+    }
+    kept[str(step_id)] = int(now)
+    request.session[DONE] = kept
+
+
+def forget_done(request, step_id: int) -> None:
+    kept = dict(request.session.get(DONE, {}))
+    kept.pop(str(step_id), None)
+    request.session[DONE] = kept
 
 
 def sign_out(request) -> None:

@@ -6,6 +6,24 @@ from programme import outcomes
 # Django's own messages are not translated into every portal language: these are.
 REQUIRED = {"required": _("Please fill this in.")}
 OWN_PHONE = _("This is my own phone. Keep me signed in.")
+SHARED = "shared"
+
+
+def _own_phone_field():
+    """Two large pictured choices rather than a checkbox someone who cannot read would skip:
+    "on" keeps the person signed in (the value the checkbox sent before). Nothing chosen is a
+    shared phone, the safer guess."""
+    return forms.TypedChoiceField(
+        label=_("Whose phone is this?"),
+        choices=[
+            ("on", _("My own phone")),
+            (SHARED, _("A shared phone")),
+        ],
+        coerce=lambda value: value == "on",
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class CodeForm(forms.Form):
@@ -33,17 +51,13 @@ def _pin_field(label):
 
 class PinForm(forms.Form):
     pin = _pin_field(_("Your PIN"))
-    own_phone = forms.BooleanField(
-        label=_("This is my own phone. Keep me signed in."), required=False
-    )
+    own_phone = _own_phone_field()
 
 
 class ChoosePinForm(forms.Form):
     pin = _pin_field(_("Choose a PIN (4 to 6 numbers)"))
     pin_again = _pin_field(_("Type the same PIN again"))
-    own_phone = forms.BooleanField(
-        label=_("This is my own phone. Keep me signed in."), required=False
-    )
+    own_phone = _own_phone_field()
 
 
 class SelfAssessmentForm(forms.Form):

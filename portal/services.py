@@ -1,6 +1,7 @@
 """Handing out, revoking and using the personal codes and PINs that open the portal."""
 
 import datetime
+import math
 import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
@@ -222,13 +223,40 @@ def portal_pin_check(*, access: PortalAccess, pin: str) -> PortalAccess:
             _("Too many wrong PINs. This code is blocked. Ask your coach for a new code."),
             code="blocked",
         )
+    left = tries_left_message(access.failed_attempts)
     if access.is_locked(now):
-        raise ValidationError(locked_message(access, now), code="locked")
-    raise ValidationError(_("This PIN is not right. Try again."), code="wrong")
+        _left, block_next = tries_left(access.failed_attempts)
+        # After the last pause every wrong PIN pauses: say how near the block is.
+        message = locked_message(access, now)
+        raise ValidationError(f"{message} {left}" if block_next else message, code="locked")
+    raise ValidationError(f"{_('This PIN is not right. Try again.')} {left}", code="wrong")
+
+
+def tries_left(failed_attempts: int) -> tuple[int, bool]:
+    """How many more wrong PINs before the next pause or the block, and whether that next
+    one is the block."""
+    pauses = sorted(after for after, _wait in LOCKS if after > failed_attempts)
+    if pauses:
+        return pauses[0] - failed_attempts, False
+    return BLOCK_AFTER - failed_attempts, True
+
+
+def tries_left_message(failed_attempts: int) -> str:
+    # "Tries left: 2", not "2 tries left": one form for every language, no plurals to get
+    # wrong in a language the coach cannot read.
+    left, block = tries_left(failed_attempts)
+    if block:
+        return _("Tries left before the code is blocked: %(count)s.") % {"count": left}
+    return _("Tries left before a pause: %(count)s.") % {"count": left}
 
 
 def locked_message(access: PortalAccess, now: datetime.datetime) -> str:
+    """The time to come back, and how long that is from now, for someone who does not read
+    the clock in the phone's corner."""
     until = timezone.localtime(access.locked_until)
-    return _("Too many wrong PINs. Try again after %(time)s.") % {
-        "time": date_format(until, "TIME_FORMAT")
-    }
+    minutes = max(1, math.ceil((access.locked_until - now).total_seconds() / 60))
+    return "{} {}".format(
+        _("Too many wrong PINs. Try again after %(time)s.")
+        % {"time": date_format(until, "TIME_FORMAT")},
+        _("Wait %(minutes)s min.") % {"minutes": minutes},
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("p/sessions/<int:pk>.ics", views.session_ics, name="session-ics"),
     path("p/calendar/", views.calendar, name="calendar"),
     path("p/steps/<int:pk>/done/", views.step_done, name="step-done"),
+    path("p/steps/<int:pk>/undo/", views.step_undone, name="step-undo"),
     path("p/evaluation/<int:pk>/", views.self_assessment, name="self-assessment"),
     path("p/language/", views.language, name="language"),
     path("p/signout/", views.sign_out, name="sign-out"),

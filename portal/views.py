@@ -26,7 +26,8 @@ from programme import outcomes
 from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
-from trajectory.services import step_mark_done
+from trajectory.models import ActionStep
+from trajectory.services import step_mark_done, step_undo
 
 SESSIONS_DAYS = 28
 FACES = {1: "frown", 2: "meh", 3: "smile", 4: "laugh"}
@@ -46,6 +47,8 @@ DOMAIN_ICONS = {
 def _render(request, template: str, context: dict | None = None, status: int = 200):
     context = {
         "portal_language": get_language_info(request.LANGUAGE_CODE),
+        # Icons drawn from one cached sprite rather than inlined at each use (portal.sprite).
+        "icon_sprite": static("portal/icons.svg"),
         "own_phone": bool(request.session.get(access.OWN_PHONE)),
         **(context or {}),
     }
@@ -172,6 +175,20 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     participant = request.participant
     evaluation = reads.self_assessments(participant).first()
+    # Once answered, the card says so, with the face chosen for each question.
+    answered = (
+        [
+            {
+                "face": FACES[score.participant_score],
+                "level": outcomes.LEVEL_NAMES[score.participant_score],
+                "domain": outcomes.BY_CODE[score.domain].name,
+            }
+            for score in evaluation.scores.all()
+            if score.participant_score is not None and score.domain in outcomes.BY_CODE
+        ]
+        if evaluation
+        else []
+    )
     cards = reads.upcoming_sessions(participant)
     goals = reads.open_goals(participant)
     placements = reads.current_placements(participant)
@@ -185,8 +202,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "coach_phone": request.portal_access.contact_phone,
         "call": reads.next_follow_up_call(participant),
         "evaluation": evaluation,
+        "answered": answered,
         "saved_at": timezone.localtime(),
         "today": timezone.localdate(),
+        "undoable": access.recently_done(request),
         # Every enrolment over, follow-up still running: a home for after the programme.
         "after_programme": not goals and reads.after_programme(participant),
     }
@@ -234,7 +253,32 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         messages.error(request, _("This step cannot be ticked off here. Talk to your coach."))
     else:
+        access.remember_done(request, step.pk)
         messages.success(request, _("Well done! The step is ticked off."))
+    return redirect("portal:home")
+
+
+@access.participant_required
+@require_POST
+def step_undone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back an "I did it" tapped a moment ago on this phone (access.UNDO_SECONDS)."""
+    step = reads.own_step(request.participant, pk)
+    if step is None:
+        raise Http404
+    if (
+        step.pk not in access.recently_done(request)
+        or step.status != ActionStep.Status.DONE
+        or not step.done_by_participant
+    ):
+        messages.error(request, _("It is too late to undo this. Talk to your coach."))
+        return redirect("portal:home")
+    try:
+        step_undo(step=step, by=None, note="undone on the phone")
+    except ValidationError:
+        messages.error(request, _("It is too late to undo this. Talk to your coach."))
+    else:
+        access.forget_done(request, step.pk)
+        messages.success(request, _("Undone: the step is to do again."))
     return redirect("portal:home")
 
 

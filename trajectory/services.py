@@ -236,7 +236,7 @@ def step_mark_done(
 
 
 @transaction.atomic
-def step_undo(*, step: ActionStep, by) -> ActionStep:
+def step_undo(*, step: ActionStep, by, note: str = "") -> ActionStep:
     """Take back a tick (or a drop) given by mistake: the step is to do again."""
     _goal_can_change(step.goal)
     if step.status == ActionStep.Status.OPEN:
@@ -246,7 +246,7 @@ def step_undo(*, step: ActionStep, by) -> ActionStep:
     step.done_on = None
     step.done_by_participant = False
     step.save(update_fields=["status", "done_on", "done_by_participant"])
-    _step_changed(step, before, by)
+    _step_changed(step, before, by, note=note)
     return step
 
 

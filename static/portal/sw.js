@@ -1,7 +1,7 @@
 // Keeps the last home page the phone received, and shows it, marked as saved, when the
 // phone is offline (no data left). Network first: a page on screen is never older than it
-// must be. Signing out clears this cache (Clear-Site-Data); an access no longer valid
-// (revoked, blocked, ended) drops the home page as soon as the phone is online again (the
+// must be. The stylesheet and the icon sprite are kept as they are fetched. Signing out
+// clears this cache (Clear-Site-Data); an access no longer valid (revoked, blocked, ended) drops the home page as soon as the phone is online again (the
 // page asks /p/status/, see portal.js; a visit sent back to the start does too); and a copy
 // older than MAX_AGE is never shown, even if the phone never comes online again.
 const CACHE = "parcours-portal-v2";
@@ -55,7 +55,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/static/portal/")) {
-    // The stylesheet and icons, so the saved page still reads well offline.
+    // The stylesheet and the icon sprite, so the saved page still reads well offline.
     event.respondWith(
       fetch(request)
         .then((response) => {

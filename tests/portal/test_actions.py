@@ -2,12 +2,15 @@
 put sessions in their calendar."""
 
 import datetime
+import re
+import time
 
 import pytest
 import vobject
 from django.utils import timezone
 
 from evaluations.models import DomainScore
+from portal import access as portal_session
 from sessions.models import CalendarFeed
 from tests.evaluations.factories import make_evaluation, make_goal
 from tests.portal.factories import row_counts
@@ -150,3 +153,74 @@ def test_the_coach_sees_the_own_score_beside_theirs(portal, coach_client, active
     row = html[html.index('id="domain-oral_language"') :]
     row = row[: row.index("</tr>")]
     assert "2 · With a lot of help" in row and "4 · On my own" in row
+
+
+# Undo ---------------------------------------------------------------------------------------
+
+
+def test_i_did_it_can_be_undone_for_a_few_minutes(portal, goal):
+    step = ActionStep.objects.create(goal=goal, text="Call the housing office", who="participant")
+    portal.post(f"/p/steps/{step.pk}/done/")
+    html = portal.get("/p/home/").content.decode()
+    assert f'action="/p/steps/{step.pk}/undo/"' in html
+    # Its name says which step it undoes.
+    assert re.search(r"Undo<span class=\"visually-hidden\"> — .*Call the housing office", html)
+    response = portal.post(f"/p/steps/{step.pk}/undo/", follow=True)
+    assert b"Undone: the step is to do again." in response.content
+    step.refresh_from_db()
+    assert step.status == "todo" and step.done_on is None and not step.done_by_participant
+    assert f'action="/p/steps/{step.pk}/done/"' in response.content.decode()
+
+
+def test_after_the_window_the_tick_is_final(portal, goal, monkeypatch):
+    step = ActionStep.objects.create(goal=goal, text="Bus", who="participant")
+    portal.post(f"/p/steps/{step.pk}/done/")
+    later = time.time() + portal_session.UNDO_SECONDS + 1
+    monkeypatch.setattr(portal_session.time, "time", lambda: later)
+    html = portal.get("/p/home/").content.decode()
+    assert "/undo/" not in html
+    response = portal.post(f"/p/steps/{step.pk}/undo/", follow=True)
+    assert b"It is too late to undo this. Talk to your coach." in response.content
+    step.refresh_from_db()
+    assert step.status == "done"
+
+
+def test_only_the_phone_that_ticked_may_undo_and_not_a_coachs_tick(participant, goal):
+    from django.test import Client
+
+    from tests.portal.factories import make_access, sign_in
+
+    _access, code = make_access(participant=participant)
+    phone, other_phone = Client(), Client()
+    sign_in(phone, code)
+    sign_in(other_phone, code)
+    step = ActionStep.objects.create(goal=goal, text="Bus", who="participant")
+    other_phone.post(f"/p/steps/{step.pk}/done/")
+    assert b"too late" in phone.post(f"/p/steps/{step.pk}/undo/", follow=True).content
+    step.refresh_from_db()
+    assert step.status == "done"
+    coach_step = ActionStep.objects.create(
+        goal=goal, text="Lire", who="participant", status="done", done_on=timezone.localdate()
+    )
+    assert b"too late" in phone.post(f"/p/steps/{coach_step.pk}/undo/", follow=True).content
+    coach_step.refresh_from_db()
+    assert coach_step.status == "done"
+
+
+def test_undo_needs_a_post_and_ones_own_step(portal, neighbour_portal, goal):
+    step = ActionStep.objects.create(goal=goal, text="Bus", who="participant")
+    portal.post(f"/p/steps/{step.pk}/done/")
+    assert portal.get(f"/p/steps/{step.pk}/undo/").status_code == 405
+    assert neighbour_portal.post(f"/p/steps/{step.pk}/undo/").status_code == 404
+    step.refresh_from_db()
+    assert step.status == "done"
+
+
+def test_after_the_faces_the_home_card_says_they_are_sent(portal, active):
+    evaluation = make_evaluation(enrolment=active, held_on=timezone.localdate())
+    assert "Give my answers" in portal.get("/p/home/").content.decode()
+    portal.post(f"/p/evaluation/{evaluation.pk}/", {"oral_language": "3"})
+    html = portal.get("/p/home/").content.decode()
+    assert "Your answers are sent" in html and "Give my answers" not in html
+    assert "With a little help" in html and "icons.svg#smile" in html
+    assert "Change my answers" in html

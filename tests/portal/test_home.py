@@ -47,6 +47,9 @@ def test_next_sessions_say_what_when_where_with_whom_what_to_bring(
     assert "Workshop" in html and "Budget" in html
     assert "Salle Meuse" in html and "Rue de la Station 12" in html
     assert "openstreetmap.org/search?query=Rue%20de%20la%20Station%2012" in html
+    # The phone's own maps app first (geo:), the map on the web beside it.
+    geo = html.index('href="geo:0,0?q=Rue%20de%20la%20Station%2012')
+    assert geo < html.index("openstreetmap.org/search?query=Rue%20de%20la%20Station%2012")
     assert "Amina Benali" in html
     assert "Carte d&#x27;identité" in html
     assert "An interpreter will be there." in html
@@ -172,10 +175,11 @@ def test_home_queries_do_not_grow_with_rows(
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
     # room, group), 4 their facilitators, 5 their interpreters, 6 open goals, 7 their steps,
     # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment,
-    # 11 the texts' translations into the person's language, 12 the pictures of what to
-    # bring. (The content types are read once per process: a first visit reads them.)
+    # 11 its scores (the faces already given), 12 the texts' translations into the person's
+    # language, 13 the pictures of what to bring. (The content types are read once per
+    # process: a first visit reads them.)
     portal.get("/p/home/")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = portal.get("/p/home/")
     assert response.status_code == 200
 

@@ -155,3 +155,58 @@ def test_a_staff_login_ends_the_portal_session(portal, coach):
 @pytest.mark.parametrize("url", ["/p/", "/p/pin/", "/p/language/"])
 def test_open_pages_refuse_other_methods(client, url):
     assert client.put(url).status_code == 405
+
+
+def test_the_first_use_offers_own_or_shared_phone_as_two_pictured_choices(client, participant):
+    _access, code = make_access(participant=participant, pin=None)
+    client.get(f"/p/{code}/")
+    html = client.get("/p/pin/").content.decode()
+    assert html.count('type="radio" name="own_phone"') == 2
+    assert 'type="checkbox"' not in html
+    for text in ["Whose phone is this?", "My own phone", "You stay signed in on this phone.",
+                 "A shared phone", "You are signed out after half an hour."]:  # fmt: skip
+        assert text in html
+    # The eye that shows the PIN, beside each PIN field, waits for the script to show it.
+    assert html.count('data-show-pin="id_pin') == 2 and "/static/portal/pin.js" in html
+
+
+@pytest.mark.parametrize(("choice", "seconds"), [
+    ("on", portal_session.OWN_PHONE_SECONDS), ("shared", portal_session.SHARED_PHONE_SECONDS),
+    ("", portal_session.SHARED_PHONE_SECONDS), ("nonsense", None),
+])  # fmt: skip
+def test_the_phone_choice_sets_how_long_it_stays_signed_in(participant, choice, seconds):
+    _access, code = make_access(participant=participant)
+    client = Client()
+    client.get(f"/p/{code}/")
+    response = client.post("/p/pin/", {"pin": PIN, "own_phone": choice})
+    if seconds is None:
+        # Not one of the choices: said plainly, nobody signed in.
+        assert response.status_code == 200 and client.get("/p/home/").status_code == 302
+        return
+    assert response.url == "/p/home/"
+    assert client.session.get_expiry_age() == seconds
+
+
+def test_each_wrong_pin_says_how_many_tries_are_left(client, participant):
+    access, code = make_access(participant=participant)
+    client.get(f"/p/{code}/")
+    html = client.post("/p/pin/", {"pin": "0000"}).content.decode()
+    assert "This PIN is not right. Try again. Tries left before a pause: 2." in html
+    html = client.post("/p/pin/", {"pin": "0000"}).content.decode()
+    assert "Tries left before a pause: 1." in html
+    PortalAccess.objects.filter(pk=access.pk).update(failed_attempts=BLOCK_AFTER - 2)
+    html = client.post("/p/pin/", {"pin": "0000"}).content.decode()
+    # Past the last pause, each wrong PIN pauses the code: the pause says how near the block is.
+    assert "Wait 15 min. Tries left before the code is blocked: 1." in html
+
+
+def test_the_lock_says_how_long_to_wait_as_well_as_until_when(client, participant):
+    _access, code = make_access(participant=participant)
+    client.get(f"/p/{code}/")
+    for _ in range(3):
+        html = client.post("/p/pin/", {"pin": "0000"}).content.decode()
+    assert "Too many wrong PINs. Try again after" in html and "Wait 1 min." in html
+    for _ in range(2):
+        PortalAccess.objects.filter(pk=_access.pk).update(locked_until=None)
+        html = client.post("/p/pin/", {"pin": "0000"}).content.decode()
+    assert "Wait 15 min." in html
