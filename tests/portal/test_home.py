@@ -259,3 +259,6 @@ def test_after_the_programme_a_past_call_reads_soon_and_no_goals_are_promised(
     assert "Around" not in html
     assert "Your programme is over. If you need help, call your coach." in html
     assert "will write your goals together" not in html
+    # Made for after the programme: who to call, and no empty lists of sessions and goals.
+    assert "After the programme" in html and "Amina Benali" in html
+    assert "No sessions planned for now." not in html and "My goals" not in html
