@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
+from demo.translations import PHONE_TEXTS
 from evaluations.services import ScoreRow, evaluation_record
 from participants.models import Enrolment, Participant
 from portal import content
@@ -163,9 +164,9 @@ def _plan(person, language, coach, today):
 def _for_the_phone(person, language, coach):
     """The person's texts translated, and the pictures of what to bring chosen."""
     texts = {}
+    known = {**PHONE_TEXTS.get(language, {}), **TEXTS.get(language, {})}
     for item in content.to_translate(person):
         room = ROOM.fullmatch(item.original)
-        known = TEXTS.get(language, {})
         if item.original in known:
             texts[item.key] = known[item.original]
         elif room and "room" in known:

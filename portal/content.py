@@ -193,11 +193,13 @@ def to_translate(participant: Participant) -> list[Item]:
     """Each text of the phone with its translation, if any: untranslated first."""
     objects = phone_objects(participant)
     translations = translations_for(participant, objects)
+    language = target_language(participant)
     items = []
     for obj in objects:
         for field in FIELDS[type(obj)]:
             original = getattr(obj, field)
-            if isinstance(obj, Goal) and obj.text_own_language:
+            own = CLOSEST.get(getattr(obj, "own_language", ""), getattr(obj, "own_language", ""))
+            if isinstance(obj, Goal) and obj.text_own_language and own == language:
                 continue  # written with the person in their language already
             if not original.strip():
                 continue

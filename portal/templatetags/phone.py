@@ -3,6 +3,7 @@ the original marked as such (portal.content)."""
 
 from django import template
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -11,7 +12,8 @@ register = template.Library()
 @register.simple_tag
 def phone_text(texts, obj, field: str, multiline: bool = False):
     text = texts.get(obj, field)
-    body = linebreaks(text.text) if multiline else text.text
+    # linebreaks() escapes the text itself, then marks its <p> and <br> as safe.
+    body = mark_safe(linebreaks(text.text, autoescape=True)) if multiline else text.text
     if text.translated:
         return format_html('<span dir="auto">{}</span>', body)
     return format_html(

@@ -40,8 +40,8 @@ def test_demo_people_get_a_portal_code_that_demo_logins_prints():
 
 def test_the_arabic_and_tigrinya_demo_phones_show_their_texts_translated():
     """The sessions' topics, rooms and what to bring, the portal demo's steps and placement:
-    in the person's script, with pictures. (The plans written by the trajectory demo stay in
-    French, marked as untranslated, on the coach's "to translate" list.)"""
+    in the person's script, with pictures. (The plans written by the trajectory demo are
+    translated from demo.translations.)"""
     from demo.portal import TEXTS
 
     demo.load(today=timezone.localdate())
@@ -60,4 +60,35 @@ def test_the_arabic_and_tigrinya_demo_phones_show_their_texts_translated():
             text for key, text in TEXTS[language].items() if key != "room" and text in html
         ]
         assert len(translated) >= 4, translated
+        assert 'class="pictograms"' in html
+
+
+def latin_share(html: str) -> float:
+    """The share of the letters of the page's main part written in the Latin script."""
+    import html as entities
+    import unicodedata
+
+    main = html[html.index("<main") : html.index("</main>")]
+    main = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", main, flags=re.S)
+    text = entities.unescape(re.sub(r"<[^>]+>", " ", main))
+    letters = [char for char in text if char.isalpha()]
+    latin = [char for char in letters if unicodedata.name(char, "").startswith("LATIN")]
+    return len(latin) / len(letters)
+
+
+def test_the_arabic_and_tigrinya_demo_homes_are_mostly_in_their_script():
+    """Goals, steps, topics, what to bring and the placement translated: what stays in Latin
+    letters is names (people, places, the group) and addresses."""
+    demo.load(today=timezone.localdate())
+    out = io.StringIO()
+    call_command("demo_logins", url="http://127.0.0.1:8000/", stdout=out)
+    links = re.findall(r"http://127\.0\.0\.1:8000(/p/\w{12})", out.getvalue())
+    for link, language, most in zip(links[:2], ["ar", "ti"], [0.25, 0.30], strict=True):
+        client = Client()
+        client.get(link)
+        client.post("/p/pin/", {"pin": DEMO_PIN})
+        html = client.get("/p/home/").content.decode()
+        assert f'<html lang="{language}"' in html
+        assert latin_share(html) < most, f"{language}: {latin_share(html):.0%} Latin letters"
+        assert "(not translated)" not in html and 'class="original"' not in html
         assert 'class="pictograms"' in html

@@ -196,3 +196,22 @@ def test_a_translation_too_long_writes_nothing(coach_client, participant, sara):
     assert not ContentTranslation.objects.exists()
     page = coach_client.get(response.url).content.decode()
     assert "too long" in page
+
+
+def test_a_goal_written_in_another_language_of_the_person_is_still_to_translate(participant, sara):
+    """Her own words in Arabic do not help once she reads Tigrinya: the goal is on the list."""
+    goal = sara["goal"]
+    goal.text_own_language, goal.own_language = "أن أتكلم مع الطبيب", "ar"
+    goal.save()
+    assert "Parler au médecin" not in items_by_text(participant)
+    participant.portal_language = "ti"
+    participant.save()
+    assert "Parler au médecin" in items_by_text(participant)
+
+
+def test_multiline_tasks_keep_their_lines_and_are_escaped(participant, sara):
+    Placement.objects.filter(pk=sara["placement"].pk).update(tasks="Éplucher\n<b>Servir</b>")
+    client, _access = portal_client_for(participant)
+    html = client.get("/p/home/").content.decode()
+    assert "<p>Éplucher<br>&lt;b&gt;Servir&lt;/b&gt;</p>" in html
+    assert "&lt;p&gt;" not in html
