@@ -95,9 +95,11 @@ def fits(page: Page, width: int) -> None:
 
 
 def tap_targets_are_large(page: Page) -> None:
-    """Every link and button a thumb must hit: at least 44 by 44 CSS pixels, measured."""
+    """Every link, button and choice card a thumb must hit: at least 44 by 44 CSS pixels,
+    measured."""
     small = page.evaluate(
-        """() => [...document.querySelectorAll('header a, main a, main button, footer button')]
+        """() => [...document.querySelectorAll(
+                'header a, main a, main button, footer button, main label.choice-card')]
             .filter((el) => el.offsetParent !== null)
             .map((el) => [el.textContent.trim().slice(0, 40), el.getBoundingClientRect()])
             .filter(([, box]) => box.width < 44 || box.height < 44)
@@ -138,7 +140,7 @@ def test_participant_opens_the_portal_on_a_phone(browser, live_server, page, sel
     no_axe_violations(mobile)  # the page with its error message
     pins.nth(0).fill("2580")
     pins.nth(1).fill("2580")
-    mobile.locator("input[type=checkbox]").check()
+    mobile.locator("label.choice-card", has=mobile.locator("input[value=on]")).click()
     mobile.locator("button[type=submit]").click()
     expect(mobile).to_have_url(re.compile("/p/home/$"))
 
@@ -250,7 +252,7 @@ def own_phone_with_saved_home(browser, live_server, selam):
     mobile = context.new_page()
     mobile.goto(f"/p/{code}")
     mobile.locator("input[type=password]").fill("2580")
-    mobile.locator("input[type=checkbox]").check()
+    mobile.locator("label.choice-card", has=mobile.locator("input[value=on]")).click()
     mobile.locator("button[type=submit]").click()
     expect(mobile).to_have_url(re.compile("/p/home/$"))
     mobile.evaluate("navigator.serviceWorker.ready.then(() => true)")
@@ -342,4 +344,56 @@ def test_the_home_page_opens_quickly_on_slow_3g(browser, live_server, selam):
         " return (t.loadEventEnd - t.startTime) / 1000; }"
     )
     assert seconds < 5, f"home page took {seconds:.1f} s on slow 3G"
+    context.close()
+
+
+def test_first_use_without_reading_show_pin_tries_left_and_undo(browser, live_server, selam):
+    """The two pictured phone choices and the eye are large enough to hit; the eye shows the
+    PIN and hides it again; a wrong PIN says how many tries are left; "I did it" can be
+    undone at once."""
+    from tests.portal.factories import make_access
+
+    _access, code = make_access(participant=selam, by=selam.coach, pin=None)
+    context = phone(browser, live_server)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    pin = mobile.locator("#id_pin")
+    pin.fill("2580")
+    eye = mobile.locator("[data-show-pin=id_pin]")
+    expect(eye).to_be_visible()
+    expect(eye).to_have_accessible_name("Afficher le code PIN")
+    eye.click()
+    expect(pin).to_have_attribute("type", "text")
+    expect(eye).to_have_attribute("aria-pressed", "true")
+    eye.click()
+    expect(pin).to_have_attribute("type", "password")
+    mobile.locator("#id_pin_again").fill("2580")
+    expect(mobile.locator("label.choice-card")).to_have_count(2)
+    tap_targets_are_large(mobile)
+    no_axe_violations(mobile)
+    mobile.get_by_text("Mon propre téléphone").click()
+    expect(mobile.locator("input[value=on]")).to_be_checked()
+    mobile.screenshot(path=artifact("portal", "8-first-use-fr"), full_page=True)
+    mobile.locator("button[type=submit]").click()
+    expect(mobile).to_have_url(re.compile("/p/home/$"))
+
+    # "I did it", then undo: the step is to do again.
+    mobile.get_by_role("button", name=re.compile("Je l’ai fait — .*Prendre le bus 4")).click()
+    undo = mobile.get_by_role("button", name=re.compile("Annuler — .*Prendre le bus 4"))
+    expect(undo).to_be_visible()
+    tap_targets_are_large(mobile)
+    no_axe_violations(mobile)
+    mobile.screenshot(path=artifact("portal", "9-undo-fr"), full_page=True)
+    undo.click()
+    expect(mobile.locator(".note.success")).to_contain_text("Annulé")
+    step = ActionStep.objects.get(text="Prendre le bus 4")
+    assert step.status == "todo" and not step.done_by_participant
+
+    # A wrong PIN on the next visit: how many tries are left before a pause.
+    mobile.locator("form[action$='/signout/'] button").click()
+    mobile.goto(f"/p/{code}")
+    mobile.locator("#id_pin").fill("1357")
+    mobile.locator("button[type=submit]").click()
+    expect(mobile.locator("main")).to_contain_text("Essais restants avant une pause : 2.")
+    no_axe_violations(mobile)
     context.close()
