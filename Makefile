@@ -64,6 +64,8 @@ assets:
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/lucide-static/LICENSE static/vendor/lucide/LICENSE
 	for icon in $(ICONS); do cp node_modules/lucide-static/icons/$$icon.svg static/vendor/lucide/; done
+	# The phone pages draw their icons from one sprite built from these (portal/sprite.py).
+	$(PY) manage.py build_icon_sprite
 
 # Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
 messages: install

@@ -17,7 +17,7 @@ from the same demo data, so the pictures only change when the pages do. Five wal
 - sessions (docs/coach-guide-sessions.md, docs/img/sNN-*.png): groups, planning, attendance,
   the agenda and language assessments;
 - portal (docs/portal-guide.md, docs/img/pNN-*.png): a coach hands out a phone code, and the
-  participant's pages on a phone, in French and in Arabic;
+  participant's pages on a phone, in French, Arabic and Tigrinya;
 - trajectory (docs/coach-guide-trajectory.md, docs/img/tNN-*.png): the action plan, consent,
   referrals and placements, the to-dos, evaluations, the exit, follow-up calls and the
   printable summary;
@@ -29,7 +29,8 @@ they were taken.
 
 Needs Debian's Chromium (`apt-get install chromium`), never a browser from
 `playwright install`. Install `chromium-l10n` as well: without it Chromium only knows US
-English and shows date fields as month/day/year.
+English and shows date fields as month/day/year; and a font with the Ge'ez script
+(`fonts-sil-abyssinica`, or `fonts-noto-core`), without which the Tigrinya pages show boxes.
 """
 
 import argparse
@@ -785,34 +786,48 @@ class Shots:
         context.set_default_timeout(10_000)
         return context.new_page()
 
-    def portal(self, logins: dict[str, tuple[str, str]]) -> None:
-        """The demo coach hands out a new code to her French-speaking participant, who opens
-        it on a phone; then the Arabic-speaking participant's pages, right to left."""
-        name, _link = logins["fr"]
+    def new_phone_code(self, name: str, shot: str = "") -> str:
+        """The demo coach makes a new code for one of her people; returns it."""
         page = self.session("coach")
         page.goto(f"/participants/?q={name.split()[-1]}")
         page.locator("#results tbody tr a").first.click()
         page.get_by_role("link", name=re.compile("Hand out, print or revoke")).click()
-        self.save(page, "p01-coach-page", full_page=True)
+        if shot:
+            self.save(page, shot, full_page=True)
         page.get_by_role("button", name="Make the code and print the paper").click()
         expect(page.locator(".portal-qr svg")).to_be_visible()
-        self.save(page, "p02-paper", full_page=True)
+        if shot:
+            self.save(page, "p02-paper", full_page=True)
         code = page.locator(".portal-code strong").inner_text().replace(" ", "")
         page.context.close()
+        return code
 
-        phone = self.phone("fr-BE")
+    def first_use(self, code: str, locale: str, shot: str, pin: str) -> Page:
+        """Open a new code on a phone: the PIN chosen, "my own phone" tapped."""
+        phone = self.phone(locale)
         phone.goto(f"/p/{code}")
-        self.save(phone, "p03-choose-pin-fr", full_page=True)
         pins = phone.locator("input[type=password]")
-        pins.nth(0).fill("3691")
-        pins.nth(1).fill("3691")
-        phone.locator("input[type=checkbox]").check()
+        pins.nth(0).fill(pin)
+        pins.nth(1).fill(pin)
+        phone.locator("label.choice-card", has=phone.locator("input[value=on]")).click()
+        self.save(phone, shot, full_page=True)
         phone.locator("button[type=submit]").click()
         expect(phone).to_have_url(re.compile("/p/home/$"))
+        return phone
+
+    def portal(self, logins: dict[str, tuple[str, str]]) -> None:
+        """The demo coach hands out a new code to her French-speaking participant, who opens
+        it on a phone; then the Arabic- and Tigrinya-speaking participants' pages, right to
+        left and in Ge'ez script, each the first time and after."""
+        name, _link = logins["fr"]
+        code = self.new_phone_code(name, shot="p01-coach-page")
+        phone = self.first_use(code, "fr-BE", "p03-choose-pin-fr", "3691")
         self.save(phone, "p04-home-fr", full_page=True)
+        phone.goto("/p/sessions/")
+        self.save(phone, "p09-sessions-fr", full_page=True)
         phone.context.close()
 
-        _name, link = logins["ar"]
+        name, link = logins["ar"]
         phone = self.phone("ar")
         phone.goto(link)
         self.save(phone, "p05-pin-ar", full_page=True)
@@ -827,6 +842,28 @@ class Shots:
             self.save(phone, "p07-faces-ar")
         phone.goto("/p/language/")
         self.save(phone, "p08-languages-ar", full_page=True)
+        phone.context.close()
+        # A new code for her: the first use, then her sessions.
+        phone = self.first_use(self.new_phone_code(name), "ar", "p10-first-use-ar", "3691")
+        phone.goto("/p/sessions/")
+        self.save(phone, "p11-sessions-ar", full_page=True)
+        phone.context.close()
+
+        name, _link = logins["ti"]
+        code = self.new_phone_code(name)
+        phone = self.first_use(code, "ti", "p12-first-use-ti", "3691")
+        self.save(phone, "p13-home-ti", full_page=True)
+        phone.goto("/p/sessions/")
+        self.save(phone, "p14-sessions-ti", full_page=True)
+        # Back another day with a PIN typed wrong: how many tries are left.
+        phone.locator("a.brand").click()
+        phone.locator("form[action$='/signout/'] button").click()
+        phone.goto(f"/p/{code}")
+        phone.locator("input[type=password]").fill("1470")
+        phone.locator("button[type=submit]").click()
+        phone.locator("input[type=password]").fill("2468")
+        phone.locator("[data-show-pin]").click()
+        self.save(phone, "p15-pin-ti", full_page=True)
         phone.context.close()
 
     # The manager's guide to the reports ----------------------------------------------------
