@@ -397,3 +397,23 @@ def test_first_use_without_reading_show_pin_tries_left_and_undo(browser, live_se
     expect(mobile.locator("main")).to_contain_text("Essais restants avant une pause : 2.")
     no_axe_violations(mobile)
     context.close()
+
+
+def test_the_sprite_and_the_eye_work_under_the_pages_own_security_policy(
+    browser, live_server, selam
+):
+    """Without bypassing the Content-Security-Policy: the eye's script runs and the icons
+    drawn from the sprite file have a size (an icon the policy refused would have none)."""
+    from tests.portal.factories import make_access
+
+    _access, code = make_access(participant=selam, by=selam.coach, pin=None)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="fr-BE")
+    context.set_default_timeout(5_000)
+    mobile = context.new_page()
+    mobile.goto(f"/p/{code}")
+    expect(mobile.locator("[data-show-pin=id_pin]")).to_be_visible()
+    drawn = mobile.evaluate(
+        "() => [...document.querySelectorAll('h1 svg use')].map(u => u.getBBox().width)"
+    )
+    assert drawn and all(width > 0 for width in drawn), drawn
+    context.close()

@@ -168,6 +168,8 @@ def test_the_first_use_offers_own_or_shared_phone_as_two_pictured_choices(client
         assert text in html
     # The eye that shows the PIN, beside each PIN field, waits for the script to show it.
     assert html.count('data-show-pin="id_pin') == 2 and "/static/portal/pin.js" in html
+    # Hidden until the script shows it: without JavaScript the form is the same as before.
+    assert html.count('aria-pressed="false" hidden>') == 2
 
 
 @pytest.mark.parametrize(("choice", "seconds"), [
