@@ -9,7 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from programme import indicators, outcomes
 from programme.text_limits import LONG_NOTE, NOTE
@@ -598,6 +600,28 @@ class Module(models.Model):
             return parse_weekdays(self.weekdays)
         except ValueError:
             return []
+
+    def rhythm_text(self) -> str:
+        """The structured rhythm in words: "2 sessions a week · 6 h a week · Tue, Thu"."""
+        parts = []
+        if self.sessions_per_week:
+            parts.append(
+                ngettext(
+                    "%(count)s session a week", "%(count)s sessions a week", self.sessions_per_week
+                )
+                % {"count": self.sessions_per_week}
+            )
+        if self.hours_per_week is not None:
+            parts.append(_("%(hours)s h a week") % {"hours": f"{self.hours_per_week:g}"})
+        days = self.weekday_list()
+        if days:
+            parts.append(", ".join(str(WEEKDAYS_ABBR[day]) for day in days))
+        if self.length_weeks:
+            parts.append(
+                ngettext("%(count)s week", "%(count)s weeks", self.length_weeks)
+                % {"count": self.length_weeks}
+            )
+        return " · ".join(parts)
 
     def planned_hours(self, weeks: float) -> float | None:
         """What the module's rhythm plans over `weeks` weeks, or None when it gives no hours."""
