@@ -466,12 +466,21 @@ class Track(models.Model):
 class CohortQuerySet(models.QuerySet):
     def next_for_admission(self, on: datetime.date):
         """The cohort someone admitted on `on` joins: the one whose intake window is open that
-        day (the earliest to start), else the next one to start."""
-        open_now = self.filter(intake_opens_on__lte=on, intake_closes_on__gte=on, ends_on__gte=on)
-        cohort = open_now.order_by("starts_on", "pk").first()
-        if cohort is None:
-            cohort = self.filter(starts_on__gt=on).order_by("starts_on", "pk").first()
-        return cohort
+        day (the earliest to start), else the next one to start whose intake has not closed
+        (its window opens later). A cohort whose intake has closed takes nobody more."""
+        return (
+            self.filter(intake_closes_on__gte=on, ends_on__gte=on)
+            .order_by(
+                models.Case(
+                    models.When(intake_opens_on__lte=on, then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                ),
+                "starts_on",
+                "pk",
+            )
+            .first()
+        )
 
 
 class Cohort(models.Model):
@@ -612,7 +621,7 @@ class Module(models.Model):
                 % {"count": self.sessions_per_week}
             )
         if self.hours_per_week is not None:
-            parts.append(_("%(hours)s h a week") % {"hours": f"{self.hours_per_week:g}"})
+            parts.append(_("%(hours)s h a week") % {"hours": f"{float(self.hours_per_week):g}"})
         days = self.weekday_list()
         if days:
             parts.append(", ".join(str(WEEKDAYS_ABBR[day]) for day in days))
