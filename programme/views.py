@@ -56,7 +56,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "modules": programme.modules.select_related("phase"),
             "phases": programme.phases.all(),
             "tracks": programme.tracks.all(),
-            "cohorts": programme.cohorts.select_related("track"),
+            "cohorts": programme.cohorts.select_related("track").annotate(
+                waiting=Count("enrolments", filter=Q(enrolments__status="waiting_list"))
+            ),
             "criteria": programme.criteria.all(),
             "sites": programme.sites.all(),
             "partners": programme.organisation.partners.all(),

@@ -198,6 +198,7 @@ def test_the_programme_page_shows_its_structure(coach_client, programme):
     assert "Orientation" in html and "4 to 6 weeks" in html
     assert "Intensive" in html and "3 months" in html
     assert "Spring 2026" in html and "2 h a week" in html
+    assert "waiting to start" not in html  # nobody admitted to the cohort yet
 
 
 def test_an_outsider_does_not_see_the_programme(outsider_client, programme):
@@ -210,3 +211,21 @@ def test_a_track_name_is_unique_in_its_programme(programme):
     Track.objects.create(programme=make_programme(), name="Short", length_months=3)
     with pytest.raises(ValidationError):
         Track(programme=programme, name="Short", length_months=4).full_clean()
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_the_programme_page_does_not_grow_with_its_structure(
+    coach_client, programme, size, django_assert_num_queries
+):
+    for n in range(size):
+        phase = Phase.objects.create(programme=programme, name=f"Phase {n}", position=n)
+        make_module(programme=programme, name=f"Module {n}", phase=phase, hours_per_week=3)
+        track = Track.objects.create(programme=programme, name=f"Track {n}", length_months=3)
+        cohort(programme, name=f"Cohort {n}", track=track).save()
+    # 1. session; 2. user with staff; 3. the programme with its counts; 4. its organisation
+    # (for the partners); 5. the sites; 6. the criteria; 7. the modules with their phase;
+    # 8. the phases; 9. the tracks; 10. the cohorts with their track and how many wait for
+    # each; 11. the partners
+    with django_assert_num_queries(11):
+        response = coach_client.get(reverse("programme:detail", args=[programme.pk]))
+    assert response.content.decode().count("Cohort ") >= size
