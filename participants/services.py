@@ -472,7 +472,6 @@ def intake_decide(
     joins `cohort` (or the next one: Cohort.objects.next_for_admission) and waits on the
     waiting list until it starts (casefile.lifecycle.cohort_start), unless the cohort is
     already running or `start_now` says the person starts today (joining a group)."""
-    programme = enrolment.programme
     errors = {}
     if track is not None and track.programme_id != enrolment.programme_id:
         errors["track"] = _("This track belongs to another programme.")
@@ -481,7 +480,11 @@ def intake_decide(
     if errors:
         raise ValidationError(errors)
     admitted = decision == Decision.ADMITTED
-    by_cohort = admitted and programme.entry_mode == Programme.EntryMode.COHORT and not start_now
+    # Read the programme only when it decides something: a group's "admit and add" admits
+    # several people in a row and starts them whatever the entry mode.
+    by_cohort = (
+        admitted and not start_now and enrolment.programme.entry_mode == Programme.EntryMode.COHORT
+    )
     if not by_cohort:
         with transaction.atomic():
             if admitted and track is not None:
@@ -494,6 +497,7 @@ def intake_decide(
                 on=on,
             )
     on = on or timezone.localdate()
+    programme = enrolment.programme
     if cohort is None:
         cohort = Cohort.objects.filter(programme=programme).next_for_admission(on)
     if cohort is None:
