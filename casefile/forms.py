@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.forms import ExitForm
-from programme.models import Programme
+from programme.models import Module, Programme
 from sessions.forms import AddMembersForm
 
 
@@ -35,3 +35,22 @@ class TransferForm(ExitForm):
 
 class GroupJoinForm(AddMembersForm):
     """The group page's "add" form, posted to "admit and add"."""
+
+
+class CohortStartForm(forms.Form):
+    """Start a cohort, and form its group from the people who start."""
+
+    group_name = forms.CharField(
+        label=_("Name of the cohort's group"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the people start without a group; add them to groups later."),
+    )
+    module = forms.ModelChoiceField(
+        label=_("Module of the group"), queryset=Module.objects.none(), required=False
+    )
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = Module.objects.filter(programme_id=cohort.programme_id)
+        self.fields["group_name"].initial = cohort.name

@@ -26,7 +26,7 @@ from participants import services as participants
 from participants.models import Enrolment, Participant
 from portal.services import portal_end_if_over
 from programme.dates import not_in_future
-from programme.models import Programme
+from programme.models import Cohort, Module, Programme
 from sessions import services as sessions
 from sessions.models import Group, GroupMembership, Session
 from trajectory import services as trajectory
@@ -241,3 +241,91 @@ def group_join(
         admit_waiting=admit_waiting,
         by=by,
     )
+
+
+@dataclass
+class CohortStart:
+    started: list[Enrolment] = field(default_factory=list)
+    group: Group | None = None
+
+    def summary(self) -> str:
+        text = ngettext(
+            "%(count)s person started with the cohort.",
+            "%(count)s people started with the cohort.",
+            len(self.started),
+        ) % {"count": len(self.started)}
+        if self.group is not None:
+            text += " " + _("They form the group %(group)s.") % {"group": self.group.name}
+        return text
+
+
+def cohort_start(
+    *,
+    cohort: Cohort,
+    by,
+    today: datetime.date | None = None,
+    group_name: str = "",
+    module: Module | None = None,
+    coaches=(),
+) -> CohortStart:
+    """Start a cohort: everyone admitted to it and still waiting becomes active on the
+    cohort's start date, together; with a `group_name`, they form the cohort's group from
+    that day (sessions.group_create, then group_join). Once only, and not before the start
+    date: a cohort started early would give people a start date still to come."""
+    today = today or timezone.localdate()
+    if today < cohort.starts_on:
+        raise ValidationError(
+            _("The cohort starts on %(date)s: start it on that day or later.")
+            % {"date": date_format(cohort.starts_on, "SHORT_DATE_FORMAT")},
+            code="too_early",
+        )
+    if module is not None and module.programme_id != cohort.programme_id:
+        raise ValidationError({"module": _("This module belongs to another programme.")})
+    outcome = CohortStart()
+    with transaction.atomic():
+        # Lock the cohort so two people pressing "start" at once start it once.
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if locked.started_at is not None:
+            raise ValidationError(_("This cohort has already started."), code="started")
+        waiting = list(
+            locked.enrolments.filter(status=Status.WAITING_LIST)
+            .select_related("participant")
+            .order_by("pk")
+        )
+        if not waiting:
+            raise ValidationError(
+                _("Nobody is waiting for this cohort: admit people to it first."), code="empty"
+            )
+        reason = _("Started with the cohort %(cohort)s.") % {"cohort": locked.name}
+        for enrolment in waiting:
+            outcome.started.append(
+                participants.enrolment_change_status(
+                    enrolment=enrolment,
+                    to_status=Status.ACTIVE,
+                    by=by,
+                    reason=reason,
+                    on=locked.starts_on,
+                )
+            )
+        if group_name.strip():
+            outcome.group = sessions.group_create(
+                data={
+                    "programme": locked.programme,
+                    "module": module,
+                    "cohort": locked,
+                    "name": group_name.strip(),
+                    "starts_on": locked.starts_on,
+                    "ends_on": locked.ends_on,
+                    "capacity": max(len(waiting), Group._meta.get_field("capacity").default),
+                },
+                coaches=coaches,
+            )
+            group_join(
+                group=outcome.group,
+                participants=[e.participant for e in waiting],
+                joined_on=locked.starts_on,
+                by=by,
+            )
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["started_at"])
+    return outcome

@@ -6,6 +6,7 @@ app_name = "casefile"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("attention/", views.attention, name="attention"),
+    path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
 ]
 
 # The participant file, the enrolment page and the to-do list keep their addresses and names

@@ -2,9 +2,11 @@
 (the person and their programmes, where they stand now, the timeline of every app), the
 enrolment page with every app's sections, and the to-do list."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +14,15 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from audit import services as audit
-from casefile import panels, selectors, timeline, todos
+from casefile import lifecycle, panels, selectors, timeline, todos
+from casefile.forms import CohortStartForm
 from participants.access import enrolments_for, get_participant, todos_for
 from participants.filters import TodoFilter
 from participants.models import Enrolment
 from participants.views import intake_steps
-from programme.access import participant_work_required
+from programme.access import participant_work_required, programmes_for
+from programme.forms import add_service_errors, posted
+from programme.models import Cohort
 
 Status = Enrolment.Status
 TODO_PAGE_SIZE = 50
@@ -92,7 +97,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     the sections of every app (casefile.panels). Routed as `participants:enrolment`."""
     enrolment = get_object_or_404(
         enrolments_for(request.staff)
-        .select_related("participant", "programme", "coach", "referring_partner")
+        .select_related("participant", "programme", "coach", "referring_partner", "track", "cohort")
         .prefetch_related(
             "eligibility__criterion",
             "interviews__conducted_by",
@@ -171,5 +176,53 @@ def todo_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "query": query.urlencode(),
             "reminders": todos.reminders_for(request, today),
+        },
+    )
+
+
+@participant_work_required
+@require_http_methods(["GET", "POST"])
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cohort of a programme with entry by cohort: who waits for it, and "start the cohort"
+    (casefile.lifecycle.cohort_start) for a manager or a coach of the organisation. A coach
+    sees the names of their own caseload and how many others wait."""
+    cohort = get_object_or_404(
+        Cohort.objects.filter(programme__in=programmes_for(request.staff)).select_related(
+            "programme", "track"
+        ),
+        pk=pk,
+    )
+    form = CohortStartForm(posted(request), cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = lifecycle.cohort_start(
+                cohort=cohort,
+                by=request.user,
+                group_name=form.cleaned_data["group_name"],
+                module=form.cleaned_data["module"],
+                coaches=[request.user] if request.staff.is_coach else [],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, outcome.summary())
+            return redirect("casefile:cohort", pk=cohort.pk)
+    members = cohort.enrolments.exclude(status__in=Enrolment.FINISHED)
+    visible = list(
+        enrolments_for(request.staff)
+        .filter(cohort=cohort)
+        .select_related("participant", "coach")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    return render(
+        request,
+        "casefile/cohort.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "members": visible,
+            "waiting": members.filter(status=Status.WAITING_LIST).count(),
+            "groups": list(cohort.groups.all()),
+            "may_start": cohort.started_at is None and cohort.starts_on <= timezone.localdate(),
         },
     )

@@ -42,7 +42,7 @@ def get_in_scope(request, queryset, pk: int, *, via: str = "enrolment"):
 def get_enrolment(request, pk: int, *, prefetch: tuple[str, ...] = ()) -> Enrolment:
     return get_object_or_404(
         enrolments_for(request.staff)
-        .select_related("participant", "programme", "coach")
+        .select_related("participant", "programme", "coach", "track", "cohort")
         .prefetch_related(*prefetch),
         pk=pk,
     )

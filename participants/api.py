@@ -140,12 +140,13 @@ class EnrolmentSerializer(ModelSerializer):
             "referral_source", "referring_partner", "referrer_name", "referral_reason",
             "waiting_since", "decision_reason", "started_on", "exited_on", "exit_reason",
             "drop_out_reason", "exit_destination", "attendance_rate", "consecutive_absences",
-            "last_attended_on", "status_changes",
+            "last_attended_on", "track", "cohort", "status_changes",
         ]  # fmt: skip
+        # The track and the cohort are given at admission (participants.services.intake_decide).
         read_only_fields = [
             "status", "waiting_since", "decision_reason", "started_on", "exited_on",
             "exit_reason", "drop_out_reason", "exit_destination", "attendance_rate",
-            "consecutive_absences", "last_attended_on",
+            "consecutive_absences", "last_attended_on", "track", "cohort",
         ]  # fmt: skip
 
 

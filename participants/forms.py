@@ -20,6 +20,7 @@ from participants.services import CriterionAnswer, Decision
 from programme import dates
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import StaffChoiceField, preselect_single
+from programme.models import Cohort, Programme, Track
 from programme.text_limits import NOTE
 
 
@@ -309,6 +310,39 @@ class DecisionForm(forms.Form):
     start_date = forms.DateField(
         label=_("Start date"), required=False, widget=DateInput(), help_text=_("For an admission.")
     )
+    track = forms.ModelChoiceField(
+        label=_("Track"),
+        queryset=Track.objects.none(),
+        required=False,
+        empty_label=_("The programme's planned length"),
+        help_text=_("Sets the planned length of the trajectory."),
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("The next cohort taking people"),
+        help_text=_("The person waits for the cohort's start and starts with it."),
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what the programme has: a track or a cohort of another programme is no choice.
+        if programme.tracks.exists():
+            self.fields["track"].queryset = programme.tracks.all()
+        else:
+            del self.fields["track"]
+        if programme.entry_mode == Programme.EntryMode.COHORT:
+            self.fields["cohort"].queryset = programme.cohorts.filter(
+                ends_on__gte=timezone.localdate()
+            )
+            del self.fields["start_date"]
+            self.fields["decision"].choices = [
+                (Decision.ADMITTED, _("Admitted: the person starts with a cohort")),
+                *self.fields["decision"].choices[1:],
+            ]
+        else:
+            del self.fields["cohort"]
 
     def clean(self):
         data = super().clean()

@@ -18,11 +18,13 @@ from stdnum.exceptions import ValidationError as NumberError
 from participants import choices
 from programme.dates import not_in_future
 from programme.models import (
+    Cohort,
     EligibilityCriterion,
     Organisation,
     PartnerOrganisation,
     Programme,
     TodoTemplate,
+    Track,
 )
 from programme.text_limits import LONG_NOTE, NOTE
 
@@ -441,6 +443,24 @@ class Enrolment(models.Model):
     consecutive_absences = models.PositiveSmallIntegerField(_("absences in a row"), default=0)
     last_attended_on = models.DateField(_("last attended"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Programme structure (decision 23): the track sets the planned length; the cohort, in a
+    # programme with entry by cohort, the day the person starts.
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("track"),
+    )
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("cohort"),
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -470,6 +490,24 @@ class Enrolment(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def clean(self):
+        errors = {}
+        if self.track_id and self.track.programme_id != self.programme_id:
+            errors["track"] = _("This track belongs to another programme.")
+        if self.cohort_id and self.cohort.programme_id != self.programme_id:
+            errors["cohort"] = _("This cohort belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def planned_length_months(self) -> int:
+        """The planned length of this trajectory: its track's, else the programme's (a cohort
+        with a track gives it to its members on admission). Reads the track or the programme:
+        select them with the row."""
+        if self.track_id:
+            return self.track.length_months
+        return self.programme.planned_length_months
 
     @property
     def is_open(self) -> bool:

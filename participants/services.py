@@ -28,11 +28,13 @@ from participants.models import (
 )
 from programme.dates import not_before, not_in_future
 from programme.models import (
+    Cohort,
     EligibilityCriterion,
     Organisation,
     PartnerOrganisation,
     Programme,
     TodoTemplate,
+    Track,
 )
 
 Status = Enrolment.Status
@@ -455,11 +457,89 @@ class Decision:
 
 
 def intake_decide(
-    *, enrolment: Enrolment, decision: str, reason: str = "", on: datetime.date | None = None, by
+    *,
+    enrolment: Enrolment,
+    decision: str,
+    reason: str = "",
+    on: datetime.date | None = None,
+    by,
+    track: Track | None = None,
+    cohort: Cohort | None = None,
+    start_now: bool = False,
 ) -> Enrolment:
-    return enrolment_change_status(
-        enrolment=enrolment, to_status=Decision.STATUS[decision], by=by, reason=reason, on=on
+    """The intake's decision. An admission puts the person on `track` (its length is the
+    trajectory's planned length). In a programme with entry by cohort, an admitted person
+    joins `cohort` (or the next one: Cohort.objects.next_for_admission) and waits on the
+    waiting list until it starts (casefile.lifecycle.cohort_start), unless the cohort is
+    already running or `start_now` says the person starts today (joining a group)."""
+    errors = {}
+    if track is not None and track.programme_id != enrolment.programme_id:
+        errors["track"] = _("This track belongs to another programme.")
+    if cohort is not None and cohort.programme_id != enrolment.programme_id:
+        errors["cohort"] = _("This cohort belongs to another programme.")
+    if errors:
+        raise ValidationError(errors)
+    admitted = decision == Decision.ADMITTED
+    # Read the programme only when it decides something: a group's "admit and add" admits
+    # several people in a row and starts them whatever the entry mode.
+    by_cohort = (
+        admitted and not start_now and enrolment.programme.entry_mode == Programme.EntryMode.COHORT
     )
+    if not by_cohort:
+        with transaction.atomic():
+            if admitted and track is not None:
+                _set_structure(enrolment, by=by, track=track)
+            return enrolment_change_status(
+                enrolment=enrolment,
+                to_status=Decision.STATUS[decision],
+                by=by,
+                reason=reason,
+                on=on,
+            )
+    on = on or timezone.localdate()
+    programme = enrolment.programme
+    if cohort is None:
+        cohort = Cohort.objects.filter(programme=programme).next_for_admission(on)
+    if cohort is None:
+        raise ValidationError(
+            _(
+                "No cohort of %(programme)s takes people now: add the next cohort to the "
+                "programme's settings, or put the person on the waiting list."
+            )
+            % {"programme": programme.name},
+            code="no_cohort",
+        )
+    track = track or cohort.track
+    note = _("Admitted to the cohort %(cohort)s, which starts on %(date)s.") % {
+        "cohort": cohort.name,
+        "date": f"{cohort.starts_on:%d/%m/%Y}",
+    }
+    reason = f"{reason.strip()} {note}".strip()
+    with transaction.atomic():
+        _set_structure(enrolment, by=by, track=track, cohort=cohort)
+        if cohort.started_at is not None:
+            # A running cohort still taking people: the person starts with it now.
+            return enrolment_change_status(
+                enrolment=enrolment, to_status=Status.ACTIVE, by=by, reason=reason, on=on
+            )
+        if enrolment.status == Status.WAITING_LIST:
+            enrolment.refresh_from_db()
+            return enrolment
+        return enrolment_change_status(
+            enrolment=enrolment, to_status=Status.WAITING_LIST, by=by, reason=reason
+        )
+
+
+def _set_structure(enrolment: Enrolment, *, by, track=None, cohort=None) -> None:
+    """Put the enrolment on a track and in a cohort, inside the decision's transaction: a
+    refused decision leaves neither."""
+    before = _stored(enrolment)
+    changes = {"track": track} if track is not None else {}
+    if cohort is not None:
+        changes["cohort"] = cohort
+    Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
+    stored = Enrolment.objects.select_related("participant").get(pk=enrolment.pk)
+    audit.record_change(instance=stored, before=before, by=by, participant=stored.participant)
 
 
 def enrolment_set_attendance(
@@ -478,9 +558,12 @@ def enrolment_set_attendance(
 
 
 def planned_end(enrolment: Enrolment) -> datetime.date | None:
+    """The expected end of a trajectory: its start plus its track's length, else the
+    programme's planned length (Enrolment.planned_length_months). The one place it is
+    computed: the to-dos, the evaluations, the summary and the enrolment page read it."""
     if enrolment.started_on is None:
         return None
-    return enrolment.started_on + relativedelta(months=enrolment.programme.planned_length_months)
+    return enrolment.started_on + relativedelta(months=enrolment.planned_length_months)
 
 
 def template_dates(step: TodoTemplate, start: datetime.date, end: datetime.date):

@@ -267,7 +267,7 @@ def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @intake_only
 def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = DecisionForm(posted(request))
+    form = DecisionForm(posted(request), programme=enrolment.programme)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.intake_decide(
@@ -276,6 +276,8 @@ def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 on=form.cleaned_data.get("start_date"),
                 by=request.user,
+                track=form.cleaned_data.get("track"),
+                cohort=form.cleaned_data.get("cohort"),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -16,6 +16,7 @@ from programme.forms import add_service_errors
 from programme.models import (
     ActivityMapping,
     ClosureDay,
+    Cohort,
     EligibilityCriterion,
     Indicator,
     IndicatorSet,
@@ -23,11 +24,13 @@ from programme.models import (
     Module,
     Organisation,
     PartnerOrganisation,
+    Phase,
     Programme,
     Room,
     Site,
     Staff,
     TodoTemplate,
+    Track,
 )
 from programme.services import (
     staff_change,
@@ -143,10 +146,38 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         return request.user.is_superuser
 
 
+class PhaseInline(ScopedTabularInline):
+    model = Phase
+    extra = 0
+    fields = ["position", "name", "min_weeks", "max_weeks", "description"]
+
+
 class ModuleInline(ScopedTabularInline):
     model = Module
     extra = 0
-    fields = ["position", "name", "kind", "rhythm", "hours_per_week", "length_weeks"]
+    fields = [
+        "position",
+        "name",
+        "kind",
+        "phase",
+        "sessions_per_week",
+        "hours_per_week",
+        "weekdays",
+        "length_weeks",
+        "rhythm",
+    ]
+
+
+class TrackInline(ScopedTabularInline):
+    model = Track
+    extra = 0
+    fields = ["position", "name", "length_months"]
+
+
+class CohortInline(ScopedTabularInline):
+    model = Cohort
+    extra = 0
+    fields = ["name", "intake_opens_on", "intake_closes_on", "starts_on", "ends_on", "track"]
 
 
 class CriterionInline(ScopedTabularInline):
@@ -200,7 +231,10 @@ class ProgrammeAdmin(OrganisationScopedAdmin):
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["sites", "co_funding_sets"]
     inlines = [
+        PhaseInline,
         ModuleInline,
+        TrackInline,
+        CohortInline,
         CriterionInline,
         TodoTemplateInline,
         ActivityMappingInline,

@@ -9,7 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from programme import indicators, outcomes
 from programme.text_limits import LONG_NOTE, NOTE
@@ -384,6 +386,157 @@ def default_template_steps(programme) -> list[TodoTemplate]:
     ]
 
 
+def parse_weekdays(value: str) -> list[int]:
+    """Monday = 0 … Sunday = 6, comma-separated: the encoding of a series' weekdays."""
+    return sorted({int(day) for day in value.split(",") if day.strip()})
+
+
+def validate_weekdays(value: str) -> None:
+    try:
+        days = parse_weekdays(value)
+    except ValueError:
+        days = None
+    if days is None or any(day not in range(7) for day in days):
+        raise ValidationError(
+            _("Write weekdays as numbers, Monday = 0 … Sunday = 6, comma-separated, e.g. 1,3."),
+            code="invalid_weekdays",
+        )
+
+
+class Phase(models.Model):
+    """A stage of a programme that people go through in order (orientation, workshops,
+    preparation), with the length it is expected to take."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="phases", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    min_weeks = models.PositiveSmallIntegerField(
+        _("expected length from (weeks)"), null=True, blank=True
+    )
+    max_weeks = models.PositiveSmallIntegerField(
+        _("expected length up to (weeks)"),
+        null=True,
+        blank=True,
+        help_text=_("People still in the phase after this many weeks are flagged."),
+    )
+    description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.min_weeks and self.max_weeks and self.max_weeks < self.min_weeks:
+            raise ValidationError(
+                {"max_weeks": _("The longest expected length cannot be shorter than the shortest.")}
+            )
+
+
+class Track(models.Model):
+    """One planned length of a programme that offers several (a short intensive track and a
+    longer one). An enrolment on a track is planned to last the track's length."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="tracks", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    length_months = models.PositiveSmallIntegerField(
+        _("planned length (months)"), validators=[MinValueValidator(1)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="track_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CohortQuerySet(models.QuerySet):
+    def next_for_admission(self, on: datetime.date):
+        """The cohort someone admitted on `on` joins: the one whose intake window is open that
+        day (the earliest to start), else the next one to start whose intake has not closed
+        (its window opens later). A cohort whose intake has closed takes nobody more."""
+        return (
+            self.filter(intake_closes_on__gte=on, ends_on__gte=on)
+            .order_by(
+                models.Case(
+                    models.When(intake_opens_on__lte=on, then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                ),
+                "starts_on",
+                "pk",
+            )
+            .first()
+        )
+
+
+class Cohort(models.Model):
+    """People admitted to a programme with entry by cohort wait for the next cohort and start
+    together on its start date."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="cohorts", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    intake_opens_on = models.DateField(_("intake opens"))
+    intake_closes_on = models.DateField(_("intake closes"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+        verbose_name=_("track"),
+    )
+    # Set by the "start the cohort" action (casefile.lifecycle.cohort_start).
+    started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "starts_on", "pk"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="cohort_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if (
+            self.intake_opens_on
+            and self.intake_closes_on
+            and (self.intake_closes_on < self.intake_opens_on)
+        ):
+            errors["intake_closes_on"] = _("The intake cannot close before it opens.")
+        if self.starts_on and self.intake_opens_on and self.starts_on < self.intake_opens_on:
+            errors["starts_on"] = _("The cohort cannot start before its intake opens.")
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            errors["ends_on"] = _("The cohort must end after it starts.")
+        if self.track_id and self.programme_id and self.track.programme_id != self.programme_id:
+            errors["track"] = _("This track belongs to another programme.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class Module(models.Model):
     """A part of a programme: individual coaching, a weekly group, a welcome day…"""
 
@@ -405,11 +558,30 @@ class Module(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("description"), max_length=LONG_NOTE, blank=True)
+    phase = models.ForeignKey(
+        Phase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="modules",
+        verbose_name=_("phase"),
+    )
+    # The rhythm as it was written before it had fields of its own; kept as a note.
     rhythm = models.CharField(
-        _("rhythm"), max_length=200, blank=True, help_text=_("e.g. weekly, 3 hours")
+        _("rhythm (note)"), max_length=200, blank=True, help_text=_("e.g. two half-days a week")
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        _("sessions per week"), null=True, blank=True
     )
     hours_per_week = models.DecimalField(
         _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    weekdays = models.CharField(
+        _("weekdays"),
+        max_length=20,
+        blank=True,
+        validators=[validate_weekdays],
+        help_text=_("Monday = 0 … Sunday = 6, comma-separated, e.g. 1,3"),
     )
     length_weeks = models.PositiveSmallIntegerField(_("length (weeks)"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -421,6 +593,50 @@ class Module(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        if self.phase_id and self.programme_id and self.phase.programme_id != self.programme_id:
+            errors["phase"] = _("This phase belongs to another programme.")
+        days = self.weekday_list()
+        if self.sessions_per_week and days and len(days) > self.sessions_per_week:
+            errors["weekdays"] = _("More weekdays than sessions per week.")
+        if errors:
+            raise ValidationError(errors)
+
+    def weekday_list(self) -> list[int]:
+        try:
+            return parse_weekdays(self.weekdays)
+        except ValueError:
+            return []
+
+    def rhythm_text(self) -> str:
+        """The structured rhythm in words: "2 sessions a week · 6 h a week · Tue, Thu"."""
+        parts = []
+        if self.sessions_per_week:
+            parts.append(
+                ngettext(
+                    "%(count)s session a week", "%(count)s sessions a week", self.sessions_per_week
+                )
+                % {"count": self.sessions_per_week}
+            )
+        if self.hours_per_week is not None:
+            parts.append(_("%(hours)s h a week") % {"hours": f"{float(self.hours_per_week):g}"})
+        days = self.weekday_list()
+        if days:
+            parts.append(", ".join(str(WEEKDAYS_ABBR[day]) for day in days))
+        if self.length_weeks:
+            parts.append(
+                ngettext("%(count)s week", "%(count)s weeks", self.length_weeks)
+                % {"count": self.length_weeks}
+            )
+        return " · ".join(parts)
+
+    def planned_hours(self, weeks: float) -> float | None:
+        """What the module's rhythm plans over `weeks` weeks, or None when it gives no hours."""
+        if self.hours_per_week is None:
+            return None
+        return float(self.hours_per_week) * weeks
 
 
 class EligibilityCriterion(models.Model):

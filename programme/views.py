@@ -53,7 +53,12 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programme/programme_detail.html",
         {
             "programme": programme,
-            "modules": programme.modules.all(),
+            "modules": programme.modules.select_related("phase"),
+            "phases": programme.phases.all(),
+            "tracks": programme.tracks.all(),
+            "cohorts": programme.cohorts.select_related("track").annotate(
+                waiting=Count("enrolments", filter=Q(enrolments__status="waiting_list"))
+            ),
             "criteria": programme.criteria.all(),
             "sites": programme.sites.all(),
             "partners": programme.organisation.partners.all(),

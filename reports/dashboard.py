@@ -84,7 +84,7 @@ def dashboard(programmes, period: Period, today: datetime.date | None = None) ->
     # whatever the period (the rest of the dashboard reads nothing dated after its end).
     everyone = list(
         Enrolment.objects.filter(programme__in=programmes)
-        .select_related("coach", "programme")
+        .select_related("coach", "programme", "track")
         .order_by("pk")
     )
     enrolments = [e for e in everyone if e.referred_on <= period.end]
@@ -280,7 +280,7 @@ def _length(exits, programmes):
     section.add(
         _("Longer than planned"),
         _people(e for e in done
-                if _months((e.exited_on - e.started_on).days) > e.programme.planned_length_months),
+                if _months((e.exited_on - e.started_on).days) > e.planned_length_months),
     )  # fmt: skip
     for low, high in LENGTH_BANDS:
         some = [

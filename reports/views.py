@@ -39,6 +39,7 @@ from reports.forms import (
 from reports.funder import flat_figures, funder_report, snapshot_options
 from reports.models import FunderSnapshot, ProjectFigure
 from reports.pdf import render_pdf
+from reports.structure import structure
 from reports.summary import trajectory_summary
 from reports.suppression import (
     HIDDEN_LEGEND,
@@ -128,6 +129,7 @@ def _board(request, *, funder: bool):
         shown = {row.key: row.shown for section in board.sections for row in section.rows}
     context.update(
         programme=chosen,
+        programmes=programmes,
         funder=funder,
         legend=legend(limit),
         sections=[
@@ -148,8 +150,13 @@ def _board(request, *, funder: bool):
 @manager_required
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    _form, context = _board(request, funder=False)
+    form, context = _board(request, funder=False)
     if "sections" in context:
+        if not context["funder"]:
+            # Hours and phases are for running the programme, not for the funder's copy.
+            context["structure"] = structure(
+                context["programmes"], form.period, timezone.localdate()
+            )
         query = request.GET.urlencode()
         context["downloads"] = {
             "pdf": f"{reverse('reports:dashboard-pdf')}?{query}",

@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from evaluations.models import Cefr
 from participants.models import Participant
-from programme.models import Module, PartnerOrganisation, Programme, Room, Site
+from programme.models import Cohort, Module, PartnerOrganisation, Programme, Room, Site
 from programme.text_limits import LONG_NOTE
 
 # The kinds every programme has; a programme may add its own SessionKind rows.
@@ -150,6 +150,14 @@ class Group(models.Model):
     )
     starts_on = models.DateField(_("start"), default=timezone.localdate)
     ends_on = models.DateField(_("end"), null=True, blank=True)
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("cohort"),
+    )
 
     objects = GroupQuerySet.as_manager()
 
@@ -175,6 +183,8 @@ class Group(models.Model):
             )
         if self.module_id and self.module.programme_id != self.programme_id:
             raise ValidationError({"module": _("This module belongs to another programme.")})
+        if self.cohort_id and self.cohort.programme_id != self.programme_id:
+            raise ValidationError({"cohort": _("This cohort belongs to another programme.")})
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The group cannot end before it starts.")})
 

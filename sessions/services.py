@@ -135,6 +135,8 @@ def group_add_members(
                 reason=_("Admitted on joining the group %(group)s.") % {"group": group.name},
                 on=joined_on,
                 by=by,
+                # Joining a group is starting, in a programme with entry by cohort too.
+                start_now=True,
             )
         memberships = GroupMembership.objects.bulk_create(
             GroupMembership(group=group, participant=p, joined_on=joined_on) for p in new

@@ -102,6 +102,12 @@ def test_a_programme_cannot_be_added_to_another_organisation(
         "activity_mappings-INITIAL_FORMS": "0",
         "indicator_targets-TOTAL_FORMS": "0",
         "indicator_targets-INITIAL_FORMS": "0",
+        "phases-TOTAL_FORMS": "0",
+        "phases-INITIAL_FORMS": "0",
+        "tracks-TOTAL_FORMS": "0",
+        "tracks-INITIAL_FORMS": "0",
+        "cohorts-TOTAL_FORMS": "0",
+        "cohorts-INITIAL_FORMS": "0",
     }
     url = reverse("admin:programme_programme_add")
     response = administrator_client.post(url, data)
