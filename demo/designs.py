@@ -91,6 +91,7 @@ class Design:
     cohorts: tuple[tuple[int, int], ...] = ()  # (month, day) of each cohort start, if by cohort
     intake_support: tuple[tuple[str, float], ...] = (("interpreter", 0.5),)
     max_mother_tongue_share: int | None = None
+    min_level: str = ""  # the lowest oral level admitted (CEFR code), as the criteria ask
     min_hours_per_week: int | None = None
     origins: dict[str, int] | None = None  # countries of birth (None: the common profile)
     # --- evaluation and follow-up ---
@@ -220,6 +221,7 @@ DESIGNS = [
             ),
         ],
         talks=((None, (7, 14)),),  # weekly to fortnightly
+        min_level="a1",  # Dutch at least 1.1
         intake_support=(("interpreter", 0.7),),  # "where possible": assumption 7 in 10
         template=[
             (Todo.BASELINE, 2, START, None, ""),
@@ -350,6 +352,7 @@ DESIGNS = [
             ),
         ],
         talks=((None, (14, 28)),),  # assumption: by appointment, about fortnightly
+        min_level="a1",  # Dutch at least 1.1
         intake_support=(("mediator", 0.3), ("interpreter", 0.15)),
         max_mother_tongue_share=40,
         origins={

@@ -40,6 +40,10 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     for enrolment in enrolments:
         person = enrolment.participant
         oral = START.get(person.schooling, 1) + (1 if rng.random() < 0.3 else 0)
+        # A programme that asks a minimum level (AMIE, Interactief!: Dutch 1.1) admits no one
+        # below it.
+        minimum = designs.for_code(enrolment.programme.code).min_level
+        oral = max(oral, Cefr.rank(minimum) if minimum else 0)
         written = max(
             0, oral - (1 if person.literacy in {"none", "limited", "other_script"} else 0)
         )

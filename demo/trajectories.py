@@ -416,8 +416,13 @@ def _steps(rng, goal, last, plan, created, today, language):
 def _consents(rng, enrolment, partners):
     person = enrolment.participant
     given = enrolment.started_on
-    language = person.interpreter_language or enrolment.programme.organisation.language
-    interpreter = bool(person.interpreter_language)
+    # A team that works without interpreters (MOVE UP!) explains consent in the group language.
+    interpreter = bool(person.interpreter_language) and bool(
+        designs.for_code(enrolment.programme.code).intake_support
+    )
+    language = (
+        person.interpreter_language if interpreter else enrolment.programme.organisation.language
+    )
     rows = [
         Consent(
             participant=person,

@@ -74,7 +74,8 @@ def expected(code) -> dict:
         "dropped_out": (published.dropped_out, 0.06),
         "reason": published.first_drop_out_reason,
         "work_ready": (published.work_ready, 0.08),
-        "average_months": (published.average_months, 1.5),
+        # The source gives AMIE's average only; the others' are assumptions held more loosely.
+        "average_months": (published.average_months, 2.0),
     }
     figures.update(PUBLISHED[code])
     return figures
@@ -360,3 +361,11 @@ def test_placement_mixes_differ(demo_data):
     }
     assert set(mix["activ-up"]) == {"volunteering"}
     assert mix["interactief"]["internship"] and mix["interactief"]["job_tasting"]
+
+
+def test_programmes_asking_dutch_1_1_admit_no_one_below_it(demo_data):
+    # AMIE and Interactief! ask Dutch at least 1.1 (A1) at entry.
+    for code in ("amie", "interactief"):
+        tests = entry_levels(code)
+        assert tests
+        assert all(Cefr.rank(rows[0][1]) >= Cefr.rank(Cefr.A1) for rows in tests.values())
