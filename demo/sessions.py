@@ -58,9 +58,9 @@ CANCEL_REASONS = [
 ]
 # Schooling bands for groups homogeneous by schooling: none or primary, and beyond.
 LOW_SCHOOLING = {"isced0", "isced1"}
-# The mother-tongue cap is read on sessions of at least this many people: in a group of two or
-# three one person is already a third or a half.
-CAP_FROM = 5
+# The mother-tongue cap is read on sessions of at least three people: with two, each one is
+# already half of the group.
+CAP_FROM = 3
 # A band gets one group per `Track.group_size()` people present at its busiest, so that
 # joining the least full group never makes one larger than that: the capacity is never
 # exceeded.
