@@ -400,6 +400,7 @@ class _Programme:
                     capacity=track.capacity,
                     site_id=room.site_id if room else None,
                     starts_on=min(s.start for s in members),
+                    ends_on=_last_day(members, self.today),
                 )
             )
             chosen = []
@@ -431,7 +432,7 @@ class _Programme:
                 interval=track.every_weeks,
                 weekdays=",".join(str(day) for day in track.weekdays),
                 starts_on=group.starts_on,
-                ends_on=self.today + SERIES_AHEAD,
+                ends_on=group.ends_on or self.today + SERIES_AHEAD,
                 bring="Cahier, stylo / schrift en pen",
                 created_at=self._noon(group.starts_on - datetime.timedelta(days=7)),
             )
@@ -514,7 +515,7 @@ class _Programme:
                 interval=track.every_weeks,
                 weekdays=track.weekdays,
                 starts_on=group.starts_on,
-                ends_on=last,
+                ends_on=group.ends_on or last,
                 skip=skip,
             )
             sessions.first.append(sessions.dates_count)
@@ -823,6 +824,15 @@ def _workday(day: datetime.date, skip: set[datetime.date]) -> datetime.date:
 
 def _label(rank: int) -> str:
     return Cefr.values[rank].replace("_", "-").upper()
+
+
+def _last_day(members: list[_Stint], today: datetime.date) -> datetime.date | None:
+    """A group whose people have all left ended on the last one's last day; the others run
+    on (None)."""
+    if any(s.last_day is None for s in members):
+        return None
+    last = max(s.last_day for s in members)
+    return last if last < today else None
 
 
 def _assign_capped(band: list[_Stint], track, cap: float) -> list[list[_Stint]]:
