@@ -108,9 +108,6 @@ class Design:
     placement_outcomes: list[tuple] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
 
-    def track_for(self, module: str) -> Track:
-        return next(track for track in self.tracks if track.module == module)
-
     def cohort_start(self, day: datetime.date) -> datetime.date:
         """The first cohort start on or after `day` (a Monday): people admitted wait for it."""
         starts = sorted(
@@ -135,6 +132,7 @@ def for_code(code: str) -> Design:
 
 
 def for_name(module: str, code: str) -> Track | None:
+    """The track a group module runs as, in the design of the programme `code`."""
     return next((t for t in for_code(code).tracks if t.module == module), None)
 
 
