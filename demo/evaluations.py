@@ -8,7 +8,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from demo import bulk
+from demo import bulk, designs
 from evaluations.models import (
     CallAttempt,
     Cefr,
@@ -40,6 +40,10 @@ def load(rng: random.Random, today: datetime.date) -> dict:
     for enrolment in enrolments:
         person = enrolment.participant
         oral = START.get(person.schooling, 1) + (1 if rng.random() < 0.3 else 0)
+        # A programme that asks a minimum level (AMIE, Interactief!: Dutch 1.1) admits no one
+        # below it.
+        minimum = designs.for_code(enrolment.programme.code).min_level
+        oral = max(oral, Cefr.rank(minimum) if minimum else 0)
         written = max(
             0, oral - (1 if person.literacy in {"none", "limited", "other_script"} else 0)
         )
@@ -104,7 +108,6 @@ NOTES = {
         "exit": "Eindevaluatie, samen met de deelnemer overlopen.",
     },
 }
-QUARTER = datetime.timedelta(weeks=13)
 MIDWAY_HELD = 0.7
 CHUNK = 2000  # enrolments per round of inserts, so memory stays flat at any scale
 
@@ -122,7 +125,7 @@ def load_evaluations(rng: random.Random, today: datetime.date) -> dict:
         .values_list(
             "pk", "coach_id", "started_on", "exited_on", "exit_reason", "drop_out_reason",
             "programme__planned_length_months", "programme__outcome_domains",
-            "programme__organisation__language",
+            "programme__organisation__language", "programme__code",
         )
     )  # fmt: skip
     counts = {"evaluations": 0, "domain scores": 0}
@@ -158,7 +161,10 @@ def _insert(rng, today, enrolments, counts) -> None:
 
 def _trajectory(rng, today, enrolment: tuple) -> list:
     """The evaluations of one enrolment, each with its (domain, coach, participant) scores."""
-    pk, coach_id, started_on, exited_on, reason, drop_out, months, domains, language = enrolment
+    pk, coach_id, started_on, exited_on, reason, drop_out, months, domains, language, code = (
+        enrolment
+    )
+    design = designs.for_code(code)
     end = exited_on or today
     baseline_on = started_on + datetime.timedelta(days=14 + rng.randint(-3, 4))
     if baseline_on > end or not domains:
@@ -179,22 +185,24 @@ def _trajectory(rng, today, enrolment: tuple) -> list:
     # person's scores move once rather than back and forth between reviews.
     reach = {code: rng.random() for code in domains}
     # How far along the way each mid-way evaluation is: a running trajectory is expected to
-    # last as long as they usually do, about one and a half times the planned length.
+    # last as long as the design's trajectories do on average.
     length = (
         (end - baseline_on).days
         if exited_on
-        else max((today - baseline_on).days, int(months * 30 * 1.5))
+        else max((today - baseline_on).days, int(design.published.average_months * 30.44))
     )
     notes = NOTES.get(language, NOTES["fr"])
     planned = [(Evaluation.Kind.BASELINE, baseline_on, 0.0)]
-    midway_on = started_on + QUARTER
+    # Mid-way reviews on the design's schedule (quarterly, or per module every eight weeks).
+    first, every = (datetime.timedelta(weeks=weeks) for weeks in design.reviews)
+    midway_on = started_on + first
     last = (exited_on - datetime.timedelta(weeks=2)) if exited_on else today
     while midway_on <= last:
         # Not every review takes place: some are missed (and show as overdue to-dos).
         if rng.random() < MIDWAY_HELD:
             done = (midway_on - baseline_on).days / length
             planned.append((Evaluation.Kind.MIDWAY, midway_on, done))
-        midway_on += QUARTER
+        midway_on += every
     if exited_on and drop_out != "lost_contact":
         exit_on = max(baseline_on, exited_on - datetime.timedelta(days=rng.randint(0, 7)))
         planned.append((Evaluation.Kind.EXIT, exit_on, 1.0))
@@ -284,6 +292,7 @@ NEXT_STEPS = {
         "job": "Emploi trouvé : garder le contact avec l'antenne pour les démarches.",
         "self_employment": "Lancement d'activité : accompagnement par un guichet d'entreprise.",
         "training": "Formation qualifiante ; continuer les cours de français en parallèle.",
+        "job_seeker": "Inscription comme demandeur d'emploi ; suivi par la cellule emploi.",
         "volunteering": "Continuer le bénévolat et préparer un projet article 60.",
         "other_service": "Suivi par le service social pour la santé et le logement d'abord.",
         "none": "Reprendre contact dans trois mois pour faire le point.",
@@ -294,6 +303,7 @@ NEXT_STEPS = {
         "job": "Werk gevonden: contact houden met het sociaal centrum voor de administratie.",
         "self_employment": "Start als zelfstandige: begeleiding door een ondernemersloket.",
         "training": "Beroepsopleiding; daarnaast de lessen Nederlands voortzetten.",
+        "job_seeker": "Ingeschreven als werkzoekende; opvolging door de werkwinkel.",
         "volunteering": "Vrijwilligerswerk voortzetten en een artikel 60-traject voorbereiden.",
         "other_service": "Eerst opvolging door de sociale dienst voor gezondheid en wonen.",
         "none": "Over drie maanden opnieuw contact opnemen om de balans op te maken.",

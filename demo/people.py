@@ -5,13 +5,13 @@ seed and date; bulk inserts so that a large scale builds quickly."""
 import datetime
 import math
 import random
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from demo import bulk
+from demo.designs import DESIGNS, Design
 from participants import choices, eligibility
 from participants.models import (
     EligibilityAnswer,
@@ -30,6 +30,7 @@ from programme.models import (
     Programme,
     Site,
     Staff,
+    TodoTemplate,
 )
 from programme.services import staff_create
 
@@ -41,264 +42,6 @@ NATIONAL_SCALE, NATIONAL_PROGRAMMES = 50, 5
 CASELOAD, OPEN_SHARE = 60, 0.35
 Kind = EligibilityCriterion.Kind
 Status = Enrolment.Status
-
-
-@dataclass
-class Design:
-    org: str
-    city: str
-    code: str
-    name: str
-    description: str
-    language: str  # the national language of the group work
-    sites: list[str]
-    entry_mode: str
-    planned_months: int
-    criteria: list[tuple]  # (kind, label, min_age)
-    modules: list[tuple]  # (kind, name, rhythm, hours_per_week, length_weeks)
-    partners: list[tuple]  # (name, services, referrals, volunteers, sessions)
-    staff: list[tuple]  # (username, first, last, role)
-    districts: list[str] = field(default_factory=list)  # more programmes at national scale
-    target: int = 60
-    extras: dict = field(default_factory=dict)
-
-
-DESIGNS = [
-    Design(
-        org="OCMW Antwerpen",
-        city="Antwerpen",
-        code="amie",
-        name="AMIE",
-        description="Individuele en groepsbegeleiding voor erkende vluchtelingen en subsidiair beschermden met een leefloon.",
-        language="nl",
-        sites=["Sociaal centrum Centrum", "Sociaal centrum Noord", "Sociaal centrum Zuid"],
-        entry_mode=Programme.EntryMode.CONTINUOUS,
-        planned_months=6,
-        criteria=[
-            (Kind.PROTECTION_STATUS, "", None),
-            (Kind.THIRD_COUNTRY_NATIONAL, "", None),
-            (Kind.INTEGRATION_INCOME, "", None),
-            (Kind.MIN_AGE, "", 18),
-            (Kind.CIVIC_INTEGRATION, "", None),
-            (Kind.JUDGEMENT, "Beperkt sociaal netwerk", None),
-            (Kind.JUDGEMENT, "Drempels tot integratie", None),
-            (Kind.JUDGEMENT, "Nederlands minstens niveau 1.1", None),
-            (Kind.JUDGEMENT, "Gemotiveerd, wil zich integreren in Antwerpen", None),
-        ],
-        modules=[
-            (
-                Module.Kind.INDIVIDUAL,
-                "Individuele begeleiding",
-                "wekelijks tot maandelijks",
-                None,
-                26,
-            ),
-            (Module.Kind.GROUP, "Groepsbegeleiding", "wekelijks, 3 uur", 3, 26),
-        ],
-        partners=[
-            ("Solentra", "traumatherapie in de moedertaal, met tolk", True, False, False),
-            ("Juridisch advies verblijf", "juridisch advies over verblijf", True, False, False),
-            (
-                "Buddywerking Antwerpen",
-                "buddy's en peterschap, bezoekt de groep",
-                True,
-                False,
-                True,
-            ),
-            ("Woonwinkel Stad Antwerpen", "huisvesting", True, False, False),
-            (
-                "Woonzorgcentrum Sint-Jozef",
-                "vrijwilligerswerk in het woonzorgcentrum",
-                False,
-                True,
-                False,
-            ),
-            ("Kringwinkel Antwerpen", "vrijwilligerswerk, kringwinkel", False, True, False),
-        ],
-        staff=[
-            ("an.peeters", "An", "Peeters", Staff.Role.MANAGER),
-            ("jef.maes", "Jef", "Maes", Staff.Role.COACH),
-            ("sara.elamrani", "Sara", "El Amrani", Staff.Role.COACH),
-            ("tom.jacobs", "Tom", "Jacobs", Staff.Role.COACH),
-            ("beheer.antwerpen", "Lies", "Wouters", Staff.Role.ADMINISTRATOR),
-        ],
-        districts=["Noord", "Zuid", "Deurne", "Borgerhout"],
-    ),
-    Design(
-        org="OCMW Gent",
-        city="Gent",
-        code="interactief",
-        name="Interactief!",
-        description="Modules naar keuze: OCMW Go, individuele begeleiding, VIA en M.I., met een initiatiestage die naar artikel 60 kan leiden.",
-        language="nl",
-        sites=["Activeringscentrum", "Sociaal huis Ledeberg", "Sociaal huis Brugse Poort"],
-        entry_mode=Programme.EntryMode.CONTINUOUS,
-        planned_months=9,
-        criteria=[
-            (Kind.JUDGEMENT, "Afstand tot de arbeidsmarkt", None),
-            (Kind.JUDGEMENT, "Zwakke taalvaardigheid, Nederlands minstens 1.1", None),
-        ],
-        modules=[
-            (Module.Kind.WELCOME, "OCMW Go", "één dag", 6, 1),
-            (Module.Kind.INDIVIDUAL, "Individuele begeleiding", "op afspraak", None, None),
-            (Module.Kind.PRE_ACTIVATION, "VIA", "twee halve dagen per week", 7, 13),
-            (Module.Kind.GROUP, "M.I. — maatschappelijke integratie", "wekelijks", 3, None),
-        ],
-        partners=[
-            ("Kringwinkel Gent", "vrijwilligerswerk, kringwinkel", False, True, False),
-            ("Fietsatelier De Ketting", "vrijwilligerswerk, fietsherstelling", False, True, False),
-            ("Agentschap Integratie en Inburgering", "lessen Nederlands", True, False, True),
-            ("CGG Eclips", "traumatherapie met tolk", True, False, False),
-            ("CAW Oost-Vlaanderen", "schuldbemiddeling en huisvesting", True, False, False),
-        ],
-        staff=[
-            ("katrien.devos", "Katrien", "De Vos", Staff.Role.MANAGER),
-            ("pieter.claes", "Pieter", "Claes", Staff.Role.COACH),
-            ("noor.haddad", "Noor", "Haddad", Staff.Role.COACH),
-            ("beheer.gent", "Wim", "Goossens", Staff.Role.ADMINISTRATOR),
-        ],
-        districts=["Ledeberg", "Brugse Poort", "Sint-Amandsberg", "Nieuw Gent"],
-    ),
-    Design(
-        org="CPAS de Charleroi",
-        city="Charleroi",
-        code="activ-up",
-        name="ACTIV UP!",
-        description="Accompagnement individuel toutes les trois semaines et collectif tous les quinze jours, volontariat à la maison de repos et à la banque alimentaire.",
-        language="fr",
-        sites=["Antenne Centre", "Antenne Marcinelle", "Antenne Gilly"],
-        entry_mode=Programme.EntryMode.CONTINUOUS,
-        planned_months=12,
-        criteria=[
-            (Kind.MIN_AGE, "", 18),
-            (Kind.JUDGEMENT, "Perte d'autonomie ou stress important", None),
-        ],
-        modules=[
-            (Module.Kind.INDIVIDUAL, "Suivi individuel", "toutes les trois semaines", None, None),
-            (Module.Kind.GROUP, "Coaching collectif", "tous les quinze jours, 3 heures", 1.5, None),
-            (
-                Module.Kind.WORKSHOP,
-                "Ateliers de pratique du français",
-                "deux matinées par semaine",
-                6,
-                None,
-            ),
-            (Module.Kind.SOCIO_PROFESSIONAL, "START", "hebdomadaire", 3, 12),
-        ],
-        partners=[
-            ("Maison de repos du CPAS", "volontariat", False, True, False),
-            ("Banque alimentaire de Charleroi", "volontariat", False, True, False),
-            ("Lire et Écrire Charleroi", "cours d'alphabétisation", True, False, True),
-            (
-                "Service de santé mentale Le Méridien",
-                "thérapie du trauma dans la langue maternelle",
-                True,
-                False,
-                False,
-            ),
-            ("Droit des étrangers Charleroi", "aide juridique sur le séjour", True, False, False),
-        ],
-        staff=[
-            ("isabelle.lambert", "Isabelle", "Lambert", Staff.Role.MANAGER),
-            ("marc.dupont", "Marc", "Dupont", Staff.Role.COACH),
-            ("fatima.benali", "Fatima", "Benali", Staff.Role.COACH),
-            ("admin.charleroi", "Luc", "Martin", Staff.Role.ADMINISTRATOR),
-        ],
-        districts=["Marcinelle", "Gilly", "Jumet", "Marchienne"],
-    ),
-    Design(
-        org="CPAS de Liège",
-        city="Liège",
-        code="mod-actions",
-        name="MOD'ACTIONS",
-        description="Ouvert à tous : orientation individuelle, ateliers thématiques et sorties culturelles.",
-        language="fr",
-        sites=["Antenne des personnes d'origine étrangère", "Antenne Sainte-Marguerite"],
-        entry_mode=Programme.EntryMode.CONTINUOUS,
-        planned_months=9,
-        criteria=[],
-        modules=[
-            (
-                Module.Kind.INDIVIDUAL,
-                "Orientation exploratoire",
-                "intensif, 4 à 6 semaines",
-                None,
-                6,
-            ),
-            (Module.Kind.WORKSHOP, "Groupe alpha", "hebdomadaire", 4, None),
-            (Module.Kind.WORKSHOP, "Groupe informatique", "hebdomadaire", 3, None),
-            (Module.Kind.WORKSHOP, "Groupe art", "hebdomadaire", 3, None),
-            (Module.Kind.EXCURSION, "Sorties culturelles", "mensuel", None, None),
-        ],
-        partners=[
-            ("Aide juridique Liège", "aide juridique", True, False, False),
-            ("Cours de français du CRIPEL", "cours de français", True, False, True),
-            ("Service de santé mentale Exil", "soutien aux victimes de trauma", True, False, False),
-            ("Restos du Cœur de Liège", "volontariat en cuisine", False, True, False),
-            (
-                "Ressourcerie du Pays de Liège",
-                "volontariat, magasin de seconde main",
-                False,
-                True,
-                False,
-            ),
-        ],
-        staff=[
-            ("claire.renard", "Claire", "Renard", Staff.Role.MANAGER),
-            ("olivier.gilles", "Olivier", "Gilles", Staff.Role.COACH),
-            ("amina.diallo", "Amina", "Diallo", Staff.Role.COACH),
-            ("admin.liege", "Paul", "Henrard", Staff.Role.ADMINISTRATOR),
-        ],
-        districts=["Sainte-Marguerite", "Droixhe", "Angleur", "Bressoux"],
-    ),
-    Design(
-        org="CPAS de Bruxelles",
-        city="Bruxelles",
-        code="move-up",
-        name="MOVE UP!",
-        description="Module collectif intensif d'au moins 21 heures par semaine, suivi individuel et préparation socioprofessionnelle.",
-        language="fr",
-        sites=["Département formation", "Antenne Laeken"],
-        entry_mode=Programme.EntryMode.COHORT,
-        planned_months=6,
-        criteria=[
-            (Kind.JUDGEMENT, "Objectifs compatibles avec le module (entretien d'orientation)", None)
-        ],
-        modules=[
-            (Module.Kind.COLLECTIVE, "Module collectif", "au moins 21 heures par semaine", 21, 26),
-            (Module.Kind.INDIVIDUAL, "Suivi individuel", "au moins trimestriel", None, None),
-            (
-                Module.Kind.SOCIO_PROFESSIONAL,
-                "Préparation socioprofessionnelle",
-                "hebdomadaire",
-                6,
-                12,
-            ),
-        ],
-        partners=[
-            ("Centre de santé mentale Ulysse", "thérapie du trauma", True, False, False),
-            (
-                "Médiation de dettes CPAS",
-                "ateliers énergie, budget, banque, assurances",
-                True,
-                False,
-                True,
-            ),
-            ("Bibliothèque des Riches Claires", "ateliers bibliothèque", False, False, True),
-            ("Maison de repos Les Églantines", "volontariat", False, True, False),
-            ("Cyclo — atelier vélo", "volontariat, réparation de vélos", False, True, False),
-            ("Agence immobilière sociale", "logement", True, False, False),
-        ],
-        staff=[
-            ("manager", "Nathalie", "Dubois", Staff.Role.MANAGER),
-            ("coach", "Sophie", "Leroy", Staff.Role.COACH),
-            ("karim.ouali", "Karim", "Ouali", Staff.Role.COACH),
-            ("julie.mertens", "Julie", "Mertens", Staff.Role.COACH),
-            ("admin", "Thomas", "Lemaire", Staff.Role.ADMINISTRATOR),
-        ],
-        districts=["Laeken", "Neder-Over-Heembeek", "Haren", "Marolles"],
-    ),
-]
 
 # Coaches added at national scale (fictitious names, as everywhere in the demo).
 EXTRA_COACHES = [
@@ -414,19 +157,14 @@ SCHOOLING_WEIGHTS = [
     ("isced7", 3),
 ]
 LITERACY_BY_SCHOOLING = {"isced0": "none", "isced1": "limited"}
-# Exit reasons in the published shape: about three quarters complete, one in ten drops out
-# (health first), the rest are transferred.
-EXIT_WEIGHTS = [("completed", 75), ("dropped_out", 10), ("transferred", 15)]
-DROP_OUT_WEIGHTS = [("health", 45), ("moved", 20), ("work", 15), ("lost_contact", 15), ("other", 5)]
-DESTINATION_WEIGHTS = [
-    ("article_60", 18),
-    ("job", 8),
-    ("training", 14),
-    ("volunteering", 22),
-    ("other_service", 20),
-    ("none", 12),
-    ("unknown", 6),
-]
+# Where people go when they are transferred or drop out (each design gives its completers').
+TRANSFER_DESTINATIONS = [("other_service", 60), ("training", 20), ("job_seeker", 20)]
+DROP_OUT_DESTINATIONS = [("none", 40), ("unknown", 40), ("other_service", 20)]
+MONTH = 30.44  # days
+# Trajectories still running or ended after the demo's day are not among the exits: the exits
+# seen are the shorter ones. Lengths are drawn this much longer so that the average of the
+# exits seen lands on the design's average (measured by tests/demo/test_fidelity.py).
+CENSORING = 1.12
 
 
 def _pick(rng: random.Random, weighted):
@@ -511,10 +249,17 @@ def _programme(design: Design, organisation, today: datetime.date, district: str
         funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}{suffix}",
         starts_on=datetime.date(today.year - 3, 1, 1), ends_on=datetime.date(today.year + 1, 12, 31),
         planned_length_months=design.planned_months, entry_mode=design.entry_mode,
-        target_participants=design.target, target_completion_rate=75, target_work_ready_rate=30,
+        target_participants=design.target,
+        target_completion_rate=round(design.published.completed * 100),
+        target_work_ready_rate=round(design.published.work_ready * 100),
         language_scale="nt2" if design.language == "nl" else "fle",
-        max_mother_tongue_share=40 if design.code == "interactief" else None,
-        min_hours_per_week=21 if design.code == "move-up" else None,
+        max_mother_tongue_share=design.max_mother_tongue_share,
+        min_hours_per_week=design.min_hours_per_week, follow_up_weeks=design.follow_up_weeks,
+    )  # fmt: skip
+    TodoTemplate.objects.bulk_create(
+        TodoTemplate(programme=programme, kind=kind, offset_weeks=weeks, anchor=anchor,
+                     repeat_every_weeks=repeat, label=label, position=i)
+        for i, (kind, weeks, anchor, repeat, label) in enumerate(design.template)
     )  # fmt: skip
     programme.sites.set(Site.objects.filter(organisation=organisation))
     EligibilityCriterion.objects.bulk_create(
@@ -540,7 +285,11 @@ def _programme(design: Design, organisation, today: datetime.date, district: str
 
 def _participants(design, programme, coaches, rng, today, count, used):
     """People and their enrolments, with a status history consistent with each status."""
-    origins = list(ORIGIN_WEIGHTS.items())
+    origins = list((design.origins or ORIGIN_WEIGHTS).items())
+    # Dates and outcomes from a generator of their own: how many draws they take depends on
+    # the day the demo is built, and the names drawn next must not (the same seed gives the
+    # same people on any day).
+    dates = random.Random(rng.getrandbits(64))
     criteria = list(programme.criteria.all())
     people, plans = [], []
     for i in range(count):
@@ -589,7 +338,10 @@ def _participants(design, programme, coaches, rng, today, count, used):
                 )[0],
             )
         )
-        plans.append((languages, _plan(rng, today, programme)))
+        people[-1].demo_mother_tongue = languages[0][0]
+        plans.append((languages, _plan(dates, today, design)))
+    plans = _outcomes(dates, today, design, plans)
+    supports = _deck(dates, _support_weights(design), count)
     for number, person in enumerate(people):
         if rng.random() < 0.7:
             serial = number
@@ -607,7 +359,7 @@ def _participants(design, programme, coaches, rng, today, count, used):
         use = rng.choice(["conversation", "conversation", "written_only"])
         if design.language not in {code for code, _use in languages}:
             skills.append(LanguageSkill(participant=person, language=design.language, use=use))
-        status, referred_on, started_on, exited_on = plan
+        status, referred_on, started_on, exited_on = plan[:4]
         enrolment = Enrolment(
             participant=person, programme=programme, coach=person.coach, status=status, referred_on=referred_on,
             referral_source=rng.choices(["social_service", "partner", "self"], weights=[75, 15, 10])[0],
@@ -619,12 +371,7 @@ def _participants(design, programme, coaches, rng, today, count, used):
             # keeps the day they joined it: the dashboard's waiting time before admission.
             enrolment.waiting_since = _at(referred_on + datetime.timedelta(days=14))
         if status in {Status.EXITED, Status.CLOSED}:
-            enrolment.exit_reason = _pick(rng, EXIT_WEIGHTS)
-            if enrolment.exit_reason == "dropped_out":
-                enrolment.drop_out_reason = _pick(rng, DROP_OUT_WEIGHTS)
-                enrolment.exit_destination = rng.choice(["none", "unknown", "other_service"])
-            else:
-                enrolment.exit_destination = _pick(rng, DESTINATION_WEIGHTS)
+            enrolment.exit_reason, enrolment.drop_out_reason, enrolment.exit_destination = plan[4]
         if status == Status.NOT_ADMITTED:
             enrolment.decision_reason = "Les besoins de la personne relèvent d'un autre service."
         enrolments.append(enrolment)
@@ -633,7 +380,7 @@ def _participants(design, programme, coaches, rng, today, count, used):
     enrolments = bulk.insert_objects(enrolments)
 
     changes, interviews, answers = [], [], []
-    for enrolment, history in zip(enrolments, histories, strict=True):
+    for enrolment, history, support in zip(enrolments, histories, supports, strict=True):
         previous = ""
         for to_status, when, reason in history:
             changes.append(
@@ -650,8 +397,9 @@ def _participants(design, programme, coaches, rng, today, count, used):
         if enrolment.status not in {Status.REFERRED}:
             interviews.append(IntakeInterview(
                 enrolment=enrolment, held_on=enrolment.referred_on + datetime.timedelta(days=7), duration_minutes=rng.choice([45, 60, 60, 75, 90]),
-                support="interpreter" if enrolment.participant.interpreter_language else "none",
-                support_language=enrolment.participant.interpreter_language, conducted_by=enrolment.coach,
+                support=support,
+                support_language="" if support == "none" else _mother_tongue(enrolment.participant),
+                conducted_by=enrolment.coach,
                 notes="Entretien d'accueil : attentes, disponibilités, garde d'enfants.",
             ))  # fmt: skip
             for criterion in criteria:
@@ -670,9 +418,9 @@ def _participants(design, programme, coaches, rng, today, count, used):
     return {"participants": len(people), "enrolments": len(enrolments)}
 
 
-def _plan(rng, today, programme):
-    """A status and its dates: older referrals are more likely to have finished."""
-    planned = programme.planned_length_months * 30
+def _plan(rng, today, design):
+    """A status and its dates: older referrals are more likely to have finished. A programme
+    by cohort starts people on its cohort days only; they wait on the list until then."""
     days_ago = rng.randint(5, 3 * 365)
     referred_on = today - datetime.timedelta(days=days_ago)
     if days_ago < 21:
@@ -680,11 +428,13 @@ def _plan(rng, today, programme):
     if rng.random() < 0.05:
         return Status.NOT_ADMITTED, referred_on, None, None
     started_on = referred_on + datetime.timedelta(days=rng.randint(14, 45))
+    if design.cohorts:
+        started_on = design.cohort_start(started_on)
     if started_on > today - datetime.timedelta(days=3):
         return Status.WAITING_LIST, referred_on, None, None
-    # Trajectories last about 1.5× their planned length on average (published: 6 planned, 9 real).
-    length = int(rng.gauss(planned * 1.5, planned * 0.4))
-    exited_on = started_on + datetime.timedelta(days=max(30, length))
+    mean = design.published.average_months * MONTH * CENSORING
+    length = int(rng.gauss(mean, design.length_sd_months * MONTH))
+    exited_on = started_on + datetime.timedelta(days=max(60, length))
     if exited_on >= today:
         return (
             (Status.PAUSED if rng.random() < 0.06 else Status.ACTIVE),
@@ -692,8 +442,77 @@ def _plan(rng, today, programme):
             started_on,
             None,
         )
-    status = Status.CLOSED if (today - exited_on).days > 365 else Status.EXITED
-    return status, referred_on, started_on, exited_on
+    return _closed(today, exited_on), referred_on, started_on, exited_on
+
+
+def _closed(today, exited_on):
+    return Status.CLOSED if (today - exited_on).days > 365 else Status.EXITED
+
+
+def _outcomes(rng, today, design, plans):
+    """How the trajectories that ended went, in the design's proportions: dealt as cards from
+    a deck rather than drawn one by one, so a programme of forty people lands on its figures.
+    Drop-outs leave early (after two months at the least), transfers a little before the end."""
+    published = design.published
+    ended = [i for i, (_l, plan) in enumerate(plans) if plan[3] is not None]
+    transferred = max(0.0, 1 - published.completed - published.dropped_out)
+    reasons = _deck(
+        rng,
+        [("completed", published.completed), ("dropped_out", published.dropped_out),
+         ("transferred", transferred)],
+        len(ended),
+    )  # fmt: skip
+    drop_outs = _deck(rng, design.drop_out_reasons, reasons.count("dropped_out"))
+    destinations = _deck(rng, design.destinations, reasons.count("completed"))
+    result = list(plans)
+    for i, reason in zip(ended, reasons, strict=True):
+        languages, (status, referred_on, started_on, exited_on) = plans[i]
+        length = (exited_on - started_on).days
+        drop_out = destination = ""
+        if reason == "dropped_out":
+            exited_on = started_on + datetime.timedelta(
+                days=max(60, int(length * rng.uniform(0.25, 0.6)))
+            )
+            drop_out = drop_outs.pop()
+            destination = _pick(rng, DROP_OUT_DESTINATIONS)
+        elif reason == "transferred":
+            exited_on = started_on + datetime.timedelta(
+                days=max(60, int(length * rng.uniform(0.6, 0.95)))
+            )
+            destination = _pick(rng, TRANSFER_DESTINATIONS)
+        else:
+            destination = destinations.pop()
+        status = _closed(today, exited_on)
+        result[i] = (
+            languages,
+            (status, referred_on, started_on, exited_on, (reason, drop_out, destination)),
+        )
+    return result
+
+
+def _deck(rng, weighted, count: int) -> list:
+    """`count` items in the proportions of `weighted` (largest remainders), shuffled."""
+    weighted = [(item, weight) for item, weight in weighted if weight > 0]
+    if not weighted or count <= 0:
+        return [weighted[0][0] if weighted else None] * max(count, 0)
+    total = sum(weight for _item, weight in weighted)
+    exact = [(item, count * weight / total) for item, weight in weighted]
+    cards = {item: int(share) for item, share in exact}
+    left = count - sum(cards.values())
+    for item, _share in sorted(exact, key=lambda pair: pair[1] - int(pair[1]), reverse=True)[:left]:
+        cards[item] += 1
+    deck = [item for item, n in cards.items() for _ in range(n)]
+    rng.shuffle(deck)
+    return deck
+
+
+def _support_weights(design) -> list[tuple[str, float]]:
+    given = list(design.intake_support)
+    return [*given, ("none", max(0.0, 1 - sum(share for _kind, share in given)))]
+
+
+def _mother_tongue(person) -> str:
+    return getattr(person, "demo_mother_tongue", "") or person.interpreter_language
 
 
 def _national_number(birth: datetime.date, gender: str, serial: int) -> str:

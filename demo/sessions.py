@@ -1,12 +1,15 @@
 """Demo groups, weekly series, individual talks and recorded attendance for every trajectory
 that started, built on the participants' demo data (run by demo.load).
 
-Shaped like the programmes run: each programme keeps a few groups per language level band,
-each meeting on the programme's rhythm from its first member's start until a few weeks ahead;
-a person joins a group on the day their trajectory starts and leaves it on the day it ends,
-and meets their coach every three to five weeks. At `--scale 250` that is close to three
-million attendance records, so everything is written with demo.bulk, one programme at a
-time, with the dates, holidays and expected people the services would have given.
+Shaped like each programme's design (demo/designs.py): each of its group modules (a `Track`)
+keeps its groups, banded as the design says (adjacent levels, one level and schooling band, or
+mixed under the mother-tongue cap), meeting on the module's rhythm from its first member's
+start until a few weeks ahead. A person joins the modules that fit them (by level, literacy,
+and choice), when the design says (on the first day, after an individual orientation, towards
+the end), for as long as it says; and meets their coach on the design's rhythm. At
+`--scale 250` that is millions of attendance records, so everything is written with
+demo.bulk, one programme at a time, with the dates, holidays and expected people the services
+would have given.
 """
 
 import bisect
@@ -16,15 +19,15 @@ import logging
 import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from demo import bulk
+from demo import bulk, designs
 from evaluations.models import Cefr, LanguageAssessment
-from participants.models import Enrolment, EnrolmentStatusChange
+from participants.models import Enrolment, EnrolmentStatusChange, LanguageSkill, Participant
 from programme.models import Module, Programme, Room, Staff
 from sessions import recurrence, services
 from sessions.models import (
@@ -53,30 +56,18 @@ CANCEL_REASONS = [
     "Grève des transports / Staking openbaar vervoer",
     "Salle indisponible / Zaal niet beschikbaar",
 ]
-# Group rhythm per programme design: (weekdays, start hour, hours, every n weeks, kind code).
-# A programme coded `amie-3` (the same design in another district) has the `amie` rhythm.
-RHYTHMS = {
-    "amie": ((1,), 9, 3, 1, "collective_coaching"),
-    "interactief": ((2,), 13, 4, 1, "workshop"),
-    "activ-up": ((3,), 9, 3, 2, "collective_coaching"),
-    "mod-actions": ((0,), 9, 3, 1, "workshop"),
-    "move-up": ((0, 1, 2), 9, 7, 1, "collective_coaching"),  # 21 hours a week
-}
-TOPICS = {
-    "collective_coaching": "Vivre ensemble / Samen leven",
-    "workshop": "Atelier de la semaine / Atelier van de week",
-}
-# The module a group belongs to, in order of preference.
-GROUP_MODULES = [Module.Kind.GROUP, Module.Kind.COLLECTIVE, Module.Kind.WORKSHOP]
-CAPACITY = 12
-# A band gets one group per GROUP_SIZE people present at its busiest, so that joining the
-# least full group never makes one larger than that: the capacity is never exceeded.
-GROUP_SIZE = 11
+# Schooling bands for groups homogeneous by schooling: none or primary, and beyond.
+LOW_SCHOOLING = {"isced0", "isced1"}
+# The mother-tongue cap is read on sessions of at least three people: with two, each one is
+# already half of the group.
+CAP_FROM = 3
+# A band gets one group per `Track.group_size()` people present at its busiest, so that
+# joining the least full group never makes one larger than that: the capacity is never
+# exceeded.
 # Adjacent levels share a band until it has about one full group at its busiest.
 BAND_PEAK = 10
 SERIES_AHEAD = datetime.timedelta(weeks=8)
 TALKS_AHEAD = datetime.timedelta(weeks=4)
-TALK_GAP_DAYS = (21, 35)
 TALK_HOURS = (9, 10, 11, 13, 14, 15, 16)  # on a group day, 8 to 17 out of the group's time
 # Share of the people in a group who have stopped coming (absent at their last sessions), so
 # "needs attention" has someone to show for every coach.
@@ -115,14 +106,29 @@ class _Trajectory:
     last_day: datetime.date | None  # last day in a group: exit or the day before a pause
     dropped_out: bool
     rank: int = 1  # language level (CEFR rank) when the person started
-    group: int | None = None  # index in the programme's groups
+    schooling: str = ""
+    literacy: str = ""
+    tongue: str = ""
+    stints: list = field(default_factory=list)  # the person's places in groups
 
 
-def rhythm(code: str) -> tuple:
-    for key, value in RHYTHMS.items():
-        if code == key or code.startswith(key + "-"):
-            return value
-    return RHYTHMS["amie"]
+@dataclass(slots=True)
+class _Stint:
+    """One person in one group of a track, from `start` to `last_day` (both included)."""
+
+    t: _Trajectory
+    track: int
+    start: datetime.date
+    last_day: datetime.date | None
+    group: int | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.t.pk
+
+    @property
+    def rank(self) -> int:
+        return self.t.rank
 
 
 def load(rng: random.Random, today: datetime.date) -> dict:
@@ -168,16 +174,19 @@ class _Clock:
 class _Programme:
     def __init__(self, programme, kinds, rng, today, clock, rooms_given):
         self.programme = programme
+        self.design = designs.for_code(programme.code)
+        self.tracks = self.design.tracks
         self.kinds = kinds
         self.rng = rng
         self.today = today
         self.clock = clock
         self.rooms_given = rooms_given
-        self.weekdays, hour, length, self.interval, self.kind = rhythm(programme.code)
-        self.start_time = datetime.time(hour)
-        self.end_time = datetime.time(hour + length)
-        self.group_hours = range(hour, hour + length)
         self._noons: dict[datetime.date, datetime.datetime] = {}
+        # Hours taken by groups, by weekday: a talk is held out of them.
+        self.group_hours: dict[int, set[int]] = defaultdict(set)
+        for track in self.tracks:
+            for weekday in track.weekdays:
+                self.group_hours[weekday].update(range(track.hour, track.hour + track.hours))
 
     def build(self) -> dict:
         trajectories = self._trajectories()
@@ -241,6 +250,7 @@ class _Programme:
             else:
                 seen[t.participant] = t
         self._levels(trajectories)
+        self._profiles(trajectories)
         self.open_enrolments = list(
             Enrolment.objects.filter(programme=self.programme)
             .open()
@@ -249,6 +259,24 @@ class _Programme:
         )
         self.open_people = {participant for _pk, participant in self.open_enrolments}
         return trajectories
+
+    def _profiles(self, trajectories) -> None:
+        """Schooling, literacy and mother tongue: what groups are formed by."""
+        people = {t.participant for t in trajectories}
+        profile = {
+            pk: (schooling, literacy)
+            for pk, schooling, literacy in Participant.objects.filter(pk__in=people).values_list(
+                "pk", "schooling", "literacy"
+            )
+        }
+        tongue = dict(
+            LanguageSkill.objects.filter(participant__in=people, use="mother_tongue")
+            .order_by("participant_id", "pk")
+            .values_list("participant_id", "language")
+        )
+        for t in trajectories:
+            t.schooling, t.literacy = profile.get(t.participant, ("", ""))
+            t.tongue = tongue.get(t.participant, "")
 
     def _levels(self, trajectories) -> None:
         """The oral level each person had when they started: their assessment of that day or
@@ -279,90 +307,150 @@ class _Programme:
 
     # Groups ----------------------------------------------------------------------------
 
-    def _groups(self, trajectories) -> list[Group]:
-        """Level bands, groups in each, and who is in which group when."""
+    def _stints(self, trajectories) -> list[list[_Stint]]:
+        """Who joins each track, from when to when. The latest starters wait for a group
+        (the grouping proposal has people to place); so does someone still in orientation."""
+        rng, today, design = self.rng, self.today, self.design
         active = [t for t in trajectories if t.status == Enrolment.Status.ACTIVE]
         waiting = sorted(active, key=lambda t: (t.start, t.pk), reverse=True)
         left_out = {t.pk for t in waiting[: max(2, len(active) // UNPLACED)]} | self.overlapping
-        placed = [t for t in trajectories if t.pk not in left_out]
-        plans = []  # (members, level low, level high)
-        for band in _bands(placed):
-            count = -(-_peak(band) // GROUP_SIZE) or 1
-            slots = [[] for _ in range(count)]
-            for t, slot in zip(
-                sorted(band, key=lambda t: (t.start, t.pk)), _assign(band, count), strict=True
-            ):
-                slots[slot].append(t)
-            ranks = sorted({t.rank for t in band})
-            plans += [(members, ranks[0], ranks[-1]) for members in slots if members]
+        expected = datetime.timedelta(days=int(design.published.average_months * 30.44))
+        per_track: list[list[_Stint]] = [[] for _ in self.tracks]
+        for t in trajectories:
+            orientation = t.start + datetime.timedelta(days=rng.randint(*design.orientation_days))
+            if t.pk in left_out:
+                continue
+            end = t.last_day or max(today, t.start + expected)
+            for index, track in enumerate(self.tracks):
+                if track.levels is not None and Cefr.values[t.rank] not in track.levels:
+                    continue
+                if track.literacy is not None and t.literacy not in track.literacy:
+                    continue
+                if track.share < 1 and rng.random() >= track.share:
+                    continue
+                base = orientation if track.joins == "orientation" else t.start
+                if track.joins == "end":
+                    base = max(base, end - datetime.timedelta(weeks=track.weeks or 0))
+                start = base + datetime.timedelta(days=rng.randint(*track.delay_days))
+                if track.weeks == 0:  # one day: the next day the track meets
+                    while start.weekday() not in track.weekdays:
+                        start += datetime.timedelta(days=1)
+                    last = start
+                elif track.weeks:
+                    last = start + datetime.timedelta(weeks=track.weeks, days=-1)
+                else:
+                    last = None
+                if t.last_day is not None:
+                    last = t.last_day if last is None else min(last, t.last_day)
+                if start > today or (last is not None and last < start):
+                    continue
+                stint = _Stint(t, index, start, last)
+                per_track[index].append(stint)
+                t.stints.append(stint)
+        return per_track
+
+    def _bands(self, track, stints) -> list[list[_Stint]]:
+        if track.banding == "mixed":
+            return [stints] if stints else []
+        if track.banding == "level_schooling":
+            by_key = defaultdict(list)
+            for s in stints:
+                by_key[(s.rank, s.t.schooling in LOW_SCHOOLING)].append(s)
+            return [by_key[key] for key in sorted(by_key)]
+        return _bands(stints)
+
+    def _groups(self, trajectories) -> list[Group]:
+        """Each track's bands, groups in each, and who is in which group when."""
+        per_track = self._stints(trajectories)
+        cap = self.programme.max_mother_tongue_share
+        plans = []  # (track, members, level low, level high)
+        for index, (track, stints) in enumerate(zip(self.tracks, per_track, strict=True)):
+            for band in self._bands(track, stints):
+                if cap:
+                    slots = _assign_capped(band, track, cap / 100)
+                else:
+                    count = -(-_peak(band) // track.group_size()) or 1
+                    slots = [[] for _ in range(count)]
+                    for s, slot in zip(
+                        sorted(band, key=lambda s: (s.start, s.pk)),
+                        _assign(band, count),
+                        strict=True,
+                    ):
+                        slots[slot].append(s)
+                for members in slots:
+                    if members:
+                        ranks = sorted({s.rank for s in members})
+                        plans.append((index, members, ranks[0], ranks[-1]))
         coaches = self._coaches(trajectories)
-        rooms = self._rooms(len(plans))
-        modules = {  # the first module of each kind
-            kind: pk
-            for kind, pk in Module.objects.filter(programme=self.programme)
-            .order_by("-position")
-            .values_list("kind", "pk")
-        }
-        module = next((modules[kind] for kind in GROUP_MODULES if kind in modules), None)
-        groups, self.group_coach = [], []
-        for index, (members, low, high) in enumerate(plans):
+        rooms = self._rooms([self.tracks[index].capacity for index, *_rest in plans])
+        modules = dict(Module.objects.filter(programme=self.programme).values_list("name", "pk"))
+        groups, self.group_coaches, self.group_track = [], [], []
+        given = 0  # coaches handed out, in turn
+        for number, (index, members, low, high) in enumerate(plans):
+            track = self.tracks[index]
             band = _label(low) + (f"–{_label(high)}" if high != low else "")
-            room = rooms[index] if rooms else None
+            room = rooms[number] if rooms else None
             groups.append(
                 Group(
                     programme=self.programme,
-                    module_id=module,
-                    name=f"{self.programme.name} — {band} ({index + 1})"[:100],
+                    module_id=modules.get(track.module),
+                    name=f"{track.module} — {band} ({number + 1})"[:100],
                     level_low=Cefr.values[low],
                     level_high=Cefr.values[high],
-                    capacity=CAPACITY,
+                    capacity=track.capacity,
                     site_id=room.site_id if room else None,
-                    starts_on=min(t.start for t in members),
+                    starts_on=min(s.start for s in members),
+                    ends_on=_last_day(members, self.today),
                 )
             )
-            self.group_coach.append(coaches[index % len(coaches)] if coaches else None)
-            for t in members:
-                t.group = index
+            chosen = []
+            for _ in range(min(track.coaches, len(coaches))):
+                chosen.append(coaches[given % len(coaches)])
+                given += 1
+            self.group_coaches.append(chosen)
+            self.group_track.append(track)
+            for s in members:
+                s.group = number
         bulk.insert_objects(groups)
         bulk.insert(
             Group.coaches.through,
             ["group_id", "user_id"],
-            [(g.pk, c) for g, c in zip(groups, self.group_coach, strict=True) if c],
+            [(g.pk, c) for g, cs in zip(groups, self.group_coaches, strict=True) for c in cs],
         )
         self.series = [
             Series(
                 programme=self.programme,
                 group_id=group.pk,
-                kind_id=self.kinds[self.kind],
-                topic=TOPICS.get(self.kind, ""),
-                start_time=self.start_time,
-                end_time=self.end_time,
+                kind_id=self.kinds[track.kind],
+                topic=track.topics[0],
+                start_time=datetime.time(track.hour),
+                end_time=datetime.time(track.hour + track.hours),
                 place="room" if rooms else "outside",
                 room_id=rooms[index].pk if rooms else None,
                 address="" if rooms else self.programme.organisation.city or "—",
                 frequency=Series.Frequency.WEEKLY,
-                interval=self.interval,
-                weekdays=",".join(str(day) for day in self.weekdays),
+                interval=track.every_weeks,
+                weekdays=",".join(str(day) for day in track.weekdays),
                 starts_on=group.starts_on,
-                ends_on=self.today + SERIES_AHEAD,
+                ends_on=group.ends_on or self.today + SERIES_AHEAD,
                 bring="Cahier, stylo / schrift en pen",
                 created_at=self._noon(group.starts_on - datetime.timedelta(days=7)),
             )
-            for index, group in enumerate(groups)
+            for index, (group, track) in enumerate(zip(groups, self.group_track, strict=True))
         ]
         bulk.insert_objects(self.series)
         bulk.insert(
             Series.facilitators.through,
             ["series_id", "user_id"],
-            [(s.pk, c) for s, c in zip(self.series, self.group_coach, strict=True) if c],
+            [(s.pk, c) for s, cs in zip(self.series, self.group_coaches, strict=True) for c in cs],
         )
         bulk.insert(
             GroupMembership,
             ["group_id", "participant_id", "joined_on", "left_on"],
             [
-                (groups[t.group].pk, t.participant, t.start, t.last_day)
+                (groups[s.group].pk, s.t.participant, s.start, s.last_day)
                 for t in trajectories
-                if t.group is not None
+                for s in t.stints
             ],
         )
         return groups
@@ -382,12 +470,13 @@ class _Programme:
             .values_list("pk", flat=True)
         )
 
-    def _rooms(self, count: int) -> list[Room]:
+    def _rooms(self, capacities: list[int]) -> list[Room]:
         """A room of its own for each group of the organisation: the programmes of one
         organisation share its sites and meet at the same hours."""
         sites = list(self.programme.sites.order_by("pk"))
         if not sites:
             return []
+        count = len(capacities)
         organisation = self.programme.organisation_id
         first = self.rooms_given[organisation]
         self.rooms_given[organisation] += count
@@ -400,8 +489,8 @@ class _Programme:
             for room in Room.objects.filter(site__in=sites, name__in={name for _s, name in wanted})
         }
         missing = [
-            Room(site_id=site, name=name, capacity=14)
-            for site, name in wanted
+            Room(site_id=site, name=name, capacity=max(14, capacity + 2))
+            for (site, name), capacity in zip(wanted, capacities, strict=True)
             if (site, name) not in existing
         ]
         for room in Room.objects.bulk_create(missing):
@@ -420,13 +509,13 @@ class _Programme:
             organisation_id=self.programme.organisation_id, start=first, end=last
         )
         sessions = _Sessions()
-        for group in groups:
+        for group, track in zip(groups, self.group_track, strict=True):
             dates = recurrence.dates(
                 frequency="weekly",
-                interval=self.interval,
-                weekdays=self.weekdays,
+                interval=track.every_weeks,
+                weekdays=track.weekdays,
                 starts_on=group.starts_on,
-                ends_on=last,
+                ends_on=group.ends_on or last,
                 skip=skip,
             )
             sessions.first.append(sessions.dates_count)
@@ -447,8 +536,16 @@ class _Programme:
         )
         return sessions
 
+    def _gap(self, t: _Trajectory, day: datetime.date) -> datetime.timedelta:
+        """Days to the next talk, on the design's rhythm for this point of the trajectory."""
+        since = (day - t.start).days
+        for until, gap in self.design.talks:
+            if until is None or since < until:
+                return datetime.timedelta(days=self.rng.randint(*gap))
+        return datetime.timedelta(days=self.rng.randint(*self.design.talks[-1][1]))
+
     def _talks(self, trajectories, sessions, skip) -> None:
-        """An individual talk every three to five weeks from the start to the end of each
+        """Individual talks on the design's rhythm from the start to the end of each
         trajectory, and up to four weeks ahead for those still running. The first two
         running trajectories of each coach have theirs today, so every coach has some
         attendance to take on the day the demo is shown."""
@@ -467,18 +564,20 @@ class _Programme:
                 day = on_today
                 while day >= t.start:
                     days.append(day)
-                    day -= datetime.timedelta(days=rng.randint(*TALK_GAP_DAYS))
+                    day -= self._gap(t, day)
                 days.reverse()
-                day = on_today + datetime.timedelta(days=rng.randint(*TALK_GAP_DAYS))
+                day = on_today + self._gap(t, on_today)
             else:
-                day = t.start + datetime.timedelta(days=rng.randint(3, 10))
+                day = t.start + datetime.timedelta(days=rng.randint(1, 5))
             while day <= end:
                 days.append(day)
-                day += datetime.timedelta(days=rng.randint(*TALK_GAP_DAYS))
+                day += self._gap(t, day)
+            held = set()
             for day in days:
                 day = _workday(day, skip)
-                if day < t.start or (t.last_day is not None and day > t.last_day):
+                if day < t.start or (t.last_day is not None and day > t.last_day) or day in held:
                     continue
+                held.add(day)
                 hours = self._talk_hours(day)
                 free = [hour for hour in hours if hour not in busy[(t.coach, day)]]
                 hour = rng.choice(free or hours)
@@ -487,28 +586,30 @@ class _Programme:
                 sessions.talks.append((t, day, hour, place))
 
     def _talk_hours(self, day: datetime.date) -> list[int]:
-        """Hours out of the programme's group time on a group day: the person and the coach
-        are in the group then."""
-        if day.weekday() not in self.weekdays:
-            return list(TALK_HOURS)
-        return [hour for hour in range(8, 18) if hour not in self.group_hours and hour != 12]
+        """Hours out of the programme's group time that weekday: the person and the coach
+        may be in a group then."""
+        taken = self.group_hours.get(day.weekday(), set())
+        hours = [hour for hour in TALK_HOURS if hour not in taken]
+        return hours or [hour for hour in range(8, 18) if hour not in taken and hour != 12] or [17]
 
     def _session_rows(self, groups, sessions):
         programme = self.programme.pk
-        kind = self.kinds[self.kind]
         rng, today = self.rng, self.today
-        for group, series, first, dates, cancelled in zip(
-            groups, self.series, sessions.first, sessions.dates, sessions.cancelled, strict=True
-        ):
+        for group, series, track, first, dates, cancelled in zip(
+            groups, self.series, self.group_track, sessions.first, sessions.dates,
+            sessions.cancelled, strict=True,
+        ):  # fmt: skip
             created = series.created_at
+            kind = series.kind_id
             for i, day in enumerate(dates):
                 cancelled_at, reason = None, ""
                 if i in cancelled:
                     cancelled_at = self._at(min(day, today) - datetime.timedelta(days=1), 16)
                     reason = rng.choice(CANCEL_REASONS)
                 yield (
-                    first + i, programme, group.pk, series.pk, kind, series.topic,
-                    self.start_time, self.end_time, series.place, series.room_id, series.address,
+                    first + i, programme, group.pk, series.pk, kind,
+                    track.topics[i % len(track.topics)], series.start_time, series.end_time,
+                    series.place, series.room_id, series.address,
                     "", None, None, series.bring, "", day, False, cancelled_at, reason, created,
                     cancelled_at or created,
                 )  # fmt: skip
@@ -524,10 +625,10 @@ class _Programme:
             )  # fmt: skip
 
     def _facilitator_rows(self, sessions):
-        for coach, first, dates in zip(
-            self.group_coach, sessions.first, sessions.dates, strict=True
+        for coaches, first, dates in zip(
+            self.group_coaches, sessions.first, sessions.dates, strict=True
         ):
-            if coach:
+            for coach in coaches:
                 yield from ((first + i, coach) for i in range(len(dates)))
         for pk, (t, *_rest) in enumerate(sessions.talks, start=sessions.talk_start):
             if t.coach:
@@ -550,17 +651,20 @@ class _Programme:
         for t in trajectories:
             mine = list(talks.get(t.pk, ()))
             group_days = []
-            if t.group is not None:
-                dates, first = sessions.dates[t.group], sessions.first[t.group]
-                cancelled, coach = sessions.cancelled[t.group], self.group_coach[t.group]
-                low = bisect.bisect_left(dates, t.start)
-                high = len(dates) if t.last_day is None else bisect.bisect_right(dates, t.last_day)
-                hour = self.start_time.hour
+            for s in t.stints:
+                dates, first = sessions.dates[s.group], sessions.first[s.group]
+                cancelled = sessions.cancelled[s.group]
+                coaches = self.group_coaches[s.group]
+                coach = coaches[0] if coaches else None
+                low = bisect.bisect_left(dates, s.start)
+                high = len(dates) if s.last_day is None else bisect.bisect_right(dates, s.last_day)
+                hour = self.group_track[s.group].hour
                 for i in range(low, high):
                     mine.append((dates[i], hour, first + i, i in cancelled, coach))
                     if i not in cancelled and dates[i] < today:
                         group_days.append(dates[i])
             mine.sort()
+            group_days.sort()
             drift_from = None
             if t.pk in drifting:
                 drift_from = today - datetime.timedelta(days=DRIFT_DAYS)
@@ -596,7 +700,9 @@ class _Programme:
         settled = defaultdict(list)
         since = self.today - datetime.timedelta(weeks=6)
         for t in trajectories:
-            if t.status == Enrolment.Status.ACTIVE and t.group is not None and t.start <= since:
+            if t.status == Enrolment.Status.ACTIVE and any(
+                s.start <= since and s.last_day is None for s in t.stints
+            ):
                 settled[t.coach].append(t.pk)
         drifting = set()
         for coach in sorted(settled, key=lambda c: (c is None, c or 0)):
@@ -718,3 +824,68 @@ def _workday(day: datetime.date, skip: set[datetime.date]) -> datetime.date:
 
 def _label(rank: int) -> str:
     return Cefr.values[rank].replace("_", "-").upper()
+
+
+def _last_day(members: list[_Stint], today: datetime.date) -> datetime.date | None:
+    """A group whose people have all left ended on the last one's last day; the others run
+    on (None)."""
+    if any(s.last_day is None for s in members):
+        return None
+    last = max(s.last_day for s in members)
+    return last if last < today else None
+
+
+def _assign_capped(band: list[_Stint], track, cap: float) -> list[list[_Stint]]:
+    """Groups for a band under a mother-tongue cap: each person, in order of start, joins the
+    least full group where, on every day the track could meet while they are in it, the group
+    stays within its size and no mother tongue goes over `cap` (read from CAP_FROM people on);
+    a new group opens when none can take them. The days are the track's weekdays (a superset
+    of its sessions), so the cap holds at every session."""
+    if not band:
+        return []
+    first = min(s.start for s in band)
+    last = max((s.last_day or s.start for s in band), default=first) + SERIES_AHEAD
+    days = [
+        first + datetime.timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if (first + datetime.timedelta(days=n)).weekday() in track.weekdays
+    ]
+    size = track.group_size()
+    groups: list[tuple[list, list[int], dict]] = []  # (members, people per day, tongue -> per day)
+    for s in sorted(band, key=lambda s: (s.start, s.pk)):
+        low = bisect.bisect_left(days, s.start)
+        high = len(days) if s.last_day is None else bisect.bisect_right(days, s.last_day)
+        span = range(low, high)
+        tongue = s.t.tongue or f"?{s.pk}"
+
+        at = low if low < len(days) else len(days) - 1
+        order = sorted(range(len(groups)), key=lambda g: (groups[g][1][at], g))
+        chosen = next((groups[g] for g in order if _fits(groups[g], span, tongue, size, cap)), None)
+        if chosen is None:
+            chosen = ([], [0] * len(days), {})
+            groups.append(chosen)
+        members, total, tongues = chosen
+        members.append(s)
+        counts = tongues.setdefault(tongue, [0] * len(days))
+        for i in span:
+            total[i] += 1
+            counts[i] += 1
+    return [members for members, _total, _tongues in groups]
+
+
+def _fits(group, span: range, tongue: str, size: int, cap: float) -> bool:
+    _members, total, tongues = group
+    own = tongues.get(tongue)
+    for i in span:
+        n = total[i] + 1
+        if n > size:
+            return False
+        if n < CAP_FROM:
+            continue
+        if ((own[i] if own else 0) + 1) > cap * n:
+            return False
+        if n == CAP_FROM and any(
+            counts[i] > cap * n for other, counts in tongues.items() if other != tongue
+        ):
+            return False
+    return True

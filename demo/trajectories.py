@@ -7,7 +7,7 @@ import random
 
 from django.utils import timezone
 
-from demo import bulk
+from demo import bulk, designs
 from participants.models import Consent, Enrolment
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
@@ -251,6 +251,11 @@ ROLES = {
     "fiets": ("Fietsherstelling", "Banden plakken, remmen afstellen"),
     "vélo": ("Réparation de vélos", "Crevaisons, freins, accueil des clients"),
 }
+PLACEMENT_KINDS = [
+    (Placement.Kind.VOLUNTEERING, 70),
+    (Placement.Kind.JOB_TASTING, 15),
+    (Placement.Kind.INTERNSHIP, 15),
+]
 PLACEMENT_OUTCOMES = [
     (Placement.Outcome.CONTINUED, 35),
     (Placement.Outcome.ARTICLE_60, 20),
@@ -411,8 +416,13 @@ def _steps(rng, goal, last, plan, created, today, language):
 def _consents(rng, enrolment, partners):
     person = enrolment.participant
     given = enrolment.started_on
-    language = person.interpreter_language or enrolment.programme.organisation.language
-    interpreter = bool(person.interpreter_language)
+    # A team that works without interpreters (MOVE UP!) explains consent in the group language.
+    interpreter = bool(person.interpreter_language) and bool(
+        designs.for_code(enrolment.programme.code).intake_support
+    )
+    language = (
+        person.interpreter_language if interpreter else enrolment.programme.organisation.language
+    )
     rows = [
         Consent(
             participant=person,
@@ -498,31 +508,24 @@ def _referrals(rng, enrolment, partners, end, today):
 
 
 def _placements(rng, enrolment, partners, end, today):
-    """Half of the people go on a placement; many go on to a second one, a job tasting often
-    leading to an internship or volunteering (about 0.9 per trajectory, as the programmes
-    report), each starting after the previous one ended."""
+    """Placements on the design's mix: each chance in turn gives one more (a job tasting
+    often leading to an internship or volunteering), each starting after the previous ended."""
+    design = designs.for_code(enrolment.programme.code)
     hosts = [p for p in partners if p.hosts_volunteers]
     placements = []
     earliest = enrolment.started_on + 21 * DAY
-    for chance in (0.6, 0.5, 0.35):
+    for chance in design.placement_chances:
         if not hosts or rng.random() > chance or earliest > end:
             break
-        placement = _placement(rng, enrolment, rng.choice(hosts), earliest, end, today)
+        placement = _placement(rng, design, enrolment, rng.choice(hosts), earliest, end, today)
         placements.append(placement)
         earliest = (placement.ended_on or placement.ends_on) + 14 * DAY
     return placements
 
 
-def _placement(rng, enrolment, host, earliest, end, today):
+def _placement(rng, design, enrolment, host, earliest, end, today):
     role, tasks = _role(host)
-    kind = _pick(
-        rng,
-        [
-            (Placement.Kind.VOLUNTEERING, 70),
-            (Placement.Kind.JOB_TASTING, 15),
-            (Placement.Kind.INTERNSHIP, 15),
-        ],
-    )
+    kind = _pick(rng, design.placement_kinds or PLACEMENT_KINDS)
     weeks = {"volunteering": rng.randint(8, 26), "job_tasting": 1, "internship": 13}[kind]
     # Placements start in the first half of the time left: there is a next step to prepare.
     starts = _between(rng, earliest, max(earliest, earliest + (end - earliest) / 2))
@@ -550,7 +553,7 @@ def _placement(rng, enrolment, host, earliest, end, today):
         placement.status = Placement.Status.ENDED
         placement.ended_on = min(placement.ends_on, end, today)
         placement.ended_on = max(placement.ended_on, starts)
-        placement.outcome = _pick(rng, PLACEMENT_OUTCOMES)
+        placement.outcome = _pick(rng, design.placement_outcomes or PLACEMENT_OUTCOMES)
     else:
         placement.status = Placement.Status.ONGOING
     return placement

@@ -31,7 +31,7 @@ def changes(reason: str, drop_out: str = "", people: int = 1500) -> dict[str, fl
     domains = outcomes.default_domains()
     moved = defaultdict(list)
     for pk in range(people):
-        row = (pk, None, started_on, exited_on, reason, drop_out, 6, domains, "fr")
+        row = (pk, None, started_on, exited_on, reason, drop_out, 6, domains, "fr", "move-up")
         evaluations = evaluations_demo._trajectory(rng, TODAY, row)
         scores = {e.kind: {d: c for d, c, _own in levels} for e, levels in evaluations}
         for domain in domains:
@@ -95,7 +95,7 @@ def test_people_rate_themselves_a_little_higher_than_their_coach():
 def test_scores_move_once_rather_than_back_and_forth():
     rng = random.Random(5)
     started_on = TODAY - datetime.timedelta(days=700)
-    row = (1, None, started_on, None, "", "", 6, outcomes.default_domains(), "nl")
+    row = (1, None, started_on, None, "", "", 6, outcomes.default_domains(), "nl", "amie")
     evaluations = evaluations_demo._trajectory(rng, TODAY, row)
     assert [e.kind for e, _levels in evaluations][0] == Kind.BASELINE
     assert len(evaluations) > 3

@@ -3,17 +3,13 @@ this proves those rows still satisfy every model rule and constraint, as if each
 saved through `full_clean()`, and that each enrolment's status history is a walk the status
 machine allows."""
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
-from demo import load as demo
 from participants.models import Enrolment
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
 # The apps whose models are the domain (not Django's, the libraries' or ops' heartbeat).
 DOMAIN_APPS = ["audit", "programme", "participants", "trajectory", "activities", "evaluations",
                "portal", "reports", "rights"]  # fmt: skip
@@ -32,18 +28,6 @@ WRITTEN = {
     "evaluations.DomainScore", "evaluations.ExitReview", "evaluations.FollowUpCall",
     "evaluations.CallAttempt", "portal.PortalAccess",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """One demo for the whole module (it takes seconds to build), removed afterwards."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            demo.load(today=TODAY)
-            yield
-            transaction.set_rollback(True)
 
 
 def sample(model) -> list:

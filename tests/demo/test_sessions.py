@@ -1,6 +1,7 @@
-"""The sessions demo data: groups on each programme's rhythm with people from their start to
-their exit, talks with their coach, attendance in the published shape, and what the demo coach
-needs on the day the demo is shown."""
+"""The sessions demo data: groups on each programme design's rhythm with people within their
+trajectory, talks with their coach, attendance in the published shape, and what the demo coach
+needs on the day the demo is shown. How close each programme comes to its published design:
+test_fidelity.py."""
 
 import datetime
 import random
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
+from demo import designs
 from demo import load as demo
 from demo import sessions as sessions_demo
 from participants.access import participants_for
@@ -38,17 +40,25 @@ def group_rows():
     return rows
 
 
-def test_each_trajectory_is_in_a_group_from_its_start_to_its_end(demo_data):
+def test_each_trajectory_is_in_its_designs_groups_within_its_start_and_end(demo_data):
     enrolment = {e.participant_id: e for e in Enrolment.objects.filter(started_on__isnull=False)}
     rows = group_rows()
-    memberships = list(GroupMembership.objects.select_related("group"))
+    memberships = list(GroupMembership.objects.select_related("group__module", "group__programme"))
     assert memberships
     for membership in memberships:
         trajectory = enrolment[membership.participant_id]
         assert membership.group.programme_id == trajectory.programme_id
-        assert membership.joined_on == trajectory.started_on
+        assert membership.joined_on >= trajectory.started_on
         if trajectory.exited_on:
-            assert membership.left_on == trajectory.exited_on
+            assert membership.left_on is not None
+            assert membership.joined_on <= membership.left_on <= trajectory.exited_on
+        # A module followed from the first day to the end (AMIE's weekly group, MOVE UP!'s
+        # collective module) holds the person exactly that long.
+        track = designs.for_name(membership.group.module.name, membership.group.programme.code)
+        if track.joins == "start" and track.delay_days == (0, 0) and track.weeks is None:
+            assert membership.joined_on == trajectory.started_on
+            if trajectory.exited_on:
+                assert membership.left_on == trajectory.exited_on
         # Expected at every session of the group while a member, at none outside.
         during = Session.objects.filter(group=membership.group, date__gte=membership.joined_on)
         if membership.left_on:
@@ -68,12 +78,26 @@ def test_each_trajectory_is_in_a_group_from_its_start_to_its_end(demo_data):
 
 
 def test_groups_meet_on_their_programmes_rhythm_as_the_series_service_plans_it(demo_data):
-    for series in Series.objects.select_related("group", "programme__organisation"):
-        weekdays, hour, hours, interval, _kind = sessions_demo.rhythm(series.programme.code)
-        assert (series.weekday_list(), series.interval) == (list(weekdays), interval)
-        assert (series.start_time.hour, series.end_time.hour) == (hour, hour + hours)
+    for series in Series.objects.select_related("group__module", "programme__organisation"):
+        track = designs.for_name(series.group.module.name, series.programme.code)
+        assert (series.weekday_list(), series.interval) == (
+            list(track.weekdays),
+            track.every_weeks,
+        )
+        assert (series.start_time.hour, series.end_time.hour) == (
+            track.hour,
+            track.hour + track.hours,
+        )
+        assert series.kind.code == track.kind
         assert series.starts_on == series.group.starts_on
-        assert series.ends_on == TODAY + datetime.timedelta(weeks=8)
+        # Until eight weeks ahead; a group whose people have all left ended with the last one.
+        if series.group.ends_on:
+            assert series.ends_on == series.group.ends_on < TODAY
+            last = series.group.memberships.order_by("-left_on").first().left_on
+            assert series.group.ends_on == last
+            assert not series.group.memberships.filter(left_on__isnull=True).exists()
+        else:
+            assert series.ends_on == TODAY + datetime.timedelta(weeks=8)
         # The same dates the service gives (public holidays skipped), one session each.
         sessions = series.sessions.order_by("date")
         assert list(sessions.values_list("date", flat=True)) == services.series_dates(series)
@@ -84,30 +108,34 @@ def test_groups_meet_on_their_programmes_rhythm_as_the_series_service_plans_it(d
         assert (first.room_id, first.kind_id) == (series.room_id, series.kind_id)
     # Never more people expected than the group holds; rooms not shared at the same hour.
     biggest = Session.objects.filter(group__isnull=False).annotate(n=Count("attendances"))
-    assert max(biggest.values_list("n", flat=True)) <= 12
+    assert all(n <= capacity for n, capacity in biggest.values_list("n", "group__capacity"))
     assert Series.objects.count() == Group.objects.count() == Room.objects.count()
 
 
 def test_a_district_programme_has_its_designs_rhythm():
-    assert sessions_demo.rhythm("amie-3") == sessions_demo.RHYTHMS["amie"]
-    assert sessions_demo.rhythm("move-up-5") == sessions_demo.RHYTHMS["move-up"]
-    assert sessions_demo.rhythm("move-up")[0] == (0, 1, 2)  # three days a week
-    assert sessions_demo.rhythm("elsewhere") == sessions_demo.RHYTHMS["amie"]
+    assert designs.for_code("amie-3") is designs.for_code("amie")
+    assert designs.for_code("move-up-5") is designs.for_code("move-up")
+    collective = designs.for_name("Module collectif", "move-up")
+    assert collective.weekdays == (0, 1, 2)  # three days a week
+    assert designs.for_code("elsewhere") is designs.DESIGNS[0]
 
 
-def test_talks_every_few_weeks_within_each_trajectory(demo_data):
+def test_talks_on_the_designs_rhythm_within_each_trajectory(demo_data):
     talks = Attendance.objects.filter(session__kind__code="individual_coaching")
     by_person = defaultdict(list)
     for participant, day in talks.values_list("participant_id", "session__date"):
         by_person[participant].append(day)
-    for enrolment in Enrolment.objects.filter(started_on__isnull=False):
+    for enrolment in Enrolment.objects.filter(started_on__isnull=False).select_related("programme"):
+        # The design's longest gap, and a weekend or holiday moving a talk a few days earlier.
+        talks = designs.for_code(enrolment.programme.code).talks
+        longest = max(high for _until, (_low, high) in talks)
         days = sorted(by_person.get(enrolment.participant_id, []))
         end = enrolment.exited_on or TODAY + datetime.timedelta(weeks=5)
         assert all(enrolment.started_on <= day <= end for day in days)
         if (end - enrolment.started_on).days > 60:
             assert days
             gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
-            assert all(gap <= 40 for gap in gaps)
+            assert all(gap <= longest + 5 for gap in gaps)
     places = Counter(Session.objects.filter(group__isnull=True).values_list("place", flat=True))
     assert {"online", "phone", "home", "outside"} <= set(places)
 
