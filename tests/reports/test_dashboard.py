@@ -143,9 +143,10 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
                exited=D(2025, 9, 1) if rng.random() < 0.5 else None)  # fmt: skip
     assert Participant.objects.count() == 1 + extra
     # session; user with their staff record and organisation (header); the organisation's
-    # programmes (all of them are shown); enrolments, intake status changes, group
-    # memberships, attendance, domain scores, language assessments, placements, referrals,
-    # follow-up calls; then the page: the programme choices of the form.
+    # programmes (all of them are shown); the enrolments' facts (funnel, waiting list,
+    # completion, length, destinations, with the intake status changes), the active people per
+    # coach, per group, attendance, domain scores, language assessments, placements,
+    # referrals, follow-up calls; then the page: the programme choices of the form.
     with django_assert_num_queries(13):
         manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
 
