@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,6 +196,10 @@ class Facts:
         return self.values[f"{name} rows"]
 
 
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _waited_until(day) -> F:
     return Days(day) - Days(TruncDate("waiting_since"))
 
@@ -212,7 +217,9 @@ def _enrolment_facts(scope: Scope) -> Facts:
     intake = EnrolmentStatusChange.objects.filter(
         enrolment=OuterRef("pk"),
         to_status=Enrolment.Status.INTAKE,
-        changed_at__date__range=span,
+        # The period's days in local time, as a range of instants the index can read.
+        changed_at__gte=_midnight(period.start),
+        changed_at__lt=_midnight(period.end + datetime.timedelta(days=1)),
     )
     conditions = {
         "referred": in_scope & Q(referred_on__range=span),
@@ -591,20 +598,15 @@ def _language(scope: Scope) -> Section:
             last=Subquery(ranks.order_by("-assessed_on", "-pk")[:1]),
         )
     )
-    # Up one level (reports.funder.improved_one_level): no skill lower, and not the same.
+    # Up one level (reports.funder.improved_one_level): tested twice, no skill lower, and not
+    # the same levels; read on the per-person columns, each test's subquery run once.
     up = Q(tests__gte=2) & ~Q(first=F("last"))
     for place in (100, 10, 1):
-        up &= Q(**{f"gain_{place}__gte": 0})
-        per_person = per_person.annotate(
-            **{f"gain_{place}": F("last") / place % 10 - F("first") / place % 10}
-        )
-    per_person = per_person.annotate(
-        up=Case(When(up, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
+        up &= GreaterThanOrEqual(F("last") / place % 10, F("first") / place % 10)
     totals = per_person.aggregate(
         once=Count("participant_id", filter=Q(tests=1)),
         twice=Count("participant_id", filter=Q(tests__gte=2)),
-        improved=Coalesce(Sum("up"), 0),
+        improved=Count("participant_id", filter=up),
     )
 
     def who(condition):
@@ -614,7 +616,7 @@ def _language(scope: Scope) -> Section:
     section.add(_("Tested at least twice"), who(Q(tests__gte=2)), count=totals["twice"])
     section.add(
         _("Up at least one level"),
-        who(Q(up=1)),
+        who(up),
         f"{totals['improved']} ({percent(totals['improved'], totals['twice'])})",
         base=totals["twice"],
         count=totals["improved"],
