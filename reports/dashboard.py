@@ -18,13 +18,17 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Avg,
+    BigIntegerField,
     Case,
     Count,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -32,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +54,11 @@ from trajectory.models import Placement, Referral
 LOW_ATTENDANCE = 70  # % below which a person is listed as attending too little
 LENGTH_BANDS = [(0, 3), (3, 6), (6, 9), (9, 12), (12, 18), (18, None)]  # months
 DAYS_PER_MONTH = 30.44
+# Evaluations ordered as one number: days since EPOCH, below DAY_SPAN, then the id, below
+# EVALUATION_SPAN (kept exact in 63 bits and in a double).
+EPOCH = datetime.date(2000, 1, 1)
+DAY_SPAN = 100_000
+EVALUATION_SPAN = 1_000_000_000
 
 
 @dataclass
@@ -497,51 +506,53 @@ def _evaluations(scope: Scope) -> Section:
         ),
         chart=True,
     )
-    # evaluations.selectors.progress_since_baseline, per enrolment and domain, as a query: the
-    # coach's baseline score against their latest score since (the exit evaluation's first,
-    # then the most recent by date, then the one recorded last), nothing held after the end.
-    held = Q(evaluation__held_on__lte=scope.period.end)
-    latest = (
-        DomainScore.objects.filter(
-            held,
-            evaluation__enrolment_id=OuterRef("evaluation__enrolment_id"),
-            domain=OuterRef("domain"),
-            coach_score__isnull=False,
-        )
-        .exclude(evaluation__kind=Evaluation.Kind.BASELINE)
-        .annotate(
-            is_exit=Case(
-                When(evaluation__kind=Evaluation.Kind.EXIT, then=1),
-                default=0,
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-is_exit", "-evaluation__held_on", "-evaluation_id")
-        .values("coach_score")[:1]
-    )
+    # evaluations.selectors.progress_since_baseline, per enrolment and domain, in one grouped
+    # query: the coach's baseline score against their latest score since (the exit
+    # evaluation's first, then the most recent by date, then the one recorded last), nothing
+    # held after the end. "Latest" is the largest of a number that orders the evaluations
+    # that way and ends with the score: (exit, day, evaluation id, score).
+    baseline = Q(evaluation__kind=Evaluation.Kind.BASELINE)
+    day = Cast(Days("evaluation__held_on") - Days(Value(EPOCH)), BigIntegerField())
+    order = (
+        Case(When(evaluation__kind=Evaluation.Kind.EXIT, then=Value(DAY_SPAN)), default=Value(0))
+        + day
+    ) * EVALUATION_SPAN + F("evaluation_id")
     pairs = (
         DomainScore.objects.filter(
-            held,
             in_scope(scope, "evaluation__enrolment__"),
             active_on(scope.period, "evaluation__enrolment__"),
-            evaluation__kind=Evaluation.Kind.BASELINE,
+            evaluation__held_on__lte=scope.period.end,
             coach_score__isnull=False,
             domain__in=list(outcomes.BY_CODE),
         )
         .order_by()
-        .annotate(after=Subquery(latest), person=F("evaluation__enrolment__participant_id"))
-        .filter(after__isnull=False)
-    )
-    found = {
-        row["domain"]: row
-        for row in pairs.values("domain").annotate(
-            pairs=Count("pk"),
-            people=Count("person", distinct=True),
-            improved=Count("person", distinct=True, filter=Q(after__gt=F("coach_score"))),
-            before=Avg("coach_score"),
-            after_mean=Avg("after"),
+        .values("evaluation__enrolment_id", "domain")
+        .annotate(
+            person=Max("evaluation__enrolment__participant_id"),
+            before=Max(Case(When(baseline, then="coach_score"))),
+            latest=Max(Case(When(~baseline, then=order * 10 + F("coach_score")))),
         )
-    }
+        .filter(before__isnull=False, latest__isnull=False)
+    )
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # no programme
+        sql, params = "SELECT 1 AS domain, 1 AS person, 1 AS before, 1 AS latest WHERE 0 = 1", ()
+    with connection.cursor() as cursor:
+        # Per domain, over the pairs (an aggregate of aggregates: Django says it as SQL).
+        cursor.execute(
+            "SELECT domain, COUNT(*), COUNT(DISTINCT person),"
+            " COUNT(DISTINCT CASE WHEN latest %% 10 > before THEN person END),"
+            " AVG(CAST(before AS DOUBLE PRECISION)),"
+            " AVG(CAST(latest %% 10 AS DOUBLE PRECISION))"
+            f" FROM ({sql}) pairs GROUP BY domain",
+            params,
+        )
+        found = {
+            code: {"pairs": n, "people": people, "improved": improved, "before": before,
+                   "after_mean": after}
+            for code, n, people, improved, before, after in cursor.fetchall()
+        }  # fmt: skip
     codes = [code for p in scope.programmes for code in p.outcome_domains]
     # A domain no programme scores any more comes after theirs, in the order of the codes.
     for code in dict.fromkeys([*codes, *sorted(found)]):
@@ -555,7 +566,7 @@ def _evaluations(scope: Scope) -> Section:
         }
         section.add(
             str(outcomes.BY_CODE[code].name),
-            pairs.filter(domain=code).values_list("person", flat=True).distinct(),
+            pairs.filter(domain=code).values_list("person", flat=True),
             value,
             bar=100 * row["improved"] / row["pairs"],
             count=row["people"],
