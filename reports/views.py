@@ -123,6 +123,7 @@ def _board(request, *, funder: bool):
     board = dashboard(programmes, form.period)
     limit = small_count_limit()
     if funder:
+        board.read_people()
         shown = dashboard_shown(board, limit)
     else:
         shown = {row.key: row.shown for section in board.sections for row in section.rows}

@@ -149,6 +149,10 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
     # referrals, follow-up calls; then the page: the programme choices of the form.
     with django_assert_num_queries(13):
         manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
+    # As a funder sees it: the same, and every figure's people in one query for the
+    # small-count rule.
+    with django_assert_num_queries(14):
+        manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31", "funder": "on"})
 
 
 def test_drop_out_reasons_are_shares_of_the_drop_outs(programme, exits):

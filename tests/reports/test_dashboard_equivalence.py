@@ -51,3 +51,17 @@ def test_the_database_computes_the_same_dashboard_as_python():
         assert dashboard_shown(new, 5) == dashboard_shown(old, 5)
         checked += sum(row.count for section in new.sections for row in section.rows)
     assert checked > 1000  # the demo data is there and counted
+
+
+@pytest.mark.django_db
+def test_every_figures_people_are_read_in_one_query(django_assert_num_queries):
+    demo.load(today=TODAY)
+    programmes = list(Organisation.objects.order_by("pk").first().programmes.all())
+    period = Period(D(2025, 1, 1), D(2025, 12, 31))
+    board = dashboard(programmes, period, today=TODAY)
+    with django_assert_num_queries(1):
+        board.read_people()
+        people = [row.ids for section in board.sections for row in section.rows]
+    old = old_dashboard.dashboard(programmes, period, today=TODAY)
+    assert people == [row.ids for section in old.sections for row in section.rows]
+    assert any(people)
