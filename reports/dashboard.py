@@ -239,6 +239,11 @@ def _length_days():
     return Days("exited_on") - Days("started_on")
 
 
+# The facts whose enrolments are counted too (shares of the exits, bars of the charts).
+COUNTED_AS_ENROLMENTS = ("exited", "completed", "ready", "reason:", "drop_out:", "destination:",
+                         "band:")  # fmt: skip
+
+
 def _enrolment_facts(scope: Scope) -> Facts:
     period, span = scope.period, (scope.period.start, scope.period.end)
     in_scope = Q(referred_on__lte=period.end)
@@ -287,7 +292,8 @@ def _enrolment_facts(scope: Scope) -> Facts:
     aggregates = {}  # by name, and the column each is read from (a plain SQL alias)
     for name, condition in conditions.items():
         aggregates[name] = Count("participant_id", distinct=True, filter=condition)
-        aggregates[f"{name} rows"] = Count("pk", filter=condition)
+        if name.startswith(COUNTED_AS_ENROLMENTS):
+            aggregates[f"{name} rows"] = Count("pk", filter=condition)
     waiting = conditions["waiting"] & Q(waiting_since__isnull=False)
     aggregates["wait_so_far"] = Median(_waited_until(Value(scope.today)), filter=waiting)
     aggregates["wait_before"] = Median(
