@@ -255,7 +255,9 @@ def progress_since_baseline(
     - with `until`, evaluations held after that day are not read at all, so a figure for a
       period reads nothing dated after its end.
 
-    Enrolments without an evaluation get an empty Progress. The enrolments' programmes should
+    The dashboard counts this rule in SQL for many enrolments at once (reports.dashboard,
+    progress per outcome domain); tests/reports/test_dashboard_equivalence.py keeps the two
+    equal. Enrolments without an evaluation get an empty Progress. The enrolments' programmes should
     be loaded (select_related); one query whatever their number."""
     enrolments = list(enrolments)
     rows = DomainScore.objects.filter(

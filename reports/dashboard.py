@@ -2,31 +2,64 @@
 
 Every figure keeps the people behind it (reports.figures.Figure), so a click on any number
 opens the list of participants it counts. The definitions beside each section say exactly what
-is counted; they are the ones the tests check by hand. A fixed number of queries (ten)
-whatever the number of people.
+is counted; they are the ones the tests check by hand.
+
+Each section is one function of the scope (programmes, period, today) and is computed by the
+database: counts of people and of rows with conditional aggregation, medians and means as
+aggregates, per-person facts as subqueries. No row is read into Python; the people behind a
+figure are a query of their own, run only when someone asks (the list behind a figure, the
+small-count rule of an output for a funder). The sections that read only the enrolments share
+one query (`_enrolment_facts`); every other section runs one, so the dashboard runs nine
+queries whatever the number of people. Decision record 25 says why live aggregates rather
+than kept monthly ones.
 """
 
 import datetime
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Avg,
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim, TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import FollowUpCall, LanguageAssessment
-from evaluations.selectors import progress_since_baseline
+from evaluations.models import Cefr, DomainScore, Evaluation, FollowUpCall, LanguageAssessment
 from participants import choices
 from participants.models import Enrolment, EnrolmentStatusChange
 from programme import outcomes
-from reports.figures import Figure, Period, mean, median, percent
-from reports.funder import WORK_READY, improved_one_level
+from reports.aggregates import Days, Median
+from reports.figures import Figure, Period, percent
+from reports.funder import WORK_READY
 from sessions.models import Attendance, GroupMembership
 from trajectory.models import Placement, Referral
 
 LOW_ATTENDANCE = 70  # % below which a person is listed as attending too little
 LENGTH_BANDS = [(0, 3), (3, 6), (6, 9), (9, 12), (12, 18), (18, None)]  # months
 DAYS_PER_MONTH = 30.44
+# Evaluations ordered as one number: days since EPOCH, below DAY_SPAN, then the id, below
+# EVALUATION_SPAN (kept exact in 63 bits and in a double).
+EPOCH = datetime.date(2000, 1, 1)
+DAY_SPAN = 100_000
+EVALUATION_SPAN = 1_000_000_000
 
 
 @dataclass
@@ -48,8 +81,12 @@ class Section:
         value: str | None = None,
         bar: float | None = None,
         base: int | None = None,
+        count: int | None = None,
     ) -> Figure:
-        figure = Figure(f"{self.key}.{len(self.rows)}", label, set(ids or ()), value, bar)
+        """A figure; `ids` the people (a set, or a query of their ids with `count` already
+        computed by the database)."""
+        figure = Figure(f"{self.key}.{len(self.rows)}", label, ids if ids is not None else set(),
+                        value, bar, count)  # fmt: skip
         self.rows.append(figure)
         if base is not None:
             self.bases[figure.key] = base
@@ -61,6 +98,27 @@ class Dashboard:
     period: Period
     sections: list[Section]
 
+    def read_people(self) -> None:
+        """Every figure's people in one query (their queries joined by UNION ALL), for what
+        needs them all: the small-count rule of an output for a funder."""
+        rows = [
+            row
+            for section in self.sections
+            for row in section.rows
+            if isinstance(row.people, QuerySet) and "ids" not in row.__dict__
+        ]
+        if not rows:
+            return
+        parts = []
+        for index, row in enumerate(rows):
+            person = row.people._fields[0]  # the one column the query reads
+            parts.append(row.people.values_list(Value(index, IntegerField()), person))
+        found = [set() for _row in rows]
+        for index, person in parts[0].union(*parts[1:], all=True):
+            found[index].add(person)
+        for row, ids in zip(rows, found, strict=True):
+            row.__dict__["ids"] = ids  # what Figure.ids would have read
+
     def figure(self, key: str) -> Figure:
         for section in self.sections:
             for row in section.rows:
@@ -69,43 +127,71 @@ class Dashboard:
         raise KeyError(key)
 
 
-def _people(enrolments) -> set[int]:
-    return {e.participant_id for e in enrolments}
+@dataclass
+class Scope:
+    """What every section reads: the programmes, the period, today."""
+
+    programmes: list
+    period: Period
+    today: datetime.date
+
+    @cached_property
+    def everyone(self):
+        """Every enrolment, also those referred after the period: "waiting now" is today's
+        list whatever the period (the rest of the dashboard reads nothing dated after its
+        end)."""
+        return Enrolment.objects.filter(programme__in=self.programmes).order_by()
+
+    @cached_property
+    def enrolments(self):
+        return self.everyone.filter(referred_on__lte=self.period.end)
+
+    @cached_property
+    def active(self):
+        """Enrolments in the programme on at least one day of the period."""
+        return self.enrolments.filter(active_on(self.period))
+
+    @cached_property
+    def active_people(self):
+        return self.active.values("participant_id")
+
+    @cached_property
+    def facts(self) -> "Facts":
+        return _enrolment_facts(self)
 
 
-def _months(days: int) -> float:
-    return days / DAYS_PER_MONTH
+def active_on(period: Period, enrolment: str = "") -> Q:
+    """An enrolment in the programme on at least one day of the period (`enrolment`: the
+    path to it from the rows filtered)."""
+    return Q(
+        **{f"{enrolment}started_on__isnull": False, f"{enrolment}started_on__lte": period.end}
+    ) & (
+        Q(**{f"{enrolment}exited_on__isnull": True})
+        | Q(**{f"{enrolment}exited_on__gte": period.start})
+    )
+
+
+def in_scope(scope: "Scope", enrolment: str = "enrolment__") -> Q:
+    """Rows of the scope's enrolments, as a join rather than a list or a subquery of ids."""
+    return Q(**{f"{enrolment}programme__in": scope.programmes,
+                f"{enrolment}referred_on__lte": scope.period.end})  # fmt: skip
 
 
 def dashboard(programmes, period: Period, today: datetime.date | None = None) -> Dashboard:
-    today = today or timezone.localdate()
-    programmes = list(programmes)
-    # Every enrolment, also those referred after the period: "waiting now" is today's list
-    # whatever the period (the rest of the dashboard reads nothing dated after its end).
-    everyone = list(
-        Enrolment.objects.filter(programme__in=programmes)
-        .select_related("coach", "programme", "track")
-        .order_by("pk")
-    )
-    enrolments = [e for e in everyone if e.referred_on <= period.end]
-    active = [e for e in enrolments if period.overlaps(e.started_on, e.exited_on)]
-    # The same enrolments as a join for the queries that follow them: a list of a thousand
-    # ids costs more to build and to probe than the join.
-    scope = {"enrolment__programme__in": programmes, "enrolment__referred_on__lte": period.end}
-    exits = [e for e in enrolments if period.contains(e.exited_on)]
+    scope = Scope(list(programmes), period, today or timezone.localdate())
     sections = [
-        _funnel(enrolments, active, exits, period, scope),
-        _waiting(everyone, period, today),
-        _caseloads(programmes, active, period),
-        _attendance(programmes, period),
-        _completion(exits),
-        _length(exits, programmes),
-        _destinations(exits),
-        _evaluations(active, programmes, period),
-        _language(active, period),
-        _placements(active, period),
-        _referrals(period, today, scope),
-        _follow_up(enrolments, period, today),
+        _funnel(scope),
+        _waiting(scope),
+        _caseloads(scope),
+        _attendance(scope),
+        _completion(scope),
+        _length(scope),
+        _destinations(scope),
+        _evaluations(scope),
+        _language(scope),
+        _placements(scope),
+        _referrals(scope),
+        _follow_up(scope),
     ]
     funnel, completion, destinations = sections[0], sections[4], sections[6]
     reasons = completion.rows[: len(choices.ExitReason.choices)]
@@ -116,7 +202,114 @@ def dashboard(programmes, period: Period, today: datetime.date | None = None) ->
     return Dashboard(period, sections)
 
 
-def _funnel(enrolments, active, exits, period, scope):
+def _months(days: float | None) -> float | None:
+    return None if days is None else days / DAYS_PER_MONTH
+
+
+# The enrolments' facts: one query for the sections that read only the enrolments -------------
+
+
+@dataclass
+class Facts:
+    """Conditions on the enrolments, each counted as people and as enrolments, and the
+    medians and means over them, all from one query."""
+
+    rows: object  # the enrolments the conditions are read on
+    conditions: dict[str, Q]
+    values: dict
+
+    def people(self, name: str):
+        """The figure's arguments: the people meeting the condition, as a query and a count."""
+        ids = self.rows.filter(self.conditions[name]).values_list("participant_id", flat=True)
+        return {"ids": ids.distinct(), "count": self.values[name]}
+
+    def enrolments(self, name: str) -> int:
+        return self.values[f"{name} rows"]
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _waited_until(day) -> F:
+    return Days(day) - Days(TruncDate("waiting_since"))
+
+
+def _length_days():
+    return Days("exited_on") - Days("started_on")
+
+
+# The facts whose enrolments are counted too (shares of the exits, bars of the charts).
+COUNTED_AS_ENROLMENTS = ("exited", "completed", "ready", "reason:", "drop_out:", "destination:",
+                         "band:")  # fmt: skip
+
+
+def _enrolment_facts(scope: Scope) -> Facts:
+    period, span = scope.period, (scope.period.start, scope.period.end)
+    in_scope = Q(referred_on__lte=period.end)
+    exited = in_scope & Q(exited_on__range=span)
+    done = exited & Q(started_on__isnull=False)
+    months = _length_days() / Value(DAYS_PER_MONTH)
+    intake = EnrolmentStatusChange.objects.filter(
+        enrolment=OuterRef("pk"),
+        to_status=Enrolment.Status.INTAKE,
+        # The period's days in local time, as a range of instants the index can read.
+        changed_at__gte=_midnight(period.start),
+        changed_at__lt=_midnight(period.end + datetime.timedelta(days=1)),
+    )
+    conditions = {
+        "referred": in_scope & Q(referred_on__range=span),
+        "intake": in_scope & Q(Exists(intake)),
+        "admitted": in_scope & Q(started_on__range=span),
+        "active": in_scope & active_on(period),
+        "exited": exited,
+        "waiting": Q(status=Enrolment.Status.WAITING_LIST),
+        "admitted_after_waiting": Q(waiting_since__isnull=False, started_on__range=span),
+        "done": done,
+        "longer": done & Q(longer=True),
+        "completed": exited & Q(exit_reason=choices.ExitReason.COMPLETED),
+        "ready": exited
+        & Q(exit_reason=choices.ExitReason.COMPLETED, exit_destination__in=WORK_READY),
+    }
+    for reason in choices.ExitReason.values:
+        conditions[f"reason:{reason}"] = exited & Q(exit_reason=reason)
+    for reason in choices.DropOutReason.values:
+        conditions[f"drop_out:{reason}"] = exited & Q(
+            exit_reason=choices.ExitReason.DROPPED_OUT, drop_out_reason=reason
+        )
+    for destination in choices.ExitDestination.values:
+        conditions[f"destination:{destination}"] = exited & Q(exit_destination=destination)
+    for low, high in LENGTH_BANDS:
+        band = Q(months__gte=low) & (Q() if high is None else Q(months__lt=high))
+        conditions[f"band:{low}"] = done & band
+    rows = scope.everyone.alias(
+        months=months,
+        longer=Case(
+            # The enrolment's own planned length: its track's, else the programme's.
+            When(
+                Q(months__gt=Coalesce("track__length_months", "programme__planned_length_months")),
+                then=True,
+            ),
+            default=False,
+        ),
+    )
+    aggregates = {}  # by name, and the column each is read from (a plain SQL alias)
+    for name, condition in conditions.items():
+        aggregates[name] = Count("participant_id", distinct=True, filter=condition)
+        if name.startswith(COUNTED_AS_ENROLMENTS):
+            aggregates[f"{name} rows"] = Count("pk", filter=condition)
+    waiting = conditions["waiting"] & Q(waiting_since__isnull=False)
+    aggregates["wait_so_far"] = Median(_waited_until(Value(scope.today)), filter=waiting)
+    aggregates["wait_before"] = Median(
+        _waited_until(F("started_on")), filter=conditions["admitted_after_waiting"]
+    )
+    aggregates["length_median"] = Median(_length_days(), filter=done)
+    aggregates["length_mean"] = Avg(_length_days(), filter=done)
+    found = rows.aggregate(**{f"a{i}": each for i, each in enumerate(aggregates.values())})
+    return Facts(rows, conditions, dict(zip(aggregates, found.values(), strict=True)))
+
+
+def _funnel(scope: Scope) -> Section:
     section = Section(
         "funnel",
         _("From referral to exit"),
@@ -126,22 +319,16 @@ def _funnel(enrolments, active, exits, period, scope):
         ),
         chart=True,
     )
-    intake = set(
-        EnrolmentStatusChange.objects.filter(
-            **scope,
-            to_status=Enrolment.Status.INTAKE,
-            changed_at__date__range=(period.start, period.end),
-        ).values_list("enrolment__participant_id", flat=True)
-    )
-    section.add(_("Referred"), _people(e for e in enrolments if period.contains(e.referred_on)))
-    section.add(_("Intake"), intake)
-    section.add(_("Admitted"), _people(e for e in enrolments if period.contains(e.started_on)))
-    section.add(_("Active"), _people(active))
-    section.add(_("Exited"), _people(exits))
+    facts = scope.facts
+    section.add(_("Referred"), **facts.people("referred"))
+    section.add(_("Intake"), **facts.people("intake"))
+    section.add(_("Admitted"), **facts.people("admitted"))
+    section.add(_("Active"), **facts.people("active"))
+    section.add(_("Exited"), **facts.people("exited"))
     return section
 
 
-def _waiting(everyone, period, today):
+def _waiting(scope: Scope) -> Section:
     section = Section(
         "waiting",
         _("Waiting list"),
@@ -150,20 +337,18 @@ def _waiting(everyone, period, today):
             "first day in the programme, for people admitted during the period."
         ),
     )
-    waiting = [e for e in everyone if e.status == Enrolment.Status.WAITING_LIST]
-    so_far = [
-        (today - timezone.localdate(e.waiting_since)).days for e in waiting if e.waiting_since
-    ]
-    admitted = [e for e in everyone if e.waiting_since and period.contains(e.started_on)]
-    waits = [(e.started_on - timezone.localdate(e.waiting_since)).days for e in admitted]
-    section.add(_("Waiting now"), _people(waiting))
-    section.add(_("Median wait so far (days)"), _people(waiting), _number(median(so_far)))
-    section.add(_("Admitted after waiting"), _people(admitted))
-    section.add(_("Median wait before admission (days)"), _people(admitted), _number(median(waits)))
+    facts = scope.facts
+    section.add(_("Waiting now"), **facts.people("waiting"))
+    section.add(_("Median wait so far (days)"), value=_number(facts.values["wait_so_far"]),
+                **facts.people("waiting"))  # fmt: skip
+    section.add(_("Admitted after waiting"), **facts.people("admitted_after_waiting"))
+    section.add(_("Median wait before admission (days)"),
+                value=_number(facts.values["wait_before"]),
+                **facts.people("admitted_after_waiting"))  # fmt: skip
     return section
 
 
-def _caseloads(programmes, active, period):
+def _caseloads(scope: Scope) -> Section:
     section = Section(
         "caseloads",
         _("Active participants per coach and per group"),
@@ -173,27 +358,43 @@ def _caseloads(programmes, active, period):
         ),  # fmt: skip
         chart=True,
     )
-    by_coach = defaultdict(set)
-    for e in active:
-        name = (e.coach.get_full_name() or e.coach.get_username()) if e.coach else _("No coach")
-        by_coach[name].add(e.participant_id)
+    # The coach's name as User.get_full_name() gives it, else the user name; none: no coach.
+    active = scope.active.annotate(
+        coach_name=Coalesce(
+            NullIf(Trim(Concat("coach__first_name", Value(" "), "coach__last_name")), Value("")),
+            "coach__username",
+        )
+    )
+    by_coach = {}
+    for name, count in (
+        active.values("coach_name")
+        .annotate(people=Count("participant_id", distinct=True))
+        .values_list("coach_name", "people")
+    ):
+        who = active.filter(coach_name=name) if name else active.filter(coach__isnull=True)
+        label = _("Coach: %(name)s") % {"name": name or _("No coach")}
+        by_coach[name or _("No coach")] = (label, who, count)
     for name in sorted(by_coach):
-        section.add(_("Coach: %(name)s") % {"name": name}, by_coach[name])
+        label, who, count = by_coach[name]
+        section.add(label, who.values_list("participant_id", flat=True).distinct(), count=count)
     memberships = GroupMembership.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=period.start),
-        group__programme__in=programmes,
-        joined_on__lte=period.end,
-        participant_id__in=_people(active),
-    ).values_list("group__name", "participant_id")
-    by_group = defaultdict(set)
-    for name, participant_id in memberships:
-        by_group[name].add(participant_id)
+        Q(left_on__isnull=True) | Q(left_on__gte=scope.period.start),
+        group__programme__in=scope.programmes,
+        joined_on__lte=scope.period.end,
+        participant_id__in=scope.active_people,
+    ).order_by()
+    by_group = dict(
+        memberships.values("group__name")
+        .annotate(people=Count("participant_id", distinct=True))
+        .values_list("group__name", "people")
+    )
     for name in sorted(by_group):
-        section.add(_("Group: %(name)s") % {"name": name}, by_group[name])
+        who = memberships.filter(group__name=name).values_list("participant_id", flat=True)
+        section.add(_("Group: %(name)s") % {"name": name}, who.distinct(), count=by_group[name])
     return section
 
 
-def _attendance(programmes, period):
+def _attendance(scope: Scope) -> Section:
     section = Section(
         "attendance",
         _("Attendance"),
@@ -202,12 +403,12 @@ def _attendance(programmes, period):
             "or late, out of present, late, excused and unexcused absences."
         ),
     )
-    # Counted by the database, a row per person: at national scale a programme's year is
-    # some 80,000 attendance rows.
-    rows = (
+    # Counted per person, then over the people, in one query: at national scale a
+    # programme's year is some 80,000 attendance rows.
+    per_person = (
         Attendance.objects.filter(
-            session__programme__in=programmes,
-            session__date__range=(period.start, period.end),
+            session__programme__in=scope.programmes,
+            session__date__range=(scope.period.start, scope.period.end),
             session__cancelled_at__isnull=True,
             status__in=Attendance.ATTENDED | Attendance.ABSENCES,
         )
@@ -216,22 +417,30 @@ def _attendance(programmes, period):
         .annotate(
             recorded=Count("pk"), attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED))
         )
-        .values_list("participant_id", "recorded", "attended")
+        # Below the rate: 100 × attended / recorded < LOW_ATTENDANCE, in whole numbers.
+        .annotate(short=F("recorded") * LOW_ATTENDANCE - F("attended") * 100)
     )
-    attended, recorded = Counter(), Counter()
-    for participant_id, count, present in rows:
-        recorded[participant_id], attended[participant_id] = count, present
-    low = {pk for pk in recorded if 100 * attended[pk] / recorded[pk] < LOW_ATTENDANCE}
+    totals = per_person.aggregate(
+        people=Count("participant_id"),
+        low=Count("participant_id", filter=Q(short__gt=0)),
+        all_recorded=Coalesce(Sum("recorded"), 0),
+        all_attended=Coalesce(Sum("attended"), 0),
+    )
     section.add(
         _("Attendance rate"),
-        set(recorded),
-        percent(sum(attended.values()), sum(recorded.values())),
+        per_person.values_list("participant_id", flat=True),
+        percent(totals["all_attended"], totals["all_recorded"]),
+        count=totals["people"],
     )
-    section.add(_("Attending less than %(rate)s %%") % {"rate": LOW_ATTENDANCE}, low)
+    section.add(
+        _("Attending less than %(rate)s %%") % {"rate": LOW_ATTENDANCE},
+        per_person.filter(short__gt=0).values_list("participant_id", flat=True),
+        count=totals["low"],
+    )
     return section
 
 
-def _completion(exits):
+def _completion(scope: Scope) -> Section:
     section = Section(
         "completion",
         _("Completion and drop-out"),
@@ -241,27 +450,28 @@ def _completion(exits):
         ),  # fmt: skip
         chart=True,
     )
-    total = len(exits)
+    facts = scope.facts
+    total = facts.enrolments("exited")
     for reason, label in choices.ExitReason.choices:
-        some = [e for e in exits if e.exit_reason == reason]
-        section.add(label, _people(some), f"{len(some)} ({percent(len(some), total)})", len(some),
-                    base=total)  # fmt: skip
-    dropped = [e for e in exits if e.exit_reason == choices.ExitReason.DROPPED_OUT]
+        some = facts.enrolments(f"reason:{reason}")
+        section.add(label, value=f"{some} ({percent(some, total)})", bar=some, base=total,
+                    **facts.people(f"reason:{reason}"))  # fmt: skip
+    dropped = facts.enrolments(f"reason:{choices.ExitReason.DROPPED_OUT}")
     for reason, label in choices.DropOutReason.choices:
-        some = [e for e in dropped if e.drop_out_reason == reason]
+        some = facts.enrolments(f"drop_out:{reason}")
         if some:
             section.add(
                 _("Drop-out: %(reason)s") % {"reason": label},
-                _people(some),
-                _("%(count)s (%(share)s of drop-outs)")
-                % {"count": len(some), "share": percent(len(some), len(dropped))},
-                len(some),
-                base=len(dropped),
+                value=_("%(count)s (%(share)s of drop-outs)")
+                % {"count": some, "share": percent(some, dropped)},
+                bar=some,
+                base=dropped,
+                **facts.people(f"drop_out:{reason}"),
             )
     return section
 
 
-def _length(exits, programmes):
+def _length(scope: Scope) -> Section:
     section = Section(
         "length",
         _("Trajectory length"),
@@ -271,32 +481,26 @@ def _length(exits, programmes):
         ),  # fmt: skip
         chart=True,
     )
-    done = [e for e in exits if e.started_on]
-    months = [_months((e.exited_on - e.started_on).days) for e in done]
-    planned = sorted({p.planned_length_months for p in programmes})
-    lengths = section.add(_("Median (months)"), _people(done), _number(median(months)))
-    section.add(_("Average (months)"), _people(done), _number(mean(months)))
+    facts = scope.facts
+    planned = sorted({p.planned_length_months for p in scope.programmes})
+    lengths = section.add(_("Median (months)"), value=_number(_months(
+        facts.values["length_median"])), **facts.people("done"))  # fmt: skip
+    section.add(_("Average (months)"), value=_number(_months(facts.values["length_mean"])),
+                **facts.people("done"))  # fmt: skip
     section.add(_("Planned (months)"), set(), ", ".join(str(m) for m in planned) or "—")
-    section.add(
-        _("Longer than planned"),
-        _people(e for e in done
-                if _months((e.exited_on - e.started_on).days) > e.planned_length_months),
-    )  # fmt: skip
+    section.add(_("Longer than planned"), **facts.people("longer"))
     for low, high in LENGTH_BANDS:
-        some = [
-            e for e, m in zip(done, months, strict=True) if m >= low and (high is None or m < high)
-        ]
         label = (
             _("%(low)s to %(high)s months") % {"low": low, "high": high}
             if high
             else _("%(low)s months or more") % {"low": low}
         )
-        section.add(label, _people(some), bar=len(some))
+        section.add(label, bar=facts.enrolments(f"band:{low}"), **facts.people(f"band:{low}"))
     section.sums.append((lengths, section.rows[-len(LENGTH_BANDS) :]))
     return section
 
 
-def _destinations(exits):
+def _destinations(scope: Scope) -> Section:
     section = Section(
         "destinations",
         _("Exit destinations"),
@@ -306,23 +510,23 @@ def _destinations(exits):
         ),  # fmt: skip
         chart=True,
     )
+    facts = scope.facts
     for destination, label in choices.ExitDestination.choices:
-        some = [e for e in exits if e.exit_destination == destination]
+        some = facts.enrolments(f"destination:{destination}")
         if some:
-            section.add(label, _people(some), bar=len(some))
-    completed = [e for e in exits if e.exit_reason == choices.ExitReason.COMPLETED]
-    ready = [e for e in completed if e.exit_destination in WORK_READY]
+            section.add(label, bar=some, **facts.people(f"destination:{destination}"))
+    ready, completed = facts.enrolments("ready"), facts.enrolments("completed")
     section.add(
         _("Ready for work (of those who completed)"),
-        _people(ready),
-        f"{len(ready)} ({percent(len(ready), len(completed))})",
-        bar=len(ready),
-        base=len(completed),
+        value=f"{ready} ({percent(ready, completed)})",
+        bar=ready,
+        base=completed,
+        **facts.people("ready"),
     )
     return section
 
 
-def _evaluations(active, programmes, period):
+def _evaluations(scope: Scope) -> Section:
     section = Section(
         "evaluations",
         _("Progress per outcome domain"),
@@ -334,36 +538,82 @@ def _evaluations(active, programmes, period):
         ),
         chart=True,
     )
-    pairs_of = defaultdict(list)  # domain -> (person, baseline, latest)
-    progress = progress_since_baseline(active, until=period.end)
-    for enrolment in active:
-        for row in progress[enrolment.pk].domains:
-            change = row.coach
-            if change.steps is not None:
-                pairs_of[row.domain.code].append(
-                    (enrolment.participant_id, change.before, change.after)
-                )
-    codes = [code for p in programmes for code in p.outcome_domains]
-    for code in dict.fromkeys([*codes, *pairs_of]):
-        pairs = pairs_of.get(code)
-        if not pairs:
+    # evaluations.selectors.progress_since_baseline, per enrolment and domain, in one grouped
+    # query: the coach's baseline score against their latest score since (the exit
+    # evaluation's first, then the most recent by date, then the one recorded last), nothing
+    # held after the end. "Latest" is the largest of a number that orders the evaluations
+    # that way and ends with the score: (exit, day, evaluation id, score).
+    baseline = Q(evaluation__kind=Evaluation.Kind.BASELINE)
+    day = Cast(Days("evaluation__held_on") - Days(Value(EPOCH)), BigIntegerField())
+    order = (
+        Case(When(evaluation__kind=Evaluation.Kind.EXIT, then=Value(DAY_SPAN)), default=Value(0))
+        + day
+    ) * EVALUATION_SPAN + F("evaluation_id")
+    pairs = (
+        DomainScore.objects.filter(
+            in_scope(scope, "evaluation__enrolment__"),
+            active_on(scope.period, "evaluation__enrolment__"),
+            evaluation__held_on__lte=scope.period.end,
+            coach_score__isnull=False,
+            domain__in=list(outcomes.BY_CODE),
+        )
+        .order_by()
+        .values("evaluation__enrolment_id", "domain")
+        .annotate(
+            person=Max("evaluation__enrolment__participant_id"),
+            before=Max(Case(When(baseline, then="coach_score"))),
+            latest=Max(Case(When(~baseline, then=order * 10 + F("coach_score")))),
+        )
+        .filter(before__isnull=False, latest__isnull=False)
+    )
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # no programme
+        sql, params = "SELECT 1 AS domain, 1 AS person, 1 AS before, 1 AS latest WHERE 0 = 1", ()
+    with connection.cursor() as cursor:
+        # Per domain, over the pairs (an aggregate of aggregates: Django says it as SQL).
+        cursor.execute(
+            "SELECT domain, COUNT(*), COUNT(DISTINCT person),"
+            " COUNT(DISTINCT CASE WHEN latest %% 10 > before THEN person END),"
+            " AVG(CAST(before AS DOUBLE PRECISION)),"
+            " AVG(CAST(latest %% 10 AS DOUBLE PRECISION))"
+            f" FROM ({sql}) pairs GROUP BY domain",
+            params,
+        )
+        found = {
+            code: {"pairs": n, "people": people, "improved": improved, "before": before,
+                   "after_mean": after}
+            for code, n, people, improved, before, after in cursor.fetchall()
+        }  # fmt: skip
+    codes = [code for p in scope.programmes for code in p.outcome_domains]
+    # A domain no programme scores any more comes after theirs, in the order of the codes.
+    for code in dict.fromkeys([*codes, *sorted(found)]):
+        row = found.get(code)
+        if not row:
             continue
-        improved = {pk for pk, before, after in pairs if after > before}
         value = _("%(before)s → %(after)s · %(share)s improved") % {
-            "before": _number(mean([before for _pk, before, _after in pairs])),
-            "after": _number(mean([after for _pk, _before, after in pairs])),
-            "share": percent(len(improved), len(pairs)),
+            "before": _number(row["before"]),
+            "after": _number(row["after_mean"]),
+            "share": percent(row["improved"], row["pairs"]),
         }
         section.add(
             str(outcomes.BY_CODE[code].name),
-            {pk for pk, _before, _after in pairs},
+            pairs.filter(domain=code).values_list("person", flat=True),
             value,
-            bar=100 * len(improved) / len(pairs),
+            bar=100 * row["improved"] / row["pairs"],
+            count=row["people"],
         )
     return section
 
 
-def _language(active, period):
+def _rank(skill: str) -> Case:
+    return Case(
+        *(When(**{skill: level}, then=Value(rank)) for rank, level in enumerate(Cefr.values)),
+        output_field=IntegerField(),
+    )
+
+
+def _language(scope: Scope) -> Section:
     section = Section(
         "language",
         _("Language levels"),
@@ -372,25 +622,52 @@ def _language(active, period):
             "against the latest. Up one level: a skill a whole CEFR level higher, none lower."
         ),  # fmt: skip
     )
-    tests = defaultdict(list)
-    for assessment in LanguageAssessment.objects.filter(
-        participant_id__in=_people(active), assessed_on__lte=period.end
-    ).order_by("assessed_on", "pk"):
-        tests[assessment.participant_id].append(assessment)
-    twice = {pk for pk, rows in tests.items() if len(rows) >= 2}
-    improved = {pk for pk in twice if improved_one_level(tests[pk][0], tests[pk][-1])}
-    section.add(_("Tested once"), {pk for pk, rows in tests.items() if len(rows) == 1})
-    section.add(_("Tested at least twice"), twice)
+    tests = LanguageAssessment.objects.filter(
+        participant_id=OuterRef("participant_id"), assessed_on__lte=scope.period.end
+    ).order_by()
+    # The three skills' ranks (0 to 6) of a test as one number, oral·reading·writing.
+    ranks = tests.annotate(
+        ranks=_rank("oral") * 100 + _rank("reading") * 10 + _rank("writing")
+    ).values("ranks")
+    per_person = (
+        LanguageAssessment.objects.filter(
+            participant_id__in=scope.active_people, assessed_on__lte=scope.period.end
+        )
+        .order_by()
+        .values("participant_id")
+        .annotate(
+            tests=Count("pk"),
+            first=Subquery(ranks.order_by("assessed_on", "pk")[:1]),
+            last=Subquery(ranks.order_by("-assessed_on", "-pk")[:1]),
+        )
+    )
+    # Up one level (reports.funder.improved_one_level): tested twice, no skill lower, and not
+    # the same levels; read on the per-person columns, each test's subquery run once.
+    up = Q(tests__gte=2) & ~Q(first=F("last"))
+    for place in (100, 10, 1):
+        up &= GreaterThanOrEqual(F("last") / place % 10, F("first") / place % 10)
+    totals = per_person.aggregate(
+        once=Count("participant_id", filter=Q(tests=1)),
+        twice=Count("participant_id", filter=Q(tests__gte=2)),
+        improved=Count("participant_id", filter=up),
+    )
+
+    def who(condition):
+        return per_person.filter(condition).values_list("participant_id", flat=True)
+
+    section.add(_("Tested once"), who(Q(tests=1)), count=totals["once"])
+    section.add(_("Tested at least twice"), who(Q(tests__gte=2)), count=totals["twice"])
     section.add(
         _("Up at least one level"),
-        improved,
-        f"{len(improved)} ({percent(len(improved), len(twice))})",
-        base=len(twice),
+        who(up),
+        f"{totals['improved']} ({percent(totals['improved'], totals['twice'])})",
+        base=totals["twice"],
+        count=totals["improved"],
     )
     return section
 
 
-def _placements(active, period):
+def _placements(scope: Scope) -> Section:
     section = Section(
         "placements",
         _("Placements"),
@@ -400,21 +677,34 @@ def _placements(active, period):
         ),  # fmt: skip
         chart=True,
     )
-    placements = list(
-        Placement.objects.overlapping(period.start, period.end)
-        .filter(enrolment__in=[e.pk for e in active])
-        .values_list("enrolment__participant_id", "kind", "outcome")
+    placements = (
+        Placement.objects.overlapping(scope.period.start, scope.period.end)
+        .filter(in_scope(scope), active_on(scope.period, "enrolment__"))
+        .order_by()
     )
+    conditions = {f"kind:{kind}": Q(kind=kind) for kind in Placement.Kind.values}
+    conditions |= {f"outcome:{outcome}": Q(outcome=outcome) for outcome in Placement.Outcome.values}
+    counts = placements.aggregate(
+        **{
+            name: Count("enrolment__participant_id", distinct=True, filter=condition)
+            for name, condition in conditions.items()
+        }
+    )
+
+    def add(label, name):
+        who = placements.filter(conditions[name]).values_list("enrolment__participant_id",
+                                                              flat=True)  # fmt: skip
+        section.add(label, who.distinct(), count=counts[name])
+
     for kind, label in Placement.Kind.choices:
-        section.add(label, {pk for pk, k, _o in placements if k == kind})
+        add(label, f"kind:{kind}")
     for outcome, label in Placement.Outcome.choices:
-        some = {pk for pk, _k, o in placements if o == outcome}
-        if some:
-            section.add(_("Ended: %(outcome)s") % {"outcome": label}, some)
+        if counts[f"outcome:{outcome}"]:
+            add(_("Ended: %(outcome)s") % {"outcome": label}, f"outcome:{outcome}")
     return section
 
 
-def _referrals(period, today, scope):
+def _referrals(scope: Scope) -> Section:
     section = Section(
         "referrals",
         _("Referrals to partners"),
@@ -424,42 +714,41 @@ def _referrals(period, today, scope):
         ),  # fmt: skip
         chart=True,
     )
-    referrals = list(
-        Referral.objects.filter(
-            **scope,
-            sent_on__range=(period.start, period.end),
-        ).select_related("enrolment")
+    referrals = Referral.objects.filter(
+        in_scope(scope), sent_on__range=(scope.period.start, scope.period.end)
+    ).order_by()
+    # Referral.waiting_days as it stood on `today`, so the dashboard of a past day (and the
+    # tests) count the days still waiting up to that day, not up to the clock's.
+    wait = Case(
+        When(status=Referral.Status.REFUSED, then=None),
+        When(started_on__isnull=False, then=Days("started_on") - Days("sent_on")),
+        When(
+            status__in=[Referral.Status.SENT, Referral.Status.WAITING_LIST],
+            then=Days(Value(scope.today)) - Days("sent_on"),
+        ),
+        default=None,
     )
+    found = {
+        kind: (people, days)
+        for kind, people, days in referrals.values("kind")
+        .annotate(people=Count("enrolment__participant_id", distinct=True), days=Median(wait))
+        .values_list("kind", "people", "days")
+    }
     for kind, label in Referral.Kind.choices:
-        some = [r for r in referrals if r.kind == kind]
-        if not some:
+        if kind not in found:
             continue
-        waits = [days for r in some if (days := _referral_wait(r, today)) is not None]
-        count = len({r.enrolment.participant_id for r in some})
+        count, days = found[kind]
         value = (
-            _("%(count)s · median wait %(days)s days")
-            % {"count": count, "days": _number(median(waits))}
-            if waits
+            _("%(count)s · median wait %(days)s days") % {"count": count, "days": _number(days)}
+            if days is not None
             else str(count)
         )
-        section.add(label, {r.enrolment.participant_id for r in some}, value,
-                    len({r.enrolment.participant_id for r in some}))  # fmt: skip
+        who = referrals.filter(kind=kind).values_list("enrolment__participant_id", flat=True)
+        section.add(label, who.distinct(), value, count, count=count)
     return section
 
 
-def _referral_wait(referral: Referral, today: datetime.date) -> int | None:
-    """Referral.waiting_days as it stood on `today`, so the dashboard of a past day (and the
-    tests) count the days still waiting up to that day, not up to the clock's."""
-    if referral.status == Referral.Status.REFUSED:
-        return None
-    if referral.started_on:
-        return (referral.started_on - referral.sent_on).days
-    if referral.status in {Referral.Status.SENT, Referral.Status.WAITING_LIST}:
-        return (today - referral.sent_on).days
-    return None
-
-
-def _follow_up(enrolments, period, today):
+def _follow_up(scope: Scope) -> Section:
     section = Section(
         "follow_up",
         _("Follow-up calls after exit"),
@@ -468,54 +757,63 @@ def _follow_up(enrolments, period, today):
             "reached, unreachable, still to call; in work or training among those reached."
         ),  # fmt: skip
     )
-    calls = list(
+    calls = (
         FollowUpCall.objects.filter(
-            enrolment__in=[e.pk for e in enrolments],
-            due_on__range=(period.start, min(period.end, today)),
+            in_scope(scope),
+            due_on__range=(scope.period.start, min(scope.period.end, scope.today)),
         )
         .exclude(status=FollowUpCall.Status.CANCELLED)
-        .select_related("enrolment")
-        .order_by("weeks_after_exit", "pk")
+        .order_by()
     )
-    in_work = {
+    Status = FollowUpCall.Status
+    in_work = [
         FollowUpCall.Situation.EMPLOYED,
         FollowUpCall.Situation.SELF_EMPLOYED,
         FollowUpCall.Situation.TRAINING,
+    ]
+    reached = Q(status=Status.REACHED)
+    conditions = {
+        "due": Q(),
+        "reached": reached,
+        "unreachable": Q(status=Status.UNREACHABLE),
+        "planned": Q(status=Status.PLANNED),
+        "working": reached & Q(situation__in=in_work),
+        "needs_help": reached & Q(needs_help=True),
     }
-    by_interval = defaultdict(list)
-    for call in calls:
-        by_interval[call.weeks_after_exit].append(call)
-    for _weeks, some in sorted(by_interval.items()):
-        interval = some[0].interval
-        reached = [c for c in some if c.status == FollowUpCall.Status.REACHED]
+    person = "enrolment__participant_id"
+    by_interval = {
+        row["weeks_after_exit"]: row
+        for row in calls.values("weeks_after_exit").annotate(
+            **{
+                name: Count(person, distinct=True, filter=condition or None)
+                for name, condition in conditions.items()
+            }
+        )
+    }
+    for weeks, counts in sorted(by_interval.items()):
+        interval = FollowUpCall(weeks_after_exit=weeks).interval
 
-        def people(rows):
-            return {c.enrolment.participant_id for c in rows}
+        def add(label, name, value=None, base=None):
+            who = calls.filter(conditions[name], weeks_after_exit=weeks)  # noqa: B023
+            return section.add(
+                label % {"interval": interval},  # noqa: B023
+                who.values_list(person, flat=True).distinct(),
+                value,
+                base=base,
+                count=counts[name],  # noqa: B023
+            )
 
-        due = section.add(_("%(interval)s: due") % {"interval": interval}, people(some))
+        due = add(_("%(interval)s: due"), "due")
         parts = [
-            section.add(_("%(interval)s: reached") % {"interval": interval}, people(reached)),
-            section.add(
-                _("%(interval)s: unreachable") % {"interval": interval},
-                people(c for c in some if c.status == FollowUpCall.Status.UNREACHABLE),
-            ),
-            section.add(
-                _("%(interval)s: still to call") % {"interval": interval},
-                people(c for c in some if c.status == FollowUpCall.Status.PLANNED),
-            ),
+            add(_("%(interval)s: reached"), "reached"),
+            add(_("%(interval)s: unreachable"), "unreachable"),
+            add(_("%(interval)s: still to call"), "planned"),
         ]
         section.sums.append((due, parts))
-        working = people(c for c in reached if c.situation in in_work)
-        section.add(
-            _("%(interval)s: in work or training") % {"interval": interval},
-            working,
-            f"{len(working)} ({percent(len(working), len(people(reached)))})",
-            base=len(people(reached)),
-        )
-        section.add(
-            _("%(interval)s: needs help") % {"interval": interval},
-            people(c for c in reached if c.needs_help),
-        )
+        working, of = counts["working"], counts["reached"]
+        add(_("%(interval)s: in work or training"), "working",
+            f"{working} ({percent(working, of)})", base=of)  # fmt: skip
+        add(_("%(interval)s: needs help"), "needs_help")
     return section
 
 

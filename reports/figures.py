@@ -3,12 +3,15 @@ the small-count rule.
 
 A figure is the set of participant ids it counts, never a bare number: the count is its size
 (unique persons, never attendances) and "who is behind this figure?" is the same set, so the
-drill-down page can never disagree with the report.
+drill-down page can never disagree with the report. The dashboard gives the set as a query and
+its size as counted by the database, from the same conditions.
 """
 
 import datetime
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -34,17 +37,26 @@ class Period:
 @dataclass
 class Figure:
     """A number and the people behind it. `value` is shown instead of the count when the
-    figure is a rate or an average; `ids` are then the people it was computed over."""
+    figure is a rate or an average; `ids` are then the people it was computed over.
+
+    The people may be given as a query of their ids with the count the database already
+    computed: the page shows the count, and the query runs only when someone asks who they are
+    (the list behind the figure, the small-count rule of an output for a funder)."""
 
     key: str
     label: str
-    ids: set[int] = field(default_factory=set)
+    people: Iterable[int] = field(default_factory=set)
     value: str | None = None
     bar: float | None = None  # the length in a chart when it is not the count
+    known_count: int | None = None
+
+    @cached_property
+    def ids(self) -> set[int]:
+        return set(self.people)
 
     @property
     def count(self) -> int:
-        return len(self.ids)
+        return self.known_count if self.known_count is not None else len(self.ids)
 
     @property
     def shown(self) -> str:

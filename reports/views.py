@@ -124,6 +124,7 @@ def _board(request, *, funder: bool):
     board = dashboard(programmes, form.period)
     limit = small_count_limit()
     if funder:
+        board.read_people()
         shown = dashboard_shown(board, limit)
     else:
         shown = {row.key: row.shown for section in board.sections for row in section.rows}
@@ -414,7 +415,8 @@ def people(request: HttpRequest) -> HttpResponse:
         else:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
             figure = dashboard(programmes, form.period).figure(key)
-            ids, label = figure.ids, figure.label
+            # The figure's own query as a subquery: its people are not read on their own.
+            ids, label = figure.people, figure.label
     except KeyError:
         raise Http404 from None
     participants = participants_for(request.staff).filter(pk__in=ids).select_related("coach")
