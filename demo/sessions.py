@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from demo import bulk
 from evaluations.models import Cefr, LanguageAssessment
-from participants.models import Enrolment, EnrolmentStatusChange
+from participants.models import Enrolment, EnrolmentStatusChange, PlannedModule
 from programme.models import Module, Programme, Room, Staff
 from sessions import recurrence, services
 from sessions.models import (
@@ -365,7 +365,30 @@ class _Programme:
                 if t.group is not None
             ],
         )
+        if module is not None:
+            self._module_plans(module, trajectories)
         return groups
+
+    def _module_plans(self, module: int, trajectories) -> None:
+        """Joining a group of a module puts the module in the person's plan
+        (participants.plans.module_join): running while they are in the group, done when they
+        left it at the end, stopped when they dropped out."""
+        now = timezone.now()
+        rows = []
+        for t in trajectories:
+            if t.group is None:
+                continue
+            running = t.last_day is None or t.status == "paused"
+            status = "running" if running else ("stopped" if t.dropped_out else "done")
+            reason = "left_programme" if status == "stopped" else ""
+            ends_on = None if running else max(t.last_day, t.start)
+            rows.append((t.pk, module, status, 1, t.start, ends_on, reason, "", now))
+        bulk.insert(
+            PlannedModule,
+            ["enrolment_id", "module_id", "status", "position", "starts_on", "ends_on",
+             "stop_reason", "note", "updated_at"],
+            rows,
+        )  # fmt: skip
 
     def _coaches(self, trajectories) -> list[int]:
         """The programme's coaches lead its groups; the organisation's if nobody has one."""
