@@ -375,8 +375,12 @@ class _Programme:
         left it at the end, stopped when they dropped out."""
         now = timezone.now()
         rows = []
+        # Loaded again over the same people (a second run), a module already planned stays.
+        planned = set(
+            PlannedModule.objects.filter(module_id=module).values_list("enrolment_id", flat=True)
+        )
         for t in trajectories:
-            if t.group is None:
+            if t.group is None or t.pk in planned:
                 continue
             running = t.last_day is None or t.status == "paused"
             status = "running" if running else ("stopped" if t.dropped_out else "done")
