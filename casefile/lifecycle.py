@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from evaluations import services as evaluations
 from evaluations.models import ExitReview
+from participants import plans as module_plans
 from participants import services as participants
 from participants.models import Enrolment, Participant
 from portal.services import portal_end_if_over
@@ -46,6 +47,7 @@ class Outcome:
     individual: list[Session] = field(default_factory=list)
     review: ExitReview | None = None
     continued_in: Enrolment | None = None
+    modules_ended: int = 0
 
     def summary(self) -> list[str]:
         name = self.enrolment.participant.full_name
@@ -58,6 +60,15 @@ class Outcome:
         if self.groups:
             lines.append(
                 _("Group: %(groups)s.") % {"groups": ", ".join(g.name for g in self.groups)}
+            )
+        if self.modules_ended:
+            lines.append(
+                ngettext(
+                    "%(count)s module of the plan ended.",
+                    "%(count)s modules of the plan ended.",
+                    self.modules_ended,
+                )
+                % {"count": self.modules_ended}
             )
         if self.sessions_left:
             lines.append(
@@ -119,12 +130,15 @@ def enrolment_exit(*, enrolment: Enrolment, exited_on: datetime.date, by, **revi
             on=exited_on,
             reason=_left_reason(enrolment),
         )
+        # What still ran in the person's module plan ends on the exit date too.
+        modules_ended = module_plans.plan_end_on_exit(enrolment=enrolment, on=exited_on, by=by)
     return Outcome(
         enrolment=enrolment,
         groups=departure.groups,
         sessions_left=departure.sessions_left,
         individual=departure.individual,
         review=review_row,
+        modules_ended=modules_ended,
     )
 
 

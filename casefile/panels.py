@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
-from casefile import todos
+from casefile import modules, todos
 from evaluations import views as evaluation_views
 from trajectory import views as trajectory_views
 
@@ -29,6 +29,7 @@ class Rendered:
 
 PANELS = (
     Panel("trajectory/_plan_panel.html", trajectory_views.plan_panel),
+    Panel(modules.TEMPLATE, modules.modules_panel),
     Panel("casefile/_todos_panel.html", todos.todos_panel),
     Panel("evaluations/_evaluations_panel.html", evaluation_views.evaluations_panel),
     Panel("trajectory/_referrals_panel.html", trajectory_views.referrals_panel),

@@ -15,7 +15,7 @@ from evaluations import timeline as evaluation_timeline
 from evaluations.access import calls_to_make
 from evaluations.models import FollowUpCall
 from participants.access import enrolments_for
-from participants.models import Enrolment, Todo
+from participants.models import Enrolment, PlannedModule, Todo
 from programme.models import Staff
 from sessions import timeline as session_timeline
 from sessions.access import sessions_for
@@ -177,14 +177,16 @@ class Now:
     next_call: FollowUpCall | None
     attendance_rate: float | None = None
     last_attended_on: datetime.date | None = None
+    # The modules of the open enrolments' plans not yet ended, in the plan's order.
+    modules: list = field(default_factory=list)
 
 
 NEXT_SESSIONS = 3
 
 
 def now_for(participant, today: datetime.date | None = None) -> Now:
-    """Where the person stands today: one query of its own (the group memberships) whatever
-    the size of the file.
+    """Where the person stands today: two queries of its own (the group memberships, the
+    module plan of the open programmes) whatever the size of the file.
 
     Everything else is read from rows the file reads once for its panels and timeline
     (Participant.file_enrolments with their next to-do, the trajectory's goals and placements; the
@@ -238,9 +240,21 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
         key=lambda e: e.last_attended_on or datetime.date.min,
         reverse=True,
     )
+    # The module plan: one query, and none when no programme is open.
+    modules = (
+        list(
+            PlannedModule.objects.filter(enrolment__in=[e.pk for e in enrolments])
+            .exclude(status__in=PlannedModule.ENDED)
+            .select_related("module")
+            .order_by("enrolment_id", "position", "pk")
+        )
+        if enrolments
+        else []
+    )
     return Now(
         today=today,
         enrolments=enrolments,
+        modules=modules,
         memberships=memberships,
         next_sessions=next_sessions,
         goals=goals,

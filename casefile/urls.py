@@ -1,12 +1,16 @@
 from django.urls import path
 
-from casefile import views
+from casefile import modules, views
 
 app_name = "casefile"
 urlpatterns = [
     path("today/", views.today, name="today"),
     path("attention/", views.attention, name="attention"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="cohort"),
+    path("enrolments/<int:pk>/modules/", modules.module_choose, name="module-choose"),
+    path("planned-modules/<int:pk>/start/", modules.module_start, name="module-start"),
+    path("planned-modules/<int:pk>/finish/", modules.module_finish, name="module-finish"),
+    path("planned-modules/<int:pk>/stop/", modules.module_stop, name="module-stop"),
 ]
 
 # The participant file, the enrolment page and the to-do list keep their addresses and names

@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from demo import bulk, designs
 from evaluations.models import Cefr, LanguageAssessment
-from participants.models import Enrolment, EnrolmentStatusChange, LanguageSkill, Participant
+from participants.models import (
+    Enrolment,
+    EnrolmentStatusChange,
+    LanguageSkill,
+    Participant,
+    PlannedModule,
+)
 from programme.models import Module, Programme, Room, Staff
 from sessions import recurrence, services
 from sessions.models import (
@@ -453,7 +459,49 @@ class _Programme:
                 for s in t.stints
             ],
         )
+        self._module_plans(groups, trajectories)
         return groups
+
+    def _module_plans(self, groups: list[Group], trajectories) -> None:
+        """Joining a group of a module puts the module in the person's plan
+        (participants.plans.module_join): running while they are in one of its groups, done
+        when they left the last one as planned, stopped when they dropped out of it. Modules
+        are numbered in the order the person began them."""
+        now = timezone.now()
+        # Loaded again over the same people (a second run), a module already planned stays.
+        planned = set(
+            PlannedModule.objects.filter(enrolment_id__in=[t.pk for t in trajectories]).values_list(
+                "enrolment_id", "module_id"
+            )
+        )
+        rows = []
+        for t in trajectories:
+            spans = {}  # module: (first day, last day or None while running)
+            for stint in t.stints:
+                module = groups[stint.group].module_id if stint.group is not None else None
+                if module is None:
+                    continue
+                first, last = spans.get(module, (stint.start, stint.last_day))
+                first = min(first, stint.start)
+                if last is not None:
+                    last = None if stint.last_day is None else max(last, stint.last_day)
+                spans[module] = (first, last)
+            order = sorted(spans.items(), key=lambda item: (item[1][0], item[0]))
+            for position, (module, (first, last)) in enumerate(order, start=1):
+                if (t.pk, module) in planned:
+                    continue
+                running = last is None or (t.status == "paused" and last == t.last_day)
+                stopped = not running and t.dropped_out and last == t.last_day
+                status = "running" if running else ("stopped" if stopped else "done")
+                reason = "left_programme" if stopped else ""
+                ends_on = None if running else max(last, first)
+                rows.append((t.pk, module, status, position, first, ends_on, reason, "", now))
+        bulk.insert(
+            PlannedModule,
+            ["enrolment_id", "module_id", "status", "position", "starts_on", "ends_on",
+             "stop_reason", "note", "updated_at"],
+            rows,
+        )  # fmt: skip
 
     def _coaches(self, trajectories) -> list[int]:
         """The programme's coaches lead its groups; the organisation's if nobody has one."""

@@ -20,6 +20,7 @@ from programme.dates import not_in_future
 from programme.models import (
     Cohort,
     EligibilityCriterion,
+    Module,
     Organisation,
     PartnerOrganisation,
     Programme,
@@ -565,6 +566,96 @@ class EnrolmentStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class PlannedModuleQuerySet(models.QuerySet):
+    def current(self):
+        """The modules the person is in now: running, or being tried."""
+        return self.filter(status__in=PlannedModule.CURRENT)
+
+
+class PlannedModule(models.Model):
+    """One module in a person's plan: which module of the programme they follow, in which
+    order, from when to when, and how it went. The plan belongs to the enrolment (decision
+    22): groups belong to a module, and joining one puts the module in the plan."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        TRYING = "trying", _("Trying")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    class StopReason(models.TextChoices):
+        NOT_CHOSEN = "not_chosen", _("Tried, not chosen")
+        OTHER_MODULE = "other_module", _("Moved to another module")
+        LEFT_GROUP = "left_group", _("Left the group")
+        LEFT_PROGRAMME = "left_programme", _("Left the programme")
+        HEALTH = "health", _("Health")
+        OTHER = "other", _("Other reason")
+
+    CURRENT = {Status.TRYING, Status.RUNNING}
+    ENDED = {Status.DONE, Status.STOPPED}
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="planned_modules",
+        verbose_name=_("enrolment"),
+    )
+    module = models.ForeignKey(
+        Module, on_delete=models.PROTECT, related_name="planned", verbose_name=_("module")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    stop_reason = models.CharField(
+        _("why it stopped"), max_length=20, choices=StopReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), max_length=NOTE, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlannedModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "position", "pk"]
+        verbose_name = _("planned module")
+        verbose_name_plural = _("planned modules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "module"], name="planned_module_once_per_enrolment"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="planned_module_ends_after_start",
+            ),
+            # Trying, running or done means it started; a stopped module may never have.
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "stopped"]) | Q(starts_on__isnull=False),
+                name="planned_module_started_has_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["module", "status"])]
+
+    def __str__(self):
+        return f"{self.module} ({self.get_status_display()})"
+
+    def clean(self):
+        if (
+            self.module_id
+            and self.enrolment_id
+            and self.module.programme_id != self.enrolment.programme_id
+        ):
+            raise ValidationError({"module": _("This module belongs to another programme.")})
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in self.CURRENT
 
 
 class EligibilityAnswer(models.Model):

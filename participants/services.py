@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import services as audit
-from participants import eligibility
+from participants import eligibility, plans
 from participants.choices import ReferralSource
 from participants.models import (
     Consent,
@@ -255,6 +255,7 @@ def enrolment_transfer_in(
         )
         audit.record_change(instance=enrolment, before=None, by=by, participant=participant)
         todos_plan(enrolment=enrolment)
+        plans.plan_generate(enrolment=enrolment, by=by)
     return enrolment
 
 
@@ -330,6 +331,7 @@ def _change_status(
         )
         if starts_now:
             todos_plan(enrolment=enrolment)
+            plans.plan_generate(enrolment=enrolment, by=by)
         elif to_status == Status.EXITED:
             # What was planned for the trajectory no longer applies once the person has left,
             # except the exit evaluation, which is scored at or just after the exit.

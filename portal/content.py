@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Participant
 from portal.access import CLOSEST, portal_languages
 from portal.models import BringPictograms, ContentTranslation
-from programme.models import Room
+from programme.models import Module, Room
 from sessions.models import Session
 from trajectory.models import ActionStep, Goal, Placement
 
@@ -33,6 +33,7 @@ FIELDS: dict[type[Model], tuple[str, ...]] = {
     Session: ("topic", "bring"),
     Room: ("name",),
     Placement: ("role", "tasks", "schedule"),
+    Module: ("name",),
 }
 
 
@@ -186,6 +187,7 @@ def phone_objects(participant: Participant) -> list[Model]:
     rooms = {session.room_id: session.room for session in sessions if session.room_id}
     objects.extend(rooms.values())
     objects.extend(reads.current_placements(participant))
+    objects.extend(entry.module for entry in reads.my_modules(participant))
     return objects
 
 

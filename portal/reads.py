@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from evaluations.models import Evaluation, FollowUpCall
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, PlannedModule
 from sessions.models import Attendance, InterpreterBooking, Place, Session
 from trajectory.models import ActionStep, Goal, Placement
 
@@ -126,6 +126,19 @@ def current_placements(participant: Participant) -> list[Placement]:
         )
         .select_related("host")
         .order_by("starts_on", "pk")
+    )
+
+
+def my_modules(participant: Participant) -> list[PlannedModule]:
+    """The modules of the person's plan in the programmes they follow now, in the plan's
+    order: planned, being tried, running or done (a module stopped is left out)."""
+    return list(
+        PlannedModule.objects.filter(
+            enrolment__participant=participant, enrolment__status__in=OPEN_PLAN
+        )
+        .exclude(status=PlannedModule.Status.STOPPED)
+        .select_related("module")
+        .order_by("enrolment_id", "position", "pk")
     )
 
 

@@ -23,7 +23,7 @@ from portal.services import (
 )
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
-from programme.models import Room
+from programme.models import Module, Room
 from sessions.models import Session
 from trajectory.models import ActionStep, Goal, Placement
 
@@ -37,6 +37,7 @@ FIELD_NAMES = {
     (Placement, "role"): gettext_lazy("Placement: role"),
     (Placement, "tasks"): gettext_lazy("Placement: tasks"),
     (Placement, "schedule"): gettext_lazy("Placement: schedule"),
+    (Module, "name"): gettext_lazy("Module: name"),
 }
 
 # The code in clear is kept only in the coach's own session, only until the handout is printed

@@ -192,12 +192,14 @@ def home(request: HttpRequest) -> HttpResponse:
     cards = reads.upcoming_sessions(participant)
     goals = reads.open_goals(participant)
     placements = reads.current_placements(participant)
+    modules = reads.my_modules(participant)
     context = {
         "participant": participant,
         "sessions": cards,
         "goals": goals,
         "placements": placements,
-        **_phone_texts(participant, cards, goals, placements),
+        "modules": modules,
+        **_phone_texts(participant, cards, goals, placements, modules),
         "coach": participant.coach,
         "coach_phone": request.portal_access.contact_phone,
         "call": reads.next_follow_up_call(participant),
@@ -228,13 +230,13 @@ def sessions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _phone_texts(participant, cards, goals=(), placements=()) -> dict:
+def _phone_texts(participant, cards, goals=(), placements=(), modules=()) -> dict:
     """The page's staff-typed texts in the person's language, and the pictures of what to
     bring: two queries for the whole page."""
     sessions = [card.session for card in cards]
     rooms = [session.room for session in sessions if session.room_id]
     steps = [step for goal in goals for step in goal.steps.all()]
-    objects = [*sessions, *rooms, *goals, *steps, *placements]
+    objects = [*sessions, *rooms, *goals, *steps, *placements, *(e.module for e in modules)]
     pictograms = content.bring_pictograms(sessions) if sessions else {}
     for card in cards:
         card.bring = pictograms.get(card.session.pk, [])

@@ -165,6 +165,7 @@ class ModuleInline(ScopedTabularInline):
         "weekdays",
         "length_weeks",
         "rhythm",
+        "trial_sessions",
     ]
 
 

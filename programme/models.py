@@ -171,6 +171,10 @@ class Programme(models.Model):
         CONTINUOUS = "continuous", _("Continuous entry")
         COHORT = "cohort", _("By cohort")
 
+    class ModulePath(models.TextChoices):
+        SEQUENCE = "sequence", _("In sequence, the same for everyone")
+        CHOSEN = "chosen", _("Chosen per person, in any order")
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -189,6 +193,16 @@ class Programme(models.Model):
     )
     entry_mode = models.CharField(
         _("entry mode"), max_length=20, choices=EntryMode.choices, default=EntryMode.CONTINUOUS
+    )
+    module_path = models.CharField(
+        _("path through the modules"),
+        max_length=20,
+        choices=ModulePath.choices,
+        default=ModulePath.CHOSEN,
+        help_text=_(
+            "In sequence: each person's module plan is the programme's modules in their order, "
+            "made when they start. Chosen: the coach picks each person's modules, in any order."
+        ),
     )
     target_participants = models.PositiveIntegerField(
         _("target: participants"), null=True, blank=True
@@ -585,6 +599,12 @@ class Module(models.Model):
     )
     length_weeks = models.PositiveSmallIntegerField(_("length (weeks)"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    trial_sessions = models.PositiveSmallIntegerField(
+        _("trial sessions"),
+        default=0,
+        validators=[MaxValueValidator(2)],
+        help_text=_("How many sessions someone may try before choosing this module (0 to 2)."),
+    )
 
     class Meta:
         ordering = ["programme", "position", "name"]

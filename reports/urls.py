@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import module_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/funder/snapshots/<int:pk>.csv", views.snapshot_csv, name="snapshot-csv"),
     path("reports/funder/snapshots/<int:pk>.xlsx", views.snapshot_xlsx, name="snapshot-xlsx"),
     path("reports/people/", views.people, name="people"),
+    path("reports/modules/", module_views.modules_report, name="modules"),
     path(
         "reports/funder/programmes/<int:pk>/project-figures/",
         views.project_figures,

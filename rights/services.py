@@ -32,6 +32,7 @@ from participants.models import (
     IntakeInterview,
     Participant,
     ParticipantEvent,
+    PlannedModule,
     Todo,
 )
 from portal.models import PortalAccess
@@ -53,6 +54,7 @@ LINKED = [
     (EnrolmentStatusChange, "enrolment__participant"),
     (EligibilityAnswer, "enrolment__participant"),
     (IntakeInterview, "enrolment__participant"),
+    (PlannedModule, "enrolment__participant"),
     (Goal, "enrolment__participant"),
     (ActionStep, "goal__enrolment__participant"),
     (Placement, "enrolment__participant"),
@@ -188,6 +190,7 @@ def _anonymise(person: Participant) -> None:
         override_reason=ERASED
     )
     IntakeInterview.objects.filter(enrolment__in=enrolments).update(notes="")
+    PlannedModule.objects.filter(enrolment__in=enrolments).update(note="")
     Goal.objects.filter(enrolment__in=enrolments).update(text=ERASED, text_own_language="")
     ActionStep.objects.filter(goal__enrolment__in=enrolments).update(text=ERASED)
     Todo.objects.filter(enrolment__in=enrolments).update(label="")

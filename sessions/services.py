@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from participants import plans as participant_plans
 from participants import services as participant_services
 from participants.models import Enrolment, Participant
 from programme.dates import in_future, not_in_future
@@ -141,24 +142,57 @@ def group_add_members(
         memberships = GroupMembership.objects.bulk_create(
             GroupMembership(group=group, participant=p, joined_on=joined_on) for p in new
         )
+        if group.module_id:
+            # A group belongs to a module: joining it puts the module in the person's plan.
+            for person in new:
+                participant_plans.module_join(
+                    enrolment=enrolments[person.pk], module=group.module, on=joined_on, by=by
+                )
         coming = Session.objects.filter(group=group, date__gte=joined_on).active()
         _expect(coming, [p.pk for p in new])
     return memberships
 
 
-def group_remove_member(*, group: Group, participant: Participant, left_on: datetime.date) -> None:
+def group_remove_member(
+    *, group: Group, participant: Participant, left_on: datetime.date, by=None
+) -> None:
     with transaction.atomic():
         updated = GroupMembership.objects.filter(
             group=group, participant=participant, left_on__isnull=True
         ).update(left_on=left_on)
         if not updated:
             raise ValidationError(_("This person is not in the group."))
+        if group.module_id:
+            _module_left(group=group, participant=participant, left_on=left_on, by=by)
         # No longer on the list of sessions after leaving; recorded attendance stays.
         Attendance.objects.filter(
             session__group=group,
             session__date__gt=left_on,
             participant=participant,
         ).exclude(status__in=Attendance.RECORDED).delete()
+
+
+def _module_left(*, group: Group, participant: Participant, left_on: datetime.date, by) -> None:
+    """Leaving the last group of a module ends the module in the person's plan: done when the
+    group had come to its end, stopped otherwise."""
+    still_in = GroupMembership.objects.filter(
+        participant=participant, group__module_id=group.module_id, left_on__isnull=True
+    ).exists()
+    enrolment = (
+        Enrolment.objects.open()
+        .filter(participant=participant, programme_id=group.programme_id)
+        .select_related("participant")
+        .first()
+    )
+    if still_in or enrolment is None:
+        return
+    participant_plans.module_leave(
+        enrolment=enrolment,
+        module=group.module,
+        on=left_on,
+        finished=group.ends_on is not None and left_on >= group.ends_on,
+        by=by,
+    )
 
 
 # What an enrolment's lifecycle changes here (called by casefile.lifecycle) ----------------

@@ -213,7 +213,7 @@ def group_remove_member(request: HttpRequest, pk: int, participant_pk: int) -> H
         return redirect(group)
     try:
         services.group_remove_member(
-            group=group, participant=participant, left_on=timezone.localdate()
+            group=group, participant=participant, left_on=timezone.localdate(), by=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -3,12 +3,14 @@ Thin: the rules live in trajectory.services."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.forms import DateInput, not_in_future
 from programme import outcomes
 from programme.access import partners_for
+from programme.models import Module
 from programme.text_limits import LONG_NOTE, NOTE
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
@@ -43,7 +45,7 @@ class GoalForm(forms.ModelForm):
         return data
 
     def goal_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
 class GoalReviseForm(GoalForm):
@@ -70,7 +72,7 @@ class StepForm(forms.ModelForm):
         self.fields["who"].choices = ActionStep.Who.choices
 
     def step_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
 class PartnerReferralForm(forms.Form):
@@ -167,8 +169,9 @@ class PlacementForm(forms.ModelForm):
     class Meta:
         model = Placement
         fields = [
-            "kind", "host", "role", "tasks", "hours_per_week", "schedule", "supervisor_name",
-            "supervisor_phone", "supervisor_email", "starts_on", "ends_on", "notes",
+            "kind", "host", "module", "role", "tasks", "hours_per_week", "schedule",
+            "supervisor_name", "supervisor_phone", "supervisor_email", "starts_on", "ends_on",
+            "notes",
         ]  # fmt: skip
         widgets = {
             "starts_on": DateInput(),
@@ -177,9 +180,23 @@ class PlacementForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, enrolment=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = partners_for(staff).filter(hosts_volunteers=True)
+        # The modules of the person's plan (and the one already chosen): a placement within
+        # a module, like a job tasting within VIA. None in the plan: no such question.
+        enrolment = enrolment or (self.instance.enrolment if self.instance.pk else None)
+        modules = Module.objects.none()
+        if enrolment is not None:
+            modules = Module.objects.filter(
+                Q(planned__enrolment=enrolment) | Q(pk=self.instance.module_id or 0),
+                programme_id=enrolment.programme_id,
+            ).distinct()
+        if modules.exists():
+            self.fields["module"].queryset = modules
+            self.fields["module"].empty_label = _("Not within a module")
+        else:
+            del self.fields["module"]
         self.fields["hours_per_week"].widget.attrs.update(min=0.5, max=60, step=0.5)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -203,7 +220,7 @@ class PlacementForm(forms.ModelForm):
         return data
 
     def placement_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
 
 class PlacementEndForm(forms.Form):

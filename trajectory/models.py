@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from participants import choices
 from participants.models import Consent, Enrolment
 from programme import outcomes
-from programme.models import PartnerOrganisation
+from programme.models import Module, PartnerOrganisation
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -179,6 +179,16 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("host"),
+    )
+    # A placement may be part of a module: VIA's one-week job tasting, the 3-month initiation
+    # internship. Empty: a placement of its own.
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("within the module"),
     )
     role = models.CharField(_("role"), max_length=200)
     tasks = models.TextField(_("tasks"), max_length=NOTE, blank=True)

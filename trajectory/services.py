@@ -413,8 +413,13 @@ def referral_update_status(
 
 PLACEMENT_FIELDS = {
     "kind", "host", "role", "tasks", "hours_per_week", "schedule", "supervisor_name",
-    "supervisor_phone", "supervisor_email", "starts_on", "ends_on", "notes",
+    "supervisor_phone", "supervisor_email", "starts_on", "ends_on", "notes", "module",
 }  # fmt: skip
+
+
+def _check_module(enrolment: Enrolment, module) -> None:
+    if module is not None and module.programme_id != enrolment.programme_id:
+        raise ValidationError({"module": _("This module belongs to another programme.")})
 
 
 def _check_host(enrolment: Enrolment, host: PartnerOrganisation | None) -> None:
@@ -435,6 +440,7 @@ def placement_create(*, enrolment: Enrolment, data: Mapping, by) -> Placement:
     if unknown:
         raise ValueError(f"Not placement fields: {sorted(unknown)}")
     _check_host(enrolment, data.get("host"))
+    _check_module(enrolment, data.get("module"))
     placement = Placement(enrolment=enrolment, created_by=by, **data)
     placement.status = (
         Placement.Status.ONGOING
@@ -464,6 +470,7 @@ def placement_update(
     if status is not None and placement.status == Placement.Status.ENDED:
         raise ValidationError({"status": _("This placement has ended.")})
     _check_host(placement.enrolment, data.get("host"))
+    _check_module(placement.enrolment, data.get("module"))
     with transaction.atomic():
         before = audit.snapshot(Placement.objects.get(pk=placement.pk))  # as stored
         claim_version(

@@ -385,11 +385,11 @@ def referral_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def placements_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
-    """One query: the placements with their host."""
+    """One query: the placements with their host and module."""
     if enrolment.started_on is None:
         return None
     today = timezone.localdate()
-    placements = list(enrolment.placements.select_related("host"))
+    placements = list(enrolment.placements.select_related("host", "module"))
     for placement in placements:
         placement.hours_so_far = placement.hours_between(placement.starts_on, today, today)
     return {
@@ -404,7 +404,7 @@ def placements_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
 @require_http_methods(["GET", "POST"])
 def placement_add(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = get_enrolment(request, pk)
-    form = PlacementForm(posted(request), staff=request.staff)
+    form = PlacementForm(posted(request), staff=request.staff, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             placement = services.placement_create(

@@ -6,10 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import Enrolment, Participant, Todo
+from participants.models import Enrolment, Participant, PlannedModule, Todo
 from sessions.models import ensure_default_kinds
 from tests.evaluations.factories import make_call, make_exited, make_goal
-from tests.factories import make_enrolment, make_interview, make_programme, make_status_change
+from tests.factories import (
+    make_enrolment,
+    make_interview,
+    make_module,
+    make_programme,
+    make_status_change,
+)
 from tests.helpers import login_url
 from tests.sessions.factories import add_member, days_from_today, make_group, make_session
 from tests.trajectory.factories import make_placement
@@ -124,6 +130,10 @@ def fill_file(participant, coach, size):
         make_session(programme=programme, group=group, date=days_from_today(n + 1),
                      expected=[participant])  # fmt: skip
         make_goal(enrolment=current, text=f"Goal {n}")
+        PlannedModule.objects.create(
+            enrolment=current, module=make_module(programme=programme, name=f"Module {n}"),
+            status="running", starts_on=days_from_today(-30), position=n,
+        )  # fmt: skip
         make_placement(enrolment=current)
         Todo.objects.create(enrolment=current, kind="evaluation", due_on=days_from_today(n))
         make_call(enrolment=former, weeks_after_exit=n + 1, due_on=days_from_today(n))
@@ -148,11 +158,13 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     #     calls that ended, "Now"'s next call)
     # 13. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
-    # 14. the current group memberships with their group ("Now")  15. the languages
-    with django_assert_num_queries(15):
+    # 14. the current group memberships with their group ("Now")  15. the module plan of the
+    # open programmes with its modules ("Now")  16. the languages
+    with django_assert_num_queries(16):
         response = coach_client.get(url(participant))
     now = response.context["now"]
     assert len(now.memberships) == size
+    assert len(now.modules) == size
     assert len(now.goals) == size
     assert len(now.next_sessions) == min(size, 3)
     assert now.next_todo is not None and now.next_call is not None

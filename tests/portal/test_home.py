@@ -7,8 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from participants.models import PlannedModule
 from tests.evaluations.factories import make_call, make_evaluation, make_exited, make_goal
-from tests.factories import make_enrolment, make_partner, make_programme
+from tests.factories import make_enrolment, make_module, make_partner, make_programme
 from tests.portal.factories import portal_client_for
 from tests.sessions.factories import (
     days_from_today,
@@ -164,6 +165,10 @@ def _fill(participant, enrolment, programme, count):
             status="planned",
             hours_per_week=3,
         )
+        PlannedModule.objects.create(
+            enrolment=enrolment, module=make_module(programme=programme, name=f"Module {n}"),
+            position=n,
+        )  # fmt: skip
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -175,13 +180,14 @@ def test_home_queries_do_not_grow_with_rows(
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
     # room, group), 4 their facilitators, 5 their interpreters, 6 open goals, 7 their steps,
     # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment,
-    # 11 its scores (the faces already given), 12 the texts' translations into the person's
-    # language, 13 the pictures of what to bring. (The content types are read once per
-    # process: a first visit reads them.)
+    # 11 its scores (the faces already given), 12 the module plan with its modules, 13 the
+    # texts' translations into the person's language, 14 the pictures of what to bring. (The
+    # content types are read once per process: a first visit reads them.)
     portal.get("/p/home/")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = portal.get("/p/home/")
     assert response.status_code == 200
+    assert len(response.context["modules"]) == count
 
 
 def test_home_refuses_other_methods(portal):

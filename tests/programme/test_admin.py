@@ -88,6 +88,7 @@ def test_a_programme_cannot_be_added_to_another_organisation(
         "starts_on": "2025-01-01",
         "planned_length_months": "6",
         "entry_mode": "continuous",
+        "module_path": "chosen",
         "modules-TOTAL_FORMS": "0",
         "modules-INITIAL_FORMS": "0",
         "criteria-TOTAL_FORMS": "0",
