@@ -1,6 +1,7 @@
 """ "I can't come" in a real browser: on a phone with JavaScript off, the participant picks a
 reason from the pictures and sends it; the coach confirms it on Today; the phone then says the
-coach knows. The page is checked with axe-core in French and Arabic, its tap targets measured.
+coach knows. The page is checked with axe-core in Arabic, its tap targets measured (with
+JavaScript on: axe and the measure run in the page).
 Screenshots land in test-artifacts/e2e/."""
 
 import re
@@ -36,8 +37,6 @@ def test_i_cant_come_reaches_the_coach_without_javascript(browser, live_server, 
 
     mobile.get_by_role("link", name=re.compile("Je ne peux pas venir")).click()
     expect(mobile.locator("h1")).to_contain_text("Je ne peux pas venir")
-    no_axe_violations(mobile)
-    tap_targets_are_large(mobile)
     mobile.locator("button[type=submit]").click()  # no reason chosen
     expect(mobile.locator("[role=alert]")).to_contain_text("Choisissez une raison.")
     mobile.get_by_text("Pas de transport").click()
