@@ -167,6 +167,7 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
     # 13. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
     # 14. the current group memberships with their group ("Now")  15. the languages
-    with django_assert_num_queries(15):
+    # 16. the text messages about sessions, with their session (the timeline)
+    with django_assert_num_queries(16):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size
