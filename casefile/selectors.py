@@ -18,7 +18,7 @@ from participants.access import enrolments_for
 from participants.models import Enrolment, PlannedModule, Todo
 from programme.models import Staff
 from sessions import timeline as session_timeline
-from sessions.access import sessions_for
+from sessions.access import absence_notices_to_answer, sessions_for
 from sessions.models import Attendance, GroupMembership
 from trajectory import selectors as trajectory_selectors
 from trajectory.models import Goal, Placement
@@ -72,6 +72,17 @@ def sessions_to_record(staff: Staff, today: datetime.date):
             ),
         )
         .order_by("date", "start_time", "pk")
+    )
+
+
+def absences_to_answer(staff: Staff, today: datetime.date):
+    """ "I can't come" sent from a phone for a session still to come, waiting for this
+    coach's answer, the soonest session first."""
+    return (
+        absence_notices_to_answer(staff)
+        .filter(attendance__session__date__gte=today)
+        .select_related("attendance__participant", "attendance__session__kind")
+        .order_by("attendance__session__date", "attendance__session__start_time", "pk")
     )
 
 
@@ -142,6 +153,7 @@ def new_referrals(staff: Staff):
 @dataclass
 class Today:
     sessions: list
+    absences: Block
     todos: Block
     calls: Block
     attention: Block
@@ -150,10 +162,11 @@ class Today:
 
 
 def today_for(staff: Staff, today: datetime.date | None = None) -> Today:
-    """Everything on a coach's Today page: six queries whatever the size of the caseload."""
+    """Everything on a coach's Today page: seven queries whatever the size of the caseload."""
     today = today or timezone.localdate()
     return Today(
         sessions=list(sessions_to_record(staff, today)),
+        absences=Block.of(absences_to_answer(staff, today)),
         todos=Block.of(todos_due(staff, today)),
         calls=Block.of(calls_due(staff, today)),
         attention=Block.of(needing_attention(staff, today)),

@@ -19,6 +19,7 @@ SOURCES = (
     evaluation_timeline.evaluation_entries,
     evaluation_timeline.exit_entries,
     session_timeline.attendance_entries,
+    session_timeline.sms_entries,
 )
 
 

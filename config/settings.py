@@ -236,6 +236,23 @@ ADMINS = [
     for name, address in getaddresses([os.environ.get("PARCOURS_ADMINS", "")])
     if address
 ]
+# Text messages to participants (django-sms; sessions.sms, docs/configuration.md): the day
+# before a session and when one moves or is cancelled, only with the person's consent.
+# Development prints them on the console; production names a provider's backend
+# (sms.backends.twilio.SmsBackend, sms.backends.messagebird.SmsBackend) or leaves it empty:
+# then no text message is sent or logged at all.
+SMS_BACKEND = os.environ.get(
+    "PARCOURS_SMS_BACKEND", "sms.backends.console.SmsBackend" if DEBUG else ""
+)
+SMS_FILE_PATH = os.environ.get("PARCOURS_SMS_FILE_PATH", "")
+# The sender shown on the phone: a short name (up to 11 letters) or a number, as the
+# provider allows.
+DEFAULT_FROM_SMS = os.environ.get("PARCOURS_SMS_FROM", "Parcours")
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+MESSAGEBIRD_ACCESS_KEY = os.environ.get("MESSAGEBIRD_ACCESS_KEY", "")
+# Numbers typed without a country code are read as numbers of this country.
+PARCOURS_SMS_REGION = os.environ.get("PARCOURS_SMS_REGION", "BE")
 # The address in the links of invitation and password mails (https://parcours.example.be);
 # empty: the host the request came to (a management command then needs it set).
 PARCOURS_BASE_URL = os.environ.get("PARCOURS_BASE_URL", "")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from demo import evaluations, people, portal, reports, sessions, todos, trajectories
+from demo import evaluations, people, portal, reminders, reports, sessions, todos, trajectories
 
 logger = logging.getLogger("parcours.demo")
 
@@ -26,6 +26,7 @@ STEPS = [
     sessions.load,
     portal.load,
     reports.load,
+    reminders.load,
 ]
 
 

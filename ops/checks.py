@@ -119,7 +119,22 @@ def production_settings_problems() -> list:
                 "Set PARCOURS_BASE_URL to the https address people use.",
             )
         )
+    sms_backend = settings.SMS_BACKEND
+    if sms_backend and sms_backend.rsplit(".", 2)[-2] in NOT_SENT_SMS:
+        problems.append(
+            _warning(
+                "007",
+                f"Text messages are not sent ({sms_backend}): participants who agreed to "
+                "reminders receive nothing.",
+                "Set PARCOURS_SMS_BACKEND to your provider's backend, or leave it empty to "
+                "turn text messages off.",
+            )
+        )
     return problems
+
+
+# django-sms backends that keep, print or drop messages: for development and tests.
+NOT_SENT_SMS = {"console", "filebased", "locmem", "dummy"}
 
 
 @register(Tags.security)

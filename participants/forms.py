@@ -59,6 +59,7 @@ class ParticipantForm(forms.ModelForm):
         model = Participant
         fields = [
             "first_name", "last_name", "birth_date", "gender", "national_number", "phone",
+            "sms_opt_out",
             "nationality", "country_of_birth", "arrived_on", "residence_status",
             "integration_income", "civic_integration_completed", "children", "childcare_needed",
             "portal_language", "interpreter_language", "literacy", "schooling", "schooling_years",

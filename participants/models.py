@@ -172,6 +172,13 @@ class Participant(models.Model):
     children = models.PositiveSmallIntegerField(_("children in the household"), default=0)
     childcare_needed = models.BooleanField(_("needs childcare to take part"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The person's own "no more text messages", set by the coach or on their phone; the
+    # consent stays as it was (docs/decisions/0021-sms-reminders.md).
+    sms_opt_out = models.BooleanField(
+        _("no SMS reminders"),
+        default=False,
+        help_text=_("The person asked not to receive text messages about their sessions."),
+    )
     portal_language = models.CharField(
         _("language for the participant pages"),
         max_length=10,
@@ -762,6 +769,9 @@ class Consent(models.Model):
         PROCESSING = "processing", _("Processing of personal data by the programme")
         SHARING = "sharing", _("Sharing personal data with a partner")
         PHOTOS = "photos", _("Photos and video")
+        # Text messages the day before a session and when one moves or is cancelled
+        # (sessions.sms): sent only with this consent, to a person who has not opted out.
+        SMS_REMINDERS = "sms_reminders", _("SMS reminders of sessions")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)

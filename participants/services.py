@@ -99,6 +99,24 @@ def participant_update(
     return participant
 
 
+def participant_sms_opt_out_set(*, participant: Participant, opt_out: bool, by=None) -> Participant:
+    """The person stops (or starts again) the text messages about their sessions, from their
+    phone; the coach sets the same field on the file. The consent stays as it was. The
+    version moves on, so a coach's form opened before does not silently undo it."""
+    with transaction.atomic():
+        row = Participant.objects.select_for_update().get(pk=participant.pk)
+        if row.sms_opt_out != opt_out:
+            before = audit.snapshot(row)
+            row.sms_opt_out = opt_out
+            row.version += 1
+            row.save(update_fields=["sms_opt_out", "version"])
+            audit.record_change(
+                instance=row, before=before, by=by, participant=row, note="from their phone"
+            )
+        participant.sms_opt_out, participant.version = row.sms_opt_out, row.version
+    return participant
+
+
 def _replace_languages(participant: Participant, languages: Iterable[Mapping]) -> None:
     participant.languages.all().delete()
     LanguageSkill.objects.bulk_create(

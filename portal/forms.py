@@ -76,3 +76,22 @@ class SelfAssessmentForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": _("Choose one of the faces.")},
             )
+
+
+# "I can't come": each reason a large picture with a few words (sessions.AbsenceNotice).
+# The phone says it in the person's words; the coach reads the staff's label.
+CANT_COME_REASONS = [
+    ("ill", "frown", _("I am ill")),
+    ("child_ill", "heart", _("My child is ill")),
+    ("appointment", "calendar-clock", _("I have an appointment")),
+    ("transport", "footprints", _("No transport")),
+    ("other", "circle-help", _("Another reason")),
+]
+
+
+class CantComeForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=[(code, label) for code, _icon, label in CANT_COME_REASONS],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason."), "invalid_choice": _("Choose a reason.")},
+    )

@@ -18,14 +18,25 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Calendar
 
 from evaluations.services import participant_scores_record
+from participants.models import Consent
+from participants.services import participant_sms_opt_out_set
 from portal import access, content, reads
-from portal.forms import ChoosePinForm, CodeForm, PinForm, SelfAssessmentForm
+from portal.forms import (
+    CANT_COME_REASONS,
+    CantComeForm,
+    ChoosePinForm,
+    CodeForm,
+    PinForm,
+    SelfAssessmentForm,
+)
 from portal.models import PortalAccess
 from portal.services import access_for_code, portal_pin_check, portal_pin_choose
 from programme import outcomes
 from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
+from sessions.models import AbsenceNotice, Attendance
+from sessions.services import absence_propose
 from trajectory.models import ActionStep
 from trajectory.services import step_mark_done, step_undo
 
@@ -193,6 +204,7 @@ def home(request: HttpRequest) -> HttpResponse:
     goals = reads.open_goals(participant)
     placements = reads.current_placements(participant)
     modules = reads.my_modules(participant)
+    _absence_states(participant, cards)
     context = {
         "participant": participant,
         "sessions": cards,
@@ -223,6 +235,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     days = reads.UPCOMING_DAYS if later else SESSIONS_DAYS
     cards = reads.upcoming_sessions(request.participant, limit=None, days=days)
     more = not later and reads.sessions_later(request.participant, after_days=days)
+    _absence_states(request.participant, cards)
     return _render(
         request,
         "portal/sessions.html",
@@ -242,6 +255,81 @@ def _phone_texts(participant, cards, goals=(), placements=(), modules=()) -> dic
         card.bring = pictograms.get(card.session.pk, [])
         card.kind_icon = content.kind_icon(card.session.kind)
     return {"texts": content.translations_for(participant, objects)}
+
+
+def _absence_states(participant, cards) -> None:
+    """Whether the person may still say "I can't come" for each session, or what became of
+    it: one query for the page."""
+    if not cards:
+        return
+    rows = {
+        row.session_id: row
+        for row in Attendance.objects.filter(
+            participant=participant, session__in=[card.session.pk for card in cards]
+        ).select_related("notice")
+    }
+    for card in cards:
+        row = rows.get(card.session.pk)
+        notice = getattr(row, "notice", None) if row else None
+        if row is None or card.session.is_cancelled:
+            card.absence = ""
+        elif row.status == Attendance.Status.EXCUSED:
+            card.absence = "known"
+        elif row.status != Attendance.Status.EXPECTED:
+            card.absence = ""
+        elif notice is not None and notice.status == AbsenceNotice.Status.PROPOSED:
+            card.absence = "sent"
+        elif notice is not None and notice.status == AbsenceNotice.Status.REJECTED:
+            card.absence = "expected"
+        else:
+            card.absence = "open"
+
+
+@access.participant_required
+@require_http_methods(["GET", "POST"])
+def cant_come(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "I can't come": a reason picked from pictures, sent to the coach as a proposed excused
+    absence. A plain form: works without JavaScript."""
+    session = reads.participant_session(request.participant, pk)
+    if session is None:
+        raise Http404
+    form = CantComeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence_propose(
+                participant=request.participant,
+                session=session,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Sent to your coach."))
+            return redirect(safe_next_url(request) or "portal:home")
+    chosen = form["reason"].value()
+    return _render(
+        request,
+        "portal/cant_come.html",
+        {
+            "form": form,
+            "session": session,
+            "reasons": CANT_COME_REASONS,
+            "chosen": chosen,
+            "next": safe_next_url(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@access.participant_required
+@require_POST
+def text_messages(request: HttpRequest) -> HttpResponse:
+    """Stop, or start again, the text messages about the sessions (the calendar page)."""
+    participant_sms_opt_out_set(
+        participant=request.participant, opt_out=request.POST.get("stop") == "1"
+    )
+    messages.success(request, _("Saved."))
+    return redirect("portal:calendar")
 
 
 @access.participant_required
@@ -353,7 +441,22 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return redirect("portal:calendar")
     url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
     webcal = "webcal://" + url.split("://", 1)[1] if url else ""
-    return _render(request, "portal/calendar.html", {"url": url, "webcal": webcal})
+    # The text messages can be stopped here only by someone who agreed to receive them.
+    sms_consent = (
+        Consent.objects.valid_on(timezone.localdate())
+        .filter(participant=request.participant, purpose=Consent.Purpose.SMS_REMINDERS)
+        .exists()
+    )
+    return _render(
+        request,
+        "portal/calendar.html",
+        {
+            "url": url,
+            "webcal": webcal,
+            "sms_consent": sms_consent,
+            "sms_stopped": request.participant.sms_opt_out,
+        },
+    )
 
 
 @access.portal_page

@@ -23,7 +23,7 @@ from evaluations.models import (
 )
 from participants import models as person
 from participants.models import Participant
-from sessions.models import Attendance, GroupMembership
+from sessions.models import AbsenceNotice, Attendance, GroupMembership, SmsMessage
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
 FORMAT = "parcours-participant-record/1"
@@ -54,6 +54,8 @@ SECTIONS = [
     ("call_attempts", CallAttempt, "call__enrolment__participant"),
     ("attendance", Attendance, "participant"),
     ("group_memberships", GroupMembership, "participant"),
+    ("absence_notices", AbsenceNotice, "attendance__participant"),
+    ("text_messages", SmsMessage, "participant"),
 ]
 MODELS = [Participant] + [model for _name, model, _path in SECTIONS]
 

@@ -38,7 +38,7 @@ from participants.models import (
 from portal.models import PortalAccess
 from rights.models import Erasure
 from sessions.feeds import feeds_end
-from sessions.models import Attendance, Group, InterpreterBooking, Series, Session
+from sessions.models import Attendance, Group, InterpreterBooking, Series, Session, SmsMessage
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
 ERASED = "—"
@@ -68,6 +68,7 @@ LINKED = [
     (FollowUpCall, "enrolment__participant"),
     (CallAttempt, "call__enrolment__participant"),
     (Attendance, "participant"),
+    (SmsMessage, "participant"),
     (Session, "attendances__participant"),
     (Series, "sessions__attendances__participant"),
     (InterpreterBooking, "session__attendances__participant"),

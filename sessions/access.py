@@ -14,7 +14,7 @@ from participants.access import participants_for
 from participants.choices import LanguageUse
 from participants.models import Enrolment, LanguageSkill
 from programme.models import Programme, Staff
-from sessions.models import Attendance, Group, GroupMembership, Series, Session
+from sessions.models import AbsenceNotice, Attendance, Group, GroupMembership, Series, Session
 
 
 def groups_for(staff: Staff):
@@ -66,6 +66,14 @@ def attendance_to_record(staff: Staff):
     return Attendance.objects.filter(
         Q(session__in=sessions_to_act_on(staff)) | Q(participant__in=participants_for(staff)),
         session__programme__organisation_id=staff.organisation_id,
+    )
+
+
+def absence_notices_to_answer(staff: Staff):
+    """The "I can't come" a participant sent that one may confirm or reject: those of the
+    rows one may record (attendance_to_record), still waiting for an answer."""
+    return AbsenceNotice.objects.filter(
+        attendance__in=attendance_to_record(staff), status=AbsenceNotice.Status.PROPOSED
     )
 
 

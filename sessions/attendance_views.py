@@ -2,22 +2,26 @@
 
 import datetime
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from participants.access import enrolments_for
 from participants.models import Enrolment
 from programme import params
 from programme.access import participant_work_required, programmes_for
 from sessions import services
-from sessions.access import groups_for
+from sessions.access import absence_notices_to_answer, groups_for
 from sessions.models import Attendance
 
 OPEN = [Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED]
+ANSWERS = {"confirm": services.absence_confirm, "reject": services.absence_reject}
 HOURS_PAGE_SIZE = 50
 
 
@@ -152,3 +156,31 @@ def hours(request: HttpRequest) -> HttpResponse:
             "page": page,
         },
     )
+
+
+@participant_work_required
+@require_POST
+def absence_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    """Confirm or reject an "I can't come" sent from the phone, from the session page or
+    Today; back to the page it was answered on."""
+    notice = get_object_or_404(
+        absence_notices_to_answer(request.staff).select_related(
+            "attendance__session", "attendance__participant"
+        ),
+        pk=pk,
+    )
+    session = notice.attendance.session
+    try:
+        ANSWERS[answer](notice=notice, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = notice.attendance.participant.full_name
+        if answer == "confirm":
+            messages.success(request, _("Excused absence recorded for %(name)s.") % {"name": name})
+        else:
+            messages.info(
+                request,
+                _("Absence not accepted: %(name)s is still expected. Tell them.") % {"name": name},
+            )
+    return redirect(params.safe_next_url(request, default=session))

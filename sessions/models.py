@@ -594,3 +594,86 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("sessions:feed", args=[self.token])
+
+
+class AbsenceNotice(models.Model):
+    """ "I can't come", said by the participant on their phone for a session they are
+    expected at: a proposed excused absence until a coach confirms it (the attendance row
+    becomes an excused absence with this reason) or rejects it."""
+
+    class Reason(models.TextChoices):
+        # The staff's words; the phone shows its own, with a picture (portal.content).
+        ILL = "ill", _("Ill")
+        CHILD_ILL = "child_ill", _("Child ill")
+        APPOINTMENT = "appointment", _("Appointment")
+        TRANSPORT = "transport", _("Transport")
+        OTHER = "other", _("Other reason")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed excused absence")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    attendance = models.OneToOneField(Attendance, on_delete=models.CASCADE, related_name="notice")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("absence notice")
+        verbose_name_plural = _("absence notices")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.attendance}: {self.get_reason_display()} ({self.status})"
+
+
+class SmsMessage(models.Model):
+    """One text message about a session to one participant (sessions.sms), kept as sent so
+    the participant file shows what reached the person. `key` names the event the message
+    is about (the reminder for this date and time, this move, this cancellation): a second
+    run finds it and sends nothing again."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        MOVED = "moved", _("Session moved")
+        CANCELLED = "cancelled", _("Session cancelled")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="sms_messages"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms_messages"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    language = models.CharField(max_length=10)
+    body = models.TextField(_("message"), max_length=640)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["participant", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.participant_id}: {self.status}"

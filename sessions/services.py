@@ -19,16 +19,19 @@ from participants import services as participant_services
 from participants.models import Enrolment, Participant
 from programme.dates import in_future, not_in_future
 from programme.models import ClosureDay, PartnerOrganisation, Programme
-from sessions import recurrence
+from sessions import recurrence, sms
 from sessions.access import waiting_to_be_placed
 from sessions.models import (
+    AbsenceNotice,
     Attendance,
     Group,
     GroupMembership,
     InterpreterBooking,
     Series,
     Session,
+    SmsMessage,
 )
+from sessions.tasks import send_sms_change
 from trajectory.models import Placement
 
 Status = Attendance.Status
@@ -689,11 +692,23 @@ def session_move(
     if session.is_cancelled:
         raise ValidationError(_("This session was cancelled: plan a new one instead."))
     with transaction.atomic():
+        before = (session.date, session.start_time, session.end_time)
         session.date, session.start_time, session.end_time = date, start_time, end_time
         session.detached = True
+        moved = (session.date, session.start_time, session.end_time) != before
         session.full_clean()
         session.save(update_fields=["date", "start_time", "end_time", "detached", "updated_at"])
+        if moved:
+            _tell_by_sms(session, SmsMessage.Kind.MOVED)
     return session
+
+
+def _tell_by_sms(session: Session, kind: str) -> None:
+    """Once the change is saved, a text message to the people on the list who may receive
+    one (sessions.sms), sent by the worker: never for a change that was rolled back."""
+    if sms.enabled():
+        session_id = session.pk
+        transaction.on_commit(lambda: send_sms_change.enqueue(session_id, kind))
 
 
 class KeepRecorded:
@@ -730,6 +745,7 @@ def session_cancel(*, session: Session, reason: str, recorded: str = "") -> Sess
         session.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
         if taken:
             _refresh_for(session)
+        _tell_by_sms(session, SmsMessage.Kind.CANCELLED)
     return session
 
 
@@ -1054,3 +1070,92 @@ def groups_create_from_proposal(*, programme, proposal, people: dict, staff) -> 
             )
             created.append(group)
     return created
+
+
+# "I can't come" ---------------------------------------------------------------------------
+
+
+def absence_propose(*, participant: Participant, session: Session, reason: str) -> AbsenceNotice:
+    """The participant says, from their phone, that they cannot come: a proposed excused
+    absence for a coach to confirm. Only for a coming session they are expected at; saying
+    it again changes the reason, and after a refusal proposes it again."""
+    if reason not in AbsenceNotice.Reason.values:
+        raise ValidationError(_("Choose a reason."), code="reason")
+    with transaction.atomic():
+        row = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, participant=participant)
+            .first()
+        )
+        today, now = timezone.localdate(), timezone.localtime()
+        if (
+            row is None
+            or session.is_cancelled
+            or session.date < today
+            or (session.date == today and session.end_time <= now.time())
+            or row.status not in (Status.EXPECTED, Status.EXCUSED)
+        ):
+            raise ValidationError(_("This session cannot be changed here."), code="closed")
+        notice = AbsenceNotice.objects.filter(attendance=row).first()
+        if notice is not None and notice.status == AbsenceNotice.Status.CONFIRMED:
+            raise ValidationError(_("Your coach already knows."), code="confirmed")
+        if row.status == Status.EXCUSED:
+            raise ValidationError(_("Your coach already knows."), code="confirmed")
+        if notice is None:
+            notice = AbsenceNotice(attendance=row)
+        notice.reason = reason
+        notice.status = AbsenceNotice.Status.PROPOSED
+        notice.created_at = timezone.now()
+        notice.decided_by = notice.decided_at = None
+        notice.save()
+    return notice
+
+
+def absence_confirm(*, notice: AbsenceNotice, by) -> Attendance:
+    """The coach confirms: the row becomes an excused absence with the person's reason, even
+    before the day (the person said it ahead, which is what an excused absence is)."""
+    with transaction.atomic():
+        notice = AbsenceNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status != AbsenceNotice.Status.PROPOSED:
+            raise ValidationError(_("This absence was already answered."), code="answered")
+        row = (
+            Attendance.objects.select_for_update(of=("self",))
+            .select_related("session", "participant")
+            .get(pk=notice.attendance_id)
+        )
+        if row.session.is_cancelled:
+            raise ValidationError(_("This session was cancelled."), code="cancelled")
+        if row.status != Status.EXPECTED:
+            raise ValidationError(
+                _("Attendance was already recorded for this person: “%(status)s”.")
+                % {"status": row.get_status_display()},
+                code="recorded",
+            )
+        before = audit.snapshot(row)
+        row.status = Status.EXCUSED
+        row.reason = str(notice.get_reason_display())
+        row.recorded_by, row.recorded_at, row.version = by, timezone.now(), row.version + 1
+        row.save(update_fields=["status", "reason", "recorded_by", "recorded_at", "version"])
+        audit.record_change(
+            instance=row, before=before, by=by, participant=row.participant, note="I can't come"
+        )
+        notice.status = AbsenceNotice.Status.CONFIRMED
+        notice.decided_by, notice.decided_at = by, timezone.now()
+        notice.save(update_fields=["status", "decided_by", "decided_at"])
+        refresh_attendance_figures(
+            participant_ids=[row.participant_id], programme_id=row.session.programme_id
+        )
+    return row
+
+
+def absence_reject(*, notice: AbsenceNotice, by) -> AbsenceNotice:
+    """The coach does not accept the absence (they will talk with the person): the row stays
+    as it was."""
+    with transaction.atomic():
+        notice = AbsenceNotice.objects.select_for_update().get(pk=notice.pk)
+        if notice.status != AbsenceNotice.Status.PROPOSED:
+            raise ValidationError(_("This absence was already answered."), code="answered")
+        notice.status = AbsenceNotice.Status.REJECTED
+        notice.decided_by, notice.decided_at = by, timezone.now()
+        notice.save(update_fields=["status", "decided_by", "decided_at"])
+    return notice

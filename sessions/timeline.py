@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from participants.timeline import Entry, _name, read_once
-from sessions.models import Attendance, Session
+from sessions.models import Attendance, Session, SmsMessage
 
 
 def session_url(session: Session) -> str:
@@ -74,3 +74,25 @@ def _entry(row: Attendance) -> Entry:
         by=_name(row.recorded_by),
         url=session_url(session),
     )
+
+
+def sms_entries(participant) -> list[Entry]:
+    """Each text message about a session sent (or tried) to the person, with its words: one
+    query whatever their number."""
+    messages = SmsMessage.objects.filter(participant=participant).select_related("session")
+    return [
+        Entry(
+            when=message.sent_at or message.created_at,
+            kind=f"sms-{message.status}",
+            title=(
+                _("Text message sent: %(kind)s")
+                if message.status == SmsMessage.Status.SENT
+                else _("Text message not sent: %(kind)s")
+            )
+            % {"kind": message.get_kind_display()},
+            detail=message.body
+            + (f" — {message.error}" if message.status == SmsMessage.Status.FAILED else ""),
+            url=session_url(message.session) if message.session_id else "",
+        )
+        for message in messages
+    ]

@@ -33,6 +33,19 @@ urlpatterns = [
         views.session_add_interpreter,
         name="session-add-interpreter",
     ),
+    # "I can't come" from the phone, answered by the coach.
+    path(
+        "absences/<int:pk>/confirm/",
+        attendance_views.absence_answer,
+        {"answer": "confirm"},
+        name="absence-confirm",
+    ),
+    path(
+        "absences/<int:pk>/reject/",
+        attendance_views.absence_answer,
+        {"answer": "reject"},
+        name="absence-reject",
+    ),
     path(
         "sessions/<int:pk>/attendance/<int:participant_pk>/",
         views.attendance_record,

@@ -38,7 +38,7 @@ from sessions.forms import (
     SeriesForm,
     SessionForm,
 )
-from sessions.models import Attendance, GroupMembership, Series, Session
+from sessions.models import AbsenceNotice, Attendance, GroupMembership, Series, Session
 
 # Groups ----------------------------------------------------------------------------------
 
@@ -419,17 +419,26 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _session_page(request, session, *, interpreter_form=None, conflicts=()) -> HttpResponse:
     """The session page; a refused interpreter booking shows it again with its clashes."""
-    rows = session.attendances.select_related("participant", "recorded_by").order_by(
+    rows = session.attendances.select_related("participant", "recorded_by", "notice").order_by(
         "participant__last_name", "participant__first_name"
     )
     rows = list(rows)
     reachable = _reachable(request, [row.participant_id for row in rows])
+    # "I can't come" sent from the phone, still to answer by whoever may record the row.
+    notices = [
+        row.notice
+        for row in rows
+        if hasattr(row, "notice")
+        and row.notice.status == AbsenceNotice.Status.PROPOSED
+        and (session.may_act or row.participant_id in reachable)
+    ]
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
             "rows": rows,
+            "notices": notices,
             "pending": sum(1 for row in rows if row.status == Attendance.Status.EXPECTED),
             "reachable": reachable,
             "statuses": Attendance.Status,

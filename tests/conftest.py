@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import sms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
@@ -77,6 +78,15 @@ def _no_n_plus_one(settings):
     # page or API list that reads a relation row by row fails the suite instead of slowing down
     # at scale. Only requests are watched: factories may loop as they like.
     settings.MIDDLEWARE = ["zeal.middleware.zeal_middleware", *settings.MIDDLEWARE]
+
+
+@pytest.fixture(autouse=True)
+def _sms_in_memory(settings):
+    # Text messages go to django-sms's in-memory outbox (sms.outbox), empty for each test.
+    settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"
+    sms.outbox = []
+    yield
+    sms.outbox = []
 
 
 @pytest.fixture(autouse=True)

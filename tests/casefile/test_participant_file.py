@@ -159,8 +159,9 @@ def test_the_number_of_queries_does_not_grow_with_the_file(
     # 13. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
     # 14. the current group memberships with their group ("Now")  15. the module plan of the
-    # open programmes with its modules ("Now")  16. the languages
-    with django_assert_num_queries(16):
+    # open programmes with its modules ("Now")  16. the languages  17. the text messages about
+    # sessions, with their session (the timeline)
+    with django_assert_num_queries(17):
         response = coach_client.get(url(participant))
     now = response.context["now"]
     assert len(now.memberships) == size

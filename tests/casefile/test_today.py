@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Enrolment, Todo
-from sessions.models import Attendance, ensure_default_kinds
+from sessions.models import AbsenceNotice, Attendance, ensure_default_kinds
 from tests.evaluations.factories import make_call, make_exited
 from tests.factories import make_enrolment, make_participant, make_programme
 from tests.sessions.factories import add_member, days_from_today, make_group, make_session
@@ -181,8 +181,10 @@ def fill(coach, programme, size):
         Todo.objects.create(enrolment=active, kind="evaluation", due_on=today)
         former = make_exited(enrolment=make_enrolment(participant=person, programme=earlier))
         make_call(enrolment=former)
-        make_session(programme=programme, group=group, date=today, facilitators=[coach.user],
-                     expected=[person])  # fmt: skip
+        session = make_session(programme=programme, group=group, date=today,
+                               facilitators=[coach.user], expected=[person])  # fmt: skip
+        # "I can't come" from the phone, for the coach to confirm.
+        AbsenceNotice.objects.create(attendance=session.attendances.get(), reason="ill")
 
 
 @pytest.mark.parametrize("size", [1, 50])
@@ -194,7 +196,8 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(
     # 3. today's and tomorrow's sessions in reach, with the people expected and to record
     # 4. the to-dos due  5. the follow-up calls due  6. the people needing attention
     # 7. the people waiting for a group  8. the new referrals
-    with django_assert_num_queries(8):
+    # 9. the "I can't come" to confirm, with the person and the session's kind
+    with django_assert_num_queries(9):
         response = coach_client.get(URL)
     assert response.status_code == 200
     board = response.context["board"]
@@ -203,3 +206,4 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(
     assert len(board.calls.rows) == min(size, 8)
     assert len(board.attention.rows) == min(size, 8)
     assert len(board.referrals.rows) == min(size, 8)
+    assert len(board.absences.rows) == min(size, 8)

@@ -166,7 +166,9 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
     #     calls that ended, "Now"'s next call)
     # 13. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
-    # 14. the current group memberships with their group ("Now")  15. the languages
-    with django_assert_num_queries(15):
+    # 14. the current group memberships with their group ("Now")  15. the module plan of the
+    # open programmes with its modules ("Now")  16. the languages  17. the text messages about
+    # sessions, with their session (the timeline)
+    with django_assert_num_queries(17):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

@@ -27,6 +27,7 @@ def production(settings, monkeypatch):
     settings.PARCOURS_BEHIND_PROXY = True
     settings.CSRF_TRUSTED_ORIGINS = ["https://parcours.cpas.be"]
     settings.PARCOURS_BASE_URL = "https://parcours.cpas.be"
+    settings.SMS_BACKEND = ""  # text messages off: production's default
     return settings
 
 
@@ -37,6 +38,17 @@ def problems():
 def test_good_production_settings_pass(production):
     assert problems() == {}
     refuse_to_start_if_misconfigured()
+
+
+@pytest.mark.parametrize("backend", ["console", "filebased", "locmem", "dummy"])
+def test_text_messages_that_reach_nobody_are_a_warning(production, backend):
+    production.SMS_BACKEND = f"sms.backends.{backend}.SmsBackend"
+    assert "PARCOURS_SMS_BACKEND" in problems()["parcours.W007"].hint
+
+
+def test_a_provider_for_text_messages_passes(production):
+    production.SMS_BACKEND = "sms.backends.twilio.SmsBackend"
+    assert problems() == {}
 
 
 def test_the_development_secret_key_is_an_error(production):

@@ -49,7 +49,7 @@ def python_msgids(text: str) -> set[str]:
 def borrowed_msgids() -> set[str]:
     """Strings of lower apps that portal pages and the participant's calendar show."""
     from programme import outcomes
-    from sessions import feeds, models
+    from sessions import feeds, models, sms
 
     found = {str(domain.name._args[0]) for domain in outcomes.DOMAINS}
     found |= {str(name._args[0]) for name in outcomes.LEVEL_NAMES.values()}
@@ -70,6 +70,10 @@ def borrowed_msgids() -> set[str]:
             "Sessions · %(organisation)s",
         }
     }
+    # The text messages (sessions/sms.py), all for the participant, and what the phone shows
+    # when "I can't come" is refused (sessions.services.absence_propose).
+    found |= python_msgids(Path(sms.__file__).read_text())
+    found |= {"This session cannot be changed here.", "Your coach already knows."}
     return found
 
 

@@ -181,10 +181,11 @@ def test_home_queries_do_not_grow_with_rows(
     # room, group), 4 their facilitators, 5 their interpreters, 6 open goals, 7 their steps,
     # 8 placements with host, 9 next follow-up call, 10 evaluation for a self-assessment,
     # 11 its scores (the faces already given), 12 the module plan with its modules, 13 the
-    # texts' translations into the person's language, 14 the pictures of what to bring. (The
-    # content types are read once per process: a first visit reads them.)
+    # texts' translations into the person's language, 14 the pictures of what to bring, 15 the
+    # person's rows at those sessions with any "I can't come". (The content types are read
+    # once per process: a first visit reads them.)
     portal.get("/p/home/")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = portal.get("/p/home/")
     assert response.status_code == 200
     assert len(response.context["modules"]) == count
@@ -202,9 +203,9 @@ def test_the_sessions_list_queries_do_not_grow(
         make_session(programme=programme, date=days_from_today(1 + n), expected=[participant])
     # 1 session, 2 access with participant, organisation and coach, 3 coming sessions (kind,
     # room, group), 4 their facilitators, 5 their interpreters, 6 whether later ones come,
-    # 7 translations, 8 pictures.
+    # 7 translations, 8 pictures, 9 the person's rows with any "I can't come".
     portal.get("/p/sessions/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = portal.get("/p/sessions/")
     assert response.content.decode().count("Add to my calendar") == count
 

@@ -20,7 +20,15 @@ from reports.figures import Period
 from reports.models import FunderSnapshot
 from reports.services import funder_snapshot_request
 from sessions.feeds import feed_create
-from sessions.models import Attendance, CalendarFeed, Group, Series, Session, SessionKind
+from sessions.models import (
+    AbsenceNotice,
+    Attendance,
+    CalendarFeed,
+    Group,
+    Series,
+    Session,
+    SessionKind,
+)
 from tests.evaluations.factories import (
     make_assessment,
     make_attempt,
@@ -117,6 +125,8 @@ class World:
     # Records out of the coach's reach, by kind, each as {whose: pk}: organisation B's, and
     # (where a coach's reach is narrower than the organisation) the colleague's.
     others: dict[str, dict[str, int]]
+    # "I can't come" the participant sent for the world's session, waiting for an answer.
+    absence_notice: object = None
 
 
 def build_world() -> World:
@@ -293,6 +303,9 @@ def _build() -> World:
         second_programme=make_programme(organisation=mine, name="Trajet emploi", code="emploi"),
         room=make_room(organisation=mine),
         others=others,
+        absence_notice=AbsenceNotice.objects.create(
+            attendance=session.attendances.get(), reason=AbsenceNotice.Reason.ILL
+        ),
     )
 
 

@@ -276,6 +276,9 @@ MATRIX: dict[str, Entry] = {
         methods=POST,
     ),
     "sessions:attendance-all-present": file("session", POST),
+    # "I can't come" from the phone, answered by whoever may record the person's attendance.
+    "sessions:absence-confirm": file("absence_notice", POST),
+    "sessions:absence-reject": file("absence_notice", POST),
     "sessions:grouping": Entry(PROGRAMME_WORK, kwargs=pk("programme"), methods=BOTH),
     "sessions:agenda": Entry(WORK_LIST),
     "sessions:room-schedule": Entry(ORG_OBJECT, kwargs=pk("site")),
@@ -346,6 +349,11 @@ MATRIX: dict[str, Entry] = {
     "portal:calendar": Entry(PORTAL_PAGE, methods=BOTH, post_expect={"outsider_participant": OK}),
     "portal:session-ics": Entry(PORTAL_OBJECT, kwargs=pk("session")),
     "portal:step-done": Entry(PORTAL_OBJECT, kwargs=pk("step"), methods=POST),
+    "portal:cant-come": Entry(PORTAL_OBJECT, kwargs=pk("session"), methods=BOTH),
+    # Stopping one's own text messages, on one's own phone.
+    "portal:text-messages": Entry(
+        PORTAL_PAGE, methods=POST, post_expect={"outsider_participant": OK}
+    ),
     "portal:self-assessment": Entry(PORTAL_OBJECT, kwargs=pk("evaluation"), methods=BOTH),
     "portal:staff-access": file("participant"),
     "portal:staff-handout": file("participant", GET),
