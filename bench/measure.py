@@ -69,6 +69,7 @@ def timed(client: Client, url: str, repeat: int = REPEAT, **headers) -> dict:
 @dataclass
 class Setup:
     coach_client: Client
+    manager_client: Client
     manager: object
     programme: object
     year_start: datetime.date
@@ -130,10 +131,13 @@ def setup() -> Setup:
         "referrals", "follow-up-calls", "language-assessments", "groups",
     ]:  # fmt: skip
         pages[f"API /api/{name}/"] = (api, f"/api/{name}/")
-    return Setup(coach_client, manager, programme, year_start, year_end, portal, pages)
+    return Setup(
+        coach_client, manager_client, manager, programme, year_start, year_end, portal, pages
+    )
 
 
 def main() -> None:
+    load_before = _load_average()
     bench = setup()
     manager, programme, portal, coach_client = (
         bench.manager, bench.programme, bench.portal, bench.coach_client
@@ -141,7 +145,7 @@ def main() -> None:
     year_start, year_end, pages = bench.year_start, bench.year_end, bench.pages
     results = {}
     for name, (client, url) in pages.items():
-        repeat = 5 if "funder" in name or "dashboard" in name else REPEAT
+        repeat = min(5, REPEAT) if "funder" in name or "dashboard" in name else REPEAT
         results[name] = timed(client, url, repeat=repeat)
         print(f"  {name}: {results[name]}", file=sys.stderr)
 
@@ -164,13 +168,24 @@ def main() -> None:
                 "pages": results,
                 "funder_floor_ms": floor,
                 "funder_ratio": round(report["p50_ms"] / floor, 1) if floor else None,
+                # The machine's load when the measuring began and ended: on a busy machine
+                # every time is longer.
+                "load_average": [load_before, _load_average()],
                 "cookies": {
                     "coach": coach_client.cookies["sessionid"].value,
+                    "manager": bench.manager_client.cookies["sessionid"].value,
                     "portal": portal.cookies["sessionid"].value if portal else "",
                 },
             }
         )
     )
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _signed_in(user) -> Client:
@@ -245,7 +260,7 @@ def _record_pdfs(manager) -> dict:
 
 
 def _timed_pdf(client: Client, url: str) -> dict:
-    result = timed(client, url, repeat=3)
+    result = timed(client, url, repeat=min(3, REPEAT))
     result["pages"] = _pages(client.get(url).content)
     return result
 
