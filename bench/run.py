@@ -50,7 +50,10 @@ def build(vendor: str, scale: int, env: dict, rebuild: bool) -> dict:
     if vendor == "postgres" and "BENCH_POSTGRES_DB" in os.environ:
         marker = DATA / f"{POSTGRES_DB.format(scale=scale)}-{vendor}.json"
     if marker.exists() and not rebuild:
-        return json.loads(marker.read_text())
+        built = json.loads(marker.read_text())
+        # A database named without its scale may hold another scale's data.
+        if built.get("scale", scale) == scale:
+            return built
     if vendor == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATA / f'national-{scale}.sqlite3'}{suffix}").unlink(missing_ok=True)
@@ -67,7 +70,7 @@ def build(vendor: str, scale: int, env: dict, rebuild: bool) -> dict:
         [PYTHON, "manage.py", "load_demo_data", "--scale", str(scale)],
         {**env, "DJANGO_LOG_LEVEL": "INFO"},
     )
-    built = {"load_seconds": round(time.perf_counter() - started, 1)}
+    built = {"load_seconds": round(time.perf_counter() - started, 1), "scale": scale}
     marker.write_text(json.dumps(built))
     return built
 
