@@ -104,7 +104,7 @@ def load_test(env: dict, cookies: dict, seconds: float = 10) -> dict:
             result["clients"] = clients
             result["hello_requests_per_second"] = hello[clients]["requests_per_second"]
             result["ratio"] = (
-                round(result["requests_per_second"] / hello[clients]["requests_per_second"], 3)
+                round(result["requests_per_second"] / hello[clients]["requests_per_second"], 4)
                 if hello[clients]["requests_per_second"]
                 else None
             )
