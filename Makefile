@@ -73,10 +73,14 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # National-scale benchmark (not part of `make test`): builds or reuses the dataset on SQLite and
-# PostgreSQL, then prints queries, p50/p95 and throughput per page. docs/benchmarks.md.
+# PostgreSQL, prints queries, p50/p95 and throughput per page, writes
+# bench/results/<database>-<scale>.json and compares it with the previous run. CI runs
+# `make bench BENCH_SCALE=5 BENCH_ARGS="--check --no-load-test"` (query budgets, not times).
+# docs/benchmarks.md.
 BENCH_SCALE ?= 250
+BENCH_ARGS ?=
 bench: install
-	$(PY) bench/run.py --scale $(BENCH_SCALE)
+	$(PY) bench/run.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,9 +1,14 @@
 """`make bench`: build (or reuse) the national demo dataset on SQLite and on PostgreSQL, then
 measure each page and API list (queries, p50/p95), the funder report against its SQL floor,
 the PDF, and the throughput of the portal home and the caseload under concurrent load on
-gunicorn over loopback. Prints a table; docs/benchmarks.md keeps the results.
+gunicorn over loopback, each against a static "hello" view served in the same run. Prints a
+table, writes `bench/results/<database>-<scale>.json` and compares it with the previous file of
+the same database and scale (bench/results.py); docs/benchmarks.md keeps the story.
 
-    python bench/run.py [--scale 250] [--db sqlite,postgres] [--rebuild]
+    python bench/run.py [--scale 250] [--db sqlite,postgres] [--rebuild] [--check]
+
+`--check` (CI, at scale 5) fails when a page does not answer or runs more queries than its
+budget (bench/results.py): the query counts, not the times, which a CI machine cannot keep.
 """
 
 import argparse
@@ -17,18 +22,22 @@ import threading
 import time
 from pathlib import Path
 
+import results
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
 PYTHON = sys.executable
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# The PostgreSQL database's name; {scale} is replaced (one database per scale).
+POSTGRES_DB = os.environ.get("BENCH_POSTGRES_DB", "parcours_bench_{scale}")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-TARGET_QUERIES, TARGET_P95_MS = 15, 150
+TARGET_P95_MS = 150
 
 
 def database_url(vendor: str, scale: int) -> str:
     if vendor == "sqlite":
         return f"sqlite:///{DATA / f'national-{scale}.sqlite3'}"
-    return f"{POSTGRES}/parcours_bench_{scale}"
+    return f"{POSTGRES}/{POSTGRES_DB.format(scale=scale)}"
 
 
 def run(args, env, **kwargs):
@@ -38,13 +47,18 @@ def run(args, env, **kwargs):
 def build(vendor: str, scale: int, env: dict, rebuild: bool) -> dict:
     """The dataset, cached: by its file on SQLite, by its database on PostgreSQL."""
     marker = DATA / f"national-{scale}-{vendor}.json"
+    if vendor == "postgres" and "BENCH_POSTGRES_DB" in os.environ:
+        marker = DATA / f"{POSTGRES_DB.format(scale=scale)}-{vendor}.json"
     if marker.exists() and not rebuild:
-        return json.loads(marker.read_text())
+        built = json.loads(marker.read_text())
+        # A database named without its scale may hold another scale's data.
+        if built.get("scale", scale) == scale:
+            return built
     if vendor == "sqlite":
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATA / f'national-{scale}.sqlite3'}{suffix}").unlink(missing_ok=True)
     else:
-        name = f"parcours_bench_{scale}"
+        name = POSTGRES_DB.format(scale=scale)
         admin = POSTGRES + "/postgres"
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(
@@ -56,30 +70,47 @@ def build(vendor: str, scale: int, env: dict, rebuild: bool) -> dict:
         [PYTHON, "manage.py", "load_demo_data", "--scale", str(scale)],
         {**env, "DJANGO_LOG_LEVEL": "INFO"},
     )
-    built = {"load_seconds": round(time.perf_counter() - started, 1)}
+    built = {"load_seconds": round(time.perf_counter() - started, 1), "scale": scale}
     marker.write_text(json.dumps(built))
     return built
 
 
-def load_test(env: dict, cookies: dict, seconds: float = 10, threads: int = 8) -> dict:
-    """Requests per second and p95 of the portal home and the caseload, `threads` clients at
-    once for `seconds`, against gunicorn (2 workers × 4 threads on this 2-core machine)."""
+def load_test(env: dict, cookies: dict, seconds: float = 10) -> dict:
+    """Requests per second and p50/p95 under concurrent clients against gunicorn (2 workers ×
+    4 threads on this 2-core machine): the portal home with 8 clients, the dashboard with 4
+    managers, a coach's caseload with 8, and a static "hello" view through the same middleware
+    with the same numbers of clients, in the same run, so each page reads as a share of what
+    the server gives at all (`ratio`)."""
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     server = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+            PYTHON, "-m", "gunicorn", "bench.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
             "--workers", "2", "--threads", "4", "--log-level", "warning",
         ],
         env=env, cwd=ROOT,
     )  # fmt: skip
+    pages = {
+        "portal home": ("/p/home/", cookies["portal"], 8),
+        "dashboard (whole organisation, this year)": ("/reports/dashboard/", cookies["manager"], 4),
+        "caseload": ("/participants/", cookies["coach"], 8),
+    }
     try:
         _wait_for(PORT)
-        return {
-            "portal home": _hammer("/p/home/", f"sessionid={cookies['portal']}", seconds, threads),
-            "caseload": _hammer(
-                "/participants/", f"sessionid={cookies['coach']}", seconds, threads
-            ),
-        }
+        measured, hello = {}, {}
+        for name, (path, session, clients) in pages.items():
+            if clients not in hello:
+                hello[clients] = _hammer("/bench/hello/", "", seconds, clients)
+            result = _hammer(path, f"sessionid={session}", seconds, clients)
+            result["clients"] = clients
+            result["hello_requests_per_second"] = hello[clients]["requests_per_second"]
+            result["ratio"] = (
+                round(result["requests_per_second"] / hello[clients]["requests_per_second"], 4)
+                if hello[clients]["requests_per_second"]
+                else None
+            )
+            measured[name] = result
+        measured["hello"] = {f"{clients} clients": value for clients, value in hello.items()}
+        return measured
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -129,44 +160,68 @@ def _hammer(path: str, cookie: str, seconds: float, threads: int) -> dict:
     }
 
 
-def table(results: dict) -> str:
-    vendors = list(results)
+def table(found: dict) -> str:
+    vendors = list(found)
     lines = [
-        "| page or API list | "
+        "| page or API list | budget | "
         + " | ".join(f"{v} queries | {v} p50 ms | {v} p95 ms" for v in vendors)
         + " |",
-        "| --- |" + " ---: |" * (3 * len(vendors)),
+        "| --- | ---: |" + " ---: |" * (3 * len(vendors)),
     ]
-    names = list(next(iter(results.values()))["pages"])
+    names = list(next(iter(found.values()))["pages"])
     for name in names:
         cells = []
         for vendor in vendors:
-            page = results[vendor]["pages"].get(name, {})
-            flag = (
-                " ⚠"
-                if page.get("queries", 0) > TARGET_QUERIES or page.get("p95_ms", 0) > TARGET_P95_MS
-                else ""
-            )
+            page = found[vendor]["pages"].get(name, {})
+            budget = results.QUERY_BUDGETS.get(name)
+            over = budget is None or page.get("queries", 0) > budget
+            slow = "PDF" not in name and (page.get("p95_ms") or 0) > TARGET_P95_MS
+            flag = " ⚠" if over or slow else ""
             q, p50, p95 = (page.get(k, "—") for k in ("queries", "p50_ms", "p95_ms"))
             cells.append(f"{q} | {p50} | {p95}{flag}")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines.append("")
-    for vendor, result in results.items():
-        pdf = result["pages"].get("funder report PDF", {})
-        records = [(name, page) for name, page in result["pages"].items() if "record PDF" in name]
-        funder = result["pages"]["funder report HTML (one programme, a year)"]["p50_ms"]
         lines.append(
-            f"{vendor}: data {result['counts']}, built in {result['build'].get('load_seconds')} s; "
-            f"funder report {funder} ms "
-            f"vs SQL floor {result['funder_floor_ms']} ms (×{result['funder_ratio']}); "
-            f"funder PDF {pdf.get('pages')} pages in {pdf.get('p50_ms')} ms; "
-            + "".join(
-                f"{name}: {page.get('pages')} pages in {page.get('p50_ms')} ms; "
-                for name, page in records
-            )
-            + f"under load: {result.get('load')}"
+            f"| {name} | {results.QUERY_BUDGETS.get(name, '—')} | " + " | ".join(cells) + " |"
         )
+    lines.append("")
+    for vendor, result in found.items():
+        pages = result["pages"]
+        floor = result["floors"].get("funder report HTML (one programme, a year)", {})
+        pdfs = "".join(
+            f"{name}: {page.get('pdf_pages')} pages in {page.get('p50_ms')} ms; "
+            for name, page in pages.items()
+            if "PDF" in name
+        )
+        lines.append(
+            f"{vendor}: data {result['counts']}, built in {result['build_seconds']} s; "
+            f"funder report vs SQL floor {floor.get('floor_ms')} ms (×{floor.get('ratio')}); "
+            f"{pdfs}load average {result['machine']['load_average']}"
+        )
+        for name, load in (result.get("throughput") or {}).items():
+            if name != "hello":
+                lines.append(
+                    f"  under load, {name}: {load['requests_per_second']}/s with "
+                    f"{load['clients']} clients (p95 {load['p95_ms']} ms, {load['errors']} "
+                    f"errors), ×{load['ratio']} of hello's {load['hello_requests_per_second']}/s"
+                )
     return "\n".join(lines)
+
+
+def _commit() -> str:
+    """The commit measured, with "+ changes" when tracked files differ from it."""
+    try:
+        described = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return ""
+    described = described if len(described) <= 80 else described[:79] + "…"
+    return described + (" + changes" if changed else "")
 
 
 def main() -> None:
@@ -175,9 +230,12 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-load-test", action="store_true")
+    parser.add_argument(
+        "--check", action="store_true", help="fail when a page is over its query budget"
+    )
     options = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
-    results = {}
+    found, problems, comparisons = {}, [], []
     for vendor in options.db.split(","):
         env = {**os.environ, "DATABASE_URL": database_url(vendor, options.scale)}
         built = build(vendor, options.scale, env, options.rebuild)
@@ -191,8 +249,8 @@ def main() -> None:
             text=True,
         )
         sys.stderr.write(output.stderr)
-        result = json.loads(output.stdout.strip().splitlines()[-1])
-        result["build"] = built
+        measured = json.loads(output.stdout.strip().splitlines()[-1])
+        cookies = measured.pop("cookies")
         if not options.no_load_test:
             serve_env = {
                 **env,
@@ -205,10 +263,29 @@ def main() -> None:
                 "EMAIL_URL": f"file://{DATA}/mail",
                 "PARCOURS_BASE_URL": f"http://127.0.0.1:{PORT}",
             }
-            result["load"] = load_test(serve_env, result.pop("cookies"))
-        results[vendor] = result
-    (DATA / f"results-{options.scale}.json").write_text(json.dumps(results, indent=2))
-    print(table(results))
+            measured["load"] = load_test(serve_env, cookies)
+        result = results.document(
+            database=vendor, scale=options.scale, measured=measured, build=built, commit=_commit()
+        )
+        path, previous = results.save(result)
+        if previous is not None:
+            against = previous.get("commit") or "the previous run"
+            comparisons.append(
+                f"== {vendor}, scale {options.scale}: against {against} "
+                f"({previous.get('measured_at')}); ▲ worse, ▼ better"
+            )
+            comparisons.extend(results.compare(previous, result))
+        print(f"== {vendor}: results in {path.relative_to(ROOT)}", file=sys.stderr)
+        problems.extend(f"{vendor}: {problem}" for problem in results.over_budget(result))
+        found[vendor] = result
+    print(table(found))
+    if comparisons:
+        print()
+        print("\n".join(comparisons))
+    if problems:
+        print("\nOver budget or not answering:\n  " + "\n  ".join(problems))
+        if options.check:
+            sys.exit(1)
 
 
 if __name__ == "__main__":

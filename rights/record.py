@@ -9,6 +9,7 @@ itself. The PDF shows the same data with the labels.
 import datetime
 import decimal
 import re
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone
@@ -116,8 +117,9 @@ def full_record(participant: Participant) -> dict:
 # WeasyPrint lays out a few thousand characters a second per page of them: the PDF of a file
 # with years of records would take minutes. So one PDF lays out a bounded amount: past
 # PDF_FULL_TEXT characters, a long text shows its beginning only; past PDF_ALL_TEXT, the rows
-# left in each section are counted rather than listed. The first page says so, and the JSON
-# export has everything.
+# left in each section are counted rather than listed. Every value counts, not only free text,
+# so no file (a thousand attendance rows, or every text at its maximum) goes past the bound.
+# The first page says so, and the JSON export has everything.
 PDF_FULL_TEXT = 30_000
 PDF_ALL_TEXT = 60_000
 PDF_SHORTENED_TO = 200
@@ -127,16 +129,29 @@ PDF_SHORTENED_TO = 200
 UNBROKEN = re.compile(r"\S{60}")
 
 
-def labelled(record: dict) -> tuple[list[tuple[str, list, int]], dict]:
-    """The record for the PDF: (section, [[(label, value)…] per row], rows not listed) and
-    what was left out to keep within the bounds ({shortened texts, rows not listed})."""
+@dataclass
+class Section:
+    """One section of the PDF. A section of several rows is one line per row under the names
+    of its columns (a label above each value made 212 attendance rows 80 pages); the values
+    shared by every row are said once above them (`common`). A single row is a list of labels
+    and values (`facts`)."""
+
+    name: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    common: list[tuple[str, object]] = field(default_factory=list)
+    facts: list[tuple[str, object]] = field(default_factory=list)
+    more: int = 0
+
+
+def labelled(record: dict) -> tuple[list[Section], dict]:
+    """The record for the PDF, section by section, and what was left out to keep within the
+    bounds ({shortened texts, rows not listed})."""
     docs = record["fields"]
     budget = _Budget()
     sections = [
-        (
-            Participant._meta.verbose_name,
-            [_labelled(record["participant"], docs["participant"], budget)],
-            0,
+        _section(
+            Participant._meta.verbose_name, [record["participant"]], docs["participant"], budget
         )
     ]
     for name, model, _path in SECTIONS:
@@ -144,10 +159,11 @@ def labelled(record: dict) -> tuple[list[tuple[str, list, int]], dict]:
         for row in record[name]:
             if budget.used >= PDF_ALL_TEXT:
                 break
-            rows.append(_labelled(row, docs[name], budget))
-        left_out = len(record[name]) - len(rows)
-        budget.left_out += left_out
-        sections.append((model._meta.verbose_name_plural, rows, left_out))
+            rows.append(row)
+        section = _section(model._meta.verbose_name_plural, rows, docs[name], budget)
+        section.more = len(record[name]) - len(rows)
+        budget.left_out += section.more
+        sections.append(section)
     return sections, {"shortened": budget.shortened, "left_out": budget.left_out}
 
 
@@ -157,7 +173,10 @@ class _Budget:
         self.shortened = 0
         self.left_out = 0
 
-    def take(self, value: str) -> str:
+    def take(self, value):
+        if not isinstance(value, str):
+            self.used += len(str(value))
+            return value
         if len(value) > PDF_SHORTENED_TO and self.used + len(value) > PDF_FULL_TEXT:
             self.shortened += 1
             value = value[:PDF_SHORTENED_TO] + " […]"
@@ -165,9 +184,24 @@ class _Budget:
         return UNBROKEN.sub(lambda match: match.group() + "\u200b", value)
 
 
-def _labelled(row: dict, labels: dict, budget: _Budget) -> list[tuple[str, object]]:
-    return [
-        (labels.get(key, key), budget.take(value) if isinstance(value, str) else value)
-        for key, value in row.items()
-        if value not in ("", None)
+def _section(name: str, rows: list[dict], labels: dict, budget: _Budget) -> Section:
+    rows = [
+        {key: budget.take(value) for key, value in row.items() if value not in ("", None)}
+        for row in rows
     ]
+    section = Section(name=str(name))
+    if len(rows) == 1:
+        section.facts = [(labels.get(key, key), value) for key, value in rows[0].items()]
+        return section
+    keys = [key for key in labels if any(key in row for row in rows)]
+    keys += sorted({key for row in rows for key in row} - set(keys))
+    shared = [
+        key
+        for key in keys
+        if len(rows) > 1 and all(key in row and row[key] == rows[0][key] for row in rows)
+    ]
+    section.common = [(labels.get(key, key), rows[0][key]) for key in shared]
+    columns = [key for key in keys if key not in shared]
+    section.columns = [labels.get(key, key) for key in columns]
+    section.rows = [[row.get(key, "—") for key in columns] for row in rows]
+    return section

@@ -26,12 +26,16 @@ def groups_for(staff: Staff):
     return groups
 
 
-def sessions_for(staff: Staff):
+def sessions_for(staff: Staff, *, since=None):
+    """The sessions in sight; from `since` on when given (the API's windowed lists), which the
+    coach's lookups read through their date index instead of the whole history."""
     if not staff.works_with_participants:
         return Session.objects.none()
     sessions = Session.objects.filter(programme__organisation_id=staff.organisation_id)
+    if since is not None:
+        sessions = sessions.filter(date__gte=since)
     if staff.is_coach:
-        sessions = sessions.for_coach(staff.user)
+        sessions = sessions.for_coach(staff.user, since=since)
     return sessions
 
 

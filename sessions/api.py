@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from programme import params
 from programme.api import (
     STALE_RESPONSE,
     Conflict,
@@ -19,7 +20,13 @@ from programme.api import (
 )
 from sessions import services
 from sessions.access import attendance_to_record, groups_for, series_for, sessions_for
-from sessions.filters import AttendanceFilter, GroupFilter, SeriesFilter, SessionFilter
+from sessions.filters import (
+    AttendanceFilter,
+    GroupFilter,
+    SeriesFilter,
+    SessionFilter,
+    window_start,
+)
 from sessions.models import Attendance, Group, Series, Session
 
 
@@ -131,16 +138,21 @@ class SessionAttendanceResponse(serializers.Serializer):
 @extend_schema(tags=["sessions"])
 class SessionViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
     """Sessions within reach (led, of a group one coaches, or with someone of one's caseload
-    expected). Filter by dates like an agenda: `date_from`, `date_to`."""
+    expected). Filter by dates like an agenda: `date_from`, `date_to`. The list covers the
+    sessions from 90 days before today onwards unless the request gives `since`, `date_from`
+    or `date_to`: give `since` to go further back."""
 
     queryset = Session.objects.none()  # for the schema; get_queryset scopes
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     ordering_fields = ["date", "start_time", "id"]
     ordering = ["date", "start_time", "id"]
+    own_window = ("since", "date_from", "date_to")
 
     def get_queryset(self):
-        return sessions_for(self.request.staff).prefetch_related("facilitators")
+        return sessions_for(
+            self.request.staff, since=_window(self.request, self.action, self.own_window)
+        ).prefetch_related("facilitators")
 
     @extend_schema(
         request=SessionAttendanceRequest,
@@ -197,6 +209,19 @@ class SessionViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
         )
 
 
+def _window(request, action: str, own: tuple[str, ...]):
+    """The first day a list covers: `since` when given, else the default window's
+    (sessions.filters.WINDOW_DAYS); None where the request sets its own dates otherwise or
+    reads one record. A bad `since` is left to the FilterSet, which refuses it (400)."""
+    if action != "list":
+        return None
+    if request.query_params.get("since"):
+        return params.date_param(request.query_params, "since", None, lenient=True)
+    if any(request.query_params.get(name) for name in own):
+        return None
+    return window_start()
+
+
 class AttendanceUpdate(serializers.Serializer):
     status = serializers.ChoiceField(choices=RECORDABLE)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
@@ -214,9 +239,12 @@ class AttendanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     ordering_fields = ["id", "recorded_at"]
     ordering = ["-id"]
     http_method_names = ["get", "patch", "head", "options"]
+    own_window = ("since", "date_from", "date_to", "session")
 
     def get_queryset(self):
-        return Attendance.objects.filter(session__in=sessions_for(self.request.staff))
+        since = _window(self.request, self.action, self.own_window)
+        rows = Attendance.objects.filter(session__in=sessions_for(self.request.staff, since=since))
+        return rows if since is None else rows.filter(session__date__gte=since)
 
     @extend_schema(
         request=AttendanceUpdate, responses={200: AttendanceSerializer, 409: STALE_RESPONSE}

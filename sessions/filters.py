@@ -1,4 +1,7 @@
+import datetime
+
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.filters import IdFilter
@@ -34,9 +37,27 @@ class SeriesFilter(django_filters.FilterSet):
         self.filters["programme"].queryset = programmes_for(staff)
 
 
+# The API's lists of sessions and attendance cover a window of dates unless the request gives
+# its own: a coach's history grows by the year, and the first page of a list should cost the
+# same after three years as after three months (decision 0026 says why a window, not cursors).
+WINDOW_DAYS = 90
+SINCE_HELP = _(
+    "First session date the list covers (YYYY-MM-DD). Without it, nor date_from or date_to, the "
+    "list starts 90 days before today (and runs into the future); give an earlier date to go "
+    "further back."
+)
+
+
+def window_start() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=WINDOW_DAYS)
+
+
 class SessionFilter(django_filters.FilterSet):
     """Sessions between two dates, of a programme, group or series (an agenda as a list)."""
 
+    since = django_filters.DateFilter(
+        label=_("Since"), field_name="date", lookup_expr="gte", help_text=SINCE_HELP
+    )
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
     programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=None)
@@ -56,6 +77,16 @@ class SessionFilter(django_filters.FilterSet):
 
 
 class AttendanceFilter(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        label=_("Since"),
+        field_name="session__date",
+        lookup_expr="gte",
+        help_text=_(
+            "First session date the list covers (YYYY-MM-DD). Without it, nor date_from, "
+            "date_to or session, the list starts 90 days before today; give an earlier date "
+            "to go further back."
+        ),
+    )
     session = IdFilter(label=_("Session"))
     participant = IdFilter(label=_("Participant"))
     status = django_filters.MultipleChoiceFilter(

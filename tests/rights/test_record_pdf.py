@@ -180,4 +180,32 @@ def test_the_heaviest_file_s_pdf_renders_in_bounded_time(heaviest_file, capsys):
         )
     assert text > 500_000
     assert left_out["shortened"] > 0 and left_out["left_out"] > 0
-    assert pages < 60
+    # One line per row: 45 pages when each value sat under its label.
+    assert pages < 15
+
+
+def test_three_years_of_attendance_is_one_line_per_row(participant):
+    programme = make_programme(organisation=participant.organisation, code="long")
+    make_enrolment(participant=participant, programme=programme)
+    group = make_group(programme=programme)
+    add_member(group=group, participant=participant)
+    today = timezone.localdate()
+    for week in range(3 * 52):
+        for day in (0, 2):
+            make_session(
+                programme=programme,
+                group=group,
+                date=today - datetime.timedelta(weeks=week, days=day),
+                expected=[participant],
+            )
+    data = record.full_record(participant)
+    sections, left_out = record.labelled(data)
+    [attendance] = [s for s in sections if s.name == str(Attendance._meta.verbose_name_plural)]
+
+    # The person is the same in every row: said once above the rows, not on each line.
+    assert ("participant", participant.pk) in attendance.common
+    assert len(attendance.rows) == 312 and attendance.more == 0
+    assert left_out == {"shortened": 0, "left_out": 0}
+    context = {"participant": participant, "sections": sections, "left_out": left_out}
+    context["record"] = data
+    assert page_count("rights/record_pdf.html", context, RequestFactory().get("/")) <= 12
