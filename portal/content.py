@@ -180,14 +180,20 @@ def phone_objects(participant: Participant) -> list[Model]:
             programme__organisation_id=participant.organisation_id,
             date__range=(today, today + UPCOMING),
         )
-        .select_related("room")
+        .select_related("room", "group__module")
         .order_by("date", "start_time", "pk")
     )
     objects.extend(sessions)
     rooms = {session.room_id: session.room for session in sessions if session.room_id}
     objects.extend(rooms.values())
     objects.extend(reads.current_placements(participant))
-    objects.extend(entry.module for entry in reads.my_modules(participant))
+    # The modules of the person's plan and those whose groups the sessions belong to (the
+    # phone names a session's group by its module), each once.
+    modules = {entry.module.pk: entry.module for entry in reads.my_modules(participant)}
+    for session in sessions:
+        if session.group_id and session.group.module_id:
+            modules.setdefault(session.group.module_id, session.group.module)
+    objects.extend(modules.values())
     return objects
 
 

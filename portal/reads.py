@@ -45,7 +45,7 @@ def upcoming_sessions(
             date__range=(today, today + datetime.timedelta(days=days)),
         )
         .exclude(date=today, end_time__lt=now)
-        .select_related("kind", "room__site", "group")
+        .select_related("kind", "room__site", "group__module")
         .prefetch_related(
             "facilitators",
             Prefetch(

@@ -248,8 +248,19 @@ def _phone_texts(participant, cards, goals=(), placements=(), modules=()) -> dic
     bring: two queries for the whole page."""
     sessions = [card.session for card in cards]
     rooms = [session.room for session in sessions if session.room_id]
+    # A group is shown by its module's name, which can be translated (a group's own name is
+    # the staff's label: module, level band, number).
+    group_modules = [s.group.module for s in sessions if s.group_id and s.group.module_id]
     steps = [step for goal in goals for step in goal.steps.all()]
-    objects = [*sessions, *rooms, *goals, *steps, *placements, *(e.module for e in modules)]
+    objects = [
+        *sessions,
+        *rooms,
+        *group_modules,
+        *goals,
+        *steps,
+        *placements,
+        *(e.module for e in modules),
+    ]
     pictograms = content.bring_pictograms(sessions) if sessions else {}
     for card in cards:
         card.bring = pictograms.get(card.session.pk, [])

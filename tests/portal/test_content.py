@@ -10,10 +10,10 @@ from django.utils import timezone
 from portal import content
 from portal.models import BringPictograms, ContentTranslation
 from tests.evaluations.factories import make_goal
-from tests.factories import make_participant, make_partner
+from tests.factories import make_module, make_participant, make_partner
 from tests.portal.factories import portal_client_for
 from tests.portal.test_language_sticks import said
-from tests.sessions.factories import days_from_today, make_room, make_session
+from tests.sessions.factories import days_from_today, make_group, make_room, make_session
 from trajectory.models import ActionStep, Placement
 
 
@@ -215,3 +215,52 @@ def test_multiline_tasks_keep_their_lines_and_are_escaped(participant, sara):
     html = client.get("/p/home/").content.decode()
     assert "<p>Éplucher<br>&lt;b&gt;Servir&lt;/b&gt;</p>" in html
     assert "&lt;p&gt;" not in html
+
+
+def test_a_group_session_is_named_by_its_module_which_can_be_translated(
+    coach_client, participant, programme
+):
+    """A group's own name is the staff's label (module, level band, number): the phone names
+    the session by its module, which has a translation like every text; a group without a
+    module keeps its name."""
+    participant.portal_language = "ar"
+    participant.save()
+    module = make_module(programme=programme, name="Module collectif")
+    group = make_group(programme=programme, module=module, name="Module collectif — A1 (3)")
+    plain = make_group(programme=programme, name="Groupe du jeudi")
+    for days, of in ((1, group), (2, plain)):
+        make_session(
+            programme=programme, date=days_from_today(days), group=of, expected=[participant]
+        )
+    client, _access = portal_client_for(participant)
+    html = client.get("/p/sessions/").content.decode()
+    assert "A1 (3)" not in html and "Groupe du jeudi" in html
+    marked = said("ar", "(not translated)")
+    assert re.search(r'<span lang="fr" dir="auto">Module collectif</span> <small class="original">'
+                     + re.escape(marked), html)  # fmt: skip
+    # Not in her plan, yet on her "to translate" list: her sessions name it.
+    assert "Module collectif" in items_by_text(participant)
+    translate(coach_client, participant, {"Module collectif": "الحصص الجماعية"})
+    html = client.get("/p/sessions/").content.decode()
+    assert "الحصص الجماعية" in html and "Module collectif" not in html and marked not in html
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_modules_of_group_sessions_cost_no_query_each(
+    participant, programme, count, django_assert_num_queries
+):
+    participant.portal_language = "ar"
+    participant.save()
+    for n in range(count):
+        module = make_module(programme=programme, name=f"Module {n}")
+        group = make_group(programme=programme, module=module, name=f"Module {n} — A1 (1)")
+        make_session(
+            programme=programme, date=days_from_today(1 + n), group=group, expected=[participant]
+        )
+    client, _access = portal_client_for(participant)
+    client.get("/p/sessions/")
+    # As on any sessions page: the modules come with the sessions, their translations with
+    # the page's others.
+    with django_assert_num_queries(8):
+        html = client.get("/p/sessions/").content.decode()
+    assert html.count("Module ") == count
