@@ -66,6 +66,31 @@ class Published:
     assumed: tuple[str, ...] = ()  # which of these figures the source does not give
 
 
+@dataclass(frozen=True)
+class Phase:
+    """A stage people go through in order, with the modules that belong to it (by name) and
+    the length it is expected to take (weeks: from, up to; None where the source says
+    nothing)."""
+
+    name: str
+    modules: tuple[str, ...]
+    min_weeks: int | None = None
+    max_weeks: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Length:
+    """One planned length of a programme offering several (AMIE's 3- and 9-month tracks).
+    An enrolment is put on it where its dates fit: it started on or after `since` and lasted
+    (or, still running, has lasted) between `fits` months."""
+
+    name: str
+    months: int
+    fits: tuple[float, float]
+    since: datetime.date | None = None
+
+
 @dataclass
 class Design:
     org: str
@@ -89,6 +114,9 @@ class Design:
     talks: tuple[tuple[int | None, tuple[int, int]], ...] = ((None, (21, 35)),)
     orientation_days: tuple[int, int] = (0, 0)  # individual phase before any group
     cohorts: tuple[tuple[int, int], ...] = ()  # (month, day) of each cohort start, if by cohort
+    cohort_weeks: int = 26  # how long a cohort runs together
+    phases: tuple[Phase, ...] = ()  # none: the modules are not followed in order
+    lengths: tuple[Length, ...] = ()  # planned lengths (programme.Track) besides the default
     intake_support: tuple[tuple[str, float], ...] = (("interpreter", 0.5),)
     max_mother_tongue_share: int | None = None
     min_level: str = ""  # the lowest oral level admitted (CEFR code), as the criteria ask
@@ -116,6 +144,15 @@ class Design:
             for month, d in self.cohorts
         )
         return next(start for start in starts if start >= day)
+
+    def cohort_starts(self, first: datetime.date, last: datetime.date) -> list[datetime.date]:
+        """Every cohort start (a Monday) from `first` to `last`."""
+        return sorted(
+            start
+            for year in range(first.year, last.year + 1)
+            for month, d in self.cohorts
+            if first <= (start := _monday(datetime.date(year, month, d))) <= last
+        )
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -219,6 +256,12 @@ DESIGNS = [
             ),
         ],
         talks=((None, (7, 14)),),  # weekly to fortnightly
+        # Its start/middle/end are phases of the individual coaching, which runs alongside the
+        # group from the first day to the last: not stages between modules, so no Phase rows.
+        lengths=(
+            Length("Kort intensief traject (3 maanden)", 3, (0, 4.5), datetime.date(2022, 1, 1)),
+            Length("Intercultureel traject (9 maanden)", 9, (7.5, 99), datetime.date(2022, 1, 1)),
+        ),
         min_level="a1",  # Dutch at least 1.1
         intake_support=(("interpreter", 0.7),),  # "where possible": assumption 7 in 10
         template=[
@@ -545,6 +588,22 @@ DESIGNS = [
             ),
         ],
         talks=((None, (19, 23)),),  # every three weeks
+        # Modules 1 (French) and 2 (volunteering); START, module 3, runs as the final phase in
+        # sub-groups (the last twelve weeks). Collective coaching, information sessions and
+        # outings accompany the whole trajectory: no phase.
+        phases=(
+            Phase(
+                "Modules 1 et 2",
+                ("Ateliers de pratique du français", "Volontariat dans un service du CPAS"),
+            ),
+            Phase(
+                "Phase finale en sous-groupes",
+                ("START",),
+                None,
+                12,
+                "START : information socioprofessionnelle et formation.",
+            ),
+        ),
         intake_support=(("interpreter", 0.3),),  # assumption
         template=[
             (Todo.BASELINE, 2, START, None, "Évaluation de début de module"),
@@ -725,11 +784,37 @@ DESIGNS = [
                 every_weeks=4,
                 capacity=30,
                 joins="orientation",
+                delay_days=(14, 42),  # after trying the workshops
                 banding="mixed",
             ),
         ],
         talks=((42, (3, 5)), (None, (21, 35))),  # intensive orientation, then every 3–5 weeks
         orientation_days=(28, 42),
+        phases=(
+            Phase(
+                "Orientation exploratoire",
+                ("Orientation exploratoire",),
+                4,
+                6,
+                "Individuelle et intensive : accueil, motivation, répartition en groupes.",
+            ),
+            Phase(
+                "Approche collective",
+                (
+                    "Groupe alpha",
+                    "Groupe alpha avancé",
+                    "Groupe informatique",
+                    "Groupe art",
+                    "Groupe réalisation de projets",
+                ),
+                description="Ateliers thématiques, à essayer une ou deux fois d'abord.",
+            ),
+            Phase(
+                "Approche culturelle",
+                ("Sorties culturelles",),
+                description="Sorties toute l'année, qui mêlent les groupes.",
+            ),
+        ),
         intake_support=(("interpreter", 0.3),),  # assumption
         template=[
             (Todo.BASELINE, 2, START, None, ""),
@@ -864,6 +949,19 @@ DESIGNS = [
         ],
         talks=((91, (21, 35)), (None, (60, 85))),  # monthly, then at least quarterly once stable
         cohorts=((1, 15), (4, 15), (9, 1)),  # assumption: three cohorts a year
+        phases=(
+            Phase(
+                "Module collectif", ("Module collectif",), 24, 26, "Au moins 21 heures par semaine."
+            ),
+            Phase("Suivi individuel", ("Suivi individuel",)),
+            Phase(
+                "Préparation socioprofessionnelle",
+                ("Préparation socioprofessionnelle",),
+                None,
+                12,
+                "Vers une formation qualifiante ou l'emploi.",
+            ),
+        ),
         intake_support=(),  # the team works without interpreters
         min_hours_per_week=21,
         template=[

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from demo import bulk
+from demo import bulk, structure
 from demo.designs import DESIGNS, Design
 from participants import choices, eligibility
 from participants.models import (
@@ -24,7 +24,6 @@ from participants.models import (
 )
 from programme.models import (
     EligibilityCriterion,
-    Module,
     Organisation,
     PartnerOrganisation,
     Programme,
@@ -268,18 +267,7 @@ def _programme(design: Design, organisation, today: datetime.date, district: str
         )
         for i, (kind, label, min_age) in enumerate(design.criteria)
     )
-    Module.objects.bulk_create(
-        Module(
-            programme=programme,
-            kind=kind,
-            name=name,
-            rhythm=rhythm,
-            hours_per_week=hours,
-            length_weeks=weeks,
-            position=i,
-        )
-        for i, (kind, name, rhythm, hours, weeks) in enumerate(design.modules)
-    )
+    structure.build(design, programme, today)
     return programme
 
 
@@ -291,6 +279,12 @@ def _participants(design, programme, coaches, rng, today, count, used):
     # same people on any day).
     dates = random.Random(rng.getrandbits(64))
     criteria = list(programme.criteria.all())
+    tracks = dict(programme.tracks.values_list("name", "pk"))
+    cohorts = list(
+        programme.cohorts.order_by("starts_on").values_list(
+            "pk", "intake_opens_on", "intake_closes_on", "starts_on"
+        )
+    )
     people, plans = [], []
     for i in range(count):
         country = _pick(rng, origins)
@@ -370,6 +364,11 @@ def _participants(design, programme, coaches, rng, today, count, used):
             # Everyone admitted went through the waiting list (see _history), and the service
             # keeps the day they joined it: the dashboard's waiting time before admission.
             enrolment.waiting_since = _at(referred_on + datetime.timedelta(days=14))
+        if started_on is not None or status == Status.WAITING_LIST:
+            enrolment.track_id = structure.track_for(design, tracks, started_on, exited_on, today)
+            enrolment.cohort_id = structure.cohort_for(
+                cohorts, started_on, referred_on + datetime.timedelta(days=14)
+            )
         if status in {Status.EXITED, Status.CLOSED}:
             enrolment.exit_reason, enrolment.drop_out_reason, enrolment.exit_destination = plan[4]
         if status == Status.NOT_ADMITTED:

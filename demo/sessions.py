@@ -390,6 +390,8 @@ class _Programme:
         coaches = self._coaches(trajectories)
         rooms = self._rooms([self.tracks[index].capacity for index, *_rest in plans])
         modules = dict(Module.objects.filter(programme=self.programme).values_list("name", "pk"))
+        # By cohort: a group is formed with the cohort its first members started with.
+        cohorts = dict(self.programme.cohorts.values_list("starts_on", "pk"))
         groups, self.group_coaches, self.group_track = [], [], []
         given = 0  # coaches handed out, in turn
         for number, (index, members, low, high) in enumerate(plans):
@@ -407,6 +409,7 @@ class _Programme:
                     site_id=room.site_id if room else None,
                     starts_on=min(s.start for s in members),
                     ends_on=_last_day(members, self.today),
+                    cohort_id=cohorts.get(min(s.t.start for s in members)),
                 )
             )
             chosen = []

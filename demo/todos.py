@@ -38,12 +38,14 @@ def load_todos(rng: random.Random, today: datetime.date) -> dict:
         tests[participant_id].append(day)
     todos = []
     enrolments = Enrolment.objects.filter(started_on__isnull=False).values_list(
-        "pk", "participant_id", "coach_id", "programme_id", "started_on", "exited_on"
-    )
-    for pk, participant_id, coach_id, programme_id, started_on, exited_on in enrolments.iterator(
-        chunk_size=2000
-    ):
+        "pk", "participant_id", "coach_id", "programme_id", "started_on", "exited_on",
+        "track__length_months",
+    )  # fmt: skip
+    for row in enrolments.iterator(chunk_size=2000):
+        pk, participant_id, coach_id, programme_id, started_on, exited_on, track_months = row
         months, steps = templates[programme_id]
+        # The planned end follows the track (participants.services.planned_end).
+        months = track_months or months
         end = started_on + relativedelta(months=months)
         done = {kind: list(days) for kind, days in evaluations[pk].items()}
         done[Kind.LANGUAGE_TEST] = [day for day in tests[participant_id] if day >= started_on][:1]

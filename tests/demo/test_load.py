@@ -64,6 +64,13 @@ def test_at_national_scale_each_organisation_runs_its_design_in_five_districts(m
     assert not Enrolment.objects.exclude(
         coach__staff__organisation=F("programme__organisation")
     ).exists()
+    # Each district's programme has its design's structure: phases, tracks, cohorts.
+    move_up_3 = Programme.objects.get(code="move-up-3")
+    assert move_up_3.phases.count() == 3 and move_up_3.cohorts.exists()
+    assert not Enrolment.objects.filter(
+        programme=move_up_3, started_on__isnull=False, cohort__isnull=True
+    ).exists()
+    assert Programme.objects.get(code="amie-4").tracks.count() == 2
 
 
 def test_register_numbers_are_valid_and_unique():
