@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from participants import choices
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, co_coached_enrolments
 from programme import outcomes
 from programme.dates import not_in_future
 from programme.text_limits import LONG_NOTE, NOTE
@@ -297,9 +297,11 @@ class FollowUpCallQuerySet(models.QuerySet):
         """The calls that are `user`'s to make: those of the enrolments they coached, and of
         the people they are the referent coach of. Unlike a to-do (`coached_by`), a call comes
         after the exit, when the person's referent coach may be the one who still knows them,
-        so both coaches have it in their queue."""
+        so both coaches have it in their queue, and so has a current co-coach."""
         return self.filter(
-            models.Q(enrolment__coach=user) | models.Q(enrolment__participant__coach=user)
+            models.Q(enrolment__coach=user)
+            | models.Q(enrolment__participant__coach=user)
+            | models.Q(enrolment__in=co_coached_enrolments(user))
         )
 
 

@@ -18,6 +18,7 @@ from participants.models import (
     Consent,
     EligibilityAnswer,
     Enrolment,
+    EnrolmentCoach,
     EnrolmentStatusChange,
     EntryCharacteristics,
     IntakeInterview,
@@ -32,6 +33,7 @@ from programme.models import (
     Organisation,
     PartnerOrganisation,
     Programme,
+    Staff,
     TodoTemplate,
 )
 
@@ -692,3 +694,73 @@ def entry_characteristics_update(
         characteristics.save()
         audit.record_change(instance=characteristics, before=before, by=by, participant=participant)
     return characteristics
+
+
+# Co-coaches ----------------------------------------------------------------------------------
+
+
+def enrolment_add_coach(
+    *, enrolment: Enrolment, coach, role: str, since: datetime.date, by
+) -> EnrolmentCoach:
+    """A second (or third) coach beside the enrolment's lead: from `since`, the person is in
+    their caseload and the enrolment's to-dos, calls and sessions are theirs too."""
+    if not enrolment.is_open:
+        raise ValidationError(_("This enrolment is finished: no coach can be added."))
+    if not Staff.objects.filter(
+        user=coach,
+        organisation_id=enrolment.participant.organisation_id,
+        role=Staff.Role.COACH,
+        user__is_active=True,
+    ).exists():
+        raise ValidationError({"coach": _("Choose a coach of the organisation.")})
+    if coach.pk == enrolment.coach_id:
+        raise ValidationError({"coach": _("This is already the enrolment's lead coach.")})
+    if role not in EnrolmentCoach.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    with transaction.atomic():
+        # Two coaches adding the same colleague at once would otherwise both succeed.
+        Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if EnrolmentCoach.objects.filter(
+            enrolment=enrolment, coach=coach, until__isnull=True
+        ).exists():
+            raise ValidationError({"coach": _("This coach already works on this enrolment.")})
+        row = EnrolmentCoach.objects.create(
+            enrolment=enrolment, coach=coach, role=role, since=since, added_by=by
+        )
+        audit.record_event(
+            action=audit.Action.CREATE,
+            by=by,
+            object_type="participants.enrolmentcoach",
+            object_id=row.pk,
+            participant=enrolment.participant,
+            changes={"coach": [None, coach.pk], "role": [None, role], "since": [None, str(since)]},
+        )
+    return row
+
+
+def enrolment_end_coach(*, co_coach: EnrolmentCoach, until: datetime.date, by) -> EnrolmentCoach:
+    """A co-coach stops: from `until` on, the enrolment is no longer theirs."""
+    if co_coach.until is not None:
+        raise ValidationError(_("This coach has already stopped."))
+    not_before(
+        until,
+        co_coach.since,
+        field="until",
+        message=_("A coach cannot stop before they started."),
+    )
+    with transaction.atomic():
+        updated = EnrolmentCoach.objects.filter(pk=co_coach.pk, until__isnull=True).update(
+            until=until
+        )
+        if not updated:
+            raise ValidationError(_("This coach has already stopped."))
+        co_coach.until = until
+        audit.record_event(
+            action=audit.Action.UPDATE,
+            by=by,
+            object_type="participants.enrolmentcoach",
+            object_id=co_coach.pk,
+            participant=co_coach.enrolment.participant,
+            changes={"until": [None, str(until)]},
+        )
+    return co_coach

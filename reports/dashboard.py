@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from evaluations.models import FollowUpCall, LanguageAssessment
 from evaluations.selectors import progress_since_baseline
 from participants import choices
-from participants.models import Enrolment, EnrolmentStatusChange
+from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
 from reports.figures import Figure, Period, mean, median, percent
 from reports.funder import WORK_READY, improved_one_level
@@ -177,6 +177,17 @@ def _caseloads(programmes, active, period):
     for e in active:
         name = (e.coach.get_full_name() or e.coach.get_username()) if e.coach else _("No coach")
         by_coach[name].add(e.participant_id)
+    # A co-coach counts the people they coached beside the lead during the period too.
+    people = {e.pk: e.participant_id for e in active}
+    co_coaches = EnrolmentCoach.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=period.start),
+        enrolment__programme__in=programmes,
+        since__lte=period.end,
+    ).select_related("coach")
+    for row in co_coaches:
+        if row.enrolment_id in people:
+            name = row.coach.get_full_name() or row.coach.get_username()
+            by_coach[name].add(people[row.enrolment_id])
     for name in sorted(by_coach):
         section.add(_("Coach: %(name)s") % {"name": name}, by_coach[name])
     memberships = GroupMembership.objects.filter(

@@ -143,10 +143,10 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
                exited=D(2025, 9, 1) if rng.random() < 0.5 else None)  # fmt: skip
     assert Participant.objects.count() == 1 + extra
     # session; user with their staff record and organisation (header); the organisation's
-    # programmes (all of them are shown); enrolments, intake status changes, group
+    # programmes (all of them are shown); enrolments, intake status changes, co-coaches, group
     # memberships, attendance, domain scores, language assessments, placements, referrals,
     # follow-up calls; then the page: the programme choices of the form.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
 
 
@@ -205,3 +205,19 @@ def test_the_page_prints_without_its_form_one_section_per_page(manager_client):
     css = Path(finders.find("css/parcours.css")).read_text()
     printed = css[css.index("/* The dashboard printed") :]
     assert ".report-filter" in printed.split("}")[0] and "break-before: page" in printed
+
+
+def test_a_co_coach_counts_the_people_they_coach_beside_the_lead(
+    organisation, programme, coach, colleague
+):
+    from participants.models import EnrolmentCoach
+
+    p = person(organisation, programme, started=D(2025, 2, 1), coach=coach.user)
+    enrolment = p.enrolments.get()
+    enrolment.coach = coach.user
+    enrolment.save()
+    EnrolmentCoach.objects.create(
+        enrolment=enrolment, coach=colleague.user, role="activation_coach", since=D(2025, 2, 1)
+    )
+    shown = rows(dashboard([programme], PERIOD, today=D(2026, 1, 1)), "caseloads")
+    assert shown["Coach: Pieter Claes"].ids == shown["Coach: Amina Benali"].ids == {p.pk}

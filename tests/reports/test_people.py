@@ -98,9 +98,9 @@ def test_dashboard_people_queries_do_not_grow(
     for n in range(1 + extra):
         person(organisation, programme, started=D(2025, 1, 1 + n % 28), first_name=f"P{n}")
     # session; user with their staff record and organisation (header); the organisation's
-    # programmes (all of them are counted); enrolments, intake status changes, group
-    # memberships, attendance, domain scores, language assessments, placements, referrals,
-    # follow-up calls; the people within reach with their coach.
-    with django_assert_num_queries(13):
+    # programmes (all of them are counted); enrolments, intake status changes, co-coaches,
+    # group memberships, attendance, domain scores, language assessments, placements,
+    # referrals, follow-up calls; the people within reach with their coach.
+    with django_assert_num_queries(14):
         response = manager_client.get(URL, {**DASHBOARD, "key": "funnel.3"})
     assert len(response.context["participants"]) == 1 + extra
