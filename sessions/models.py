@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from evaluations.models import Cefr
+from participants.choices import Schooling
 from participants.models import Participant
 from programme.models import Module, PartnerOrganisation, Programme, Room, Site
 from programme.text_limits import LONG_NOTE
@@ -139,6 +140,12 @@ class Group(models.Model):
     )
     level_low = models.CharField(_("level from"), max_length=10, choices=Cefr.choices, blank=True)
     level_high = models.CharField(_("level to"), max_length=10, choices=Cefr.choices, blank=True)
+    schooling_low = models.CharField(
+        _("schooling from"), max_length=10, choices=Schooling.choices, blank=True
+    )
+    schooling_high = models.CharField(
+        _("schooling to"), max_length=10, choices=Schooling.choices, blank=True
+    )
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)
     site = models.ForeignKey(
         Site,
@@ -173,6 +180,15 @@ class Group(models.Model):
             raise ValidationError(
                 {"level_high": _("The band must go from the lower level to the higher.")}
             )
+        if (
+            self.schooling_low
+            and self.schooling_high
+            and Schooling.values.index(self.schooling_low)
+            > Schooling.values.index(self.schooling_high)
+        ):
+            raise ValidationError(
+                {"schooling_high": _("The band must go from the lower schooling to the higher.")}
+            )
         if self.module_id and self.module.programme_id != self.programme_id:
             raise ValidationError({"module": _("This module belongs to another programme.")})
         if self.ends_on and self.ends_on < self.starts_on:
@@ -193,6 +209,9 @@ class GroupMembership(models.Model):
     )
     joined_on = models.DateField(_("joined"))
     left_on = models.DateField(_("left"), null=True, blank=True)
+    # Why the coach added the person although the group's composition rules warned against it
+    # (level or schooling band, mother-tongue share); empty when no rule was broken.
+    override_reason = models.TextField(_("why added despite the warning"), blank=True)
 
     class Meta:
         ordering = ["group", "participant__last_name", "participant__first_name"]
