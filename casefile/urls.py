@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefile import views
+from casefile import intake_views, views
 
 app_name = "casefile"
 urlpatterns = [
@@ -15,4 +15,9 @@ participant_urlpatterns = [
     path("participants/<int:pk>/", views.participant_file, name="detail"),
     path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
     path("todos/", views.todo_list, name="todos"),
+    path(
+        "enrolments/<int:pk>/intake/eligibility/",
+        intake_views.intake_eligibility,
+        name="intake-eligibility",
+    ),
 ]

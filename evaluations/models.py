@@ -13,6 +13,15 @@ from participants import choices
 from participants.models import Enrolment, Participant, co_coached_enrolments
 from programme import outcomes
 from programme.dates import not_in_future
+
+# The local scales live with the programme, which names its scale and may require a level of
+# it at intake; re-exported here for the modules that read them with the assessments.
+from programme.language_scales import (
+    LOCAL_LEVEL_CHOICES,
+    LOCAL_LEVELS,
+    SCALE_LANGUAGE,
+)
+from programme.language_scales import LOCAL_SCALES as LOCAL_SCALES
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -31,38 +40,6 @@ class Cefr(models.TextChoices):
     def rank(cls, level: str) -> int:
         """0 for pre-A1 … 6 for C2: levels compared and averaged as numbers."""
         return cls.values.index(level)
-
-
-# Local scales, with the CEFR level each step roughly matches (FUNDER-INDICATORS.md).
-LOCAL_SCALES = {
-    "nt2": [
-        ("alfa", "Alfa", "pre_a1"),
-        ("1.1", "1.1", "a1"),
-        ("1.2", "1.2", "a2"),
-        ("2", "2", "b1"),
-        ("3", "3", "b2"),
-        ("4", "4", "c1"),
-    ],
-    "fle": [
-        ("alpha", "Alpha", "pre_a1"),
-        ("fle_a1", "FLE A1", "a1"),
-        ("fle_a2", "FLE A2", "a2"),
-        ("fle_b1", "FLE B1", "b1"),
-        ("fle_b2", "FLE B2", "b2"),
-        ("fle_c1", "FLE C1", "c1"),
-    ],
-}
-LOCAL_LEVEL_CHOICES = [
-    (code, label) for steps in LOCAL_SCALES.values() for code, label, _cefr in steps
-]
-# Local level code -> (scale, label, the CEFR level it roughly matches).
-LOCAL_LEVELS = {
-    code: (scale, label, cefr)
-    for scale, steps in LOCAL_SCALES.items()
-    for code, label, cefr in steps
-}
-# The language each local scale measures: an NT2 level says nothing about someone's French.
-SCALE_LANGUAGE = {"nt2": "nl", "fle": "fr"}
 
 
 class LanguageAssessmentQuerySet(models.QuerySet):

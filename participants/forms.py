@@ -225,13 +225,15 @@ class EligibilityForm(forms.Form):
 
     YES_NO = [("yes", _("Met")), ("no", _("Not met"))]
 
-    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+    def __init__(self, *args, enrolment: Enrolment, language_level: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
         previous = {a.criterion_id: a for a in enrolment.eligibility.all()}
         participant = enrolment.participant
         for criterion in enrolment.programme.criteria.all():
-            computed = eligibility.evaluate(criterion, participant, enrolment.referred_on)
+            computed = eligibility.evaluate(
+                criterion, participant, enrolment.referred_on, language_level=language_level
+            )
             answer = previous.get(criterion.pk)
             met_field = f"criterion_{criterion.pk}"
             reason_field = f"reason_{criterion.pk}"

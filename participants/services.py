@@ -384,10 +384,16 @@ class CriterionAnswer:
 
 
 def eligibility_record(
-    *, enrolment: Enrolment, answers: Iterable[CriterionAnswer], by
+    *,
+    enrolment: Enrolment,
+    answers: Iterable[CriterionAnswer],
+    by,
+    language_level: str | None = None,
 ) -> list[EligibilityAnswer]:
     """Record the eligibility check. Computed criteria are recomputed from the data here, so
-    the stored `computed` value is the data's answer, not what a form claimed."""
+    the stored `computed` value is the data's answer, not what a form claimed. The language
+    level on the programme's scale is read by the caller from the latest assessment (a floor
+    above: see participants.eligibility); None leaves a level criterion to the coach."""
     answers = list(answers)
     if enrolment.status not in {Status.REFERRED, Status.INTAKE, Status.WAITING_LIST}:
         raise ValidationError(_("Eligibility is checked during intake only."))
@@ -397,7 +403,9 @@ def eligibility_record(
         raise ValidationError(_("Answer every criterion of this programme."))
     rows, errors = [], {}
     for answer in answers:
-        computed = eligibility.evaluate(answer.criterion, participant, enrolment.referred_on)
+        computed = eligibility.evaluate(
+            answer.criterion, participant, enrolment.referred_on, language_level=language_level
+        )
         reason = answer.override_reason.strip()
         if computed is not None and computed != answer.met and not reason:
             errors[f"criterion_{answer.criterion.pk}"] = _(

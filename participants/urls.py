@@ -18,11 +18,8 @@ urlpatterns = [
     path("enrolments/<int:pk>/coaches/add/", coach_views.co_coach_add, name="co-coach-add"),
     path("co-coaches/<int:pk>/end/", coach_views.co_coach_end, name="co-coach-end"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
-    path(
-        "enrolments/<int:pk>/intake/eligibility/",
-        views.intake_eligibility,
-        name="intake-eligibility",
-    ),
+    # The eligibility step (enrolments/<int:pk>/intake/eligibility/, "intake-eligibility") is
+    # composed in casefile, which reads the language assessments too.
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     path("participants/import/", import_views.import_upload, name="import"),

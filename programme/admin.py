@@ -152,7 +152,7 @@ class ModuleInline(ScopedTabularInline):
 class CriterionInline(ScopedTabularInline):
     model = EligibilityCriterion
     extra = 0
-    fields = ["position", "kind", "label", "min_age"]
+    fields = ["position", "kind", "label", "min_age", "min_language_level"]
 
 
 class TodoTemplateInline(ScopedTabularInline):

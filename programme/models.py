@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programme import indicators, outcomes
+from programme.language_scales import LOCAL_LEVEL_CHOICES, LOCAL_LEVELS
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -433,6 +434,7 @@ class EligibilityCriterion(models.Model):
         INTEGRATION_INCOME = "integration_income", _("Receives the integration income")
         MIN_AGE = "min_age", _("Minimum age")
         CIVIC_INTEGRATION = "civic_integration", _("Civic-integration course completed")
+        MIN_LANGUAGE_LEVEL = "min_language_level", _("Minimum language level")
         JUDGEMENT = "judgement", _("Coach's judgement at intake")
 
     COMPUTED_KINDS = {
@@ -441,6 +443,7 @@ class EligibilityCriterion(models.Model):
         Kind.INTEGRATION_INCOME,
         Kind.MIN_AGE,
         Kind.CIVIC_INTEGRATION,
+        Kind.MIN_LANGUAGE_LEVEL,
     }
 
     programme = models.ForeignKey(
@@ -457,6 +460,13 @@ class EligibilityCriterion(models.Model):
         help_text=_("Shown to the coach; required for a judgement."),
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    min_language_level = models.CharField(
+        _("minimum language level"),
+        max_length=10,
+        choices=LOCAL_LEVEL_CHOICES,
+        blank=True,
+        help_text=_("On the programme's language scale, read from the latest language assessment."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -469,13 +479,37 @@ class EligibilityCriterion(models.Model):
             return self.label
         if self.kind == self.Kind.MIN_AGE and self.min_age:
             return _("%(age)s years or older") % {"age": self.min_age}
+        if self.kind == self.Kind.MIN_LANGUAGE_LEVEL and self.min_language_level:
+            scale, label, _cefr = LOCAL_LEVELS[self.min_language_level]
+            return _("Language level %(level)s or higher (%(scale)s)") % {
+                "level": label,
+                "scale": scale.upper(),
+            }
         return str(self.get_kind_display())
 
     def clean(self):
         if self.kind == self.Kind.MIN_AGE and not self.min_age:
             raise ValidationError({"min_age": _("Give the minimum age.")})
+        if self.kind == self.Kind.MIN_LANGUAGE_LEVEL:
+            self._check_language_level()
         if self.kind == self.Kind.JUDGEMENT and not self.label:
             raise ValidationError({"label": _("Describe what the coach must judge.")})
+
+    def _check_language_level(self):
+        if not self.min_language_level:
+            raise ValidationError({"min_language_level": _("Give the minimum level.")})
+        scale = self.programme.language_scale if self.programme_id else ""
+        if not scale:
+            raise ValidationError(
+                {"min_language_level": _("Give the programme a language scale first.")}
+            )
+        if LOCAL_LEVELS[self.min_language_level][0] != scale:
+            raise ValidationError(
+                {
+                    "min_language_level": _("Choose a level of the programme's %(scale)s scale.")
+                    % {"scale": scale.upper()}
+                }
+            )
 
     @property
     def is_computed(self) -> bool:

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
-from participants.models import Consent, Enrolment, ParticipantEvent, Todo
+from participants.models import Consent, Enrolment, EnrolmentCoach, ParticipantEvent, Todo
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
@@ -117,6 +117,9 @@ class World:
     # Records out of the coach's reach, by kind, each as {whose: pk}: organisation B's, and
     # (where a coach's reach is narrower than the organisation) the colleague's.
     others: dict[str, dict[str, int]]
+    # A co-coach of the enrolment who starts next month (not one of the personas, so no
+    # persona's reach changes): the one a coach may end.
+    co_coach: EnrolmentCoach | None = None
 
 
 def build_world() -> World:
@@ -293,6 +296,12 @@ def _build() -> World:
         second_programme=make_programme(organisation=mine, name="Trajet emploi", code="emploi"),
         room=make_room(organisation=mine),
         others=others,
+        co_coach=EnrolmentCoach.objects.create(
+            enrolment=enrolment,
+            coach=make_staff(organisation=mine, role=Staff.Role.COACH, username="ines").user,
+            role=EnrolmentCoach.Role.LANGUAGE_COACH,
+            since=today + datetime.timedelta(days=30),
+        ),
     )
 
 
