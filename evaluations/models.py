@@ -22,6 +22,7 @@ from programme.language_scales import (
     SCALE_LANGUAGE,
 )
 from programme.language_scales import LOCAL_SCALES as LOCAL_SCALES
+from programme.models import Module
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -166,6 +167,16 @@ class Evaluation(models.Model):
         verbose_name=_("evaluated by"),
     )
     notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
+    # Where the programme evaluates per module (Module.evaluated_at): the module evaluated.
+    # Empty for the enrolment's own evaluations.
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("module"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -185,6 +196,10 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.module_id and self.module.programme_id != self.enrolment.programme_id:
+            raise ValidationError({"module": _("This module belongs to another programme.")})
 
 
 class DomainScore(models.Model):

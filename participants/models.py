@@ -19,6 +19,7 @@ from participants import choices
 from programme.dates import not_in_future
 from programme.models import (
     EligibilityCriterion,
+    Module,
     Organisation,
     PartnerOrganisation,
     Programme,
@@ -796,6 +797,16 @@ class Todo(models.Model):
         related_name="+",
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # An evaluation to-do of one module (Module.evaluated_at): closed by an evaluation of that
+    # module, never by the enrolment's own baseline, mid-way or exit evaluation.
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("module"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TodoQuerySet.as_manager()

@@ -30,6 +30,7 @@ from participants.models import (
 from programme.dates import not_before, not_in_future
 from programme.models import (
     EligibilityCriterion,
+    Module,
     Organisation,
     PartnerOrganisation,
     Programme,
@@ -538,11 +539,17 @@ def todo_mark_done(*, todo: Todo, on: datetime.date | None = None, by) -> Todo:
 
 
 def todo_complete(
-    *, enrolment: Enrolment, kind: str, on: datetime.date | None = None, by
+    *, enrolment: Enrolment, kind: str, on: datetime.date | None = None, by, module=None
 ) -> Todo | None:
     """Called by the app that did the work (an evaluation recorded, a language test taken):
-    closes the earliest open to-do of that kind, if there is one."""
-    todo = enrolment.todos.open().filter(kind=kind).order_by("due_on", "pk").first()
+    closes the earliest open to-do of that kind, if there is one. An evaluation of a module
+    closes that module's earliest evaluation to-do instead (`module_evaluation_todos_plan`)."""
+    todos = enrolment.todos.open()
+    if module is not None:
+        todos = todos.filter(module=module, kind__in=MODULE_EVALUATION_KINDS)
+    else:
+        todos = todos.filter(kind=kind, module__isnull=True)
+    todo = todos.order_by("due_on", "pk").first()
     if todo is None:
         return None
     return todo_mark_done(todo=todo, on=on, by=by)
@@ -772,3 +779,67 @@ def enrolment_end_coach(*, co_coach: EnrolmentCoach, until: datetime.date, by) -
             changes={"until": [None, str(until)]},
         )
     return co_coach
+
+
+# Evaluations per module ----------------------------------------------------------------------
+
+Kinds = TodoTemplate.Kind
+MODULE_EVALUATION_KINDS = [Kinds.BASELINE, Kinds.MIDWAY, Kinds.EXIT]
+
+
+def module_evaluation_dates(
+    module: Module, starts_on: datetime.date, ends_on: datetime.date | None
+) -> list[tuple[str, datetime.date, str]]:
+    """When a person's time in a module is evaluated, as (to-do kind, date, label): at the
+    start, half-way (if the module says so) and at the end. The end is the day they leave, or
+    the module's length in weeks from their start; unknown, only the start is planned (the end
+    is planned when they leave)."""
+    if not module.evaluated_at:
+        return []
+    if ends_on is None and module.length_weeks:
+        ends_on = starts_on + datetime.timedelta(weeks=module.length_weeks)
+    name = {"module": module.name}
+    dates = [(Kinds.BASELINE, starts_on, _("Evaluation at the start of %(module)s") % name)]
+    if ends_on is not None and ends_on > starts_on:
+        if module.evaluated_at == Module.EvaluatedAt.START_MIDDLE_END:
+            middle = starts_on + (ends_on - starts_on) / 2
+            dates.append((Kinds.MIDWAY, middle, _("Evaluation half-way through %(module)s") % name))
+        dates.append((Kinds.EXIT, ends_on, _("Evaluation at the end of %(module)s") % name))
+    return dates
+
+
+def module_evaluation_todos_plan(
+    *,
+    enrolment: Enrolment,
+    module: Module,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> list[Todo]:
+    """The evaluation to-dos of a person's time in a module (`module_evaluation_dates`).
+    Nothing when the module is not evaluated, or when the person already has open to-dos of
+    it (someone who rejoins keeps the ones planned)."""
+    if enrolment.todos.open().filter(module=module).exists():
+        return []
+    return Todo.objects.bulk_create(
+        Todo(enrolment=enrolment, module=module, kind=kind, label=label, due_on=due_on)
+        for kind, due_on, label in module_evaluation_dates(module, starts_on, ends_on)
+    )
+
+
+def module_evaluation_todos_leave(
+    *, enrolment: Enrolment, module: Module, left_on: datetime.date
+) -> None:
+    """A person leaves a module: its end evaluation falls on the day they leave, and a
+    half-way evaluation planned after that day is cancelled."""
+    if not module.evaluated_at:
+        return
+    todos = enrolment.todos.open().filter(module=module)
+    todos.filter(kind=Kinds.MIDWAY, due_on__gt=left_on).update(cancelled=True)
+    ends = todos.filter(kind=Kinds.EXIT)
+    if ends.exists():
+        ends.update(due_on=left_on)
+    else:
+        label = _("Evaluation at the end of %(module)s") % {"module": module.name}
+        Todo.objects.create(
+            enrolment=enrolment, module=module, kind=Kinds.EXIT, label=label, due_on=left_on
+        )

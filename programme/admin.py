@@ -146,7 +146,9 @@ class OrganisationAdmin(OrganisationScopedAdmin):
 class ModuleInline(ScopedTabularInline):
     model = Module
     extra = 0
-    fields = ["position", "name", "kind", "rhythm", "hours_per_week", "length_weeks"]
+    fields = [
+        "position", "name", "kind", "rhythm", "hours_per_week", "length_weeks", "evaluated_at",
+    ]  # fmt: skip
 
 
 class CriterionInline(ScopedTabularInline):

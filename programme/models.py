@@ -413,6 +413,23 @@ class Module(models.Model):
         _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     length_weeks = models.PositiveSmallIntegerField(_("length (weeks)"), null=True, blank=True)
+
+    class EvaluatedAt(models.TextChoices):
+        NONE = "", _("Not evaluated per module")
+        START_END = "start_end", _("At the start and at the end")
+        START_MIDDLE_END = "start_middle_end", _("At the start, half-way and at the end")
+
+    evaluated_at = models.CharField(
+        _("evaluations in this module"),
+        max_length=20,
+        choices=EvaluatedAt.choices,
+        blank=True,
+        default=EvaluatedAt.NONE,
+        help_text=_(
+            "Plans an evaluation to-do for each person at these moments of their time in the "
+            "module (from joining its group to leaving it, or its length in weeks)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -227,6 +227,17 @@ def group_add_members(
                 )
         coming = Session.objects.filter(group=group, date__gte=joined_on).active()
         _expect(coming, [p.pk for p in new])
+        module = group.module
+        if module is not None and module.evaluated_at:
+            # The module evaluates each person's time in it: from joining its group to the
+            # group's end (or the module's length); leaving earlier moves the end evaluation.
+            for person in new:
+                participant_services.module_evaluation_todos_plan(
+                    enrolment=enrolments[person.pk],
+                    module=module,
+                    starts_on=joined_on,
+                    ends_on=group.ends_on,
+                )
     return memberships
 
 
@@ -237,6 +248,17 @@ def group_remove_member(*, group: Group, participant: Participant, left_on: date
         ).update(left_on=left_on)
         if not updated:
             raise ValidationError(_("This person is not in the group."))
+        module = group.module
+        if module is not None and module.evaluated_at:
+            enrolment = (
+                Enrolment.objects.open()
+                .filter(participant=participant, programme_id=group.programme_id)
+                .first()
+            )
+            if enrolment is not None:
+                participant_services.module_evaluation_todos_leave(
+                    enrolment=enrolment, module=module, left_on=left_on
+                )
         # No longer on the list of sessions after leaving; recorded attendance stays.
         Attendance.objects.filter(
             session__group=group,

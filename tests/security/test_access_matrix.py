@@ -876,6 +876,13 @@ PROBES = [
         kwargs=pk("group"),
     ),
     Probe(
+        "evaluations:evaluation-new",
+        lambda w: {"kind": "midway", "held_on": today(), "coach_wellbeing": "2", "module": ""},
+        {"module": "module"},
+        "evaluations.forms.EvaluationForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
         "api:group-members",
         lambda w: {"participants": [w.newcomer.pk], "joined_on": today()},
         {"participants": "participant"},
