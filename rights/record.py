@@ -41,6 +41,7 @@ SECTIONS = [
     ("status_changes", person.EnrolmentStatusChange, "enrolment__participant"),
     ("eligibility", person.EligibilityAnswer, "enrolment__participant"),
     ("intake_interviews", person.IntakeInterview, "enrolment__participant"),
+    ("co_coaches", person.EnrolmentCoach, "enrolment__participant"),
     ("goals", Goal, "enrolment__participant"),
     ("steps", ActionStep, "goal__enrolment__participant"),
     ("placements", Placement, "enrolment__participant"),

@@ -23,7 +23,7 @@ from evaluations.models import Cefr
 from participants.choices import Schooling
 from participants.models import Participant
 from programme.models import Module, PartnerOrganisation, Programme, Room, Site
-from programme.text_limits import LONG_NOTE
+from programme.text_limits import LONG_NOTE, NOTE
 
 # The kinds every programme has; a programme may add its own SessionKind rows.
 DEFAULT_KINDS = {
@@ -211,7 +211,9 @@ class GroupMembership(models.Model):
     left_on = models.DateField(_("left"), null=True, blank=True)
     # Why the coach added the person although the group's composition rules warned against it
     # (level or schooling band, mother-tongue share); empty when no rule was broken.
-    override_reason = models.TextField(_("why added despite the warning"), blank=True)
+    override_reason = models.TextField(
+        _("why added despite the warning"), max_length=NOTE, blank=True
+    )
 
     class Meta:
         ordering = ["group", "participant__last_name", "participant__first_name"]
