@@ -425,6 +425,8 @@ class Module(models.Model):
         choices=EvaluatedAt.choices,
         blank=True,
         default=EvaluatedAt.NONE,
+        # Rows written without it (the demo's bulk writer) are "not evaluated per module".
+        db_default=EvaluatedAt.NONE,
         help_text=_(
             "Plans an evaluation to-do for each person at these moments of their time in the "
             "module (from joining its group to leaving it, or its length in weeks)."
@@ -482,6 +484,8 @@ class EligibilityCriterion(models.Model):
         max_length=10,
         choices=LOCAL_LEVEL_CHOICES,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("On the programme's language scale, read from the latest language assessment."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)

@@ -141,10 +141,20 @@ class Group(models.Model):
     level_low = models.CharField(_("level from"), max_length=10, choices=Cefr.choices, blank=True)
     level_high = models.CharField(_("level to"), max_length=10, choices=Cefr.choices, blank=True)
     schooling_low = models.CharField(
-        _("schooling from"), max_length=10, choices=Schooling.choices, blank=True
+        _("schooling from"),
+        max_length=10,
+        choices=Schooling.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     schooling_high = models.CharField(
-        _("schooling to"), max_length=10, choices=Schooling.choices, blank=True
+        _("schooling to"),
+        max_length=10,
+        choices=Schooling.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)
     site = models.ForeignKey(
@@ -212,7 +222,7 @@ class GroupMembership(models.Model):
     # Why the coach added the person although the group's composition rules warned against it
     # (level or schooling band, mother-tongue share); empty when no rule was broken.
     override_reason = models.TextField(
-        _("why added despite the warning"), max_length=NOTE, blank=True
+        _("why added despite the warning"), max_length=NOTE, blank=True, default="", db_default=""
     )
 
     class Meta:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='eligibilitycriterion',
             name='min_language_level',
-            field=models.CharField(blank=True, choices=[('alfa', 'Alfa'), ('1.1', '1.1'), ('1.2', '1.2'), ('2', '2'), ('3', '3'), ('4', '4'), ('alpha', 'Alpha'), ('fle_a1', 'FLE A1'), ('fle_a2', 'FLE A2'), ('fle_b1', 'FLE B1'), ('fle_b2', 'FLE B2'), ('fle_c1', 'FLE C1')], help_text="On the programme's language scale, read from the latest language assessment.", max_length=10, verbose_name='minimum language level'),
+            field=models.CharField(blank=True, db_default='', default='', choices=[('alfa', 'Alfa'), ('1.1', '1.1'), ('1.2', '1.2'), ('2', '2'), ('3', '3'), ('4', '4'), ('alpha', 'Alpha'), ('fle_a1', 'FLE A1'), ('fle_a2', 'FLE A2'), ('fle_b1', 'FLE B1'), ('fle_b2', 'FLE B2'), ('fle_c1', 'FLE C1')], help_text="On the programme's language scale, read from the latest language assessment.", max_length=10, verbose_name='minimum language level'),
         ),
         migrations.AlterField(
             model_name='eligibilitycriterion',

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='module',
             name='evaluated_at',
-            field=models.CharField(blank=True, choices=[('', 'Not evaluated per module'), ('start_end', 'At the start and at the end'), ('start_middle_end', 'At the start, half-way and at the end')], default='', help_text='Plans an evaluation to-do for each person at these moments of their time in the module (from joining its group to leaving it, or its length in weeks).', max_length=20, verbose_name='evaluations in this module'),
+            field=models.CharField(blank=True, choices=[('', 'Not evaluated per module'), ('start_end', 'At the start and at the end'), ('start_middle_end', 'At the start, half-way and at the end')], db_default='', default='', help_text='Plans an evaluation to-do for each person at these moments of their time in the module (from joining its group to leaving it, or its length in weeks).', max_length=20, verbose_name='evaluations in this module'),
         ),
     ]

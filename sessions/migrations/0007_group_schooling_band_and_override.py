@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='group',
             name='schooling_high',
-            field=models.CharField(blank=True, choices=[('isced0', 'No schooling or early childhood only (ISCED 0)'), ('isced1', 'Primary (ISCED 1)'), ('isced2', 'Lower secondary (ISCED 2)'), ('isced3', 'Upper secondary (ISCED 3)'), ('isced4', 'Post-secondary, non-tertiary (ISCED 4)'), ('isced5', 'Short-cycle tertiary (ISCED 5)'), ('isced6', 'Bachelor or equivalent (ISCED 6)'), ('isced7', 'Master or equivalent (ISCED 7)'), ('isced8', 'Doctorate (ISCED 8)')], max_length=10, verbose_name='schooling to'),
+            field=models.CharField(blank=True, db_default='', default='', choices=[('isced0', 'No schooling or early childhood only (ISCED 0)'), ('isced1', 'Primary (ISCED 1)'), ('isced2', 'Lower secondary (ISCED 2)'), ('isced3', 'Upper secondary (ISCED 3)'), ('isced4', 'Post-secondary, non-tertiary (ISCED 4)'), ('isced5', 'Short-cycle tertiary (ISCED 5)'), ('isced6', 'Bachelor or equivalent (ISCED 6)'), ('isced7', 'Master or equivalent (ISCED 7)'), ('isced8', 'Doctorate (ISCED 8)')], max_length=10, verbose_name='schooling to'),
         ),
         migrations.AddField(
             model_name='group',
             name='schooling_low',
-            field=models.CharField(blank=True, choices=[('isced0', 'No schooling or early childhood only (ISCED 0)'), ('isced1', 'Primary (ISCED 1)'), ('isced2', 'Lower secondary (ISCED 2)'), ('isced3', 'Upper secondary (ISCED 3)'), ('isced4', 'Post-secondary, non-tertiary (ISCED 4)'), ('isced5', 'Short-cycle tertiary (ISCED 5)'), ('isced6', 'Bachelor or equivalent (ISCED 6)'), ('isced7', 'Master or equivalent (ISCED 7)'), ('isced8', 'Doctorate (ISCED 8)')], max_length=10, verbose_name='schooling from'),
+            field=models.CharField(blank=True, db_default='', default='', choices=[('isced0', 'No schooling or early childhood only (ISCED 0)'), ('isced1', 'Primary (ISCED 1)'), ('isced2', 'Lower secondary (ISCED 2)'), ('isced3', 'Upper secondary (ISCED 3)'), ('isced4', 'Post-secondary, non-tertiary (ISCED 4)'), ('isced5', 'Short-cycle tertiary (ISCED 5)'), ('isced6', 'Bachelor or equivalent (ISCED 6)'), ('isced7', 'Master or equivalent (ISCED 7)'), ('isced8', 'Doctorate (ISCED 8)')], max_length=10, verbose_name='schooling from'),
         ),
         migrations.AddField(
             model_name='groupmembership',
             name='override_reason',
-            field=models.TextField(blank=True, max_length=2000, verbose_name='why added despite the warning'),
+            field=models.TextField(blank=True, db_default='', default='', max_length=2000, verbose_name='why added despite the warning'),
         ),
     ]
