@@ -244,6 +244,7 @@ def group_join(
     joined_on: datetime.date,
     by,
     admit_waiting: bool = False,
+    override_reason: str = "",
 ) -> list[GroupMembership]:
     """People join a group. Only admitted people do; someone on the programme's waiting list
     is admitted from the day they join when the coach chose "admit and add", in the same
@@ -253,6 +254,7 @@ def group_join(
         participants=participants,
         joined_on=joined_on,
         admit_waiting=admit_waiting,
+        override_reason=override_reason,
         by=by,
     )
 

@@ -171,6 +171,7 @@ def group_join(request: HttpRequest, pk: int) -> HttpResponse:
                 participants=list(form.cleaned_data["participants"]),
                 joined_on=form.cleaned_data["joined_on"],
                 admit_waiting=True,
+                override_reason=form.cleaned_data["override_reason"],
                 by=request.user,
             )
         except ValidationError as error:

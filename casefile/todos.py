@@ -21,7 +21,10 @@ EVALUATIONS = {Kind.BASELINE, Kind.MIDWAY, Kind.EXIT}
 def work_url(todo: Todo) -> str:
     """Where the work that ticks the to-do off is recorded; empty when it is ticked by hand."""
     if todo.kind in EVALUATIONS:
-        url = reverse("evaluations:evaluation-new", args=[todo.enrolment.pk])
+        url = reverse("evaluations:evaluation-new", args=[todo.enrolment_id])
+        if todo.module_id:
+            # A module's evaluation: that module, recorded as a mid-way evaluation.
+            return f"{url}?kind={Kind.MIDWAY}&module={todo.module_id}"
         return f"{url}?kind={todo.kind}"
     if todo.kind == Kind.LANGUAGE_TEST:
         return reverse("evaluations:language", args=[todo.enrolment.participant_id])

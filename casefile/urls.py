@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casefile import modules, views
+from casefile import intake_views, modules, views
 
 app_name = "casefile"
 urlpatterns = [
@@ -20,4 +20,9 @@ participant_urlpatterns = [
     path("participants/<int:pk>/", views.participant_file, name="detail"),
     path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
     path("todos/", views.todo_list, name="todos"),
+    path(
+        "enrolments/<int:pk>/intake/eligibility/",
+        intake_views.intake_eligibility,
+        name="intake-eligibility",
+    ),
 ]

@@ -5,6 +5,7 @@ enrolment page with every app's sections, and the to-do list."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from casefile import lifecycle, panels, selectors, timeline, todos
 from casefile.forms import CohortStartForm
 from participants.access import enrolments_for, get_participant, todos_for
 from participants.filters import TodoFilter
-from participants.models import Enrolment
+from participants.models import Enrolment, EnrolmentCoach
 from participants.views import intake_steps
 from programme.access import participant_work_required, programmes_for
 from programme.forms import add_service_errors, posted
@@ -76,6 +77,13 @@ def participant_file(request: HttpRequest, pk: int) -> HttpResponse:
     as `participants:detail` (config/urls.py), its name since the first version."""
     participant = get_participant(request, pk)
     audit.log_view(request, participant)
+    # The current co-coaches of every programme, in one query, shown beside the lead coach.
+    co_coaches = EnrolmentCoach.objects.current().filter(enrolment__participant=participant)
+    by_enrolment: dict[int, list] = {}
+    for row in co_coaches.select_related("coach"):
+        by_enrolment.setdefault(row.enrolment_id, []).append(row)
+    for enrolment in participant.file_enrolments:
+        enrolment.current_co_coaches = by_enrolment.get(enrolment.pk, [])
     return render(
         request,
         "casefile/participant_file.html",
@@ -103,6 +111,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interviews__conducted_by",
             "programme__criteria",
             "changes__changed_by",
+            Prefetch("co_coaches", queryset=EnrolmentCoach.objects.select_related("coach")),
         ),
         pk=pk,
     )

@@ -393,6 +393,7 @@ SPECTACULAR_SETTINGS = {
         # One name for a choice set that several fields share, rather than one per field.
         "CefrLevelEnum": "evaluations.models.Cefr",
         "CountryEnum": "django_countries.countries",
+        "SchoolingEnum": "participants.choices.Schooling",
         "ParticipantLanguageEnum": "participants.choices.LANGUAGES",
         "OutcomeLevelEnum": "programme.outcomes.LEVEL_NAMES.items",
         # What a coach may record; "expected" is only the state before anyone has.

@@ -14,7 +14,7 @@ from participants import choices
 from participants.forms import DateInput
 from participants.models import Participant
 from programme import outcomes
-from programme.models import Programme
+from programme.models import Module, Programme
 from programme.text_limits import LONG_NOTE, NOTE
 
 SCALE_NAMES = dict(Programme._meta.get_field("language_scale").choices)
@@ -110,6 +110,13 @@ class EvaluationForm(forms.Form):
         label=_("Evaluation"), choices=Evaluation.Kind.choices, widget=forms.RadioSelect
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    module = forms.ModelChoiceField(
+        label=_("Module evaluated"),
+        queryset=Module.objects.none(),
+        required=False,
+        empty_label=_("The trajectory as a whole"),
+        help_text=_("An evaluation of one module is recorded as a mid-way evaluation."),
+    )
     notes = forms.CharField(
         label=_("Notes"),
         max_length=LONG_NOTE,
@@ -118,9 +125,16 @@ class EvaluationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, domains: list[outcomes.Domain], evaluation=None, **kwargs):
+    def __init__(
+        self, *args, domains: list[outcomes.Domain], evaluation=None, modules=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.domains = list(domains)
+        if modules is None or evaluation is not None:
+            # A correction keeps its module; a programme without modules has none to pick.
+            del self.fields["module"]
+        else:
+            self.fields["module"].queryset = modules
         if evaluation is not None:
             # A correction keeps the kind: a baseline does not become an exit evaluation.
             del self.fields["kind"]

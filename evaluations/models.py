@@ -10,9 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from participants import choices
-from participants.models import Enrolment, Participant
+from participants.models import Enrolment, Participant, co_coached_enrolments
 from programme import outcomes
 from programme.dates import not_in_future
+
+# The local scales live with the programme, which names its scale and may require a level of
+# it at intake; re-exported here for the modules that read them with the assessments.
+from programme.language_scales import (
+    LOCAL_LEVEL_CHOICES,
+    LOCAL_LEVELS,
+    SCALE_LANGUAGE,
+)
+from programme.language_scales import LOCAL_SCALES as LOCAL_SCALES
+from programme.models import Module
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -31,38 +41,6 @@ class Cefr(models.TextChoices):
     def rank(cls, level: str) -> int:
         """0 for pre-A1 … 6 for C2: levels compared and averaged as numbers."""
         return cls.values.index(level)
-
-
-# Local scales, with the CEFR level each step roughly matches (FUNDER-INDICATORS.md).
-LOCAL_SCALES = {
-    "nt2": [
-        ("alfa", "Alfa", "pre_a1"),
-        ("1.1", "1.1", "a1"),
-        ("1.2", "1.2", "a2"),
-        ("2", "2", "b1"),
-        ("3", "3", "b2"),
-        ("4", "4", "c1"),
-    ],
-    "fle": [
-        ("alpha", "Alpha", "pre_a1"),
-        ("fle_a1", "FLE A1", "a1"),
-        ("fle_a2", "FLE A2", "a2"),
-        ("fle_b1", "FLE B1", "b1"),
-        ("fle_b2", "FLE B2", "b2"),
-        ("fle_c1", "FLE C1", "c1"),
-    ],
-}
-LOCAL_LEVEL_CHOICES = [
-    (code, label) for steps in LOCAL_SCALES.values() for code, label, _cefr in steps
-]
-# Local level code -> (scale, label, the CEFR level it roughly matches).
-LOCAL_LEVELS = {
-    code: (scale, label, cefr)
-    for scale, steps in LOCAL_SCALES.items()
-    for code, label, cefr in steps
-}
-# The language each local scale measures: an NT2 level says nothing about someone's French.
-SCALE_LANGUAGE = {"nt2": "nl", "fle": "fr"}
 
 
 class LanguageAssessmentQuerySet(models.QuerySet):
@@ -189,6 +167,16 @@ class Evaluation(models.Model):
         verbose_name=_("evaluated by"),
     )
     notes = models.TextField(_("notes"), max_length=LONG_NOTE, blank=True)
+    # Where the programme evaluates per module (Module.evaluated_at): the module evaluated.
+    # Empty for the enrolment's own evaluations.
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("module"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -208,6 +196,10 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.held_on:%d/%m/%Y}"
+
+    def clean(self):
+        if self.module_id and self.module.programme_id != self.enrolment.programme_id:
+            raise ValidationError({"module": _("This module belongs to another programme.")})
 
 
 class DomainScore(models.Model):
@@ -297,9 +289,11 @@ class FollowUpCallQuerySet(models.QuerySet):
         """The calls that are `user`'s to make: those of the enrolments they coached, and of
         the people they are the referent coach of. Unlike a to-do (`coached_by`), a call comes
         after the exit, when the person's referent coach may be the one who still knows them,
-        so both coaches have it in their queue."""
+        so both coaches have it in their queue, and so has a current co-coach."""
         return self.filter(
-            models.Q(enrolment__coach=user) | models.Q(enrolment__participant__coach=user)
+            models.Q(enrolment__coach=user)
+            | models.Q(enrolment__participant__coach=user)
+            | models.Q(enrolment__in=co_coached_enrolments(user))
         )
 
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evaluations.models import Cefr, DomainScore, Evaluation, LanguageAssessment
+from evaluations.models import (
+    LOCAL_LEVELS,
+    SCALE_LANGUAGE,
+    Cefr,
+    DomainScore,
+    Evaluation,
+    LanguageAssessment,
+)
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES, LOW_LEVELS, is_low
 from participants.models import Enrolment, Participant
 from participants.services import planned_end
@@ -38,6 +45,24 @@ def language_scales(participant: Participant) -> set[str]:
         .order_by()
         .values_list("programme__language_scale", flat=True)
     )
+
+
+def latest_scale_level(participant: Participant, scale: str) -> str | None:
+    """The person's level on a local scale (e.g. NT2 "1.1") from their latest assessment of
+    that scale's language: what an eligibility criterion "level at least X" reads
+    (participants.eligibility). None when there is no scale, no such assessment, or the latest
+    gives no level on the scale: then the coach judges. One query."""
+    if scale not in SCALE_LANGUAGE:
+        return None
+    latest = (
+        LanguageAssessment.objects.filter(participant=participant, language=SCALE_LANGUAGE[scale])
+        .order_by("-assessed_on", "-pk")
+        .values_list("local_level", flat=True)
+        .first()
+    )
+    if latest and LOCAL_LEVELS.get(latest, ("",))[0] == scale:
+        return latest
+    return None
 
 
 def short_level(level: str) -> str:

@@ -158,14 +158,27 @@ def evaluation_record(
     scores: Sequence[ScoreRow],
     notes: str = "",
     by,
+    module=None,
 ) -> Evaluation:
     """A baseline, mid-way or exit evaluation with its domain scores. Closes the matching
-    to-do of the trajectory template."""
+    to-do of the trajectory template, or, for an evaluation of a module (where the programme
+    evaluates per module), that module's next evaluation to-do (start, half-way or end). A
+    module's evaluation is a mid-way evaluation of the trajectory: the baseline and the exit
+    evaluation stay the enrolment's own, one each."""
     if kind not in Evaluation.Kind.values:
         raise ValidationError({"kind": _("Choose baseline, mid-way or exit.")})
     _check_open_for_evaluation(enrolment, kind)
     _check_held_on(enrolment, held_on)
     _check_scores(enrolment.programme, scores)
+    if module is not None:
+        # The enrolment's baseline and exit are its own; a module's evaluations fall between
+        # them, so the progress since the baseline reads them as mid-way evaluations.
+        if kind != Evaluation.Kind.MIDWAY:
+            raise ValidationError(
+                {"kind": _("An evaluation of a module is recorded as a mid-way evaluation.")}
+            )
+        if module.programme_id != enrolment.programme_id:
+            raise ValidationError({"module": _("This module belongs to another programme.")})
     with transaction.atomic():
         # Lock the enrolment so two coaches saving a baseline at once cannot both pass the check.
         Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
@@ -181,7 +194,12 @@ def evaluation_record(
             }[kind]
             raise ValidationError({"kind": message}, code="unique")
         evaluation = Evaluation(
-            enrolment=enrolment, kind=kind, held_on=held_on, notes=notes.strip(), evaluated_by=by
+            enrolment=enrolment,
+            kind=kind,
+            held_on=held_on,
+            notes=notes.strip(),
+            evaluated_by=by,
+            module=module,
         )
         evaluation.full_clean(validate_constraints=False)
         evaluation.save()
@@ -193,7 +211,7 @@ def evaluation_record(
             participant=enrolment.participant,
             note=_scores_note({}, rows),
         )
-        todo_complete(enrolment=enrolment, kind=kind, on=held_on, by=by)
+        todo_complete(enrolment=enrolment, kind=kind, on=held_on, by=by, module=module)
     return evaluation
 
 

@@ -41,7 +41,7 @@ from evaluations.services import (
 )
 from participants.access import get_enrolment, get_participant
 from participants.models import Enrolment
-from programme import outcomes
+from programme import outcomes, params
 from programme.access import participant_work_required
 from programme.forms import add_service_errors, posted
 from programme.models import TodoTemplate
@@ -98,10 +98,17 @@ def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
     suggested = request.GET.get("kind")
     if suggested not in Kind.values:
         suggested = next_kind(enrolment, kinds) or Kind.MIDWAY
+    modules = enrolment.programme.modules.all()
+    initial = {"kind": suggested, "held_on": timezone.localdate()}
+    # From a module's evaluation to-do: that module, as a mid-way evaluation.
+    module_pk = params.id_param(request.GET, "module", lenient=True)
+    if module_pk is not None and any(m.pk == module_pk for m in modules):
+        initial.update(module=module_pk, kind=Kind.MIDWAY)
     form = EvaluationForm(
         posted(request),
         domains=enrolment.programme.domains(),
-        initial={"kind": suggested, "held_on": timezone.localdate()},
+        modules=modules,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,6 +119,7 @@ def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
                 scores=form.scores(),
                 notes=form.cleaned_data["notes"],
                 by=request.user,
+                module=form.cleaned_data.get("module"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -239,7 +247,7 @@ def evaluations_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None
     if enrolment.started_on is None:
         return None  # still in intake, or never admitted: nothing to evaluate yet
     evaluations = sorted(
-        enrolment.evaluations.select_related("evaluated_by").prefetch_related("scores"),
+        enrolment.evaluations.select_related("evaluated_by", "module").prefetch_related("scores"),
         key=lambda e: (KIND_ORDER[e.kind], e.held_on, e.pk),
     )
     columns = [{score.domain: score for score in e.scores.all()} for e in evaluations]
@@ -259,9 +267,21 @@ def evaluations_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None
         for domain in domains_of(enrolment.programme, *columns)
     ]
     kind = next_kind(enrolment, {e.kind for e in evaluations})
+    # Grouped by module once any evaluation names one: the trajectory's own first, then each
+    # module in the programme's order.
+    by_module = []
+    if any(e.module_id for e in evaluations):
+        groups: dict = {}
+        for e in evaluations:
+            groups.setdefault(e.module, []).append(e)
+        by_module = sorted(
+            groups.items(),
+            key=lambda item: (item[0] is not None, item[0] and (item[0].position, item[0].name)),
+        )
     return {
         "enrolment": enrolment,
         "evaluations": evaluations,
+        "by_module": by_module,
         "rows": rows,
         "next_kind": Kind(kind) if kind else None,
     }

@@ -10,6 +10,7 @@ from participants import choices, eligibility
 from participants.models import (
     Consent,
     Enrolment,
+    EnrolmentCoach,
     IntakeInterview,
     Participant,
     birth_date_in_national_number,
@@ -226,13 +227,15 @@ class EligibilityForm(forms.Form):
 
     YES_NO = [("yes", _("Met")), ("no", _("Not met"))]
 
-    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+    def __init__(self, *args, enrolment: Enrolment, language_level: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
         previous = {a.criterion_id: a for a in enrolment.eligibility.all()}
         participant = enrolment.participant
         for criterion in enrolment.programme.criteria.all():
-            computed = eligibility.evaluate(criterion, participant, enrolment.referred_on)
+            computed = eligibility.evaluate(
+                criterion, participant, enrolment.referred_on, language_level=language_level
+            )
             answer = previous.get(criterion.pk)
             met_field = f"criterion_{criterion.pk}"
             reason_field = f"reason_{criterion.pk}"
@@ -416,3 +419,24 @@ class ConsentWithdrawForm(forms.Form):
 
     def clean_on(self):
         return not_in_future(self.cleaned_data["on"])
+
+
+class CoCoachForm(forms.Form):
+    """A second coach beside the lead, with the part they play."""
+
+    coach = StaffChoiceField(label=_("Coach"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=EnrolmentCoach.Role.choices)
+    since = forms.DateField(label=_("Since"), widget=DateInput())
+
+    def __init__(self, *args, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.initial.setdefault("since", timezone.localdate())
+
+
+class CoCoachEndForm(forms.Form):
+    until = forms.DateField(
+        label=_("Stops on"),
+        help_text=_("The first day the coach no longer works on this enrolment."),
+        widget=DateInput(),
+    )

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -79,12 +79,21 @@ def age_on(birth_date: datetime.date, on: datetime.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
+def co_coached_enrolments(user):
+    """The ids of the enrolments `user` is a co-coach of today (`EnrolmentCoach`): a second
+    coach beside the lead, from their start until the day they end."""
+    return EnrolmentCoach.objects.current().filter(coach=user).order_by().values("enrolment_id")
+
+
 def coached_by(user, *, via: str = "") -> Q:
-    """Whose work an enrolment is: its own coach's, or, when it names none, the person's
-    referent coach's. The one rule for to-dos, follow-up calls and a coach's Today; `via` is
-    the path to the enrolment from the model filtered (e.g. "enrolment__")."""
-    return Q(**{f"{via}coach": user}) | Q(
-        **{f"{via}coach__isnull": True, f"{via}participant__coach": user}
+    """Whose work an enrolment is: its own (lead) coach's and its current co-coaches', or, when
+    it names no lead, the person's referent coach's. The one rule for to-dos, follow-up calls
+    and a coach's Today; `via` is the path to the enrolment from the model filtered (e.g.
+    "enrolment__")."""
+    return (
+        Q(**{f"{via}coach": user})
+        | Q(**{f"{via}coach__isnull": True, f"{via}participant__coach": user})
+        | Q(**{f"{via}pk__in": co_coached_enrolments(user)})
     )
 
 
@@ -96,7 +105,14 @@ class ParticipantQuerySet(models.QuerySet):
         of milliseconds at national scale."""
         referent = Participant.objects.filter(coach=user).order_by().values("pk")
         enrolled = Enrolment.objects.filter(coach=user).order_by().values("participant_id")
-        return self.filter(pk__in=referent.union(enrolled, all=True))
+        # A current co-coach of an enrolment has the person in their caseload too.
+        co_coached = (
+            EnrolmentCoach.objects.current()
+            .filter(coach=user)
+            .order_by()
+            .values("enrolment__participant_id")
+        )
+        return self.filter(pk__in=referent.union(enrolled, co_coached, all=True))
 
     def possible_duplicates(
         self,
@@ -550,6 +566,74 @@ class Enrolment(models.Model):
         return ahead + 1
 
 
+class EnrolmentCoachQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Co-coaches at work on a day (today by default): started, and not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gt=on), since__lte=on)
+
+
+class EnrolmentCoach(models.Model):
+    """A coach working on an enrolment beside its lead coach (`Enrolment.coach`): the
+    activation coach beside the social worker, a language coach on the work floor. From
+    `since` until the day before `until`, the person is in their caseload and the enrolment's
+    work is theirs as much as the lead's."""
+
+    class Role(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        ACTIVATION_COACH = "activation_coach", _("Activation coach")
+        LANGUAGE_COACH = "language_coach", _("Language coach")
+        OTHER = "other", _("Other")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="co_coaches", verbose_name=_("enrolment")
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="co_coached_enrolments",
+        verbose_name=_("coach"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    since = models.DateField(_("since"), default=timezone.localdate)
+    until = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("The first day they no longer coach.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EnrolmentCoachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "since", "pk"]
+        verbose_name = _("co-coach")
+        verbose_name_plural = _("co-coaches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "coach"],
+                condition=Q(until__isnull=True),
+                name="enrolment_coach_one_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="enrolment_coach_until_after_since",
+            ),
+        ]
+        indexes = [models.Index(fields=["coach", "until"])]
+
+    def __str__(self):
+        return f"{self.coach} ({self.get_role_display()}) — {self.enrolment}"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.since <= on and (self.until is None or self.until > on)
+
+
 class EnrolmentStatusChange(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
     from_status = models.CharField(
@@ -851,6 +935,16 @@ class Todo(models.Model):
         related_name="+",
     )
     cancelled = models.BooleanField(_("cancelled"), default=False)
+    # An evaluation to-do of one module (Module.evaluated_at): closed by an evaluation of that
+    # module, never by the enrolment's own baseline, mid-way or exit evaluation.
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("module"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TodoQuerySet.as_manager()

@@ -18,6 +18,7 @@ from participants.models import (
     Consent,
     EligibilityAnswer,
     Enrolment,
+    EnrolmentCoach,
     EnrolmentStatusChange,
     EntryCharacteristics,
     IntakeInterview,
@@ -30,9 +31,11 @@ from programme.dates import not_before, not_in_future
 from programme.models import (
     Cohort,
     EligibilityCriterion,
+    Module,
     Organisation,
     PartnerOrganisation,
     Programme,
+    Staff,
     TodoTemplate,
     Track,
 )
@@ -404,10 +407,16 @@ class CriterionAnswer:
 
 
 def eligibility_record(
-    *, enrolment: Enrolment, answers: Iterable[CriterionAnswer], by
+    *,
+    enrolment: Enrolment,
+    answers: Iterable[CriterionAnswer],
+    by,
+    language_level: str | None = None,
 ) -> list[EligibilityAnswer]:
     """Record the eligibility check. Computed criteria are recomputed from the data here, so
-    the stored `computed` value is the data's answer, not what a form claimed."""
+    the stored `computed` value is the data's answer, not what a form claimed. The language
+    level on the programme's scale is read by the caller from the latest assessment (a floor
+    above: see participants.eligibility); None leaves a level criterion to the coach."""
     answers = list(answers)
     if enrolment.status not in {Status.REFERRED, Status.INTAKE, Status.WAITING_LIST}:
         raise ValidationError(_("Eligibility is checked during intake only."))
@@ -417,7 +426,9 @@ def eligibility_record(
         raise ValidationError(_("Answer every criterion of this programme."))
     rows, errors = [], {}
     for answer in answers:
-        computed = eligibility.evaluate(answer.criterion, participant, enrolment.referred_on)
+        computed = eligibility.evaluate(
+            answer.criterion, participant, enrolment.referred_on, language_level=language_level
+        )
         reason = answer.override_reason.strip()
         if computed is not None and computed != answer.met and not reason:
             errors[f"criterion_{answer.criterion.pk}"] = _(
@@ -631,11 +642,17 @@ def todo_mark_done(*, todo: Todo, on: datetime.date | None = None, by) -> Todo:
 
 
 def todo_complete(
-    *, enrolment: Enrolment, kind: str, on: datetime.date | None = None, by
+    *, enrolment: Enrolment, kind: str, on: datetime.date | None = None, by, module=None
 ) -> Todo | None:
     """Called by the app that did the work (an evaluation recorded, a language test taken):
-    closes the earliest open to-do of that kind, if there is one."""
-    todo = enrolment.todos.open().filter(kind=kind).order_by("due_on", "pk").first()
+    closes the earliest open to-do of that kind, if there is one. An evaluation of a module
+    closes that module's earliest evaluation to-do instead (`module_evaluation_todos_plan`)."""
+    todos = enrolment.todos.open()
+    if module is not None:
+        todos = todos.filter(module=module, kind__in=MODULE_EVALUATION_KINDS)
+    else:
+        todos = todos.filter(kind=kind, module__isnull=True)
+    todo = todos.order_by("due_on", "pk").first()
     if todo is None:
         return None
     return todo_mark_done(todo=todo, on=on, by=by)
@@ -795,3 +812,137 @@ def entry_characteristics_update(
         characteristics.save()
         audit.record_change(instance=characteristics, before=before, by=by, participant=participant)
     return characteristics
+
+
+# Co-coaches ----------------------------------------------------------------------------------
+
+
+def enrolment_add_coach(
+    *, enrolment: Enrolment, coach, role: str, since: datetime.date, by
+) -> EnrolmentCoach:
+    """A second (or third) coach beside the enrolment's lead: from `since`, the person is in
+    their caseload and the enrolment's to-dos, calls and sessions are theirs too."""
+    if not enrolment.is_open:
+        raise ValidationError(_("This enrolment is finished: no coach can be added."))
+    if not Staff.objects.filter(
+        user=coach,
+        organisation_id=enrolment.participant.organisation_id,
+        role=Staff.Role.COACH,
+        user__is_active=True,
+    ).exists():
+        raise ValidationError({"coach": _("Choose a coach of the organisation.")})
+    if coach.pk == enrolment.coach_id:
+        raise ValidationError({"coach": _("This is already the enrolment's lead coach.")})
+    if role not in EnrolmentCoach.Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    with transaction.atomic():
+        # Two coaches adding the same colleague at once would otherwise both succeed.
+        Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if EnrolmentCoach.objects.filter(
+            enrolment=enrolment, coach=coach, until__isnull=True
+        ).exists():
+            raise ValidationError({"coach": _("This coach already works on this enrolment.")})
+        row = EnrolmentCoach.objects.create(
+            enrolment=enrolment, coach=coach, role=role, since=since, added_by=by
+        )
+        audit.record_event(
+            action=audit.Action.CREATE,
+            by=by,
+            object_type="participants.enrolmentcoach",
+            object_id=row.pk,
+            participant=enrolment.participant,
+            changes={"coach": [None, coach.pk], "role": [None, role], "since": [None, str(since)]},
+        )
+    return row
+
+
+def enrolment_end_coach(*, co_coach: EnrolmentCoach, until: datetime.date, by) -> EnrolmentCoach:
+    """A co-coach stops: from `until` on, the enrolment is no longer theirs."""
+    if co_coach.until is not None:
+        raise ValidationError(_("This coach has already stopped."))
+    not_before(
+        until,
+        co_coach.since,
+        field="until",
+        message=_("A coach cannot stop before they started."),
+    )
+    with transaction.atomic():
+        updated = EnrolmentCoach.objects.filter(pk=co_coach.pk, until__isnull=True).update(
+            until=until
+        )
+        if not updated:
+            raise ValidationError(_("This coach has already stopped."))
+        co_coach.until = until
+        audit.record_event(
+            action=audit.Action.UPDATE,
+            by=by,
+            object_type="participants.enrolmentcoach",
+            object_id=co_coach.pk,
+            participant=co_coach.enrolment.participant,
+            changes={"until": [None, str(until)]},
+        )
+    return co_coach
+
+
+# Evaluations per module ----------------------------------------------------------------------
+
+Kinds = TodoTemplate.Kind
+MODULE_EVALUATION_KINDS = [Kinds.BASELINE, Kinds.MIDWAY, Kinds.EXIT]
+
+
+def module_evaluation_dates(
+    module: Module, starts_on: datetime.date, ends_on: datetime.date | None
+) -> list[tuple[str, datetime.date, str]]:
+    """When a person's time in a module is evaluated, as (to-do kind, date, label): at the
+    start, half-way (if the module says so) and at the end. The end is the day they leave, or
+    the module's length in weeks from their start; unknown, only the start is planned (the end
+    is planned when they leave)."""
+    if not module.evaluated_at:
+        return []
+    if ends_on is None and module.length_weeks:
+        ends_on = starts_on + datetime.timedelta(weeks=module.length_weeks)
+    name = {"module": module.name}
+    dates = [(Kinds.BASELINE, starts_on, _("Evaluation at the start of %(module)s") % name)]
+    if ends_on is not None and ends_on > starts_on:
+        if module.evaluated_at == Module.EvaluatedAt.START_MIDDLE_END:
+            middle = starts_on + (ends_on - starts_on) / 2
+            dates.append((Kinds.MIDWAY, middle, _("Evaluation half-way through %(module)s") % name))
+        dates.append((Kinds.EXIT, ends_on, _("Evaluation at the end of %(module)s") % name))
+    return dates
+
+
+def module_evaluation_todos_plan(
+    *,
+    enrolment: Enrolment,
+    module: Module,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> list[Todo]:
+    """The evaluation to-dos of a person's time in a module (`module_evaluation_dates`).
+    Nothing when the module is not evaluated, or when the person already has open to-dos of
+    it (someone who rejoins keeps the ones planned)."""
+    if enrolment.todos.open().filter(module=module).exists():
+        return []
+    return Todo.objects.bulk_create(
+        Todo(enrolment=enrolment, module=module, kind=kind, label=label, due_on=due_on)
+        for kind, due_on, label in module_evaluation_dates(module, starts_on, ends_on)
+    )
+
+
+def module_evaluation_todos_leave(
+    *, enrolment: Enrolment, module: Module, left_on: datetime.date
+) -> None:
+    """A person leaves a module: its end evaluation falls on the day they leave, and a
+    half-way evaluation planned after that day is cancelled."""
+    if not module.evaluated_at:
+        return
+    todos = enrolment.todos.open().filter(module=module)
+    todos.filter(kind=Kinds.MIDWAY, due_on__gt=left_on).update(cancelled=True)
+    ends = todos.filter(kind=Kinds.EXIT)
+    if ends.exists():
+        ends.update(due_on=left_on)
+    else:
+        label = _("Evaluation at the end of %(module)s") % {"module": module.name}
+        Todo.objects.create(
+            enrolment=enrolment, module=module, kind=Kinds.EXIT, label=label, due_on=left_on
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import consent_views, funder_views, import_views, todo_views, views
+from participants import coach_views, consent_views, funder_views, import_views, todo_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -15,12 +15,11 @@ urlpatterns = [
     path("participants/<int:pk>/refer/", views.enrolment_refer, name="refer"),
     path("todos/<int:pk>/done/", todo_views.todo_done, name="todo-done"),
     path("enrolments/<int:pk>/todos/add/", todo_views.todo_add, name="todo-add"),
+    path("enrolments/<int:pk>/coaches/add/", coach_views.co_coach_add, name="co-coach-add"),
+    path("co-coaches/<int:pk>/end/", coach_views.co_coach_end, name="co-coach-end"),
     path("enrolments/<int:pk>/intake/start/", views.intake_start, name="intake-start"),
-    path(
-        "enrolments/<int:pk>/intake/eligibility/",
-        views.intake_eligibility,
-        name="intake-eligibility",
-    ),
+    # The eligibility step (enrolments/<int:pk>/intake/eligibility/, "intake-eligibility") is
+    # composed in casefile, which reads the language assessments too.
     path("enrolments/<int:pk>/intake/interview/", views.intake_interview, name="intake-interview"),
     path("enrolments/<int:pk>/intake/decision/", views.intake_decision, name="intake-decision"),
     path("participants/import/", import_views.import_upload, name="import"),

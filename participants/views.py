@@ -20,7 +20,6 @@ from participants.access import (
 from participants.filters import CaseloadFilter
 from participants.forms import (
     DecisionForm,
-    EligibilityForm,
     InterviewForm,
     LanguageFormSet,
     ParticipantForm,
@@ -200,7 +199,7 @@ def intake_steps(enrolment: Enrolment) -> list[dict]:
     return steps
 
 
-def _intake_page(request, enrolment, step: str, form, extra=None):
+def intake_page(request, enrolment, step: str, form, extra=None):
     context = {
         "enrolment": enrolment,
         "participant": enrolment.participant,
@@ -227,22 +226,8 @@ def intake_only(view):
     return wrapper
 
 
-@participant_work_required
-@require_http_methods(["GET", "POST"])
-@intake_only
-def intake_eligibility(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
-    form = EligibilityForm(posted(request), enrolment=enrolment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eligibility_record(
-                enrolment=enrolment, answers=form.answers(), by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Eligibility recorded."))
-            return redirect("participants:intake-interview", pk=enrolment.pk)
-    return _intake_page(request, enrolment, "eligibility", form)
+# The eligibility step is composed in casefile (casefile/intake_views.py): its language-level
+# criterion reads the assessments, a floor above this app.
 
 
 @participant_work_required
@@ -260,7 +245,7 @@ def intake_interview(request: HttpRequest, enrolment: Enrolment) -> HttpResponse
         else:
             messages.success(request, _("Intake interview recorded."))
             return redirect("participants:intake-decision", pk=enrolment.pk)
-    return _intake_page(request, enrolment, "interview", form)
+    return intake_page(request, enrolment, "interview", form)
 
 
 @participant_work_required
@@ -287,7 +272,7 @@ def intake_decision(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
                 _("Decision recorded: %(status)s.") % {"status": enrolment.get_status_display()},
             )
             return redirect(enrolment)
-    return _intake_page(request, enrolment, "decision", form)
+    return intake_page(request, enrolment, "decision", form)
 
 
 @participant_work_required

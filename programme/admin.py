@@ -166,6 +166,7 @@ class ModuleInline(ScopedTabularInline):
         "length_weeks",
         "rhythm",
         "trial_sessions",
+        "evaluated_at",
     ]
 
 
@@ -184,7 +185,7 @@ class CohortInline(ScopedTabularInline):
 class CriterionInline(ScopedTabularInline):
     model = EligibilityCriterion
     extra = 0
-    fields = ["position", "kind", "label", "min_age"]
+    fields = ["position", "kind", "label", "min_age", "min_language_level"]
 
 
 class TodoTemplateInline(ScopedTabularInline):

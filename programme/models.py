@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programme import indicators, outcomes
+from programme.language_scales import LOCAL_LEVEL_CHOICES, LOCAL_LEVELS
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -598,6 +599,25 @@ class Module(models.Model):
         help_text=_("Monday = 0 … Sunday = 6, comma-separated, e.g. 1,3"),
     )
     length_weeks = models.PositiveSmallIntegerField(_("length (weeks)"), null=True, blank=True)
+
+    class EvaluatedAt(models.TextChoices):
+        NONE = "", _("Not evaluated per module")
+        START_END = "start_end", _("At the start and at the end")
+        START_MIDDLE_END = "start_middle_end", _("At the start, half-way and at the end")
+
+    evaluated_at = models.CharField(
+        _("evaluations in this module"),
+        max_length=20,
+        choices=EvaluatedAt.choices,
+        blank=True,
+        default=EvaluatedAt.NONE,
+        # Rows written without it (the demo's bulk writer) are "not evaluated per module".
+        db_default=EvaluatedAt.NONE,
+        help_text=_(
+            "Plans an evaluation to-do for each person at these moments of their time in the "
+            "module (from joining its group to leaving it, or its length in weeks)."
+        ),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     trial_sessions = models.PositiveSmallIntegerField(
         _("trial sessions"),
@@ -669,6 +689,7 @@ class EligibilityCriterion(models.Model):
         INTEGRATION_INCOME = "integration_income", _("Receives the integration income")
         MIN_AGE = "min_age", _("Minimum age")
         CIVIC_INTEGRATION = "civic_integration", _("Civic-integration course completed")
+        MIN_LANGUAGE_LEVEL = "min_language_level", _("Minimum language level")
         JUDGEMENT = "judgement", _("Coach's judgement at intake")
 
     COMPUTED_KINDS = {
@@ -677,6 +698,7 @@ class EligibilityCriterion(models.Model):
         Kind.INTEGRATION_INCOME,
         Kind.MIN_AGE,
         Kind.CIVIC_INTEGRATION,
+        Kind.MIN_LANGUAGE_LEVEL,
     }
 
     programme = models.ForeignKey(
@@ -693,6 +715,15 @@ class EligibilityCriterion(models.Model):
         help_text=_("Shown to the coach; required for a judgement."),
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    min_language_level = models.CharField(
+        _("minimum language level"),
+        max_length=10,
+        choices=LOCAL_LEVEL_CHOICES,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("On the programme's language scale, read from the latest language assessment."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -705,13 +736,37 @@ class EligibilityCriterion(models.Model):
             return self.label
         if self.kind == self.Kind.MIN_AGE and self.min_age:
             return _("%(age)s years or older") % {"age": self.min_age}
+        if self.kind == self.Kind.MIN_LANGUAGE_LEVEL and self.min_language_level:
+            scale, label, _cefr = LOCAL_LEVELS[self.min_language_level]
+            return _("Language level %(level)s or higher (%(scale)s)") % {
+                "level": label,
+                "scale": scale.upper(),
+            }
         return str(self.get_kind_display())
 
     def clean(self):
         if self.kind == self.Kind.MIN_AGE and not self.min_age:
             raise ValidationError({"min_age": _("Give the minimum age.")})
+        if self.kind == self.Kind.MIN_LANGUAGE_LEVEL:
+            self._check_language_level()
         if self.kind == self.Kind.JUDGEMENT and not self.label:
             raise ValidationError({"label": _("Describe what the coach must judge.")})
+
+    def _check_language_level(self):
+        if not self.min_language_level:
+            raise ValidationError({"min_language_level": _("Give the minimum level.")})
+        scale = self.programme.language_scale if self.programme_id else ""
+        if not scale:
+            raise ValidationError(
+                {"min_language_level": _("Give the programme a language scale first.")}
+            )
+        if LOCAL_LEVELS[self.min_language_level][0] != scale:
+            raise ValidationError(
+                {
+                    "min_language_level": _("Choose a level of the programme's %(scale)s scale.")
+                    % {"scale": scale.upper()}
+                }
+            )
 
     @property
     def is_computed(self) -> bool:

@@ -15,6 +15,7 @@ than kept monthly ones.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -44,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Cefr, DomainScore, Evaluation, FollowUpCall, LanguageAssessment
 from participants import choices
-from participants.models import Enrolment, EnrolmentStatusChange
+from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
 from reports.aggregates import Days, Median
 from reports.figures import Figure, Period, percent
@@ -348,6 +349,12 @@ def _waiting(scope: Scope) -> Section:
     return section
 
 
+def _staff_name(user: str):
+    """A staff member's name as User.get_full_name() gives it, else the user name."""
+    full = Concat(f"{user}__first_name", Value(" "), f"{user}__last_name")
+    return Coalesce(NullIf(Trim(full), Value("")), f"{user}__username")
+
+
 def _caseloads(scope: Scope) -> Section:
     section = Section(
         "caseloads",
@@ -359,19 +366,28 @@ def _caseloads(scope: Scope) -> Section:
         chart=True,
     )
     # The coach's name as User.get_full_name() gives it, else the user name; none: no coach.
-    active = scope.active.annotate(
-        coach_name=Coalesce(
-            NullIf(Trim(Concat("coach__first_name", Value(" "), "coach__last_name")), Value("")),
-            "coach__username",
-        )
+    # A co-coach counts the people they coached beside the lead during the period too.
+    active = scope.active.annotate(coach_name=_staff_name("coach"))
+    co_coached = EnrolmentCoach.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=scope.period.start),
+        since__lte=scope.period.end,
+        enrolment__in=scope.active.values("pk"),
+    ).annotate(coach_name=_staff_name("coach"))
+    pairs = (
+        active.values_list("coach_name", "participant_id")
+        .order_by()
+        .union(co_coached.values_list("coach_name", "enrolment__participant_id").order_by())
     )
+    counts = defaultdict(int)
+    for name, _person in pairs:  # distinct (coach, person) pairs: the union drops repeats
+        counts[name] += 1
     by_coach = {}
-    for name, count in (
-        active.values("coach_name")
-        .annotate(people=Count("participant_id", distinct=True))
-        .values_list("coach_name", "people")
-    ):
-        who = active.filter(coach_name=name) if name else active.filter(coach__isnull=True)
+    for name, count in counts.items():
+        if name:
+            mine = co_coached.filter(coach_name=name).values("enrolment_id")
+            who = active.filter(Q(coach_name=name) | Q(pk__in=mine))
+        else:
+            who = active.filter(coach__isnull=True)
         label = _("Coach: %(name)s") % {"name": name or _("No coach")}
         by_coach[name or _("No coach")] = (label, who, count)
     for name in sorted(by_coach):

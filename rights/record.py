@@ -43,6 +43,7 @@ SECTIONS = [
     ("eligibility", person.EligibilityAnswer, "enrolment__participant"),
     ("intake_interviews", person.IntakeInterview, "enrolment__participant"),
     ("module_plan", person.PlannedModule, "enrolment__participant"),
+    ("co_coaches", person.EnrolmentCoach, "enrolment__participant"),
     ("goals", Goal, "enrolment__participant"),
     ("steps", ActionStep, "goal__enrolment__participant"),
     ("placements", Placement, "enrolment__participant"),

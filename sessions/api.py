@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from participants.access import participants_for
 from programme import params
 from programme.api import (
     STALE_RESPONSE,
@@ -18,8 +19,15 @@ from programme.api import (
     VersionField,
     service_errors,
 )
+from programme.text_limits import NOTE
 from sessions import services
-from sessions.access import attendance_to_record, groups_for, series_for, sessions_for
+from sessions.access import (
+    attendance_to_record,
+    groups_for,
+    groups_to_act_on,
+    series_for,
+    sessions_for,
+)
 from sessions.filters import (
     AttendanceFilter,
     GroupFilter,
@@ -46,9 +54,21 @@ class GroupSerializer(ModelSerializer):
         model = Group
         fields = [
             "id", "programme", "module", "name", "coaches", "level_low", "level_high",
-            "capacity", "site", "starts_on", "ends_on",
+            "schooling_low", "schooling_high", "capacity", "site", "starts_on", "ends_on",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class GroupJoinRequest(serializers.Serializer):
+    participants = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    joined_on = serializers.DateField()
+    override_reason = serializers.CharField(
+        max_length=NOTE, required=False, allow_blank=True, default=""
+    )
+
+
+class GroupJoinResponse(serializers.Serializer):
+    added = serializers.ListField(child=serializers.IntegerField())
 
 
 @extend_schema(tags=["groups"])
@@ -61,6 +81,35 @@ class GroupViewSet(ScopedViewSet, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return groups_for(self.request.staff).prefetch_related("coaches")
+
+    @extend_schema(request=GroupJoinRequest, responses={201: GroupJoinResponse})
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """People of one's reach join the group, as on the group page: only those admitted to
+        the programme, within its places; when they break the group's composition rules (level
+        or schooling band, mother-tongue share), nothing is written unless `override_reason`
+        says why."""
+        group = self.get_object()
+        if not groups_to_act_on(request.staff).filter(pk=group.pk).exists():
+            raise Http404
+        form = GroupJoinRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        ids = form.validated_data["participants"]
+        people = list(participants_for(request.staff).filter(pk__in=ids))
+        unknown = sorted(set(ids) - {p.pk for p in people})
+        if unknown:
+            raise serializers.ValidationError(
+                {"participants": f"Unknown people: {', '.join(map(str, unknown))}."}
+            )
+        with service_errors():
+            added = services.group_add_members(
+                group=group,
+                participants=people,
+                joined_on=form.validated_data["joined_on"],
+                override_reason=form.validated_data["override_reason"],
+                by=request.user,
+            )
+        return Response({"added": [m.participant_id for m in added]}, status=201)
 
 
 class SeriesSerializer(ModelSerializer):

@@ -7,6 +7,7 @@ from participants.forms import DateInput
 from programme.access import coaches_for, partners_for, programmes_for
 from programme.forms import ModelMultipleChoiceField, StaffMultipleChoiceField, preselect_single
 from programme.models import Room
+from programme.text_limits import NOTE
 from sessions.access import groups_to_act_on
 from sessions.models import (
     WEEKDAY_NAMES,
@@ -34,7 +35,8 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = Group
         fields = [
-            "programme", "module", "name", "level_low", "level_high", "capacity", "site", "coaches",
+            "programme", "module", "name", "level_low", "level_high", "schooling_low",
+            "schooling_high", "capacity", "site", "coaches",
             "starts_on", "ends_on",
         ]  # fmt: skip
         widgets = {
@@ -72,6 +74,12 @@ class AddMembersForm(forms.Form):
         error_messages={"required": _("Tick at least one person.")},
     )  # fmt: skip
     joined_on = forms.DateField(label=_("In the group from"), widget=DateInput())
+    override_reason = forms.CharField(
+        label=_("Why add them despite the warning?"),
+        max_length=NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

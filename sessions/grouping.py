@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from evaluations.models import Cefr
-from participants.choices import LANGUAGES, Literacy
+from participants.choices import LANGUAGES, Literacy, Schooling
 
 # Who cannot read yet sorts first, so that at equal level they end up together.
 LITERACY_ORDER = {
@@ -144,6 +144,112 @@ def allowed_speakers(size: int, max_share: int) -> int:
     """How many people of one mother tongue a group of this size may hold. One person is never
     too many: a group of two would otherwise exclude every mother tongue."""
     return max(1, size * max_share // 100)
+
+
+def tongues_over_share(
+    tongues: Iterable[str | None], max_share: int | None
+) -> list[tuple[str, int, int]]:
+    """The mother tongues a group's members speak beyond the programme's limit, as (language,
+    speakers, group size), by language code. The one reading of the limit: the proposal's
+    warnings and the check on every join (`composition_breaches`) both call it. A person whose
+    mother tongue is not recorded (None) counts for the size but for no language."""
+    tongues = list(tongues)
+    if max_share is None or not tongues:
+        return []
+    counts: dict[str, int] = {}
+    for code in tongues:
+        if code is not None:
+            counts[code] = counts.get(code, 0) + 1
+    allowed = allowed_speakers(len(tongues), max_share)
+    return [
+        (code, speakers, len(tongues))
+        for code, speakers in sorted(counts.items())
+        if speakers > allowed
+    ]
+
+
+@dataclass(frozen=True)
+class Member:
+    """What the composition rules read of a person joining a group, or already in it."""
+
+    name: str
+    level: str = ""  # CEFR code of the latest assessment's mean level; "" when never assessed
+    schooling: str = ""  # participants.choices.Schooling code; "" when not recorded
+    mother_tongue: str | None = None
+
+
+def _outside(value: str, low: str, high: str, order: list[str]) -> bool:
+    """A known value outside a band that is set; unknown values and open bands break nothing."""
+    if value not in order or not (low or high):
+        return False
+    rank = order.index(value)
+    return bool(low and rank < order.index(low) or high and rank > order.index(high))
+
+
+def composition_breaches(
+    *,
+    joining: Iterable[Member],
+    staying: Iterable[Member],
+    level_low: str = "",
+    level_high: str = "",
+    schooling_low: str = "",
+    schooling_high: str = "",
+    max_share: int | None = None,
+) -> list[str]:
+    """Why people joining a group break its rules: a level outside its band, schooling outside
+    its band, one mother tongue over the programme's share once they are in. Unknown levels and
+    schooling break nothing (the coach knows what the file does not). Plain sentences, empty
+    when the group's rules hold."""
+    joining = list(joining)
+    breaches = []
+    for person in joining:
+        if _outside(person.level, level_low, level_high, Cefr.values):
+            breaches.append(
+                _("%(name)s is at level %(level)s; the group is for %(band)s.")
+                % {
+                    "name": person.name,
+                    "level": _short_label(person.level),
+                    "band": _band(level_low, level_high, _short_label),
+                }
+            )
+        if _outside(person.schooling, schooling_low, schooling_high, Schooling.values):
+            breaches.append(
+                _("%(name)s has schooling %(schooling)s; the group is for %(band)s.")
+                % {
+                    "name": person.name,
+                    "schooling": _isced(person.schooling),
+                    "band": _band(schooling_low, schooling_high, _isced),
+                }
+            )
+    everyone = [*staying, *joining]
+    newcomers = {p.mother_tongue for p in joining}
+    for code, speakers, size in tongues_over_share([p.mother_tongue for p in everyone], max_share):
+        if code in newcomers:
+            breaches.append(
+                _(
+                    "%(count)s of %(size)s people would speak %(language)s, over the "
+                    "programme's %(share)s%% limit."
+                )
+                % {
+                    "count": speakers,
+                    "size": size,
+                    "language": _language_name(code),
+                    "share": max_share,
+                }
+            )
+    return breaches
+
+
+def _isced(code: str) -> str:
+    return "ISCED " + code.removeprefix("isced")
+
+
+def _band(low: str, high: str, name) -> str:
+    if low and high:
+        return name(low) if low == high else f"{name(low)}–{name(high)}"
+    if low:
+        return _("%(level)s or higher") % {"level": name(low)}
+    return _("%(level)s or lower") % {"level": name(high)}
 
 
 def group_sizes(count: int, groups: int) -> list[int]:
@@ -345,22 +451,22 @@ def _build(
                 _("Group %(number)s has %(count)s people for %(capacity)s places.")
                 % {"number": number, "count": len(people), "capacity": capacity}
             )
-        if max_share is not None:
-            for code, speakers in sorted(tongues.items(), key=lambda item: item[0] or ""):
-                if code is not None and speakers > allowed_speakers(len(people), max_share):
-                    warnings.append(
-                        _(
-                            "Group %(number)s: %(count)s of %(size)s people speak %(language)s, "
-                            "over the %(share)s%% limit."
-                        )
-                        % {
-                            "number": number,
-                            "count": speakers,
-                            "size": len(people),
-                            "language": _language_name(code),
-                            "share": max_share,
-                        }
-                    )
+        for code, speakers, size in tongues_over_share(
+            [c.mother_tongue for c in people], max_share
+        ):
+            warnings.append(
+                _(
+                    "Group %(number)s: %(count)s of %(size)s people speak %(language)s, "
+                    "over the %(share)s%% limit."
+                )
+                % {
+                    "number": number,
+                    "count": speakers,
+                    "size": size,
+                    "language": _language_name(code),
+                    "share": max_share,
+                }
+            )
         groups.append(
             ProposedGroup(
                 number=number,

@@ -16,6 +16,7 @@ from participants.models import Participant
 from programme.access import participant_work_required, programmes_for
 from programme.forms import add_service_errors
 from programme.models import Programme
+from programme.text_limits import NOTE
 from sessions import grouping, services
 from sessions.access import waiting_to_be_placed
 from sessions.models import Group
@@ -170,7 +171,11 @@ def grouping_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 created = services.groups_create_from_proposal(
-                    programme=programme, proposal=proposal, people=people, staff=request.staff
+                    programme=programme,
+                    proposal=proposal,
+                    people=people,
+                    staff=request.staff,
+                    override_reason=request.POST.get("override_reason", "")[:NOTE],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

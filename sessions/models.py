@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from evaluations.models import Cefr
+from participants.choices import Schooling
 from participants.models import Participant
 from programme.models import Cohort, Module, PartnerOrganisation, Programme, Room, Site
-from programme.text_limits import LONG_NOTE
+from programme.text_limits import LONG_NOTE, NOTE
 
 # The kinds every programme has; a programme may add its own SessionKind rows.
 DEFAULT_KINDS = {
@@ -139,6 +140,22 @@ class Group(models.Model):
     )
     level_low = models.CharField(_("level from"), max_length=10, choices=Cefr.choices, blank=True)
     level_high = models.CharField(_("level to"), max_length=10, choices=Cefr.choices, blank=True)
+    schooling_low = models.CharField(
+        _("schooling from"),
+        max_length=10,
+        choices=Schooling.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    schooling_high = models.CharField(
+        _("schooling to"),
+        max_length=10,
+        choices=Schooling.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=12)
     site = models.ForeignKey(
         Site,
@@ -181,6 +198,15 @@ class Group(models.Model):
             raise ValidationError(
                 {"level_high": _("The band must go from the lower level to the higher.")}
             )
+        if (
+            self.schooling_low
+            and self.schooling_high
+            and Schooling.values.index(self.schooling_low)
+            > Schooling.values.index(self.schooling_high)
+        ):
+            raise ValidationError(
+                {"schooling_high": _("The band must go from the lower schooling to the higher.")}
+            )
         if self.module_id and self.module.programme_id != self.programme_id:
             raise ValidationError({"module": _("This module belongs to another programme.")})
         if self.cohort_id and self.cohort.programme_id != self.programme_id:
@@ -203,6 +229,11 @@ class GroupMembership(models.Model):
     )
     joined_on = models.DateField(_("joined"))
     left_on = models.DateField(_("left"), null=True, blank=True)
+    # Why the coach added the person although the group's composition rules warned against it
+    # (level or schooling band, mother-tongue share); empty when no rule was broken.
+    override_reason = models.TextField(
+        _("why added despite the warning"), max_length=NOTE, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["group", "participant__last_name", "participant__first_name"]

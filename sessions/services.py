@@ -14,13 +14,16 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from evaluations.models import LanguageAssessment
 from participants import plans as participant_plans
 from participants import services as participant_services
-from participants.models import Enrolment, Participant
+from participants.choices import LanguageUse
+from participants.models import Enrolment, LanguageSkill, Participant
 from programme.dates import in_future, not_in_future
 from programme.models import ClosureDay, PartnerOrganisation, Programme
 from sessions import recurrence, sms
 from sessions.access import waiting_to_be_placed
+from sessions.grouping import Member, composition_breaches, level_code
 from sessions.models import (
     AbsenceNotice,
     Attendance,
@@ -73,19 +76,85 @@ class WaitingToBeAdmitted(ValidationError):
         self.waiting = waiting
 
 
+class CompositionBreach(ValidationError):
+    """Adding these people breaks the group's composition rules (level band, schooling band,
+    mother-tongue share): a warning the coach may override by saying why."""
+
+    def __init__(self, breaches: list[str]):
+        super().__init__(
+            [
+                *breaches,
+                _("To add them anyway, write why; otherwise choose other people or another group."),
+            ],
+            code="composition",
+        )
+        self.breaches = breaches
+
+
+def _members(people: list[Participant], *, mother_tongue_only: bool = False):
+    """The composition rules' view of people (sessions.grouping.Member): the level of their
+    latest assessment, their schooling, their mother tongue. Two queries."""
+    ids = [p.pk for p in people]
+    levels = {}
+    if not mother_tongue_only:
+        levels = {
+            a.participant_id: level_code(a.level_rank)
+            for a in LanguageAssessment.objects.filter(participant__in=ids).latest_per_participant()
+        }
+    tongues: dict[int, str] = {}
+    for participant_id, language in (
+        LanguageSkill.objects.filter(participant__in=ids, use=LanguageUse.MOTHER_TONGUE)
+        .order_by("participant", "language")
+        .values_list("participant_id", "language")
+    ):
+        tongues.setdefault(participant_id, language)
+    return [
+        Member(
+            name=p.full_name,
+            level=levels.get(p.pk, ""),
+            schooling=p.schooling,
+            # "Other language" may be a different language for each person: it counts for none.
+            mother_tongue=None if tongues.get(p.pk, "other") == "other" else tongues[p.pk],
+        )
+        for p in people
+    ]
+
+
+def group_composition_breaches(
+    *, group: Group, joining: list[Participant], on: datetime.date
+) -> list[str]:
+    """What adding these people to the group on that day would break of its rules."""
+    if not joining:
+        return []
+    staying = list(group.members_on(on).exclude(pk__in=[p.pk for p in joining]))
+    return composition_breaches(
+        joining=_members(joining),
+        staying=_members(staying, mother_tongue_only=True) if staying else [],
+        level_low=group.level_low,
+        level_high=group.level_high,
+        schooling_low=group.schooling_low,
+        schooling_high=group.schooling_high,
+        max_share=group.programme.max_mother_tongue_share,
+    )
+
+
 def group_add_members(
     *,
     group: Group,
     participants: Iterable[Participant],
     joined_on: datetime.date,
     admit_waiting: bool = False,
+    override_reason: str = "",
     by=None,
 ) -> list[GroupMembership]:
     """Add several people at once; they become expected at the group's coming sessions.
     Only people admitted to the group's programme join: someone on its waiting list is
     admitted here (from the day they join) when `admit_waiting` says so, and refused
-    otherwise; anyone else is refused."""
+    otherwise; anyone else is refused. When they break the group's composition rules (its
+    level and schooling bands, the programme's mother-tongue share), nothing is written unless
+    the coach says why (`override_reason`), which is kept on the memberships and audited."""
     participants = list(participants)
+    override_reason = override_reason.strip()
     with transaction.atomic():
         # Lock the group so two coaches filling the last places cannot both succeed.
         Group.objects.select_for_update().get(pk=group.pk)
@@ -130,6 +199,11 @@ def group_add_members(
                 % {"names": ", ".join(p.full_name for p in not_admitted)},
                 code="not_admitted",
             )
+        # The composition first: the coach who says why, then admits and adds, keeps the reason.
+        breaches = group_composition_breaches(group=group, joining=new, on=joined_on)
+        if breaches and not override_reason:
+            raise CompositionBreach(breaches)
+        reason = override_reason if breaches else ""
         if waiting and not admit_waiting:
             raise WaitingToBeAdmitted(waiting)
         for person in waiting:
@@ -143,8 +217,20 @@ def group_add_members(
                 start_now=True,
             )
         memberships = GroupMembership.objects.bulk_create(
-            GroupMembership(group=group, participant=p, joined_on=joined_on) for p in new
+            GroupMembership(group=group, participant=p, joined_on=joined_on, override_reason=reason)
+            for p in new
         )
+        if breaches:
+            for person in new:
+                audit.record_event(
+                    action=audit.Action.CREATE,
+                    by=by,
+                    object_type="activities.groupmembership",
+                    object_id=group.pk,
+                    participant=person,
+                    changes={"group": [None, group.pk], "warnings": [None, breaches]},
+                    note=_("Added despite the warnings: %(reason)s") % {"reason": reason},
+                )
         if group.module_id:
             # A group belongs to a module: joining it puts the module in the person's plan.
             for person in new:
@@ -153,6 +239,17 @@ def group_add_members(
                 )
         coming = Session.objects.filter(group=group, date__gte=joined_on).active()
         _expect(coming, [p.pk for p in new])
+        module = group.module
+        if module is not None and module.evaluated_at:
+            # The module evaluates each person's time in it: from joining its group to the
+            # group's end (or the module's length); leaving earlier moves the end evaluation.
+            for person in new:
+                participant_services.module_evaluation_todos_plan(
+                    enrolment=enrolments[person.pk],
+                    module=module,
+                    starts_on=joined_on,
+                    ends_on=group.ends_on,
+                )
     return memberships
 
 
@@ -167,6 +264,17 @@ def group_remove_member(
             raise ValidationError(_("This person is not in the group."))
         if group.module_id:
             _module_left(group=group, participant=participant, left_on=left_on, by=by)
+        module = group.module
+        if module is not None and module.evaluated_at:
+            enrolment = (
+                Enrolment.objects.open()
+                .filter(participant=participant, programme_id=group.programme_id)
+                .first()
+            )
+            if enrolment is not None:
+                participant_services.module_evaluation_todos_leave(
+                    enrolment=enrolment, module=module, left_on=left_on
+                )
         # No longer on the list of sessions after leaving; recorded attendance stays.
         Attendance.objects.filter(
             session__group=group,
@@ -1034,8 +1142,12 @@ def _group_name(programme: Programme, band: str, number: int) -> str:
     return programme.name[: Group._meta.get_field("name").max_length - len(suffix)] + suffix
 
 
-def groups_create_from_proposal(*, programme, proposal, people: dict, staff) -> list[Group]:
-    """One group per non-empty proposed group, its members added in one call, all or nothing."""
+def groups_create_from_proposal(
+    *, programme, proposal, people: dict, staff, override_reason: str = ""
+) -> list[Group]:
+    """One group per non-empty proposed group, its members added in one call, all or nothing.
+    The members join through `group_add_members`, so the composition rules hold here too: a
+    group the proposal could not keep within the mother-tongue share needs the coach's reason."""
     today = timezone.localdate()
     coaches = [staff.user] if staff.is_coach else []
     chosen = [group for group in proposal.groups if group.size]
@@ -1066,6 +1178,7 @@ def groups_create_from_proposal(*, programme, proposal, people: dict, staff) -> 
                 participants=[people[p.candidate.id] for p in proposed.placements],
                 joined_on=today,
                 admit_waiting=True,
+                override_reason=override_reason,
                 by=staff.user,
             )
             created.append(group)

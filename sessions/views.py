@@ -168,6 +168,7 @@ def _group_page(request, group, form=None, refusal=None) -> HttpResponse:
             "ticked": {str(pk) for pk in form["participants"].value() or []},
             "refusal": refusal,
             "waiting": getattr(refusal, "waiting", []),
+            "breaches": getattr(refusal, "breaches", []),
         },
     )
 
@@ -183,6 +184,8 @@ def group_add_members(request: HttpRequest, pk: int) -> HttpResponse:
                 group=group,
                 participants=form.cleaned_data["participants"],
                 joined_on=form.cleaned_data["joined_on"],
+                override_reason=form.cleaned_data["override_reason"],
+                by=request.user,
             )
         except ValidationError as error:
             # Nothing was added: the page comes back with the same people ticked.

@@ -71,6 +71,8 @@ def make_criterion(*, programme: Programme, kind: str, **kwargs) -> EligibilityC
         kwargs.setdefault("min_age", 18)
     if kind == EligibilityCriterion.Kind.JUDGEMENT:
         kwargs.setdefault("label", "Motivated to take part")
+    if kind == EligibilityCriterion.Kind.MIN_LANGUAGE_LEVEL:
+        kwargs.setdefault("min_language_level", "1.1")
     return EligibilityCriterion.objects.create(programme=programme, kind=kind, **kwargs)
 
 

@@ -171,9 +171,10 @@ def test_the_number_of_queries_does_not_grow_with_the_history(
     # 8. the programme's criteria
     # 9. its status changes and 10. who made them
     # 11. its place on the waiting list
-    # 12. its referrals to partners with partner, consent and author (referrals panel)
-    # 13. the audit event recording the view
-    with django_assert_num_queries(13):
+    # 12. its co-coaches with their user (the referral's facts)
+    # 13. its referrals to partners with partner, consent and author (referrals panel)
+    # 14. the audit event recording the view
+    with django_assert_num_queries(14):
         response = coach_client.get(url(enrolment))
     assert len(response.context["enrolment"].changes.all()) == size
 

@@ -316,8 +316,8 @@ def test_the_form_runs_the_same_queries_whatever_was_recorded(
         make_evaluation(enrolment=active, held_on=TODAY - datetime.timedelta(days=n))
     # 1. the session  2. the user with their staff record and organisation (page header)
     # 3. the enrolment, within the user's reach, with participant, programme and coach
-    # 4. the kinds of evaluation already recorded
-    with django_assert_num_queries(4):
+    # 4. the kinds of evaluation already recorded  5. the programme's modules (to choose one)
+    with django_assert_num_queries(5):
         response = coach_client.get(new_url(active))
     assert response.status_code == 200
 

@@ -14,12 +14,14 @@ Kind = EligibilityCriterion.Kind
 ON = datetime.date(2025, 6, 15)
 
 
-def evaluate(kind, participant_fields=None, **criterion_fields):
-    criterion = make_criterion(programme=make_programme(), kind=kind, **criterion_fields)
+def evaluate(kind, participant_fields=None, *, language_level=None, **criterion_fields):
+    criterion = make_criterion(
+        programme=make_programme(language_scale="nt2"), kind=kind, **criterion_fields
+    )
     participant = make_participant(
         organisation=criterion.programme.organisation, **(participant_fields or {})
     )
-    return eligibility.evaluate(criterion, participant, ON)
+    return eligibility.evaluate(criterion, participant, ON, language_level=language_level)
 
 
 @pytest.mark.parametrize(
@@ -89,5 +91,19 @@ def test_every_computed_kind_is_evaluated():
         "civic_integration_completed": True,
         "birth_date": datetime.date(1990, 1, 1),
     }
+    # The language level is read a floor above (evaluations) and passed in.
     for kind in EligibilityCriterion.COMPUTED_KINDS:
-        assert evaluate(kind, participant_fields) is True, kind
+        assert evaluate(kind, participant_fields, language_level="2") is True, kind
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("alfa", False), ("1.1", True), ("1.2", True), ("4", True), (None, None), ("", None)],
+)
+def test_minimum_language_level(level, expected):
+    # NT2 1.1 or higher, as AMIE and Interactief! ask; None: no assessment, the coach judges.
+    assert evaluate(Kind.MIN_LANGUAGE_LEVEL, language_level=level) is expected
+
+
+def test_a_level_on_another_scale_says_nothing():
+    assert evaluate(Kind.MIN_LANGUAGE_LEVEL, language_level="fle_b1") is None

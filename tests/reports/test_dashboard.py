@@ -145,10 +145,11 @@ def test_queries_do_not_grow(manager_client, manager, organisation, programme, e
     # session; user with their staff record and organisation (header); the organisation's
     # programmes (all of them are shown); the enrolments' facts (funnel, waiting list,
     # completion, length, destinations, with the intake status changes), the active people per
-    # coach, per group, attendance, domain scores, language assessments, placements,
-    # referrals, follow-up calls; then the page: the programme choices of the form; the structure
-    # block (reports.structure): the groups of a module (none here, so no sessions are read)
-    # and the phases (none with a longest length, so no enrolments are read).
+    # coach and co-coach (one union), per group, attendance, domain scores, language
+    # assessments, placements, referrals, follow-up calls; then the page: the programme choices
+    # of the form; the structure block (reports.structure): the groups of a module (none here,
+    # so no sessions are read) and the phases (none with a longest length, so no enrolments
+    # are read).
     with django_assert_num_queries(15):
         manager_client.get(URL, {"start": "2025-01-01", "end": "2025-12-31"})
     # As a funder sees it: the same, and every figure's people in one query for the
@@ -212,3 +213,19 @@ def test_the_page_prints_without_its_form_one_section_per_page(manager_client):
     css = Path(finders.find("css/parcours.css")).read_text()
     printed = css[css.index("/* The dashboard printed") :]
     assert ".report-filter" in printed.split("}")[0] and "break-before: page" in printed
+
+
+def test_a_co_coach_counts_the_people_they_coach_beside_the_lead(
+    organisation, programme, coach, colleague
+):
+    from participants.models import EnrolmentCoach
+
+    p = person(organisation, programme, started=D(2025, 2, 1), coach=coach.user)
+    enrolment = p.enrolments.get()
+    enrolment.coach = coach.user
+    enrolment.save()
+    EnrolmentCoach.objects.create(
+        enrolment=enrolment, coach=colleague.user, role="activation_coach", since=D(2025, 2, 1)
+    )
+    shown = rows(dashboard([programme], PERIOD, today=D(2026, 1, 1)), "caseloads")
+    assert shown["Coach: Pieter Claes"].ids == shown["Coach: Amina Benali"].ids == {p.pk}

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
-from participants.models import Consent, Enrolment, ParticipantEvent, Todo
+from participants.models import Consent, Enrolment, EnrolmentCoach, ParticipantEvent, Todo
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
@@ -127,6 +127,9 @@ class World:
     others: dict[str, dict[str, int]]
     # "I can't come" the participant sent for the world's session, waiting for an answer.
     absence_notice: object = None
+    # A co-coach of the enrolment who starts next month (not one of the personas, so no
+    # persona's reach changes): the one a coach may end.
+    co_coach: EnrolmentCoach | None = None
 
 
 def build_world() -> World:
@@ -305,6 +308,12 @@ def _build() -> World:
         others=others,
         absence_notice=AbsenceNotice.objects.create(
             attendance=session.attendances.get(), reason=AbsenceNotice.Reason.ILL
+        ),
+        co_coach=EnrolmentCoach.objects.create(
+            enrolment=enrolment,
+            coach=make_staff(organisation=mine, role=Staff.Role.COACH, username="ines").user,
+            role=EnrolmentCoach.Role.LANGUAGE_COACH,
+            since=today + datetime.timedelta(days=30),
         ),
     )
 

@@ -203,6 +203,8 @@ MATRIX: dict[str, Entry] = {
     "participants:todo-done": file("todo", POST),
     "participants:todo-add": file("enrolment"),
     "participants:intake-start": file("enrolment", POST),
+    "participants:co-coach-add": file("enrolment"),
+    "participants:co-coach-end": file("co_coach"),
     "participants:intake-eligibility": file("enrolment"),
     "participants:intake-interview": file("enrolment"),
     "participants:intake-decision": file("enrolment"),
@@ -391,6 +393,7 @@ MATRIX: dict[str, Entry] = {
     "api:follow-up-call-attempts": api_object("call", POST),
     "api:group-list": api_list("group"),
     "api:group-detail": api_object("group"),
+    "api:group-members": api_object("group", POST),
     "api:series-list": api_list("series"),
     "api:series-detail": api_object("series"),
     "api:session-list": api_list("session"),
@@ -714,6 +717,17 @@ PROBES = [
         kwargs=pk("participant"),
     ),
     Probe(
+        "participants:co-coach-add",
+        lambda w: {
+            "coach": w.staff["colleague"].user.pk,
+            "role": "activation_coach",
+            "since": today(),
+        },
+        {"coach": "staff"},
+        "participants.forms.CoCoachForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
         "participants:refer",
         lambda w: {
             "programme": w.second_programme.pk,
@@ -870,6 +884,20 @@ PROBES = [
         kwargs=pk("group"),
     ),
     Probe(
+        "evaluations:evaluation-new",
+        lambda w: {"kind": "midway", "held_on": today(), "coach_wellbeing": "2", "module": ""},
+        {"module": "module"},
+        "evaluations.forms.EvaluationForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "api:group-members",
+        lambda w: {"participants": [w.newcomer.pk], "joined_on": today()},
+        {"participants": "participant"},
+        "sessions.api.GroupJoinRequest",
+        kwargs=pk("group"),
+    ),
+    Probe(
         "lifecycle:transfer",
         lambda w: {**_exit_review(), "programme": w.second_programme.pk},
         {"programme": "programme"},
@@ -1000,6 +1028,7 @@ BODY_IDS = {
     "sessions.views.session_add_participants": "reads the people's ids from the POST",
     "sessions.api.SessionAttendanceRequest": "each mark names a person by id",
     "casefile.api.TransferRequest": "names the programme the person continues in by its id",
+    "sessions.api.GroupJoinRequest": "names the people who join by their ids",
 }
 
 
