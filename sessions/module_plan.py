@@ -53,11 +53,7 @@ def _hours(start: datetime.time, end: datetime.time) -> float:
 
 
 def _evaluations_by_module(enrolment: Enrolment) -> dict[int, list]:
-    """The enrolment's evaluations per module. Evaluations are per enrolment today; once an
-    evaluation names its module (a `module` field on evaluations.Evaluation), they are read
-    here in one query and shown under their module."""
-    if not any(f.name == "module" for f in Evaluation._meta.get_fields()):
-        return {}
+    """The enrolment's evaluations that name their module, in one query, per module."""
     by_module: dict[int, list] = defaultdict(list)
     rows = Evaluation.objects.filter(enrolment=enrolment, module__isnull=False).order_by(
         "held_on", "pk"
@@ -69,9 +65,9 @@ def _evaluations_by_module(enrolment: Enrolment) -> dict[int, list]:
 
 def plan_for(enrolment: Enrolment, today: datetime.date | None = None) -> list[ModuleLine]:
     """The enrolment's module plan in its order, each module with its sessions and hours.
-    Two queries (three once evaluations name their module), whatever the length of the plan
-    and of the history: the plan with its modules, then the person's attendance at the
-    sessions of those modules' groups within the enrolment's period."""
+    Three queries, whatever the length of the plan and of the history: the plan with its
+    modules, the person's attendance at the sessions of those modules' groups within the
+    enrolment's period, and the evaluations of those modules."""
     today = today or timezone.localdate()
     entries = list(
         PlannedModule.objects.filter(enrolment=enrolment)

@@ -130,6 +130,7 @@ def programme_post(programme, **rows) -> dict:
         "starts_on": "2025-01-01",
         "planned_length_months": "6",
         "entry_mode": "cohort",
+        "module_path": "chosen",
         "outcome_domains": ["oral_language"],
         "follow_up_weeks": "4, 13",
         "follow_up_max_attempts": "3",
@@ -157,7 +158,8 @@ def test_an_administrator_sets_phases_tracks_and_cohorts(administrator_client, p
                   "ends_on": "2026-08-28"}],
         modules=[{"position": "0", "name": "Workshops", "kind": "workshop",
                   "sessions_per_week": "3", "hours_per_week": "9", "weekdays": "0,1,3",
-                  "length_weeks": "", "rhythm": "three days a week"}],
+                  "length_weeks": "", "rhythm": "three days a week",
+                  "trial_sessions": "0", "evaluated_at": ""}],
     )  # fmt: skip
     response = administrator_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]

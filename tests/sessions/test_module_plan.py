@@ -199,7 +199,7 @@ def test_a_trial_used_up_asks_for_a_choice(active, participant, programme, via, 
 
 
 @pytest.mark.parametrize("size", [1, 20])
-def test_reading_the_plan_takes_two_queries(
+def test_reading_the_plan_takes_three_queries(
     active, participant, programme, size, django_assert_num_queries
 ):
     for n in range(size):
@@ -208,7 +208,8 @@ def test_reading_the_plan_takes_two_queries(
         join(group, participant)
         _history(programme, group, participant, ["present", "absent"])
     # 1. the plan with its modules  2. the person's attendance at those modules' groups
-    with django_assert_num_queries(2):
+    # 3. the evaluations of those modules
+    with django_assert_num_queries(3):
         lines = plan_for(active)
     assert len(lines) == size
     assert all(line.attended == 1 for line in lines)

@@ -167,9 +167,9 @@ def test_the_file_runs_the_same_queries_for_1_or_20_sessions(
     #     calls that ended, "Now"'s next call)
     # 14. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
-    # 15. the current group memberships with their group ("Now")  16. the module plan of the
-    # open programmes with its modules ("Now")  17. the languages  18. the text messages about
-    # sessions, with their session (the timeline)
-    with django_assert_num_queries(18):
+    # 15. the current group memberships with their group ("Now")  16. the languages
+    # 17. the text messages about sessions, with their session (the timeline). No module plan
+    # is read: no programme is open.
+    with django_assert_num_queries(17):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size
