@@ -1,4 +1,9 @@
-"""The funder report: one or several programmes of an organisation, one reporting period,
+"""A frozen copy of the funder report as it was computed before its facts became flat rows
+grouped by person (model instances, every stay rebuilt for each indicator, every activity row
+scanned for each): the reference test_funder_equivalence.py compares the new computation with.
+Not used by the application; delete it with that test once the equivalence is no longer wanted.
+
+The funder report: one or several programmes of an organisation, one reporting period,
 against an indicator set. Each indicator names a counting rule; each rule is data here
 (`CountingRule`: who may count, what they must have done, which event is the result, which
 date places it in a period and the window around the enrolment where it may happen), beside
