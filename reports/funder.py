@@ -440,8 +440,13 @@ def _event(facts, people, window, argument):
     return _dated(facts, people, window, argument)
 
 
+# `Cefr.rank`, as a table: the choices' values are rebuilt at each call of `Cefr.values`, which
+# made the language tests of a programme's year a third of its report.
+CEFR_RANK = {level: Cefr.rank(level) for level in Cefr.values}
+
+
 def _skills(assessment) -> list[int]:
-    return [Cefr.rank(level) for level in (assessment.oral, assessment.reading, assessment.writing)]
+    return [CEFR_RANK[level] for level in (assessment.oral, assessment.reading, assessment.writing)]
 
 
 def improved_one_level(first, last) -> bool:
