@@ -493,7 +493,12 @@ class _Programme:
             for position, (module, (first, last)) in enumerate(order, start=1):
                 if (t.pk, module) in planned:
                     continue
-                running = last is None or (t.status == "paused" and last == t.last_day)
+                # A stint that ends after today is still running: it ends when it ends.
+                running = (
+                    last is None
+                    or last >= self.today
+                    or (t.status == "paused" and last == t.last_day)
+                )
                 stopped = not running and t.dropped_out and last == t.last_day
                 status = "running" if running else ("stopped" if stopped else "done")
                 reason = "left_programme" if stopped else ""
