@@ -246,6 +246,21 @@ def test_each_i_did_it_button_names_its_step(portal, active):
     assert len(names) == 2 and "Call the housing office" in names[0] + names[1]
 
 
+def test_the_links_of_each_session_card_name_their_session(portal, participant, programme, room):
+    """Two sessions at the same place: a screen reader's list of links tells them apart."""
+    for days, hour in [(2, 9), (2, 14), (5, 9)]:
+        make_session(programme=programme, date=days_from_today(days), room=room,
+                     start_time=datetime.time(hour), end_time=datetime.time(hour + 2),
+                     expected=[participant])  # fmt: skip
+    html = portal.get("/p/sessions/").content.decode()
+    for label in ["Add to my calendar", "I can't come", "Open in my maps app", "Show on a map"]:
+        names = re.findall(
+            re.escape(label) + r'<span class="visually-hidden"> — (.*?)</span></a>',
+            html.replace("&#x27;", "'"),
+        )
+        assert len(set(names)) == 3, (label, names)
+
+
 def test_the_calendar_gives_an_https_address_with_instructions(portal):
     portal.post("/p/calendar/")
     html = portal.get("/p/calendar/").content.decode()
