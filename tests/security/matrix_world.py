@@ -10,11 +10,19 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
-from participants.models import Consent, Enrolment, EnrolmentCoach, ParticipantEvent, Todo
+from participants import plans
+from participants.models import (
+    Consent,
+    Enrolment,
+    EnrolmentCoach,
+    ParticipantEvent,
+    PlannedModule,
+    Todo,
+)
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
-from programme.models import ApiToken, PartnerOrganisation, Programme, Site, Staff
+from programme.models import ApiToken, Cohort, Module, PartnerOrganisation, Programme, Site, Staff
 from programme.services import api_token_create
 from reports.figures import Period
 from reports.models import FunderSnapshot
@@ -64,6 +72,7 @@ from tests.trajectory.factories import (
     started,
 )
 from trajectory.models import ActionStep, Goal, Placement, Referral
+from trajectory.services import step_mark_done
 
 PIN = "2580"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -130,6 +139,14 @@ class World:
     # A co-coach of the enrolment who starts next month (not one of the personas, so no
     # persona's reach changes): the one a coach may end.
     co_coach: EnrolmentCoach | None = None
+    # A cohort of the programme whose start date has come, nobody waiting for it yet.
+    cohort: Cohort | None = None
+    # A module of the programme in the enrolment's plan, and one not chosen yet.
+    module: Module | None = None
+    planned_module: PlannedModule | None = None
+    other_module: Module | None = None
+    # A step the participant ticked off on their phone: the one "undo" names.
+    done_step: ActionStep | None = None
 
 
 def build_world() -> World:
@@ -182,6 +199,12 @@ def _build() -> World:
     )
     goal = make_goal(enrolment=enrolment)
     step = make_step(goal=goal, who=ActionStep.Who.PARTICIPANT)
+    done_step = step_mark_done(
+        step=make_step(goal=goal, who=ActionStep.Who.PARTICIPANT, text="Ask for the bus pass"),
+        by_participant=True,
+    )
+    module = make_module(programme=programme, name="Atelier cuisine")
+    planned_module = plans.module_choose(enrolment=enrolment, module=module, by=coach)
     evaluation = make_evaluation(
         enrolment=enrolment, held_on=today - datetime.timedelta(days=1), scores={"autonomy": 1}
     )
@@ -315,6 +338,18 @@ def _build() -> World:
             role=EnrolmentCoach.Role.LANGUAGE_COACH,
             since=today + datetime.timedelta(days=30),
         ),
+        cohort=Cohort.objects.create(
+            programme=programme,
+            name="Printemps",
+            intake_opens_on=today - datetime.timedelta(days=60),
+            intake_closes_on=today - datetime.timedelta(days=10),
+            starts_on=today - datetime.timedelta(days=2),
+            ends_on=today + datetime.timedelta(days=180),
+        ),
+        module=module,
+        planned_module=planned_module,
+        other_module=make_module(programme=programme, name="Atelier couture"),
+        done_step=done_step,
     )
 
 
