@@ -782,6 +782,47 @@ PROBES = [
         kwargs=pk("enrolment"),
     ),
     Probe(
+        "trajectory:placement-add",
+        lambda w: {
+            "kind": "volunteering",
+            "host": w.partner.pk,
+            "module": w.module.pk,
+            "role": "Help in the kitchen",
+            "hours_per_week": "4",
+            "starts_on": today(7),
+        },
+        {"module": "module"},
+        "trajectory.forms.PlacementForm",
+        kwargs=pk("enrolment"),
+    ),
+    # The intake's decision, in a programme with tracks and entry by cohort -------------------
+    Probe(
+        "participants:intake-decision",
+        lambda w: {
+            "decision": "admitted",
+            "track": w.intake_track.pk,
+            "cohort": w.intake_cohort.pk,
+        },
+        {"track": "track", "cohort": "cohort"},
+        "participants.forms.DecisionForm",
+        kwargs=pk("intake"),
+    ),
+    # The module plan and the cohorts (casefile) ----------------------------------------------
+    Probe(
+        "casefile:module-choose",
+        lambda w: {"module": w.other_module.pk, "action": "choose"},
+        {"module": "module"},
+        "participants.plan_forms.ModuleChooseForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "casefile:cohort",
+        lambda w: {"group_name": "Groupe Printemps", "module": w.module.pk},
+        {"module": "module"},
+        "casefile.forms.CohortStartForm",
+        kwargs=pk("cohort"),
+    ),
+    Probe(
         "trajectory:placement-edit",
         lambda w: {
             "kind": w.placement.kind,
