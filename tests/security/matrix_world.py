@@ -10,11 +10,29 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from evaluations.models import CallAttempt, Evaluation, ExitReview, FollowUpCall
-from participants.models import Consent, Enrolment, EnrolmentCoach, ParticipantEvent, Todo
+from participants import plans
+from participants.models import (
+    Consent,
+    Enrolment,
+    EnrolmentCoach,
+    ParticipantEvent,
+    PlannedModule,
+    Todo,
+)
 from portal.models import PortalAccess
 from portal.services import portal_access_issue
 from programme import two_factor
-from programme.models import ApiToken, PartnerOrganisation, Programme, Site, Staff
+from programme.models import (
+    ApiToken,
+    Cohort,
+    EligibilityCriterion,
+    Module,
+    PartnerOrganisation,
+    Programme,
+    Site,
+    Staff,
+    Track,
+)
 from programme.services import api_token_create
 from reports.figures import Period
 from reports.models import FunderSnapshot
@@ -37,7 +55,10 @@ from tests.evaluations.factories import (
     make_exit_review,
 )
 from tests.factories import (
+    make_answer,
+    make_criterion,
     make_enrolment,
+    make_interview,
     make_module,
     make_organisation,
     make_participant,
@@ -64,6 +85,7 @@ from tests.trajectory.factories import (
     started,
 )
 from trajectory.models import ActionStep, Goal, Placement, Referral
+from trajectory.services import step_mark_done
 
 PIN = "2580"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -130,6 +152,19 @@ class World:
     # A co-coach of the enrolment who starts next month (not one of the personas, so no
     # persona's reach changes): the one a coach may end.
     co_coach: EnrolmentCoach | None = None
+    # A cohort of the programme whose start date has come, nobody waiting for it yet.
+    cohort: Cohort | None = None
+    # A module of the programme in the enrolment's plan, and one not chosen yet.
+    module: Module | None = None
+    planned_module: PlannedModule | None = None
+    other_module: Module | None = None
+    # A step the participant ticked off on their phone: the one "undo" names.
+    done_step: ActionStep | None = None
+    # Someone of the coach's caseload in the intake of a programme with entry by cohort and
+    # tracks, interviewed and found eligible: the intake's decision names a track and a cohort.
+    intake: Enrolment | None = None
+    intake_track: Track | None = None
+    intake_cohort: Cohort | None = None
 
 
 def build_world() -> World:
@@ -182,6 +217,13 @@ def _build() -> World:
     )
     goal = make_goal(enrolment=enrolment)
     step = make_step(goal=goal, who=ActionStep.Who.PARTICIPANT)
+    done_step = step_mark_done(
+        step=make_step(goal=goal, who=ActionStep.Who.PARTICIPANT, text="Ask for the bus pass"),
+        by_participant=True,
+    )
+    module = make_module(programme=programme, name="Atelier cuisine")
+    cohort = _cohort(programme, "Printemps", today)
+    planned_module = plans.module_choose(enrolment=enrolment, module=module, by=coach)
     evaluation = make_evaluation(
         enrolment=enrolment, held_on=today - datetime.timedelta(days=1), scores={"autonomy": 1}
     )
@@ -225,6 +267,19 @@ def _build() -> World:
         organisation=mine, coach=coach, first_name="Hanna", last_name="Berhane"
     )
     started(make_enrolment(participant=newcomer, programme=programme, coach=coach))
+    # Someone admitted to the world's cohort and waiting for it to start.
+    make_enrolment(
+        participant=make_participant(
+            organisation=mine, coach=coach, first_name="Yonas", last_name="Haile"
+        ),
+        programme=programme,
+        coach=coach,
+        status=Enrolment.Status.WAITING_LIST,
+        waiting_since=timezone.now(),
+        referred_on=today - datetime.timedelta(days=50),
+        cohort=cohort,
+    )
+    intake, intake_track, intake_cohort = _intake(mine, coach, today)
     B, COLLEAGUE = "another organisation's", "another coach's"
     others = {
         "programme": {B: theirs_programme.pk},
@@ -244,6 +299,10 @@ def _build() -> World:
         "site": {B: their_site.pk},
         "room": {B: make_room(site=their_site).pk},
         "module": {B: make_module(programme=theirs_programme).pk},
+        "track": {
+            B: Track.objects.create(programme=theirs_programme, name="Kort", length_months=3).pk
+        },
+        "cohort": {B: _cohort(theirs_programme, "Lente", today).pk},
         "kind": {
             B: SessionKind.objects.create(
                 programme=theirs_programme, code="taalcafe", name="Taalcafé"
@@ -315,7 +374,48 @@ def _build() -> World:
             role=EnrolmentCoach.Role.LANGUAGE_COACH,
             since=today + datetime.timedelta(days=30),
         ),
+        cohort=cohort,
+        module=module,
+        planned_module=planned_module,
+        other_module=make_module(programme=programme, name="Atelier couture"),
+        done_step=done_step,
+        intake=intake,
+        intake_track=intake_track,
+        intake_cohort=intake_cohort,
     )
+
+
+def _cohort(programme: Programme, name: str, today: datetime.date) -> Cohort:
+    """A cohort whose start date has come (it can be started) and that still takes people."""
+    return Cohort.objects.create(
+        programme=programme,
+        name=name,
+        intake_opens_on=today - datetime.timedelta(days=60),
+        intake_closes_on=today - datetime.timedelta(days=10),
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=180),
+    )
+
+
+def _intake(organisation, coach, today: datetime.date):
+    programme = make_programme(
+        organisation=organisation,
+        name="Parcours en cohortes",
+        code="cohortes",
+        entry_mode=Programme.EntryMode.COHORT,
+    )
+    track = Track.objects.create(programme=programme, name="Intensif", length_months=3)
+    cohort = _cohort(programme, "Automne", today)
+    person = make_participant(
+        organisation=organisation, coach=coach, first_name="Mehari", last_name="Tesfay"
+    )
+    enrolment = make_enrolment(
+        participant=person, programme=programme, coach=coach, status=Enrolment.Status.INTAKE
+    )
+    make_interview(enrolment=enrolment)
+    criterion = make_criterion(programme=programme, kind=EligibilityCriterion.Kind.JUDGEMENT)
+    make_answer(enrolment=enrolment, criterion=criterion, met=True)
+    return enrolment, track, cohort
 
 
 def _portal_code(participant) -> str:

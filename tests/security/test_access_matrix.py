@@ -236,6 +236,13 @@ MATRIX: dict[str, Entry] = {
     # Pages composed of several apps (casefile) -----------------------------------------------
     "casefile:today": Entry(WORK_LIST),
     "casefile:attention": Entry(WORK_LIST),
+    # A cohort of a programme is the programme's work; POST starts it.
+    "casefile:cohort": Entry(PROGRAMME_WORK, kwargs=pk("cohort"), methods=BOTH),
+    # The person's module plan, from the enrolment page.
+    "casefile:module-choose": file("enrolment", POST),
+    "casefile:module-start": file("planned_module", POST),
+    "casefile:module-finish": file("planned_module", POST),
+    "casefile:module-stop": file("planned_module", POST),
     # Evaluations, exit and follow-up calls ---------------------------------------------------
     "evaluations:language": file("participant"),
     "evaluations:evaluation-new": file("enrolment"),
@@ -304,6 +311,7 @@ MATRIX: dict[str, Entry] = {
     "reports:dashboard-pdf": Entry(MANAGER_REPORT_FILE),
     "reports:dashboard-xlsx": Entry(MANAGER_REPORT_FILE),
     "reports:funder": Entry(MANAGER_REPORT),
+    "reports:modules": Entry(MANAGER_REPORT, markers=(*ORGANISATION_MARKERS, "Atelier cuisine")),
     # Facts about the project, not people: the organisation's managers and administrators.
     "reports:project-figures": Entry(
         rule(LOGIN, LOGIN, NF, NF, OK, OK, NF, NF),
@@ -351,6 +359,7 @@ MATRIX: dict[str, Entry] = {
     "portal:calendar": Entry(PORTAL_PAGE, methods=BOTH, post_expect={"outsider_participant": OK}),
     "portal:session-ics": Entry(PORTAL_OBJECT, kwargs=pk("session")),
     "portal:step-done": Entry(PORTAL_OBJECT, kwargs=pk("step"), methods=POST),
+    "portal:step-undo": Entry(PORTAL_OBJECT, kwargs=pk("done_step"), methods=POST),
     "portal:cant-come": Entry(PORTAL_OBJECT, kwargs=pk("session"), methods=BOTH),
     # Stopping one's own text messages, on one's own phone.
     "portal:text-messages": Entry(
@@ -771,6 +780,47 @@ PROBES = [
         {"host": "partner"},
         "trajectory.forms.PlacementForm",
         kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "trajectory:placement-add",
+        lambda w: {
+            "kind": "volunteering",
+            "host": w.partner.pk,
+            "module": w.module.pk,
+            "role": "Help in the kitchen",
+            "hours_per_week": "4",
+            "starts_on": today(7),
+        },
+        {"module": "module"},
+        "trajectory.forms.PlacementForm",
+        kwargs=pk("enrolment"),
+    ),
+    # The intake's decision, in a programme with tracks and entry by cohort -------------------
+    Probe(
+        "participants:intake-decision",
+        lambda w: {
+            "decision": "admitted",
+            "track": w.intake_track.pk,
+            "cohort": w.intake_cohort.pk,
+        },
+        {"track": "track", "cohort": "cohort"},
+        "participants.forms.DecisionForm",
+        kwargs=pk("intake"),
+    ),
+    # The module plan and the cohorts (casefile) ----------------------------------------------
+    Probe(
+        "casefile:module-choose",
+        lambda w: {"module": w.other_module.pk, "action": "choose"},
+        {"module": "module"},
+        "participants.plan_forms.ModuleChooseForm",
+        kwargs=pk("enrolment"),
+    ),
+    Probe(
+        "casefile:cohort",
+        lambda w: {"group_name": "Groupe Printemps", "module": w.module.pk},
+        {"module": "module"},
+        "casefile.forms.CohortStartForm",
+        kwargs=pk("cohort"),
     ),
     Probe(
         "trajectory:placement-edit",
