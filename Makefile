@@ -75,7 +75,7 @@ messages: install
 # National-scale benchmark (not part of `make test`): builds or reuses the dataset on SQLite and
 # PostgreSQL, prints queries, p50/p95 and throughput per page, writes
 # bench/results/<database>-<scale>.json and compares it with the previous run. CI runs
-# `make bench BENCH_SCALE=5 BENCH_ARGS="--check --no-load-test"` (query budgets, not times).
+# `make bench BENCH_SCALE=5 BENCH_ARGS="--db sqlite --check --no-load-test"` (query budgets).
 # docs/benchmarks.md.
 BENCH_SCALE ?= 250
 BENCH_ARGS ?=

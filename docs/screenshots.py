@@ -22,7 +22,13 @@ from the same demo data, so the pictures only change when the pages do. Five wal
   referrals and placements, the to-dos, evaluations, the exit, follow-up calls and the
   printable summary;
 - reports (docs/manager-guide-reports.md, docs/img/rNN-*.png): the dashboard, the people
-  behind a figure and the funder report.
+  behind a figure and the funder report;
+- programmes (docs/programmes/*.md, docs/img/programmes/*.png): for each of the five designs,
+  the enrolment page of a typical participant (as their coach) and the programme's dashboard
+  (as its manager).
+
+`--server URL` walks a server already running on a demo database instead (its DATABASE_URL in
+the environment, as the server has it), without building one.
 
 The demo data is built around today's date, so the dates in the pictures are those of the day
 they were taken.
@@ -35,6 +41,7 @@ English and shows date fields as month/day/year; and a font with the Ge'ez scrip
 
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
@@ -44,7 +51,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
@@ -62,15 +69,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument(
         "--only",
-        choices=["today", "intake", "sessions", "portal", "trajectory", "reports"],
+        choices=["today", "intake", "sessions", "portal", "trajectory", "reports", "programmes"],
         help="take the pictures of one guide only",
     )
+    parser.add_argument("--server", help="a running demo server's URL, e.g. http://127.0.0.1:8000")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("No Chromium found: apt-get install chromium chromium-l10n")
     args.out.mkdir(parents=True, exist_ok=True)
-    with demo_server() as base_url, sync_playwright() as playwright:
+    if args.server:
+        os.environ.setdefault("PARCOURS_DEMO_DB", os.environ.get("DATABASE_URL", ""))
+    server = nullcontext(args.server.rstrip("/")) if args.server else demo_server()
+    with server as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,
             args=[
@@ -97,6 +108,8 @@ def main() -> None:
             shots.reports()
         if args.only in (None, "trajectory"):
             shots.trajectory()
+        if args.only in (None, "programmes"):
+            shots.programmes(typical_enrolments())
         browser.close()
     for path in sorted(args.out.glob("*.png")):
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -144,6 +157,37 @@ def portal_logins(base_url: str) -> dict[str, tuple[str, str]]:
     ).stdout  # fmt: skip
     found = re.findall(r"^\s+(\w+)\s+(.+?)\s+(http\S+/p/\w{12})$", out, flags=re.M)
     return {language: (name, link) for language, name, link in found}
+
+
+# Picks, per programme, an active enrolment with the most modules in its plan (then the most
+# sessions attended): someone well into the trajectory. Its coach and the programme's manager.
+TYPICAL = """
+import json
+from django.db.models import Count
+from participants.models import Enrolment
+from programme.models import Staff
+found = {}
+for code in ("amie", "interactief", "activ-up", "mod-actions", "move-up"):
+    e = (Enrolment.objects.filter(programme__code=code, status="active")
+         .annotate(modules=Count("planned_modules", distinct=True),
+                   attended=Count("participant__attendances", distinct=True))
+         .order_by("-modules", "-attended", "pk").select_related("coach", "programme").first())
+    manager = Staff.objects.filter(organisation=e.programme.organisation_id, role="manager")
+    found[code] = [e.pk, e.coach.username, e.programme_id,
+                   manager.values_list("user__username", flat=True).first()]
+print(json.dumps(found))
+"""
+
+
+def typical_enrolments() -> dict[str, list]:
+    """code -> [enrolment id, its coach, programme id, the programme's manager], asked of the
+    running server's database."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", TYPICAL],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": os.environ["PARCOURS_DEMO_DB"]},
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -909,6 +953,48 @@ class Shots:
         page.get_by_role("link", name=re.compile("Dated events")).click()
         self.save(page, "r08-funder-facts", full_page=True)
         page.context.close()
+
+    # The programme pages' pictures, with the sections that say nothing of the design left out
+    # (the action plan on the enrolment page; on the dashboard all but completion, length,
+    # planned and delivered hours and phases): the enrolment page's top, the whole dashboard.
+    PROGRAMME_HEIGHT = {"enrolment": 1500, "dashboard": 3000}
+    NOT_DESIGN = {
+        "enrolment": ["#action-plan"],
+        "dashboard": [f"#{key}" for key in (
+            "funnel", "waiting", "caseloads", "attendance", "destinations", "evaluations",
+            "language", "placements", "referrals", "follow_up",
+        )],
+    }  # fmt: skip
+
+    def programmes(self, typical: dict[str, list]) -> None:
+        """For each design (docs/programmes/): the enrolment page of a typical participant, as
+        their coach, and the programme's dashboard of the last twelve months, as its manager."""
+        today = datetime.date.today()
+        period = f"start={today - datetime.timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}"
+        out = self.out / "programmes"
+        out.mkdir(parents=True, exist_ok=True)
+        for code, (enrolment, coach, programme, manager) in typical.items():
+            page = self.session(coach)
+            page.goto(f"/enrolments/{enrolment}/")
+            expect(page.locator("#modules")).to_be_visible()
+            self.save_top(page, out / f"{code}-enrolment.png", "enrolment")
+            page.context.close()
+            page = self.session(manager)
+            page.goto(f"/reports/dashboard/?programme={programme}&{period}")
+            expect(page.locator("#completion")).to_be_visible()
+            self.save_top(page, out / f"{code}-dashboard.png", "dashboard")
+            page.context.close()
+
+    def save_top(self, page: Page, path: Path, kind: str) -> None:
+        page.wait_for_load_state("networkidle")
+        page.mouse.move(0, 0)
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        for selector in self.NOT_DESIGN[kind]:
+            page.locator(selector).evaluate("element => { element.style.display = 'none' }")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        clip = {"x": 0, "y": 0, "width": VIEWPORT["width"],
+                "height": min(height, self.PROGRAMME_HEIGHT[kind])}  # fmt: skip
+        page.screenshot(path=path, full_page=True, clip=clip, animations="disabled")
 
 
 # The demo's MOVE UP! group, named after its level.

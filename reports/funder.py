@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Cefr, ExitReview, FollowUpCall, LanguageAssessment
 from participants import choices
-from participants.models import Enrolment, Participant, ParticipantEvent, age_on
+from participants.models import Enrolment, ParticipantEvent, age_on
 from programme.indicators import BREAKDOWNS, RULE_CHOICES, ActivityCategory
 from programme.models import ActivityMapping, Indicator, IndicatorTarget, Programme, Staff
 from reports.figures import AGE_BANDS, Period, age_band, percent
@@ -59,11 +60,23 @@ NO_SITE = "none"
 
 
 @dataclass(frozen=True)
+class Stint:
+    """One enrolment, as the rules read it: a row of one query, not a model instance."""
+
+    pk: int
+    programme_id: int
+    started_on: datetime.date
+    exited_on: datetime.date | None
+    exit_reason: str
+    exit_destination: str
+
+
+@dataclass(frozen=True)
 class Stay:
     """One enrolment as known on the last day a figure may read: an exit after that day has
     not happened yet."""
 
-    enrolment: Enrolment
+    enrolment: Stint
     entered: datetime.date
     exited: datetime.date | None
 
@@ -127,74 +140,101 @@ EVENT_WINDOWS = {
 
 @dataclass
 class Person:
-    """What the rules read about one participant, gathered once."""
+    """What the rules read about one participant, gathered once from one row of the
+    enrolments' query (no model instance): the characteristics at entry, the enrolments, the
+    coach's site, and each day's stays, computed once per day however many indicators ask."""
 
-    participant: Participant
+    pk: int
     entered_on: datetime.date
-    enrolments: list[Enrolment] = field(default_factory=list)
+    gender: str
+    birth_date: datetime.date
+    isced_band: str
+    labour_market_status: str
+    housing: str
+    third_country_national: bool | None
+    entry_facts: dict[str, bool]
+    enrolments: list[Stint] = field(default_factory=list)
     site: str = NO_SITE
-
-    @property
-    def pk(self) -> int:
-        return self.participant.pk
+    _stays: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
-    def third_country_national(self) -> bool | None:
-        # Asked for each window and indicator; the nationality lookup behind it is not free.
-        return self.participant.is_third_country_national
-
-    @property
     def age_at_entry(self) -> int:
-        return age_on(self.participant.birth_date, self.entered_on)
+        return age_on(self.birth_date, self.entered_on)
 
     def stays(self, until: datetime.date) -> list[Stay]:
-        return [
-            Stay(e, e.started_on, e.exited_on if e.exited_on and e.exited_on <= until else None)
-            for e in self.enrolments
-            if e.started_on <= until
-        ]
+        stays = self._stays.get(until)
+        if stays is None:
+            stays = self._stays[until] = [
+                Stay(e, e.started_on, e.exited_on if e.exited_on and e.exited_on <= until else None)
+                for e in self.enrolments
+                if e.started_on <= until
+            ]
+        return stays
 
     def active_in(self, window: Period) -> bool:
         return any(window.overlaps(e.started_on, e.exited_on) for e in self.enrolments)
 
     def category(self, dimension: str) -> str:
-        participant = self.participant
         if dimension == "gender":
-            return participant.gender
+            return self.gender
         if dimension == "age":
             return age_band(self.age_at_entry)
         if dimension == "site":
             return self.site
-        return participant.isced_band or "unknown"
+        return self.isced_band or "unknown"
+
+
+class Call(NamedTuple):
+    """A reached follow-up call, with the enrolment's person and exit: one row."""
+
+    pk: int
+    enrolment_id: int
+    participant_id: int
+    exited_on: datetime.date | None
+    completed_on: datetime.date
+    situation: str
+    helped_integration: str
+
+
+class Test(NamedTuple):
+    """A language assessment: its day and the three skills' levels."""
+
+    assessed_on: datetime.date
+    oral: str
+    reading: str
+    writing: str
 
 
 @dataclass
 class Facts:
     """Everything read from the database for the report's programmes, up to one day (and the
-    follow-up calls up to four weeks later, for the situation upon leaving)."""
+    follow-up calls up to four weeks later, for the situation upon leaving), as flat rows
+    grouped by person: a rule looks up the people it counts, never scans everyone's rows."""
 
     programmes: list[Programme]
     until: datetime.date
     today: datetime.date
     people: dict[int, Person]
-    # category -> (person, programme, first attended day from each window's start)
-    activities: dict[str, list[tuple[int, int, datetime.date]]]
-    events: dict[str, list[tuple[int, datetime.date]]]
-    assessments: dict[int, list[LanguageAssessment]]
+    # category -> person -> (programme, first attended day from each window's start)
+    activities: dict[str, dict[int, list[tuple[int, datetime.date]]]]
+    events: dict[str, dict[int, list[datetime.date]]]  # kind -> person -> days
+    assessments: dict[int, list[Test]]
     exit_answers: dict[int, str]  # enrolment -> the answer given at exit
-    calls: list[FollowUpCall]
-    held: set[tuple[str, int | None, int]]  # (session kind, module, programme) held in the period
+    calls: list[Call]
+    # Each mapping, with `held`: whether a session it matches was held in the period.
     mappings: list[ActivityMapping]
-    entered: list[ProjectFigure]
 
     @cached_property
-    def calls_by_enrolment(self) -> dict[int, list[FollowUpCall]]:
+    def calls_by_enrolment(self) -> dict[int, list[Call]]:
         # Read once per exit and indicator: a scan of every call there made the report of a
         # programme with a thousand exits take seconds.
         grouped = defaultdict(list)
         for call in self.calls:
             grouped[call.enrolment_id].append(call)
         return grouped
+
+
+ENTRY_FACTS = ("disability", "foreign_background", "minority", "rural_area")
 
 
 def load_facts(
@@ -205,38 +245,73 @@ def load_facts(
     period: Period,
     today: datetime.date | None = None,
 ) -> Facts:
-    """Eleven queries: enrolments with their people, the coaches' sites, the activity
-    mappings, attended sessions, the sessions held in the period, dated events, language
-    assessments, exit answers, follow-up calls, figures entered by the manager. `starts` are
-    the first days of the windows the report counts in, each ending on or before `until`."""
-    enrolments = list(
-        Enrolment.objects.filter(
-            programme__in=programmes, started_on__isnull=False, started_on__lte=until
+    """Seven queries, each a flat list of rows (no model instance but the few activity
+    mappings): enrolments with their people's characteristics, their coach's site and the
+    answer given at exit; the activity mappings with whether a session they match was held in
+    the period; the first attended day per person, programme, kind and module; dated events;
+    language assessments; follow-up calls. `starts` are the first days of the windows the
+    report counts in, each ending on or before `until`."""
+    enrolled = Enrolment.objects.filter(
+        programme__in=programmes, started_on__isnull=False, started_on__lte=until
+    )
+    site = Staff.objects.filter(user_id=OuterRef("participant__coach_id"), site__isnull=False)
+    answer = ExitReview.objects.filter(enrolment=OuterRef("pk")).exclude(helped_integration="")
+    rows = (
+        enrolled.annotate(
+            coach_site=Subquery(site.values("site_id")[:1]),
+            exit_answer=Subquery(answer.values("helped_integration")[:1]),
         )
-        .select_related("participant__entry_characteristics")
         .order_by("started_on", "pk")
-    )
+        .values_list(
+            "pk", "programme_id", "started_on", "exited_on", "exit_reason", "exit_destination",
+            "exit_answer", "coach_site", "participant_id", "participant__gender",
+            "participant__birth_date", "participant__schooling",
+            "participant__labour_market_status", "participant__housing",
+            "participant__nationality",
+            *(f"participant__entry_characteristics__{name}" for name in ENTRY_FACTS),
+        )
+    )  # fmt: skip
     people: dict[int, Person] = {}
-    for enrolment in enrolments:
-        person = people.setdefault(
-            enrolment.participant_id, Person(enrolment.participant, enrolment.started_on)
+    exit_answers = {}
+    for (pk, programme_id, started_on, exited_on, exit_reason, exit_destination, exit_answer,
+         coach_site, participant_id, gender, birth_date, schooling, labour, housing,
+         nationality, *entry) in rows:  # fmt: skip
+        person = people.get(participant_id)
+        if person is None:
+            person = people[participant_id] = Person(
+                participant_id, started_on, gender, birth_date,
+                choices.isced_band(schooling) if schooling else "", labour, housing,
+                str(nationality) not in choices.EU_EEA_CH if nationality else None,
+                dict(zip(ENTRY_FACTS, entry, strict=True)),
+                site=str(coach_site) if coach_site else NO_SITE,
+            )  # fmt: skip
+        person.enrolments.append(
+            Stint(pk, programme_id, started_on, exited_on, exit_reason, exit_destination)
         )
-        person.enrolments.append(enrolment)
-    ids = list(people)
-    coaches = {p.participant.coach_id for p in people.values()} - {None}
-    sites = dict(
-        Staff.objects.filter(user_id__in=coaches, site__isnull=False).values_list(
-            "user_id", "site_id"
-        )
-    )
-    for person in people.values():
-        site = sites.get(person.participant.coach_id)
-        person.site = str(site) if site else NO_SITE
+        if exit_answer:
+            exit_answers[pk] = exit_answer
+    who = enrolled.values("participant_id")
 
-    mappings = list(ActivityMapping.objects.filter(programme__in=programmes))
+    sessions = Session.objects.filter(
+        programme__in=programmes,
+        cancelled_at__isnull=True,
+        date__gte=period.start,
+        date__lte=period.end,
+    )
+    mappings = list(
+        ActivityMapping.objects.filter(programme__in=programmes).annotate(
+            held_by_module=Exists(sessions.filter(group__module_id=OuterRef("module_id"))),
+            held_by_kind=Exists(
+                sessions.filter(
+                    kind__code=OuterRef("session_kind_code"), programme_id=OuterRef("programme_id")
+                )
+            ),
+        )  # fmt: skip
+    )
     by_module = defaultdict(set)
     by_kind = defaultdict(set)
     for mapping in mappings:
+        mapping.held = mapping.held_by_module if mapping.module_id else mapping.held_by_kind
         if mapping.module_id:
             by_module[mapping.module_id].add(mapping.category)
         else:
@@ -264,59 +339,53 @@ def load_facts(
         .annotate(**firsts)
         .values_list(*group, *firsts)
     )
-    activities = defaultdict(list)
+    activities = defaultdict(lambda: defaultdict(list))
     for participant_id, programme_id, kind_code, module_id, *days in attended:
         if participant_id not in people:
             continue
         categories = by_kind.get((programme_id, kind_code), set()) | by_module.get(module_id, set())
         for category in categories:
-            activities[category].extend((participant_id, programme_id, day) for day in days if day)
-    held = set(
-        Session.objects.filter(
-            programme__in=programmes,
-            cancelled_at__isnull=True,
-            date__gte=period.start,
-            date__lte=period.end,
-        )
-        .order_by()
-        .values_list("kind__code", "group__module_id", "programme_id")
-        .distinct()
-    )
+            activities[category][participant_id].extend((programme_id, day) for day in days if day)
 
-    events = defaultdict(list)
+    events = defaultdict(lambda: defaultdict(list))
     for participant_id, kind, day in ParticipantEvent.objects.filter(
         # A qualification gained up to four weeks after an exit is a result upon leaving.
-        participant_id__in=ids,
+        participant_id__in=who,
         happened_on__lte=until + datetime.timedelta(UPON_LEAVING_DAYS),
     ).values_list("participant_id", "kind", "happened_on"):
-        events[kind].append((participant_id, day))
+        events[kind][participant_id].append(day)
 
     assessments = defaultdict(list)
-    for assessment in LanguageAssessment.objects.filter(
-        participant_id__in=ids, assessed_on__lte=until
-    ).order_by("assessed_on", "pk"):
-        assessments[assessment.participant_id].append(assessment)
+    for participant_id, *test in (
+        LanguageAssessment.objects.filter(participant_id__in=who, assessed_on__lte=until)
+        .order_by("assessed_on", "pk")
+        .values_list("participant_id", "assessed_on", "oral", "reading", "writing")
+    ):
+        assessments[participant_id].append(Test(*test))
 
-    exit_answers = dict(
-        ExitReview.objects.filter(enrolment__in=enrolments)
-        .exclude(helped_integration="")
-        .values_list("enrolment_id", "helped_integration")
-    )
-    calls = list(
-        FollowUpCall.objects.filter(
-            enrolment__in=enrolments,
+    calls = [
+        Call(*row)
+        for row in FollowUpCall.objects.filter(
+            enrolment__in=enrolled,
             status=FollowUpCall.Status.REACHED,
             # The situation upon leaving of an exit on the last day is read up to four weeks
             # later; every other rule stops at `until`.
             completed_on__lte=until + datetime.timedelta(days=UPON_LEAVING_DAYS),
         )
-        .select_related("enrolment")
         .order_by("completed_on", "pk")
-    )
-    entered = list(ProjectFigure.objects.filter(programme__in=programmes, period_end__lte=until))
+        .values_list(
+            "pk",
+            "enrolment_id",
+            "enrolment__participant_id",
+            "enrolment__exited_on",
+            "completed_on",
+            "situation",
+            "helped_integration",
+        )  # fmt: skip
+    ]
     return Facts(
         programmes, until, today or timezone.localdate(), people, activities, events,
-        assessments, exit_answers, calls, held, mappings, entered,
+        assessments, exit_answers, calls, mappings,
     )  # fmt: skip
 
 
@@ -334,14 +403,18 @@ def _categories(argument: str) -> set[str]:
 def _took_part(facts, people, window, categories) -> set[int]:
     """People who attended a session of one of the categories in the window, while enrolled
     in the programme that held it."""
-    stays = {p.pk: p.stays(window.end) for p in people}
+    rows = [facts.activities[c] for c in categories if c in facts.activities]
     return {
-        pk
-        for category in categories
-        for pk, programme_id, day in facts.activities.get(category, [])
-        if window.contains(day)
-        and any(s.programme_id == programme_id and s.holds(day) for s in stays.get(pk, []))
-    }
+        person.pk
+        for person in people
+        if any(
+            window.contains(day)
+            and any(s.programme_id == programme_id and s.holds(day)
+                    for s in person.stays(window.end))
+            for by_person in rows
+            for programme_id, day in by_person.get(person.pk, ())
+        )
+    }  # fmt: skip
 
 
 def _activity(facts, people, window, argument):
@@ -352,11 +425,14 @@ def _dated(facts, people, window, kind) -> set[int]:
     """People with an event of `kind` dated in the window and inside its window around one of
     their enrolments."""
     around = EVENT_WINDOWS[kind]
-    stays = {p.pk: p.stays(window.end) for p in people}
+    days = facts.events.get(kind, {})
     return {
-        pk
-        for pk, day in facts.events.get(kind, [])
-        if window.contains(day) and any(around.holds(s, day) for s in stays.get(pk, []))
+        person.pk
+        for person in people
+        if any(
+            window.contains(day) and any(around.holds(s, day) for s in person.stays(window.end))
+            for day in days.get(person.pk, ())
+        )
     }
 
 
@@ -364,8 +440,13 @@ def _event(facts, people, window, argument):
     return _dated(facts, people, window, argument)
 
 
+# `Cefr.rank`, as a table: the choices' values are rebuilt at each call of `Cefr.values`, which
+# made the language tests of a programme's year a third of its report.
+CEFR_RANK = {level: Cefr.rank(level) for level in Cefr.values}
+
+
 def _skills(assessment) -> list[int]:
-    return [Cefr.rank(level) for level in (assessment.oral, assessment.reading, assessment.writing)]
+    return [CEFR_RANK[level] for level in (assessment.oral, assessment.reading, assessment.writing)]
 
 
 def improved_one_level(first, last) -> bool:
@@ -435,25 +516,19 @@ def _helpful(facts, people, window, argument):
 LABOUR = choices.LabourMarketStatus
 CHARACTERISTICS = {
     "unemployed": lambda p: (
-        p.participant.labour_market_status in {LABOUR.UNEMPLOYED, LABOUR.LONG_TERM_UNEMPLOYED}
+        p.labour_market_status in {LABOUR.UNEMPLOYED, LABOUR.LONG_TERM_UNEMPLOYED}
     ),
-    "long_term_unemployed": lambda p: (
-        p.participant.labour_market_status == LABOUR.LONG_TERM_UNEMPLOYED
-    ),
-    "inactive": lambda p: (
-        p.participant.labour_market_status in {LABOUR.INACTIVE, LABOUR.IN_EDUCATION}
-    ),
-    "employed": lambda p: (
-        p.participant.labour_market_status in {LABOUR.EMPLOYED, LABOUR.SELF_EMPLOYED}
-    ),
+    "long_term_unemployed": lambda p: p.labour_market_status == LABOUR.LONG_TERM_UNEMPLOYED,
+    "inactive": lambda p: p.labour_market_status in {LABOUR.INACTIVE, LABOUR.IN_EDUCATION},
+    "employed": lambda p: p.labour_market_status in {LABOUR.EMPLOYED, LABOUR.SELF_EMPLOYED},
     "under_18": lambda p: p.age_at_entry < 18,
     "age_18_29": lambda p: 18 <= p.age_at_entry <= 29,
     "age_55_plus": lambda p: p.age_at_entry >= 55,
-    "isced_0_2": lambda p: p.participant.isced_band == choices.IscedBand.LOW,
-    "isced_3_4": lambda p: p.participant.isced_band == choices.IscedBand.MEDIUM,
-    "isced_5_8": lambda p: p.participant.isced_band == choices.IscedBand.HIGH,
+    "isced_0_2": lambda p: p.isced_band == choices.IscedBand.LOW,
+    "isced_3_4": lambda p: p.isced_band == choices.IscedBand.MEDIUM,
+    "isced_5_8": lambda p: p.isced_band == choices.IscedBand.HIGH,
     "third_country_national": lambda p: p.third_country_national is True,
-    "housing_exclusion": lambda p: p.participant.housing in choices.HOUSING_EXCLUSION,
+    "housing_exclusion": lambda p: p.housing in choices.HOUSING_EXCLUSION,
     "disability": lambda p: _entry_fact(p, "disability"),
     "foreign_background": lambda p: _entry_fact(p, "foreign_background"),
     "minority": lambda p: _entry_fact(p, "minority"),
@@ -462,8 +537,7 @@ CHARACTERISTICS = {
 
 
 def _entry_fact(person: Person, name: str) -> bool:
-    facts = getattr(person.participant, "entry_characteristics", None)
-    return bool(facts and getattr(facts, name))
+    return bool(person.entry_facts[name])
 
 
 def _characteristic(facts, people, window, argument):
@@ -486,7 +560,7 @@ SITUATION_RESULT = {
 }
 
 
-def situation_upon_leaving(facts: Facts, enrolment: Enrolment) -> str:
+def situation_upon_leaving(facts: Facts, enrolment: Stint) -> str:
     """The last thing known within four weeks after exit: the destination at exit, then any
     follow-up call made by then (so job searching and employment exclude each other)."""
     limit = enrolment.exited_on + datetime.timedelta(days=UPON_LEAVING_DAYS)
@@ -516,8 +590,7 @@ def _result_upon_leaving(facts, people, window, argument):
         if argument == "qualification":
             if any(
                 EVENT_WINDOWS["qualification_gained"].holds(stay, day)
-                for pk, day in facts.events.get("qualification_gained", [])
-                if pk == person.pk
+                for day in facts.events.get("qualification_gained", {}).get(person.pk, ())
             ):
                 ids.add(person.pk)
         elif situation_upon_leaving(facts, stay.enrolment) == argument:
@@ -538,31 +611,35 @@ def _result_six_months(facts, people, window, argument):
     counted = {p.pk for p in people}
     low, high = SIX_MONTH_CALLS
     return {
-        call.enrolment.participant_id
+        call.participant_id
         for call in facts.calls
         if window.contains(call.completed_on)
-        and call.enrolment.exited_on
-        and low <= (call.completed_on - call.enrolment.exited_on).days <= high
+        and call.exited_on
+        and low <= (call.completed_on - call.exited_on).days <= high
         and SITUATION_RESULT.get(call.situation) == "employment"
     } & counted
 
 
 def _entered(facts, people, window, argument):
-    # Project-level figures are numbers, not people: see `entered_value`.
+    # Project-level figures are numbers, not people: see `entered_sums`.
     return set()
 
 
-def entered_value(facts: Facts, indicator: Indicator, window: Period) -> int | None:
-    """The sum of what the manager entered for the indicator over periods inside the window;
-    None when nothing was entered (shown as such, never as a zero)."""
-    values = [
-        f.value
-        for f in facts.entered
-        if f.indicator_id == indicator.pk
-        and window.start <= f.period_start
-        and f.period_end <= window.end
-    ]
-    return sum(values) if values else None
+def entered_sums(programmes: list[Programme], windows: dict[str, Period]) -> dict:
+    """Annotations of an indicator: for each window, the sum of what the manager entered for
+    it over periods inside the window; None when nothing was entered (shown as such, never as
+    a zero)."""
+    figures = ProjectFigure.objects.filter(programme__in=programmes, indicator=OuterRef("pk"))
+    return {
+        f"entered_{name}": Subquery(
+            figures.filter(period_start__gte=window.start, period_end__lte=window.end)
+            .order_by()
+            .values("indicator")
+            .annotate(total=Sum("value"))
+            .values("total")
+        )
+        for name, window in windows.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -787,12 +864,7 @@ def mapping_warnings(facts: Facts, indicators: list[Indicator], period: Period) 
                     if several
                     else _("%(code)s: no module or session kind is counted as this activity")
                 )
-            elif not any(
-                (m.module_id and m.module_id == module)
-                or (not m.module_id and m.session_kind_code == kind and m.programme_id == pk)
-                for m in mapped
-                for kind, module, pk in facts.held
-            ):
+            elif not any(m.held for m in mapped):
                 text = (
                     _("%(code)s (%(programme)s): no session of a mapped kind in %(period)s")
                     if several
@@ -842,17 +914,19 @@ def funder_report(
     shows it."""
     programmes = [programme, *[p for p in also if p.pk != programme.pk]]
     sets = [s for s in [programme.indicator_set, *programme.co_funding_sets.all()] if s]
+    previous = previous_period(period)
+    since = Period(min(min(p.starts_on for p in programmes), period.start), period.end)
+    windows = {"period": period, "previous": previous, "cumulative": since}
     indicators = list(
-        Indicator.objects.filter(indicator_set__in=sets).select_related("indicator_set")
+        Indicator.objects.filter(indicator_set__in=sets)
+        .select_related("indicator_set")
+        .annotate(**entered_sums(programmes, windows))
     )
     indicators.sort(key=lambda i: ([s.pk for s in sets].index(i.indicator_set_id), i.position,
                                    i.pk))  # fmt: skip
     targets, milestones = _targets(programmes, period)
-    previous = previous_period(period)
-    since = Period(min(min(p.starts_on for p in programmes), period.start), period.end)
     facts = load_facts(programmes, period.end, (period.start, previous.start, since.start),
                        period=period, today=today)  # fmt: skip
-    windows = {"period": period, "previous": previous, "cumulative": since}
     # Who may count in each window: enrolled on one of its days, or anyone enrolled before
     # its end (results are placed by their own date, also after the person left).
     enrolled = {n: [p for p in facts.people.values() if p.active_in(w)] for n, w in windows.items()}
@@ -869,34 +943,43 @@ def funder_report(
     if by_site:
         names = {str(s.pk): s.name for s in programme.organisation.sites.all()}
         sites = [*names.items(), (NO_SITE, str(_("No site recorded")))]
+    # Each pool once, not once per indicator: the same people for every indicator of a set.
+    pools = {}
+
+    def population(pool, name, indicator_set):
+        key = (id(pool), name, indicator_set.third_country_nationals_only)
+        if key not in pools:
+            pools[key] = _population(pool[name], indicator_set)
+        return pools[key]
+
     rows = []
+    categories = {**BREAKDOWN_CATEGORIES, "site": sites}
     for done, indicator in enumerate(indicators, start=1):
         rule = RULES[indicator.rule]
         indicator_set = indicator.indicator_set
         columns = {}
         for name, window in windows.items():
             pool = enrolled if rule.population == "enrolled" else anyone
-            people = _population(pool[name], indicator_set)
+            people = population(pool, name, indicator_set)
             columns[name] = rule.count(facts, people, window, indicator.argument)
         dimensions = [d for d in indicator.breakdowns or [] if d in BREAKDOWN_CATEGORIES]
-        categories = {**BREAKDOWN_CATEGORIES, "site": sites}
-        breakdowns = {
-            dimension: [
-                (code, str(label), {pk for pk in columns["period"]
-                                    if facts.people[pk].category(dimension) == code})
-                for code, label in categories[dimension]
+        breakdowns = {}
+        for dimension in [*dimensions, *(["site"] if by_site else [])]:
+            split = defaultdict(set)
+            for pk in columns["period"]:
+                split[facts.people[pk].category(dimension)].add(pk)
+            breakdowns[dimension] = [
+                (code, str(label), split.get(code, set())) for code, label in categories[dimension]
             ]
-            for dimension in [*dimensions, *(["site"] if by_site else [])]
-        }  # fmt: skip
         row = IndicatorRow(indicator, indicator_set.funder, columns["period"],
                            columns["previous"], columns["cumulative"], breakdowns,
                            targets.get(indicator.pk), milestones.get(indicator.pk))  # fmt: skip
         if rule.not_yet_known:
-            people = _population(anyone["period"], indicator_set)
+            people = population(anyone, "period", indicator_set)
             row.not_yet_known = rule.not_yet_known(facts, people, period, indicator.argument)
         if indicator.rule == "entered":
             row.breakdowns = {}
-            row.entered = {name: entered_value(facts, indicator, w) for name, w in windows.items()}
+            row.entered = {name: getattr(indicator, f"entered_{name}") for name in windows}
         rows.append(row)
         if progress:
             progress(done, len(indicators))

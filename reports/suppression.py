@@ -20,6 +20,7 @@ and tests/reports/test_suppression.py checks the result with a search of its own
 tables.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -262,9 +263,12 @@ def same_people(report) -> list[list[str]]:
         sets[f"helpful|{answer}"] = ids
     for key, _label, _target, _actual, ids in report.targets:
         sets[f"target|{key}"] = ids
+    # Only sets of a size another set has can be the same: the others are not hashed (a
+    # programme's year has a hundred sets of thousands of people).
+    sizes = Counter(len(ids) for ids in sets.values())
     groups = {}
     for key, ids in sets.items():
-        if ids:
+        if ids and sizes[len(ids)] > 1:
             groups.setdefault(frozenset(ids), []).append(key)
     return [keys for keys in groups.values() if len(keys) > 1]
 

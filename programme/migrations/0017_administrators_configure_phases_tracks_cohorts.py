@@ -2,7 +2,6 @@
 ADMINISTRATOR_MODELS): the programme's phases, tracks and cohorts, edited with its modules.
 New administrators get it when their role is given."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 MODELS = ["phase", "track", "cohort"]
@@ -16,13 +15,21 @@ def grant(apps, schema_editor):
     # migrations, as usual.
     if not administrators:
         return
-    # The permissions of models created in this run do not exist before post_migrate.
-    create_permissions(apps.get_app_config("programme"), apps=apps, verbosity=0)
-    permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="programme", content_type__model__in=MODELS
+    # The content types and permissions of models created in this run do not exist before
+    # post_migrate: made here as post_migrate makes them (it then finds them in place).
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    permissions = []
+    for model in MODELS:
+        content_type, _created = ContentType.objects.get_or_create(
+            app_label="programme", model=model
         )
-    )
+        for action in ("add", "change", "delete", "view"):
+            permission, _created = Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model}",
+                defaults={"name": f"Can {action} {model}"},
+            )
+            permissions.append(permission)
     for staff in administrators:
         staff.user.user_permissions.add(*permissions)
 

@@ -128,10 +128,8 @@ def test_over_budget_names_each_page_over_or_not_answering():
 def test_every_page_and_api_list_is_budgeted_within_15_but_the_known_exceptions():
     over = {name for name, budget in results.QUERY_BUDGETS.items() if budget > results.PAGE_CAP}
 
-    # The record PDF is a download (one query per section); the funder report is being
-    # brought down to 15 (issue 18).
+    # The record PDF is a download (one query per section).
     assert over == {
-        "funder report HTML (one programme, a year)",
         "participant record PDF (longest)",
         "participant record PDF (about twenty pages)",
     }

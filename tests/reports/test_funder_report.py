@@ -169,12 +169,12 @@ def test_queries_do_not_grow(manager_client, organisation, funded, extra,
         took_part(person(organisation, funded, started=D(2025, 3, 1)))
     assert Participant.objects.count() == 6 + extra
     # session; user with their staff record and organisation (header); the chosen
-    # programme; the sets it is co-funded under, the indicators, the targets; enrolments
-    # with people, the coaches' sites, activity mappings, attendance, sessions held, events,
-    # language assessments, exit answers, follow-up calls, entered project figures; the page:
-    # the programme choices (once: the select has no empty option to require), the
-    # snapshots list.
-    with django_assert_num_queries(18):
+    # programme; the sets it is co-funded under, the indicators with the figures entered for
+    # the project, the targets; enrolments with people, their coaches' sites and exit answers,
+    # activity mappings with whether a session of theirs was held, attendance, events,
+    # language assessments, follow-up calls; the page: the programme choices (once: the
+    # select has no empty option to require), the snapshots list.
+    with django_assert_num_queries(15):
         manager_client.get(URL, {"programme": funded.pk, **QUERY})
 
 
@@ -188,9 +188,9 @@ def test_snapshot_page_queries_do_not_grow(manager_client, organisation, funded,
     took_part(person(organisation, funded, started=D(2025, 2, 1)))  # a late record: one change
     # session; user with their staff record and organisation (header); the snapshot with
     # its programme (and the programme's set), its set and author; counted again today: the
-    # indicators, the targets, enrolments with people, activity mappings, attendance,
-    # events, language assessments, exit answers, follow-up calls.
-    with django_assert_num_queries(15):
+    # indicators, the targets, enrolments with people (and their exit answers), activity
+    # mappings, attendance, events, language assessments, follow-up calls.
+    with django_assert_num_queries(12):
         response = manager_client.get(snapshot.get_absolute_url())
     assert [row[1:] for row in response.context["changes"]][:1] == [
         (str(6 + extra), str(7 + extra))
