@@ -102,7 +102,7 @@ class Design:
     sites: list[str]
     entry_mode: str
     planned_months: int
-    criteria: list[tuple]  # (kind, label, min_age)
+    criteria: list[tuple]  # (kind, label, min_age or, for a minimum language level, the level)
     modules: list[tuple]  # (kind, name, rhythm, hours_per_week, length_weeks)
     partners: list[tuple]  # (name, services, referrals, volunteers, sessions)
     staff: list[tuple]  # (username, first, last, role)
@@ -116,6 +116,17 @@ class Design:
     cohorts: tuple[tuple[int, int], ...] = ()  # (month, day) of each cohort start, if by cohort
     cohort_weeks: int = 26  # how long a cohort runs together
     phases: tuple[Phase, ...] = ()  # none: the modules are not followed in order
+    # How a person goes through the modules (Programme.module_path): "sequence" (the plan is
+    # the modules in their order) or "chosen" (picked per person, in any order).
+    module_path: str = Programme.ModulePath.CHOSEN
+    trial_sessions: tuple[tuple[str, int], ...] = ()  # (module, sessions to try it first)
+    # Modules evaluated per module (Module.evaluated_at): (module, moments).
+    evaluated_modules: tuple[tuple[str, str], ...] = ()
+    # A second coach on the enrolments of a module's people: (module, Role, from the day the
+    # person joins it). Interactief!'s activation coach for those referred to VIA.
+    co_coach: tuple[str, str] | None = None
+    # Placements that are part of a module: (Placement kind, module). VIA's job tasting.
+    placement_modules: tuple[tuple[str, str], ...] = ()
     lengths: tuple[Length, ...] = ()  # planned lengths (programme.Track) besides the default
     intake_support: tuple[tuple[str, float], ...] = (("interpreter", 0.5),)
     max_mother_tongue_share: int | None = None
@@ -195,7 +206,7 @@ DESIGNS = [
             (Kind.CIVIC_INTEGRATION, "", None),
             (Kind.JUDGEMENT, "Beperkt sociaal netwerk", None),
             (Kind.JUDGEMENT, "Drempels tot integratie", None),
-            (Kind.JUDGEMENT, "Nederlands minstens niveau 1.1", None),
+            (Kind.MIN_LANGUAGE_LEVEL, "", "1.1"),
             (Kind.JUDGEMENT, "Gemotiveerd, wil zich integreren in Antwerpen", None),
         ],
         modules=[
@@ -263,6 +274,8 @@ DESIGNS = [
             Length("Intercultureel traject (9 maanden)", 9, (7.5, 99), datetime.date(2022, 1, 1)),
         ),
         min_level="a1",  # Dutch at least 1.1
+        # The individual coaching and the weekly group run side by side: no order to follow.
+        module_path=Programme.ModulePath.CHOSEN,
         intake_support=(("interpreter", 0.7),),  # "where possible": assumption 7 in 10
         template=[
             (Todo.BASELINE, 2, START, None, ""),
@@ -319,7 +332,8 @@ DESIGNS = [
         planned_months=9,
         criteria=[
             (Kind.JUDGEMENT, "Afstand tot de arbeidsmarkt", None),
-            (Kind.JUDGEMENT, "Zwakke taalvaardigheid, Nederlands minstens 1.1", None),
+            (Kind.JUDGEMENT, "Zwakke taalvaardigheid", None),
+            (Kind.MIN_LANGUAGE_LEVEL, "", "1.1"),
         ],
         modules=[
             (Module.Kind.WELCOME, "OCMW Go", "één dag", 6, 1),
@@ -394,6 +408,11 @@ DESIGNS = [
         ],
         talks=((None, (14, 28)),),  # assumption: by appointment, about fortnightly
         min_level="a1",  # Dutch at least 1.1
+        module_path=Programme.ModulePath.CHOSEN,  # "modules, not linear: picked per person"
+        # Referred to "work and activation" (those who follow VIA): an activation coach beside
+        # the social worker, from the day they join VIA.
+        co_coach=("VIA", "activation_coach"),
+        placement_modules=(("job_tasting", "VIA"),),
         intake_support=(("mediator", 0.3), ("interpreter", 0.15)),
         max_mother_tongue_share=40,
         origins={
@@ -603,6 +622,15 @@ DESIGNS = [
                 12,
                 "START : information socioprofessionnelle et formation.",
             ),
+        ),
+        # Collective coaching, information sessions and outings run beside modules 1 to 3
+        # for the whole trajectory: the plan is the person's, not one order for everyone.
+        module_path=Programme.ModulePath.CHOSEN,
+        # "Evaluation at the start, during and at the end of each module" (modules 1 to 3).
+        evaluated_modules=(
+            ("Ateliers de pratique du français", Module.EvaluatedAt.START_MIDDLE_END),
+            ("Volontariat dans un service du CPAS", Module.EvaluatedAt.START_MIDDLE_END),
+            ("START", Module.EvaluatedAt.START_MIDDLE_END),
         ),
         intake_support=(("interpreter", 0.3),),  # assumption
         template=[
@@ -815,6 +843,13 @@ DESIGNS = [
                 description="Sorties toute l'année, qui mêlent les groupes.",
             ),
         ),
+        # Workshops chosen after the orientation, each tried once or twice first.
+        module_path=Programme.ModulePath.CHOSEN,
+        trial_sessions=(
+            ("Groupe informatique", 2),
+            ("Groupe art", 2),
+            ("Groupe réalisation de projets", 2),
+        ),
         intake_support=(("interpreter", 0.3),),  # assumption
         template=[
             (Todo.BASELINE, 2, START, None, ""),
@@ -949,6 +984,8 @@ DESIGNS = [
         ],
         talks=((91, (21, 35)), (None, (60, 85))),  # monthly, then at least quarterly once stable
         cohorts=((1, 15), (4, 15), (9, 1)),  # assumption: three cohorts a year
+        # Collective module, then individual follow-up and socio-professional preparation.
+        module_path=Programme.ModulePath.SEQUENCE,
         phases=(
             Phase(
                 "Module collectif", ("Module collectif",), 24, 26, "Au moins 21 heures par semaine."

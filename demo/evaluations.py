@@ -18,7 +18,8 @@ from evaluations.models import (
     FollowUpCall,
     LanguageAssessment,
 )
-from participants.models import Enrolment
+from participants import eligibility
+from participants.models import EligibilityAnswer, EligibilityCriterion, Enrolment
 from programme import outcomes
 
 # Starting oral level by highest schooling: little schooling usually means literacy work first.
@@ -36,7 +37,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
         .select_related("participant", "programme__organisation", "coach")
         .order_by("pk")
     )
-    rows = []
+    rows, at_entry = [], {}
     for enrolment in enrolments:
         person = enrolment.participant
         oral = START.get(person.schooling, 1) + (1 if rng.random() < 0.3 else 0)
@@ -48,6 +49,7 @@ def load(rng: random.Random, today: datetime.date) -> dict:
             0, oral - (1 if person.literacy in {"none", "limited", "other_script"} else 0)
         )
         rows.append(_row(enrolment, enrolment.started_on, oral, written))
+        at_entry[enrolment.pk] = (person, rows[-1].local_level)
         if enrolment.exited_on:
             # About six in ten gain a level orally, fewer in writing.
             gain = 1 if rng.random() < 0.6 else 0
@@ -61,7 +63,30 @@ def load(rng: random.Random, today: datetime.date) -> dict:
             )
     bulk.insert_objects(rows)
     bulk.reset_sequences(LanguageAssessment)
+    _language_criteria(at_entry)
     return {"language assessments": len(rows)}
+
+
+def _language_criteria(at_entry: dict) -> None:
+    """A "minimum language level" criterion is read from the person's language test (the one
+    at entry: the level they were admitted on), as participants.eligibility does. Nobody
+    below it is admitted without a written reason; without a test the coach judged."""
+    answers = list(
+        EligibilityAnswer.objects.filter(
+            criterion__kind=EligibilityCriterion.Kind.MIN_LANGUAGE_LEVEL,
+            enrolment_id__in=list(at_entry),
+        ).select_related("criterion")
+    )
+    for answer in answers:
+        person, level = at_entry[answer.enrolment_id]
+        answer.computed = eligibility.evaluate(
+            answer.criterion, person, answer.checked_at.date(), language_level=level
+        )
+        if answer.computed is not None and answer.computed != answer.met:
+            answer.override_reason = answer.override_reason or (
+                "Taalniveau net onder de drempel; vordert snel, besproken in het team."
+            )
+    EligibilityAnswer.objects.bulk_update(answers, ["computed", "override_reason"], batch_size=500)
 
 
 def _row(enrolment, day, oral, written):

@@ -248,6 +248,7 @@ def _programme(design: Design, organisation, today: datetime.date, district: str
         funder="AMIF", funding_reference=f"AMIF-2021-2027-BE-{design.code.upper()}{suffix}",
         starts_on=datetime.date(today.year - 3, 1, 1), ends_on=datetime.date(today.year + 1, 12, 31),
         planned_length_months=design.planned_months, entry_mode=design.entry_mode,
+        module_path=design.module_path,
         target_participants=design.target,
         target_completion_rate=round(design.published.completed * 100),
         target_work_ready_rate=round(design.published.work_ready * 100),
@@ -263,9 +264,14 @@ def _programme(design: Design, organisation, today: datetime.date, district: str
     programme.sites.set(Site.objects.filter(organisation=organisation))
     EligibilityCriterion.objects.bulk_create(
         EligibilityCriterion(
-            programme=programme, kind=kind, label=label, min_age=min_age, position=i
-        )
-        for i, (kind, label, min_age) in enumerate(design.criteria)
+            programme=programme,
+            kind=kind,
+            label=label,
+            position=i,
+            min_age=value if kind == Kind.MIN_AGE else None,
+            min_language_level=value if kind == Kind.MIN_LANGUAGE_LEVEL else "",
+        )  # fmt: skip
+        for i, (kind, label, value) in enumerate(design.criteria)
     )
     structure.build(design, programme, today)
     return programme

@@ -26,9 +26,10 @@ from django.db import connection
 from django.utils import timezone
 
 from demo import bulk, designs
-from evaluations.models import Cefr, LanguageAssessment
+from evaluations.models import Cefr, Evaluation, LanguageAssessment
 from participants.models import (
     Enrolment,
+    EnrolmentCoach,
     EnrolmentStatusChange,
     LanguageSkill,
     Participant,
@@ -45,6 +46,7 @@ from sessions.models import (
     SessionKind,
     ensure_default_kinds,
 )
+from trajectory.models import Placement
 
 logger = logging.getLogger("parcours.demo")
 
@@ -64,6 +66,17 @@ CANCEL_REASONS = [
 ]
 # Schooling bands for groups homogeneous by schooling: none or primary, and beyond.
 LOW_SCHOOLING = {"isced0", "isced1"}
+SCHOOLING_BANDS = {True: ("isced0", "isced1"), False: ("isced2", "isced8")}
+# A module tried first (Module.trial_sessions) is "trying" for its first two weeks; about one
+# person in four who chose such a module tried another one they did not choose.
+TRIAL_DAYS = 14
+TRIED_NOT_CHOSEN = 0.25
+# One person in three has a mid-way review recorded as a module evaluation (one per module).
+MODULE_EVALUATED_EVERY = 3
+# VIA's job tasting: in the module's ninth week.
+TASTING_WEEK = 8
+JOB_TASTING_ROLE = "Snuffelstage (VIA)"
+JOB_TASTING_NOTE = "Een week meedraaien op de werkvloer; besproken in VIA."
 # The mother-tongue cap is read on sessions of at least three people: with two, each one is
 # already half of the group.
 CAP_FROM = 3
@@ -398,6 +411,10 @@ class _Programme:
             track = self.tracks[index]
             band = _label(low) + (f"–{_label(high)}" if high != low else "")
             room = rooms[number] if rooms else None
+            schooling = ("", "")
+            if track.banding == "level_schooling":  # one schooling band per group
+                low_band = members[0].t.schooling in LOW_SCHOOLING
+                schooling = SCHOOLING_BANDS[low_band]
             groups.append(
                 Group(
                     programme=self.programme,
@@ -405,6 +422,8 @@ class _Programme:
                     name=f"{track.module} — {band} ({number + 1})"[:100],
                     level_low=Cefr.values[low],
                     level_high=Cefr.values[high],
+                    schooling_low=schooling[0],
+                    schooling_high=schooling[1],
                     capacity=track.capacity,
                     site_id=room.site_id if room else None,
                     starts_on=min(s.start for s in members),
@@ -469,7 +488,9 @@ class _Programme:
         """Joining a group of a module puts the module in the person's plan
         (participants.plans.module_join): running while they are in one of its groups, done
         when they left the last one as planned, stopped when they dropped out of it. Modules
-        are numbered in the order the person began them."""
+        are numbered in the order the person began them; in a programme followed in sequence,
+        in the programme's order. A module that may be tried first (Module.trial_sessions) is
+        "trying" for its first two weeks, and some people tried one they did not choose."""
         now = timezone.now()
         # Loaded again over the same people (a second run), a module already planned stays.
         planned = set(
@@ -477,7 +498,17 @@ class _Programme:
                 "enrolment_id", "module_id"
             )
         )
-        rows = []
+        sequence = self.programme.module_path == Programme.ModulePath.SEQUENCE
+        modules = {
+            pk: (position, name, trial)
+            for pk, position, name, trial in Module.objects.filter(
+                programme=self.programme
+            ).values_list("pk", "position", "name", "trial_sessions")
+        }
+        tried = [pk for pk, (_p, _n, trial) in modules.items() if trial]
+        # Draws of their own: the rows drawn after the plans stay the same.
+        rng = random.Random(f"{self.programme.code}:plans")
+        rows, self.module_spans = [], {}
         for t in trajectories:
             spans = {}  # module: (first day, last day or None while running)
             for stint in t.stints:
@@ -489,10 +520,9 @@ class _Programme:
                 if last is not None:
                     last = None if stint.last_day is None else max(last, stint.last_day)
                 spans[module] = (first, last)
-            order = sorted(spans.items(), key=lambda item: (item[1][0], item[0]))
-            for position, (module, (first, last)) in enumerate(order, start=1):
-                if (t.pk, module) in planned:
-                    continue
+            self.module_spans[t.pk] = spans
+            entries = []
+            for module, (first, last) in spans.items():
                 # A stint that ends after today is still running: it ends when it ends.
                 running = (
                     last is None
@@ -501,15 +531,153 @@ class _Programme:
                 )
                 stopped = not running and t.dropped_out and last == t.last_day
                 status = "running" if running else ("stopped" if stopped else "done")
+                if running and modules[module][2] and (self.today - first).days < TRIAL_DAYS:
+                    status = "trying"  # still in its trial sessions
                 reason = "left_programme" if stopped else ""
                 ends_on = None if running else max(last, first)
-                rows.append((t.pk, module, status, position, first, ends_on, reason, "", now))
+                entries.append((module, status, first, ends_on, reason))
+            chosen = [spans[m][0] for m in spans if m in tried]
+            others = [m for m in tried if m not in spans]
+            if chosen and others and rng.random() < TRIED_NOT_CHOSEN:
+                first = min(chosen)
+                ends_on = first + datetime.timedelta(days=7)
+                if ends_on <= min(self.today, t.last_day or self.today):
+                    entries.append((rng.choice(others), "stopped", first, ends_on, "not_chosen"))
+            if sequence:
+                entries.sort(key=lambda e: (modules[e[0]][0], e[0]))
+            else:
+                entries.sort(key=lambda e: (e[2], e[0]))
+            for position, (module, status, first, ends_on, reason) in enumerate(entries, start=1):
+                if (t.pk, module) not in planned:
+                    rows.append((t.pk, module, status, position, first, ends_on, reason, "", now))
         bulk.insert(
             PlannedModule,
             ["enrolment_id", "module_id", "status", "position", "starts_on", "ends_on",
              "stop_reason", "note", "updated_at"],
             rows,
         )  # fmt: skip
+        names = {name: pk for pk, (_p, name, _t) in modules.items()}
+        self._co_coaches(trajectories, names)
+        self._placements_in_modules(trajectories, names)
+        self._module_evaluations(trajectories, modules)
+
+    def _co_coaches(self, trajectories, modules: dict[str, int]) -> None:
+        """The design's second coach (Interactief!'s activation coach) on the enrolment of
+        everyone who joined its module, from that day to the end of the trajectory: another
+        of the programme's coaches than the lead."""
+        if self.design.co_coach is None:
+            return
+        module, role = self.design.co_coach
+        coaches = self._coaches(trajectories)
+        if modules.get(module) is None or len(coaches) < 2:
+            return
+        taken = set(
+            EnrolmentCoach.objects.filter(
+                enrolment_id__in=[t.pk for t in trajectories]
+            ).values_list("enrolment_id", flat=True)
+        )
+        rows = []
+        for t in trajectories:
+            span = self.module_spans[t.pk].get(modules[module])
+            if span is None or t.pk in taken:
+                continue
+            others = [c for c in coaches if c != t.coach]
+            until = None
+            if t.status not in {Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED}:
+                until = (t.last_day or self.today) + datetime.timedelta(days=1)
+            rows.append((t.pk, others[t.pk % len(others)], role, span[0], until, t.coach))
+        bulk.insert(
+            EnrolmentCoach,
+            ["enrolment_id", "coach_id", "role", "since", "until", "added_by_id"],
+            rows,
+        )
+
+    def _placements_in_modules(self, trajectories, modules: dict[str, int]) -> None:
+        """A placement the design puts inside a module (VIA's one-week job tasting) belongs to
+        it when it falls in the person's time in the module; whoever reached the tasting week
+        of the module without one gets one there."""
+        for kind, name in self.design.placement_modules:
+            module = modules.get(name)
+            if module is None:
+                continue
+            spans = {
+                t.pk: span
+                for t in trajectories
+                if (span := self.module_spans[t.pk].get(module)) is not None
+            }
+            placements = Placement.objects.filter(enrolment_id__in=list(spans), kind=kind)
+            inside, has = [], set()
+            for placement in placements:
+                first, last = spans[placement.enrolment_id]
+                if first <= placement.starts_on <= (last or self.today):
+                    inside.append(placement.pk)
+                    has.add(placement.enrolment_id)
+            Placement.objects.filter(pk__in=inside).update(module=module)
+            hosts = list(
+                self.programme.organisation.partners.filter(hosts_volunteers=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            if not hosts:
+                continue
+            added = []
+            for t in trajectories:
+                if t.pk not in spans or t.pk in has:
+                    continue
+                first, last = spans[t.pk]
+                starts = first + datetime.timedelta(weeks=TASTING_WEEK)
+                if starts > min(last or self.today, self.today):
+                    continue
+                ends = starts + datetime.timedelta(days=4)
+                done = ends < self.today
+                added.append(
+                    Placement(
+                        enrolment_id=t.pk,
+                        kind=kind,
+                        host_id=hosts[t.pk % len(hosts)],
+                        module_id=module,
+                        role=JOB_TASTING_ROLE,
+                        hours_per_week=19,
+                        starts_on=starts,
+                        ends_on=ends,
+                        ended_on=ends if done else None,
+                        status=Placement.Status.ENDED if done else Placement.Status.ONGOING,
+                        outcome=Placement.Outcome.OTHER if done else "",
+                        notes=JOB_TASTING_NOTE,
+                        created_by_id=t.coach,
+                    )  # fmt: skip
+                )
+            Placement.objects.bulk_create(added, batch_size=500)
+
+    def _module_evaluations(self, trajectories, modules: dict) -> None:
+        """Where the programme evaluates per module (ACTIV UP!: start, middle and end), the
+        mid-way evaluations held while the person was in such a module are of that module
+        (decision 24: recorded as mid-way, the module named)."""
+        evaluated = set(
+            Module.objects.filter(pk__in=list(modules))
+            .exclude(evaluated_at="")
+            .values_list("pk", flat=True)
+        )
+        if not evaluated:
+            return
+        updates, seen = defaultdict(list), set()
+        for evaluation, enrolment, held_on in Evaluation.objects.filter(
+            enrolment_id__in=[t.pk for t in trajectories], kind=Evaluation.Kind.MIDWAY
+        ).values_list("pk", "enrolment_id", "held_on"):
+            if enrolment % MODULE_EVALUATED_EVERY:
+                continue  # the others' reviews stay the enrolment's own
+            # The latest module the person joined before the review: START once in it.
+            inside = [
+                (first, module)
+                for module, (first, last) in self.module_spans.get(enrolment, {}).items()
+                if module in evaluated and first <= held_on <= (last or self.today)
+            ]
+            if inside and (enrolment, max(inside)[1]) not in seen:
+                module = max(inside)[1]
+                seen.add((enrolment, module))
+                updates[module].append(evaluation)
+        for module, pks in updates.items():
+            Evaluation.objects.filter(pk__in=pks).update(module=module)
 
     def _coaches(self, trajectories) -> list[int]:
         """The programme's coaches lead its groups; the organisation's if nobody has one."""

@@ -40,11 +40,14 @@ def build(design: Design, programme: Programme, today: datetime.date) -> None:
         for module in spec.modules
     }
     groups = {track.module: track for track in design.tracks}
+    trials = dict(design.trial_sessions)
+    evaluated = dict(design.evaluated_modules)
     modules = []
     for i, (kind, name, rhythm, hours, weeks) in enumerate(design.modules):
         module = Module(
             programme=programme, kind=kind, name=name, rhythm=rhythm, hours_per_week=hours,
             length_weeks=weeks, position=i, phase_id=phase_of.get(name),
+            trial_sessions=trials.get(name, 0), evaluated_at=evaluated.get(name, ""),
         )  # fmt: skip
         track = groups.get(name)
         if track is not None:

@@ -12,14 +12,25 @@ import statistics
 from collections import Counter, defaultdict
 
 import pytest
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 
 from demo import designs
-from evaluations.models import Cefr, LanguageAssessment
-from participants.models import Enrolment, IntakeInterview, LanguageSkill
-from programme.models import Programme
+from evaluations.models import Cefr, Evaluation, LanguageAssessment
+from participants import eligibility
+from participants.choices import Schooling
+from participants.models import (
+    EligibilityAnswer,
+    Enrolment,
+    EnrolmentCoach,
+    IntakeInterview,
+    LanguageSkill,
+    Participant,
+    PlannedModule,
+)
+from programme.models import EligibilityCriterion, Module, Programme
 from sessions.models import Attendance, Group, GroupMembership, Series, Session
 from tests.demo import conftest
+from trajectory.models import Placement
 
 pytestmark = pytest.mark.django_db
 MONTH = 30.44  # days, as the dashboard counts them
@@ -523,3 +534,196 @@ def test_move_up_starts_by_cohort_and_the_others_continuously(demo_data):
         assert programme.entry_mode == Programme.EntryMode.CONTINUOUS
         assert not programme.cohorts.exists()
         assert not Enrolment.objects.filter(programme=programme, cohort__isnull=False).exists()
+
+
+# Issue 19: co-coaches, module plans, trial sessions, placements and evaluations per module,
+# the language criterion, schooling bands (decision 0027, "The module plan and the rest").
+
+
+def test_interactief_gives_an_activation_coach_to_those_referred_to_via(demo_data):
+    via = Module.objects.get(programme__code="interactief", name="VIA")
+    in_via = dict(
+        GroupMembership.objects.filter(group__module=via)
+        .values("participant")
+        .annotate(first=Min("joined_on"))
+        .values_list("participant", "first")
+    )
+    co_coaches = list(EnrolmentCoach.objects.filter(enrolment__programme__code="interactief"))
+    assert co_coaches and len(co_coaches) == len({c.enrolment_id for c in co_coaches})
+    enrolments = Enrolment.objects.filter(programme__code="interactief", started_on__isnull=False)
+    via_people = [e for e in enrolments if e.participant_id in in_via]
+    # Everyone who followed VIA (about half) and nobody else.
+    assert {c.enrolment_id for c in co_coaches} == {e.pk for e in via_people}
+    assert 0.3 <= len(via_people) / enrolments.count() <= 0.7
+    by_enrolment = {e.pk: e for e in via_people}
+    for c in co_coaches:
+        e = by_enrolment[c.enrolment_id]
+        assert c.role == EnrolmentCoach.Role.ACTIVATION_COACH
+        assert c.coach_id != e.coach_id  # beside the social worker, not instead
+        assert c.since == in_via[e.participant_id]
+        assert (c.until is None) == (e.exited_on is None)
+        assert c.until is None or c.until > c.since
+    # Elsewhere one coach per enrolment; VIA's groups have two group workers.
+    assert not EnrolmentCoach.objects.exclude(enrolment__programme__code="interactief").exists()
+    for group in Group.objects.filter(module=via).annotate(n=Count("coaches")):
+        assert group.n == 2, group.name
+
+
+def test_module_paths_and_plans_follow_the_design(demo_data):
+    paths = dict(Programme.objects.values_list("code", "module_path"))
+    assert paths == {
+        "amie": "chosen",
+        "interactief": "chosen",
+        "activ-up": "chosen",
+        "mod-actions": "chosen",
+        "move-up": "sequence",
+    }
+    plans = defaultdict(list)
+    for row in PlannedModule.objects.select_related("module", "enrolment__programme").order_by(
+        "enrolment", "position"
+    ):
+        plans[row.enrolment_id].append(row)
+    assert plans
+    for rows in plans.values():
+        assert [r.position for r in rows] == list(range(1, len(rows) + 1))
+        programme = rows[0].enrolment.programme
+        if programme.module_path == "sequence":
+            positions = [r.module.position for r in rows]
+            assert positions == sorted(positions), [r.module.name for r in rows]
+        else:  # chosen: in the order the person began them
+            starts = [r.starts_on for r in rows]
+            assert starts == sorted(starts)
+        for r in rows:
+            assert r.module.programme_id == programme.pk
+    # MOVE UP!'s sequence: the collective module first, the preparation after it.
+    move_up = [rows for rows in plans.values() if rows[0].enrolment.programme.code == "move-up"]
+    assert move_up and all(rows[0].module.name == "Module collectif" for rows in move_up)
+
+
+def test_mod_actions_workshops_can_be_tried_first(demo_data):
+    modules = dict(
+        Module.objects.filter(programme__code="mod-actions").values_list("name", "trial_sessions")
+    )
+    for name in ("Groupe informatique", "Groupe art", "Groupe réalisation de projets"):
+        assert modules[name] == 2
+    assert modules["Orientation exploratoire"] == 0 and modules["Groupe alpha"] == 0
+    assert (
+        not Module.objects.exclude(programme__code="mod-actions")
+        .filter(trial_sessions__gt=0)
+        .exists()
+    )
+    tried = PlannedModule.objects.filter(module__trial_sessions__gt=0)
+    not_chosen = tried.filter(status="stopped", stop_reason="not_chosen")
+    assert not_chosen.count() >= 3
+    for row in not_chosen:
+        # Tried for a week beside a workshop the person did choose.
+        assert (row.ends_on - row.starts_on).days <= 7
+        assert (
+            row.enrolment.planned_modules.filter(
+                module__trial_sessions__gt=0, status__in=["trying", "running", "done", "stopped"]
+            )
+            .exclude(stop_reason="not_chosen")
+            .exists()
+        )
+    for row in tried.filter(status="trying"):
+        assert (TODAY - row.starts_on).days < 14
+    # Only modules that can be tried are tried.
+    assert not PlannedModule.objects.filter(status="trying", module__trial_sessions=0).exists()
+
+
+def test_via_job_tastings_are_placements_inside_the_module(demo_data):
+    inside = Placement.objects.filter(module__isnull=False).select_related("module", "enrolment")
+    assert inside.count() >= 5
+    for placement in inside:
+        assert placement.kind == "job_tasting" and placement.module.name == "VIA"
+        memberships = GroupMembership.objects.filter(
+            group__module=placement.module, participant=placement.enrolment.participant_id
+        ).aggregate(first=Min("joined_on"), last=Max("left_on"))
+        assert memberships["first"] <= placement.starts_on
+        assert placement.ends_on - placement.starts_on < datetime.timedelta(days=7)
+
+
+def test_activ_up_evaluates_its_modules_at_start_middle_and_end(demo_data):
+    evaluated = dict(
+        Module.objects.filter(programme__code="activ-up")
+        .exclude(evaluated_at="")
+        .values_list("name", "evaluated_at")
+    )
+    assert evaluated == {
+        "Ateliers de pratique du français": "start_middle_end",
+        "Volontariat dans un service du CPAS": "start_middle_end",
+        "START": "start_middle_end",
+    }
+    assert not Module.objects.exclude(programme__code="activ-up").exclude(evaluated_at="").exists()
+    module_evaluations = Evaluation.objects.filter(module__isnull=False).select_related(
+        "module", "enrolment"
+    )
+    assert module_evaluations.count() >= 5
+    assert {e.module.name for e in module_evaluations} >= {"START"}
+    for evaluation in module_evaluations:
+        assert evaluation.kind == Evaluation.Kind.MIDWAY  # decision 24
+        assert evaluation.module.evaluated_at
+        assert evaluation.module.programme_id == evaluation.enrolment.programme_id
+        # Held while the person was in one of the module's groups.
+        assert GroupMembership.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=evaluation.held_on),
+            group__module=evaluation.module,
+            participant=evaluation.enrolment.participant_id,
+            joined_on__lte=evaluation.held_on,
+        ).exists()
+
+
+def test_the_dutch_level_is_a_computed_criterion_read_from_the_language_test(demo_data):
+    for code in ("amie", "interactief"):
+        criteria = EligibilityCriterion.objects.filter(programme__code=code)
+        language = criteria.get(kind=EligibilityCriterion.Kind.MIN_LANGUAGE_LEVEL)
+        assert language.min_language_level == "1.1" and language.is_computed
+        assert not criteria.filter(kind="judgement", label__icontains="1.1").exists()
+        answers = EligibilityAnswer.objects.filter(criterion=language).select_related(
+            "enrolment__participant"
+        )
+        assert answers.exists()
+        tested = 0
+        for answer in answers:
+            entry = (
+                LanguageAssessment.objects.filter(
+                    participant=answer.enrolment.participant,
+                    language="nl",
+                    assessed_on=answer.enrolment.started_on,
+                )
+                .values_list("local_level", flat=True)
+                .first()
+            )
+            expected = eligibility.evaluate(
+                language, answer.enrolment.participant, TODAY, language_level=entry
+            )
+            assert answer.computed == expected
+            tested += answer.computed is not None
+            if answer.met and answer.computed is False:
+                assert answer.override_reason  # nobody below it admitted without a reason
+        assert tested >= answers.count() / 2
+
+
+def test_groups_banded_by_schooling_say_their_band(demo_data):
+    groups = Group.objects.filter(programme__code="move-up")
+    assert groups.exists()
+    low = {"isced0", "isced1"}
+    for group in groups:
+        assert (group.schooling_low, group.schooling_high) in {
+            ("isced0", "isced1"),
+            ("isced2", "isced8"),
+        }, group.name
+        group.full_clean()
+        schooling = set(
+            Participant.objects.filter(group_memberships__group=group)
+            .exclude(schooling="")
+            .values_list("schooling", flat=True)
+        )
+        band = low if group.schooling_low == "isced0" else set(Schooling.values) - low
+        assert schooling <= band, group.name
+    # Elsewhere only groups banded by schooling in the design have a band (MOD'ACTIONS' alpha).
+    for group in Group.objects.exclude(programme__code="move-up").select_related(
+        "module", "programme"
+    ):
+        track = designs.for_name(group.module.name, group.programme.code)
+        assert bool(group.schooling_low) == (track.banding == "level_schooling"), group.name

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from evaluations.models import FollowUpCall, LanguageAssessment
 from evaluations.selectors import progress_since_baseline
 from participants import choices
-from participants.models import Enrolment, EnrolmentStatusChange
+from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
 from reports.figures import Period, mean, median, percent
 from reports.funder import WORK_READY, improved_one_level
@@ -200,6 +200,13 @@ def _caseloads(programmes, active, period):
     for e in active:
         name = (e.coach.get_full_name() or e.coach.get_username()) if e.coach else _("No coach")
         by_coach[name].add(e.participant_id)
+    # A co-coach counts the people they coached beside the lead during the period (decision
+    # 24): from `since` to the day before `until`.
+    people = {e.pk: e.participant_id for e in active}
+    for co in EnrolmentCoach.objects.filter(enrolment_id__in=list(people)).select_related("coach"):
+        if co.since <= period.end and (co.until is None or co.until > period.start):
+            name = co.coach.get_full_name() or co.coach.get_username()
+            by_coach[name].add(people[co.enrolment_id])
     for name in sorted(by_coach):
         section.add(_("Coach: %(name)s") % {"name": name}, by_coach[name])
     memberships = GroupMembership.objects.filter(
