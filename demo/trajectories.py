@@ -523,6 +523,18 @@ def _placements(rng, enrolment, partners, end, today):
     return placements
 
 
+# The schedules the coaches used to type, as days and hours: the phone shows them in the
+# person's language.
+TUESDAY_THURSDAY_MORNING = {
+    "weekdays": "1,3", "starts_at": datetime.time(9), "ends_at": datetime.time(13),
+}  # fmt: skip
+SCHEDULES = {
+    "mardi et jeudi 9–13": TUESDAY_THURSDAY_MORNING,
+    "lundi 13–17": {"weekdays": "0", "starts_at": datetime.time(13), "ends_at": datetime.time(17)},
+    "dinsdag en donderdag 9–13": TUESDAY_THURSDAY_MORNING,
+}
+
+
 def _placement(rng, design, enrolment, host, earliest, end, today):
     role, tasks = _role(host)
     kind = _pick(rng, design.placement_kinds or PLACEMENT_KINDS)
@@ -538,7 +550,9 @@ def _placement(rng, design, enrolment, host, earliest, end, today):
         hours_per_week=rng.choice([4, 6, 8, 12])
         if kind == "volunteering"
         else rng.choice([19, 24, 38]),
-        schedule=rng.choice(["mardi et jeudi 9–13", "lundi 13–17", "dinsdag en donderdag 9–13"]),
+        **SCHEDULES[
+            rng.choice(["mardi et jeudi 9–13", "lundi 13–17", "dinsdag en donderdag 9–13"])
+        ],
         supervisor_name=rng.choice(
             ["Marie Lemaire", "Jan De Smet", "Sofie Wouters", "Ahmed Benali"]
         ),

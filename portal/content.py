@@ -209,6 +209,8 @@ def to_translate(participant: Participant) -> list[Item]:
             own = CLOSEST.get(getattr(obj, "own_language", ""), getattr(obj, "own_language", ""))
             if isinstance(obj, Goal) and obj.text_own_language and own == language:
                 continue  # written with the person in their language already
+            if isinstance(obj, Placement) and field == "schedule" and obj.has_structured_schedule:
+                continue  # the phone shows the days and hours, in the person's language
             if not original.strip():
                 continue
             row = translations.found.get((_type_id(obj), obj.pk, field))

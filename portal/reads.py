@@ -11,6 +11,7 @@ from django.utils import timezone
 from evaluations.models import Evaluation, FollowUpCall
 from evaluations.services import EVALUATION_STATUSES, EXIT_EVALUATION_STATUSES
 from participants.models import Enrolment, Participant, PlannedModule
+from programme.models import Room, RoomPhoto
 from sessions.models import Attendance, InterpreterBooking, Place, Session
 from trajectory.models import ActionStep, Goal, Placement
 
@@ -77,7 +78,7 @@ def sessions_later(participant: Participant, *, after_days: int) -> bool:
 def _card(session: Session, participant: Participant) -> SessionCard:
     address = ""
     if session.place == Place.ROOM and session.room_id:
-        address = session.room.site.address
+        address = session.room.address or session.room.site.address
     elif session.place == Place.OUTSIDE:
         address = session.address
     bookings = list(session.interpreters.all())
@@ -91,6 +92,27 @@ def participant_session(participant: Participant, pk: int) -> Session | None:
         .select_related("kind", "group", "room__site")
         .first()
     )
+
+
+def photo_room(participant: Participant | None, staff, pk: int) -> Room | None:
+    """A room with a photo of its entrance, for a participant who has a session in that room
+    or for staff of the room's organisation; None for anyone else (and when there is none)."""
+    rooms = Room.objects.exclude(photo_digest="").only("pk", "photo_digest")
+    if staff is not None:
+        return rooms.filter(pk=pk, site__organisation_id=staff.organisation_id).first()
+    if participant is None:
+        return None
+    theirs = Session.objects.filter(
+        attendances__participant=participant,
+        programme__organisation_id=participant.organisation_id,
+    ).values("room_id")
+    return rooms.filter(
+        pk=pk, pk__in=theirs, site__organisation_id=participant.organisation_id
+    ).first()
+
+
+def room_photo(room: Room) -> RoomPhoto | None:
+    return RoomPhoto.objects.filter(room=room).first()
 
 
 def open_goals(participant: Participant) -> list[Goal]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("p/evaluation/<int:pk>/", views.self_assessment, name="self-assessment"),
     path("p/language/", views.language, name="language"),
     path("p/signout/", views.sign_out, name="sign-out"),
+    path("p/rooms/<int:pk>/photo/", views.room_photo, name="room-photo"),
     path("p/sw.js", views.service_worker, name="service-worker"),
     path("p/status/", views.status, name="status"),
     path("p/manifest.webmanifest", views.manifest, name="manifest"),

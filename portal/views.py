@@ -32,6 +32,7 @@ from portal.forms import (
 from portal.models import PortalAccess
 from portal.services import access_for_code, portal_pin_check, portal_pin_choose
 from programme import outcomes
+from programme.access import staff_of
 from programme.forms import add_service_errors, posted
 from programme.params import safe_next_url
 from sessions.feeds import PRODID, _event, active_feed, feed_create
@@ -535,3 +536,30 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 
 service_worker.portal_view = True
+
+
+@require_safe
+def room_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo of a room's entrance, a request of its own so the page stays light: for the
+    participants who have a session there and the staff of the room's organisation; a 404
+    for anyone else. The browser keeps it and asks again with its ETag."""
+    staff = staff_of(request.user) if request.user.is_authenticated else None
+    portal_access = None if request.user.is_authenticated else access.current_access(request)
+    participant = portal_access.participant if portal_access else None
+    room = reads.photo_room(participant, staff, pk)
+    if room is None:
+        raise Http404
+    etag = f'"{room.photo_digest}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        photo = reads.room_photo(room)
+        if photo is None:
+            raise Http404
+        response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+room_photo.portal_view = True

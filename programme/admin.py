@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programme import invitations, outcomes
+from programme import invitations, outcomes, photos
 from programme.access import staff_of
 from programme.forms import add_service_errors
 from programme.models import (
@@ -501,11 +501,44 @@ class LockOutAdmin(AccessAttemptAdmin):
         return queryset.filter(username__in=usernames)
 
 
+class RoomAdminForm(forms.ModelForm):
+    entrance_photo = forms.FileField(
+        label=_("Photo of the entrance"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP, at most 5 MB; shown on the participant's phone, made small."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+
+    class Meta:
+        model = Room
+        fields = ["site", "name", "capacity", "address"]
+
+    def clean_entrance_photo(self):
+        upload = self.cleaned_data.get("entrance_photo")
+        return photos.prepare(upload) if upload else None
+
+
 @admin.register(Room)
 class RoomAdmin(OrganisationScopedAdmin):
     organisation_path = "site__organisation"
-    list_display = ["name", "site", "capacity"]
+    form = RoomAdminForm
+    list_display = ["name", "site", "capacity", "has_photo"]
     list_filter = ["site"]
+    fields = ["site", "name", "capacity", "address", "entrance_photo", "remove_photo"]
+
+    @admin.display(boolean=True, description=_("photo"))
+    def has_photo(self, room):
+        return bool(room.photo_digest)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("entrance_photo"):
+            photos.room_photo_set(obj, *form.cleaned_data["entrance_photo"])
+        elif form.cleaned_data.get("remove_photo"):
+            photos.room_photo_remove(obj)
 
 
 class IndicatorInline(ScopedTabularInline):

@@ -779,6 +779,17 @@ class Room(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+    # A room in another building than the site's (an annex down the street): the phone's
+    # map takes this address when it is given.
+    address = models.CharField(
+        _("address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only when the room is not at the site's address."),
+    )
+    # The photo of the entrance lives in RoomPhoto, loaded only when the phone asks for it;
+    # this digest says there is one and names its version (the ETag, the URL's cache key).
+    photo_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["site", "name"]
@@ -788,6 +799,24 @@ class Room(models.Model):
 
     def __str__(self):
         return f"{self.site} — {self.name}"
+
+
+class RoomPhoto(models.Model):
+    """The photo of a room's entrance, small and stripped of its metadata, kept in the
+    database (the deployment serves no uploaded files)."""
+
+    room = models.OneToOneField(
+        Room, on_delete=models.CASCADE, primary_key=True, related_name="photo"
+    )
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("photo of the entrance")
+        verbose_name_plural = _("photos of the entrance")
+
+    def __str__(self):
+        return str(self.room)
 
 
 class ClosureDay(models.Model):

@@ -5,12 +5,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from participants.forms import DateInput, not_in_future
 from programme import outcomes
 from programme.access import partners_for
-from programme.models import Module
+from programme.models import Module, parse_weekdays
 from programme.text_limits import LONG_NOTE, NOTE
 from trajectory.models import ActionStep, Goal, Placement, Referral
 
@@ -154,8 +155,21 @@ class ReferralStatusForm(forms.Form):
         return not_in_future(self.cleaned_data["on"])
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class PlacementForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    days = forms.MultipleChoiceField(
+        label=_("Days"),
+        choices=[(str(day), name) for day, name in WEEKDAYS.items()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -169,13 +183,15 @@ class PlacementForm(forms.ModelForm):
     class Meta:
         model = Placement
         fields = [
-            "kind", "host", "module", "role", "tasks", "hours_per_week", "schedule",
-            "supervisor_name", "supervisor_phone", "supervisor_email", "starts_on", "ends_on",
-            "notes",
+            "kind", "host", "module", "role", "tasks", "hours_per_week", "starts_at", "ends_at",
+            "schedule", "supervisor_name", "supervisor_phone", "supervisor_email", "starts_on",
+            "ends_on", "notes",
         ]  # fmt: skip
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
             "tasks": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -198,6 +214,12 @@ class PlacementForm(forms.ModelForm):
         else:
             del self.fields["module"]
         self.fields["hours_per_week"].widget.attrs.update(min=0.5, max=60, step=0.5)
+        self.fields["schedule"].label = _("Schedule note")
+        self.fields["schedule"].help_text = _(
+            "Only what the days and hours above cannot say, e.g. every other week."
+        )
+        if self.instance.pk:
+            self.fields["days"].initial = [str(d) for d in parse_weekdays(self.instance.weekdays)]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.fields["status"].initial = self.instance.status
@@ -217,10 +239,20 @@ class PlacementForm(forms.ModelForm):
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The planned end cannot be before the start."))
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and not ends_at and "ends_at" not in self.errors:
+            self.add_error("ends_at", _("Give the time it ends too, or neither time."))
+        elif ends_at and not starts_at and "starts_at" not in self.errors:
+            self.add_error("starts_at", _("Give the time it starts too, or neither time."))
+        elif starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end time must be after the start time."))
+        self.instance.weekdays = ",".join(data.get("days", []))
         return data
 
     def placement_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+        data = {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+        data["weekdays"] = ",".join(self.cleaned_data["days"])
+        return data
 
 
 class PlacementEndForm(forms.Form):

@@ -9,12 +9,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.formats import time_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from participants import choices
 from participants.models import Consent, Enrolment
 from programme import outcomes
-from programme.models import Module, PartnerOrganisation
+from programme.models import Module, PartnerOrganisation, parse_weekdays, validate_weekdays
 from programme.text_limits import LONG_NOTE, NOTE
 
 
@@ -198,6 +201,13 @@ class Placement(models.Model):
     schedule = models.CharField(
         _("schedule"), max_length=200, blank=True, help_text=_("e.g. Tuesday and Thursday 9–13")
     )
+    # The same schedule as data, shown on the phone in the person's own language; the free
+    # text above stays as a note for what does not fit (every other week, by phone first).
+    weekdays = models.CharField(
+        _("days"), max_length=20, blank=True, validators=[validate_weekdays]
+    )
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
     supervisor_name = models.CharField(_("supervisor"), max_length=200, blank=True)
     supervisor_phone = models.CharField(_("supervisor's phone"), max_length=40, blank=True)
     supervisor_email = models.EmailField(_("supervisor's e-mail"), blank=True)
@@ -237,10 +247,33 @@ class Placement(models.Model):
                 condition=~Q(status="ended") | (Q(ended_on__isnull=False) & ~Q(outcome="")),
                 name="placement_ended_has_outcome",
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="placement_hours_both_and_in_order",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.host}"
+
+    @property
+    def has_structured_schedule(self) -> bool:
+        return bool(self.weekdays or self.starts_at)
+
+    def schedule_display(self) -> str:
+        """The days and hours in the active language ("Monday, Wednesday · 13:00–17:00"): day
+        names from Django's own translations, times in the language's TIME_FORMAT."""
+        parts = []
+        if self.weekdays:
+            separator = "، " if get_language_bidi() else ", "
+            parts.append(
+                separator.join(str(WEEKDAYS[day]) for day in parse_weekdays(self.weekdays))
+            )
+        if self.starts_at and self.ends_at:
+            start, end = (time_format(t, "TIME_FORMAT") for t in (self.starts_at, self.ends_at))
+            parts.append(f"{start}–{end}")
+        return " · ".join(parts)
 
     @property
     def is_finished(self) -> bool:

@@ -414,6 +414,7 @@ def referral_update_status(
 PLACEMENT_FIELDS = {
     "kind", "host", "role", "tasks", "hours_per_week", "schedule", "supervisor_name",
     "supervisor_phone", "supervisor_email", "starts_on", "ends_on", "notes", "module",
+    "weekdays", "starts_at", "ends_at",
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@ enters a version of each text the phone shows; the phone shows it, or the origin
 such; pictures of what to bring carry words in the person's language."""
 
 import re
+from datetime import time
 
 import pytest
 from django.utils import timezone
@@ -264,3 +265,12 @@ def test_the_modules_of_group_sessions_cost_no_query_each(
     with django_assert_num_queries(9):
         html = client.get("/p/sessions/").content.decode()
     assert html.count("Module ") == count
+
+
+def test_a_schedule_given_as_days_and_hours_needs_no_translation(participant, sara):
+    placement = sara["placement"]
+    assert "lundi 13–17" in items_by_text(participant)
+    placement.weekdays, placement.starts_at, placement.ends_at = "0", time(13), time(17)
+    placement.save()
+    assert "lundi 13–17" not in items_by_text(participant)
+    assert "Aide en cuisine" in items_by_text(participant)

@@ -33,6 +33,7 @@ from programme.models import (
     Staff,
     Track,
 )
+from programme.photos import room_photo_set
 from programme.services import api_token_create
 from reports.figures import Period
 from reports.models import FunderSnapshot
@@ -144,6 +145,8 @@ class World:
     newcomer: object
     second_programme: Programme
     room: object
+    # The room of the world's session, with a photo of its entrance for the phone.
+    photo_room: object
     # Records out of the coach's reach, by kind, each as {whose: pk}: organisation B's, and
     # (where a coach's reach is narrower than the organisation) the colleague's.
     others: dict[str, dict[str, int]]
@@ -231,12 +234,15 @@ def _build() -> World:
     group = make_group(programme=programme, coaches=[coach], name="Groupe Matin Liège")
     add_member(group=group, participant=participant)
     series = make_series(programme=programme, group=group, facilitators=[coach])
+    photo_room = make_room(organisation=mine, name="Salle Ourthe")
+    room_photo_set(photo_room, b"\xff\xd8\xff photo", "image/jpeg")
     session = make_session(
         programme=programme,
         group=group,
         series=series,
         facilitators=[coach],
         expected=[participant],
+        room=photo_room,
     )
     access, code = portal_access_issue(participant=participant, by=coach)
     access.pin_hash = make_password(PIN)
@@ -364,6 +370,7 @@ def _build() -> World:
         newcomer=newcomer,
         second_programme=make_programme(organisation=mine, name="Trajet emploi", code="emploi"),
         room=make_room(organisation=mine),
+        photo_room=photo_room,
         others=others,
         absence_notice=AbsenceNotice.objects.create(
             attendance=session.attendances.get(), reason=AbsenceNotice.Reason.ILL

@@ -366,6 +366,8 @@ MATRIX: dict[str, Entry] = {
         PORTAL_PAGE, methods=POST, post_expect={"outsider_participant": OK}
     ),
     "portal:self-assessment": Entry(PORTAL_OBJECT, kwargs=pk("evaluation"), methods=BOTH),
+    # An image of the phone's page: a 404 (not a sign-in page) to whoever may not see it.
+    "portal:room-photo": Entry(rule(NF, OK, OK, OK, OK, OK, NF, NF, NF), kwargs=pk("photo_room")),
     "portal:staff-access": file("participant"),
     "portal:staff-handout": file("participant", GET),
     "portal:staff-translate": file("participant"),

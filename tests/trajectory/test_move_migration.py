@@ -23,7 +23,7 @@ BEFORE_THE_MOVE = [
 ]
 MOVED = {"goal": Goal, "step": ActionStep, "placement": Placement, "referral": Referral}
 # Fields added to the moved models later, with the value the migration gives existing rows.
-ADDED_SINCE = {"placement": {"module_id": None}}
+ADDED_SINCE = {"placement": {"module_id": None, "weekdays": "", "starts_at": None, "ends_at": None}}
 
 
 def migrate(targets) -> MigrationExecutor:
