@@ -30,9 +30,9 @@ def _choosable(enrolment: Enrolment):
 
 def modules_panel(request: HttpRequest, enrolment: Enrolment) -> dict | None:
     """The plan in its order, each module with sessions attended and held, hours and its
-    evaluations, and the modules still to choose. Three queries: the plan with its modules,
-    the attendance at their groups' sessions, the modules not in the plan (the evaluations
-    per module add one once evaluations name their module)."""
+    evaluations, and the modules still to choose. Four queries: the plan with its modules,
+    the attendance at their groups' sessions, the modules' evaluations, the modules not in
+    the plan."""
     if enrolment.in_intake or enrolment.status == Enrolment.Status.NOT_ADMITTED:
         return None
     lines = plan_for(enrolment)
@@ -106,60 +106,35 @@ def module_choose(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, enrolment, None, done)
 
 
-@participant_work_required
-@require_POST
-def module_start(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(request, pk: int, form_class, service, fields: tuple[str, ...], done: str):
+    """One action on a planned module: the form's fields passed to the plan's service."""
     entry = _get_entry(request, pk)
-    form = ModuleDateForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         return _answer(request, entry.enrolment, _form_error(form))
     try:
-        plans.module_start(entry=entry, on=form.cleaned_data["on"], by=request.user)
+        service(entry=entry, by=request.user, **{name: form.cleaned_data[name] for name in fields})
     except ValidationError as error:
         return _answer(request, entry.enrolment, error)
-    return _answer(
-        request, entry.enrolment, None, _("%(module)s started.") % {"module": entry.module.name}
-    )
+    return _answer(request, entry.enrolment, None, done % {"module": entry.module.name})
+
+
+@participant_work_required
+@require_POST
+def module_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, ModuleDateForm, plans.module_start, ("on",), _("%(module)s started."))
 
 
 @participant_work_required
 @require_POST
 def module_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _get_entry(request, pk)
-    form = ModuleDateForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, entry.enrolment, _form_error(form))
-    try:
-        plans.module_finish(
-            entry=entry,
-            on=form.cleaned_data["on"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        return _answer(request, entry.enrolment, error)
-    return _answer(
-        request, entry.enrolment, None, _("%(module)s done.") % {"module": entry.module.name}
+    return _act(
+        request, pk, ModuleDateForm, plans.module_finish, ("on", "note"), _("%(module)s done.")
     )
 
 
 @participant_work_required
 @require_POST
 def module_stop(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _get_entry(request, pk)
-    form = ModuleStopForm(request.POST)
-    if not form.is_valid():
-        return _answer(request, entry.enrolment, _form_error(form))
-    try:
-        plans.module_stop(
-            entry=entry,
-            on=form.cleaned_data["on"],
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            by=request.user,
-        )
-    except ValidationError as error:
-        return _answer(request, entry.enrolment, error)
-    return _answer(
-        request, entry.enrolment, None, _("%(module)s stopped.") % {"module": entry.module.name}
-    )
+    fields = ("on", "reason", "note")
+    return _act(request, pk, ModuleStopForm, plans.module_stop, fields, _("%(module)s stopped."))
