@@ -4,9 +4,11 @@ the first one's participants."""
 
 import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sms
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
@@ -41,6 +43,22 @@ def pytest_configure(config):
     # WhiteNoise warns that STATIC_ROOT is missing until collectstatic has run; tests never
     # serve static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    _one_local_date_per_run()
+
+
+def _one_local_date_per_run():
+    """Many test modules take today's date once, when they are collected. A run that crosses
+    midnight on the site's clock would then compare the old "today" with the new one. So a run
+    that starts within two hours of local midnight sets the clock of this process back three
+    hours (it keeps ticking): the whole run, which takes well under an hour, sees one date."""
+    from django.conf import settings
+
+    now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
+    midnight = datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
+    )
+    if midnight - now < datetime.timedelta(hours=2):
+        time_machine.travel(now - datetime.timedelta(hours=3), tick=True).start()
 
 
 def pytest_collection_modifyitems(config, items):
