@@ -10,6 +10,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.crypto import salted_hmac
 
 from demo.translations import PHONE_TEXTS
@@ -19,6 +20,7 @@ from portal import content
 from portal.models import PortalAccess, hash_code
 from portal.services import CODE_ALPHABET, CODE_LENGTH, pin_hash, portal_access_issue
 from programme.models import PartnerOrganisation
+from sessions.models import Attendance
 from trajectory.models import ActionStep
 from trajectory.services import goal_create, placement_create, step_add
 
@@ -80,13 +82,16 @@ def demo_code(participant_id: int) -> str:
 
 
 def _people(today: datetime.date):
+    """The demo coach's active people, those on the list of a session from today on first
+    (between two groups, the others get an appointment of their own: demo.reminders)."""
+    upcoming = Attendance.objects.filter(participant=OuterRef("pk"), session__date__gte=today)
     return (
         Participant.objects.filter(
             coach__username=DEMO_COACH, enrolments__status=Enrolment.Status.ACTIVE
         )
-        .filter(attendances__session__date__gte=today)
         .distinct()
-        .order_by("pk")
+        .alias(upcoming=Exists(upcoming))
+        .order_by("-upcoming", "pk")
     )
 
 

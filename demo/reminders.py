@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from demo import portal
-from participants.models import Consent, Participant
+from participants.models import Consent, Enrolment, Participant
+from programme.models import Room
 from sessions import services, sms
-from sessions.models import Attendance, SmsMessage
+from sessions.models import Attendance, Place, SessionKind, SmsMessage
 
 PHONES = {"ar": "0470 11 22 33", "ti": "0485 44 55 66", "fr": "0477 77 88 99"}
 
@@ -43,7 +44,10 @@ def load(rng: random.Random, today: datetime.date) -> dict:
             .first()
         )
         if row is None:
-            continue
+            # Between groups (their last one ended, the next not yet planned): the coach sees
+            # them alone next week, so the phone has a session to remind them of whatever day
+            # the demo is loaded.
+            row = _individual_session(person, today)
         # As the day before's run would have logged it, without sending anything now.
         SmsMessage.objects.get_or_create(
             key=f"demo-reminder-{row.session_id}-{person.pk}",
@@ -68,3 +72,29 @@ def load(rng: random.Random, today: datetime.date) -> dict:
             except ValidationError:
                 pass
     return {"text messages": messages, "I can't come": notices}
+
+
+def _individual_session(person: Participant, today: datetime.date) -> Attendance:
+    enrolment = person.enrolments.filter(status=Enrolment.Status.ACTIVE).first()
+    day = today + datetime.timedelta(days=7)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    room = Room.objects.filter(site__organisation_id=person.organisation_id).order_by("pk").first()
+    session = services.session_create(
+        data={
+            "programme": enrolment.programme,
+            "kind": SessionKind.objects.get(code="individual_coaching", programme__isnull=True),
+            "date": day,
+            "start_time": datetime.time(10),
+            "end_time": datetime.time(11),
+            "place": Place.ROOM if room else Place.PHONE,
+            "room": room,
+        },
+        facilitators=[enrolment.coach] if enrolment.coach else [],
+        participants=[person],
+    )
+    return (
+        Attendance.objects.filter(session=session, participant=person)
+        .select_related("session__kind", "session__room__site", "participant__organisation")
+        .get()
+    )

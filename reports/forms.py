@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,39 @@ class PeriodFields(forms.Form):
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
 
 
+class ListedOnceChoices(ModelChoiceIterator):
+    """The choices from the queryset's own rows: a view that listed the programmes already
+    (the dashboard counts them all) does not have the select read them a second time."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for programme in self.queryset:
+            yield self.choice(programme)
+
+
+class ListedOnceChoiceField(forms.ModelChoiceField):
+    """A choice of programme read with the list of them: validating the choice, showing the
+    select and listing every programme share one query."""
+
+    iterator = ListedOnceChoices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = self.to_field_name or "pk"
+        if isinstance(value, self.queryset.model):
+            value = getattr(value, key)
+        for programme in self.queryset:
+            if str(getattr(programme, key)) == str(value):
+                return programme
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
 class PeriodForm(PeriodFields):
-    programme = forms.ModelChoiceField(
+    programme = ListedOnceChoiceField(
         label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
     )
     field_order = ["programme", "start", "end"]

@@ -142,8 +142,9 @@ def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list
 
 def phase_overruns(programmes, today: datetime.date, enrolments=None) -> list[Overrun]:
     """Active people who have been in their phase longer than its longest expected length,
-    longest first. Three queries: the phases, the active enrolments (or those given, which
-    must hold the participant), the memberships of their groups in a phase."""
+    longest first. Four queries: the phases, the active enrolments (or those given) as plain
+    rows, the memberships of their groups in a phase, and the overrunning enrolments with
+    their participant and coach, the only ones read as instances."""
     phases: dict[int, list[Phase]] = defaultdict(list)
     for phase in Phase.objects.filter(programme__in=programmes).order_by("position", "pk"):
         phases[phase.programme_id].append(phase)
@@ -151,40 +152,41 @@ def phase_overruns(programmes, today: datetime.date, enrolments=None) -> list[Ov
         return []
     if enrolments is None:
         enrolments = Enrolment.objects.filter(programme__in=programmes)
-    active = list(
-        enrolments.filter(
-            status=Enrolment.Status.ACTIVE,
-            started_on__isnull=False,
-            programme_id__in=list(phases),
-        )
-        .select_related("participant", "coach")
-        .order_by("started_on", "pk")
-    )
+    active = enrolments.filter(
+        status=Enrolment.Status.ACTIVE, started_on__isnull=False, programme_id__in=list(phases)
+    ).order_by()
     joined: dict[tuple[int, int], list[tuple[Phase, datetime.date]]] = defaultdict(list)
     memberships = GroupMembership.objects.filter(
-        participant__in=[e.participant_id for e in active],
+        participant__in=active.values("participant_id"),
         group__programme_id__in=list(phases),
         group__module__phase__isnull=False,
     ).values_list("participant_id", "group__programme_id", "group__module__phase_id", "joined_on")
     by_pk = {phase.pk: phase for listed in phases.values() for phase in listed}
     for participant_id, programme_id, phase_id, joined_on in memberships:
         joined[participant_id, programme_id].append((by_pk[phase_id], joined_on))
-    overruns = []
-    for enrolment in active:
+    found = {}
+    rows = active.values_list("pk", "participant_id", "programme_id", "started_on")
+    for pk, participant_id, programme_id, started_on in rows:
         reached = [
-            (phase, day)
-            for phase, day in joined[enrolment.participant_id, enrolment.programme_id]
-            if day >= enrolment.started_on
+            (phase, day) for phase, day in joined[participant_id, programme_id] if day >= started_on
         ]
         if reached:
             phase = max(reached, key=lambda item: (item[0].position, item[0].pk))[0]
             since = min(day for p, day in reached if p.pk == phase.pk)
         else:
-            phase, since = phases[enrolment.programme_id][0], enrolment.started_on
+            phase, since = phases[programme_id][0], started_on
         days = (today - since).days
         if phase.max_weeks and days > 7 * phase.max_weeks:
-            overruns.append(Overrun(enrolment, phase, since, days // 7))
-    overruns.sort(key=lambda overrun: overrun.since)
+            found[pk] = (phase, since, days // 7)
+    if not found:
+        return []
+    overrunning = Enrolment.objects.filter(pk__in=list(found)).select_related(
+        "participant", "coach"
+    )
+    overruns = [Overrun(enrolment, *found[enrolment.pk]) for enrolment in overrunning]
+    overruns.sort(
+        key=lambda overrun: (overrun.since, overrun.enrolment.started_on, overrun.enrolment.pk)
+    )
     return overruns
 
 

@@ -558,6 +558,36 @@ class Attendance(models.Model):
         return f"{self.participant} — {self.session}: {self.get_status_display()}"
 
 
+class AttendanceMonth(models.Model):
+    """A person's recorded attendance in one programme and month, per kind of session and
+    module, kept so the reports need not read every attendance row of a year: how many
+    sessions that took place were recorded (present, late, excused or unexcused absence), how
+    many attended (present or late), and the first day attended. Rebuilt from the attendance
+    by `sessions.months.rebuild` wherever recorded attendance or a session it counts changes
+    (the same places that refresh an enrolment’s attendance rate), never edited by hand."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    kind = models.ForeignKey(SessionKind, on_delete=models.CASCADE, related_name="+")
+    # The session's group's module (none for an individual session), as the group has it.
+    module = models.ForeignKey(
+        Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded = models.PositiveIntegerField()
+    attended = models.PositiveIntegerField()
+    first_attended = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["programme", "month", "participant"], name="attendance_month_idx"),
+            models.Index(fields=["participant", "programme"], name="attendance_month_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} · {self.programme_id} · {self.month:%Y-%m}"
+
+
 class InterpreterBooking(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")

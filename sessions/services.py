@@ -21,7 +21,7 @@ from participants.choices import LanguageUse
 from participants.models import Enrolment, LanguageSkill, Participant
 from programme.dates import in_future, not_in_future
 from programme.models import ClosureDay, PartnerOrganisation, Programme
-from sessions import recurrence, sms
+from sessions import months, recurrence, sms
 from sessions.access import waiting_to_be_placed
 from sessions.grouping import Member, composition_breaches, level_code
 from sessions.models import (
@@ -807,6 +807,7 @@ def session_move(
         session.full_clean()
         session.save(update_fields=["date", "start_time", "end_time", "detached", "updated_at"])
         if moved:
+            _refresh_for(session)  # attendance recorded ahead (an absence) changes month
             _tell_by_sms(session, SmsMessage.Kind.MOVED)
     return session
 
@@ -1023,7 +1024,9 @@ def attendance_record_session(
 
 def refresh_attendance_figures(*, participant_ids: list[int], programme_id: int) -> None:
     """Recompute the attendance rate, absences in a row and last attended date of these
-    people's open enrolments in the programme. Excused absences do not lower the rate."""
+    people's open enrolments in the programme, and their attendance kept per month for the
+    reports (sessions.months). Excused absences do not lower the rate."""
+    months.rebuild(participant_ids=participant_ids, programme_id=programme_id)
     enrolments = Enrolment.objects.filter(
         participant_id__in=participant_ids, programme_id=programme_id
     ).exclude(status__in=Enrolment.FINISHED)

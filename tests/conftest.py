@@ -47,18 +47,16 @@ def pytest_configure(config):
 
 
 def _one_local_date_per_run():
-    """Many test modules take today's date once, when they are collected. A run that crosses
-    midnight on the site's clock would then compare the old "today" with the new one. So a run
-    that starts within two hours of local midnight sets the clock of this process back three
-    hours (it keeps ticking): the whole run, which takes well under an hour, sees one date."""
+    """Many test modules take today's date once, when they are collected, and some compare
+    "an hour ago" with today. A run near local midnight would see two dates. So a run that
+    starts between 22:00 and 02:00 on the site's clock sets the clock of this process to
+    noon of that date (it keeps ticking): the whole run, well under an hour, sees one date."""
     from django.conf import settings
 
     now = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE))
-    midnight = datetime.datetime.combine(
-        now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
-    )
-    if midnight - now < datetime.timedelta(hours=2):
-        time_machine.travel(now - datetime.timedelta(hours=3), tick=True).start()
+    if now.hour >= 22 or now.hour < 2:
+        noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+        time_machine.travel(noon, tick=True).start()
 
 
 def pytest_collection_modifyitems(config, items):

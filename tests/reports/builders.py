@@ -4,6 +4,7 @@ import datetime
 
 from participants.models import Enrolment
 from programme.models import ActivityMapping, IndicatorSet
+from sessions import months
 from sessions.models import Attendance, Session, SessionKind, ensure_default_kinds
 from tests.factories import make_enrolment, make_participant
 
@@ -51,6 +52,8 @@ def attended(participant, programme, *, kind: str, on: datetime.date):
         end_time=datetime.time(12),
         place="online",
     )
-    return Attendance.objects.create(
+    row = Attendance.objects.create(
         session=session, participant=participant, status=Attendance.Status.PRESENT
     )
+    months.rebuild(participant_ids=[participant.pk], programme_id=programme.pk)  # as services do
+    return row

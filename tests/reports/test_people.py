@@ -99,9 +99,9 @@ def test_dashboard_people_queries_do_not_grow(
         person(organisation, programme, started=D(2025, 1, 1 + n % 28), first_name=f"P{n}")
     # session; user with their staff record and organisation (header); the organisation's
     # programmes (all of them are counted); the enrolments' facts (with the intake status
-    # changes), the active people per coach and co-coach (one union), per group, attendance,
-    # domain scores, language assessments, placements, referrals, follow-up calls; the people
-    # within reach with their coach, the figure's people as a subquery.
-    with django_assert_num_queries(13):
+    # changes), the active people per coach and co-coach and per group (one query),
+    # attendance, domain scores, language assessments, placements, referrals, follow-up
+    # calls; the people within reach with their coach, the figure's people as a subquery.
+    with django_assert_num_queries(12):
         response = manager_client.get(URL, {**DASHBOARD, "key": "funnel.3"})
     assert len(response.context["participants"]) == 1 + extra

@@ -123,9 +123,9 @@ def test_queries_do_not_grow(programme, phases, coach, size, django_assert_num_q
         GroupMembership.objects.create(group=group, participant=enrolment.participant,
                                        joined_on=D(2026, 1, 5))  # fmt: skip
     # 1. the groups of a module, with module and phase; 2. their sessions' hours, grouped;
-    # 3. the phases; 4. the active enrolments with participant and coach; 5. their
-    # memberships of groups in a phase
-    with django_assert_num_queries(5):
+    # 3. the phases; 4. the active enrolments as rows; 5. their memberships of groups in a
+    # phase; 6. the enrolments overrunning their phase, with participant and coach
+    with django_assert_num_queries(6):
         board = structure([programme], PERIOD, TODAY)
     assert len(board.modules) == size
     assert len(board.overruns) == (size + 1) // 2  # whose latest group is in orientation

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from participants.models import Enrolment
 from programme.models import ClosureDay, Room, Site
-from sessions import services
+from sessions import months, services
 from sessions.models import (
     Attendance,
     Group,
@@ -135,7 +135,11 @@ def plan_session(
 
 
 def make_attendance(*, session: Session, participant, **kwargs) -> Attendance:
-    return Attendance.objects.create(session=session, participant=participant, **kwargs)
+    """A row written directly, with the attendance kept per month counted again as the
+    services do (sessions.months)."""
+    row = Attendance.objects.create(session=session, participant=participant, **kwargs)
+    months.rebuild(participant_ids=[participant.pk], programme_id=session.programme_id)
+    return row
 
 
 def make_booking(*, session: Session, **kwargs) -> InterpreterBooking:
