@@ -15,7 +15,7 @@ from evaluations import timeline as evaluation_timeline
 from evaluations.access import calls_to_make
 from evaluations.models import FollowUpCall
 from participants.access import enrolments_for
-from participants.models import Enrolment, PlannedModule, Todo
+from participants.models import Enrolment, Todo
 from programme.models import Staff
 from sessions import timeline as session_timeline
 from sessions.access import absence_notices_to_answer, sessions_for
@@ -198,12 +198,13 @@ NEXT_SESSIONS = 3
 
 
 def now_for(participant, today: datetime.date | None = None) -> Now:
-    """Where the person stands today: two queries of its own (the group memberships, the
-    module plan of the open programmes) whatever the size of the file.
+    """Where the person stands today: one query of its own (the group memberships) whatever
+    the size of the file.
 
     Everything else is read from rows the file reads once for its panels and timeline
-    (Participant.file_enrolments with their next to-do, the trajectory's goals and placements; the
-    attendance rows and the exits of sessions' and evaluations' timelines) and picked here."""
+    (Participant.file_enrolments with their next to-do and module plan, the trajectory's goals
+    and placements; the attendance rows and the exits of sessions' and evaluations' timelines)
+    and picked here."""
     today = today or timezone.localdate()
     enrolments = [e for e in participant.file_enrolments if e.is_open]
     memberships = list(
@@ -253,16 +254,10 @@ def now_for(participant, today: datetime.date | None = None) -> Now:
         key=lambda e: e.last_attended_on or datetime.date.min,
         reverse=True,
     )
-    # The module plan: one query, and none when no programme is open.
-    modules = (
-        list(
-            PlannedModule.objects.filter(enrolment__in=[e.pk for e in enrolments])
-            .exclude(status__in=PlannedModule.ENDED)
-            .select_related("module")
-            .order_by("enrolment_id", "position", "pk")
-        )
-        if enrolments
-        else []
+    # The module plan of the open programmes, read with the enrolments.
+    modules = sorted(
+        (entry for e in enrolments for entry in e.plan_not_ended),
+        key=lambda entry: (entry.enrolment_id, entry.position, entry.pk),
     )
     return Now(
         today=today,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from audit import services as audit
 from casefile import lifecycle, panels, selectors, timeline, todos
 from casefile.forms import CohortStartForm
-from participants.access import enrolments_for, get_participant, todos_for
+from participants.access import enrolments_for, get_participant_file, todos_for
 from participants.filters import TodoFilter
 from participants.models import Enrolment, EnrolmentCoach
 from participants.views import intake_steps
@@ -75,22 +75,16 @@ def attention(request: HttpRequest) -> HttpResponse:
 def participant_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The participant file: who the person is, where they stand now and what happened. Routed
     as `participants:detail` (config/urls.py), its name since the first version."""
-    participant = get_participant(request, pk)
+    participant = get_participant_file(request, pk)
     audit.log_view(request, participant)
-    # The current co-coaches of every programme, in one query, shown beside the lead coach.
-    co_coaches = EnrolmentCoach.objects.current().filter(enrolment__participant=participant)
-    by_enrolment: dict[int, list] = {}
-    for row in co_coaches.select_related("coach"):
-        by_enrolment.setdefault(row.enrolment_id, []).append(row)
-    for enrolment in participant.file_enrolments:
-        enrolment.current_co_coaches = by_enrolment.get(enrolment.pk, [])
     return render(
         request,
         "casefile/participant_file.html",
         {
             "participant": participant,
+            # With their current co-coaches, shown beside the lead coach.
             "enrolments": participant.file_enrolments,
-            "languages": participant.languages.all(),
+            "languages": participant.file_languages,
             "consents": participant.file_consents,
             "timeline": timeline.entries_for(participant),
             "now": selectors.now_for(participant),

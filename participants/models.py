@@ -297,23 +297,41 @@ class Participant(models.Model):
     def file_enrolments(self) -> list["Enrolment"]:
         """The enrolments with their programme and coach and, in `history`, their status
         changes with who made them, in `interviews_held`, their intake interviews with who
-        held them, and in `next_todo`, their first open to-do (or None; the file's "Now").
-        One query rather than four: the enrolment comes once per change and interview (an
-        intake interview is rarely held twice), and is folded back here."""
+        held them, in `current_co_coaches`, the co-coaches at work today with their user, in
+        `plan_not_ended`, the modules of their plan not yet done or stopped, in the plan's
+        order, and in `next_todo`, their first open to-do (or None; the file's "Now").
+
+        One query rather than six: the enrolment comes once per combination of change,
+        interview, co-coach and module (each of them few: an intake interview is rarely held
+        twice, a co-coach or two, and the plan's modules end when the person exits), and is
+        folded back here."""
         next_todo = (
             Todo.objects.open().filter(enrolment=OuterRef("pk")).order_by("due_on", "pk")[:1]
         )
-        enrolments: dict[int, Enrolment] = {}
         rows = (
             self.enrolments.annotate(
                 change=FilteredRelation("changes"),
                 interview=FilteredRelation("interviews"),
+                co_coach=FilteredRelation(
+                    "co_coaches",
+                    condition=current_co_coach(timezone.localdate(), prefix="co_coaches__"),
+                ),
+                plan_entry=FilteredRelation(
+                    "planned_modules",
+                    condition=~Q(planned_modules__status__in=PlannedModule.ENDED),
+                ),
                 first_todo=FilteredRelation(
                     "todos", condition=Q(todos__pk=Subquery(next_todo.values("pk")))
                 ),
             )
             .select_related(
-                "programme", "coach", "change__changed_by", "interview__conducted_by", "first_todo"
+                "programme",
+                "coach",
+                "change__changed_by",
+                "interview__conducted_by",
+                "co_coach__coach",
+                "plan_entry__module",
+                "first_todo",
             )
             .order_by(
                 "-referred_on",
@@ -322,25 +340,40 @@ class Participant(models.Model):
                 "change__pk",
                 "interview__held_on",
                 "interview__pk",
+                "co_coach__since",
+                "co_coach__pk",
+                "plan_entry__position",
+                "plan_entry__pk",
             )
         )
-        changes: dict[int, set] = {}
-        interviews: dict[int, set] = {}
+        # Each joined row, and the list of the enrolment it goes in.
+        lists = {
+            "change": "history",
+            "interview": "interviews_held",
+            "co_coach": "current_co_coaches",
+            "plan_entry": "plan_not_ended",
+        }
+        enrolments: dict[int, Enrolment] = {}
+        seen: set[tuple[str, int]] = set()
         for row in rows:
             enrolment = enrolments.setdefault(row.pk, row)
             if enrolment is row:
-                enrolment.history, enrolment.interviews_held = [], []
+                for name in lists.values():
+                    setattr(enrolment, name, [])
                 enrolment.next_todo = getattr(row, "first_todo", None)
-            # An enrolment without any change or interview comes once, without the attribute.
-            change = getattr(row, "change", None)
-            if change is not None and change.pk not in changes.setdefault(row.pk, set()):
-                changes[row.pk].add(change.pk)
-                enrolment.history.append(change)
-            interview = getattr(row, "interview", None)
-            if interview is not None and interview.pk not in interviews.setdefault(row.pk, set()):
-                interviews[row.pk].add(interview.pk)
-                enrolment.interviews_held.append(interview)
+            for relation, name in lists.items():
+                # An enrolment without any such row comes once, without the attribute.
+                joined = getattr(row, relation, None)
+                if joined is not None and (relation, joined.pk) not in seen:
+                    seen.add((relation, joined.pk))
+                    getattr(enrolment, name).append(joined)
         return list(enrolments.values())
+
+    @cached_property
+    def file_languages(self) -> list["LanguageSkill"]:
+        """The languages the person speaks (participants.access.get_participant_file reads
+        them with the person, in the same query)."""
+        return list(self.languages.all())
 
     @cached_property
     def file_consents(self) -> list["Consent"]:
@@ -566,11 +599,18 @@ class Enrolment(models.Model):
         return ahead + 1
 
 
+def current_co_coach(on: datetime.date, prefix: str = "") -> Q:
+    """A co-coach at work on a day: started, and not yet ended. With `prefix`, the same rule
+    seen from a relation (`co_coaches__`), as a FilteredRelation's condition needs it."""
+    return Q(**{f"{prefix}since__lte": on}) & (
+        Q(**{f"{prefix}until__isnull": True}) | Q(**{f"{prefix}until__gt": on})
+    )
+
+
 class EnrolmentCoachQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Co-coaches at work on a day (today by default): started, and not yet ended."""
-        on = on or timezone.localdate()
-        return self.filter(Q(until__isnull=True) | Q(until__gt=on), since__lte=on)
+        return self.filter(current_co_coach(on or timezone.localdate()))
 
 
 class EnrolmentCoach(models.Model):

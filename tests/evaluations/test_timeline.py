@@ -153,23 +153,22 @@ def test_the_file_runs_the_same_queries_for_1_or_20_assessments(
             participant=participant, assessed_on=timezone.localdate() - datetime.timedelta(days=n)
         )
     # 1. the session  2. the user with their staff record and organisation (page header)
-    # 3. the participant with their referent coach, within the user's reach
+    # 3. the participant with their referent coach, within the user's reach, once per language
     # 4. the audit event recording the view
-    # 5. the current co-coaches of every enrolment, with their user
-    # 6. the enrolments with programme, coach and next open to-do, once per status change with
-    #    who made it and per intake interview with who held it (the list of programmes, the
-    #    status changes and interviews on the timeline, "Now"'s programmes and next to-do)
-    # 7. the consents with partner and recorder (the panel, and the timeline)
-    # 8. the goals with their enrolment, once per step done (the timeline, "Now"'s open goals)
-    # 9. the referrals  10. the placements with their host (the timeline, "Now"'s placements)
-    # 11. the language assessments  12. the evaluations, once per domain the coach scored
-    # 13. the enrolments with their exit review, once per follow-up call (the timeline's
+    # 5. the enrolments with programme, coach and next open to-do, once per status change with
+    #    who made it, per intake interview with who held it, per current co-coach with their
+    #    user and per module of the plan not ended (the list of programmes, the status changes
+    #    and interviews on the timeline, "Now"'s programmes, modules and next to-do)
+    # 6. the consents with partner and recorder (the panel, and the timeline)
+    # 7. the goals with their enrolment, once per step done (the timeline, "Now"'s open goals)
+    # 8. the referrals  9. the placements with their host (the timeline, "Now"'s placements)
+    # 10. the language assessments  11. the evaluations, once per domain the coach scored
+    # 12. the enrolments with their exit review, once per follow-up call (the timeline's
     #     calls that ended, "Now"'s next call)
-    # 14. the attendance rows with session, kind, group and room, past and to come (the
+    # 13. the attendance rows with session, kind, group and room, past and to come (the
     #     timeline, "Now"'s next sessions)
-    # 15. the current group memberships with their group ("Now")  16. the languages
-    # 17. the text messages about sessions, with their session (the timeline). No module plan
-    # is read: no programme is open.
-    with django_assert_num_queries(17):
+    # 14. the text messages about sessions, with their session (the timeline)
+    # 15. the current group memberships with their group ("Now")
+    with django_assert_num_queries(15):
         response = coach_client.get(participant.get_absolute_url())
     assert len(response.context["timeline"]) == size

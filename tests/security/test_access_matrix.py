@@ -598,7 +598,7 @@ def test_the_matrix_notices_a_hole(world_and_clients, db, monkeypatch):
 
     # The participant file is composed in casefile.
     monkeypatch.setattr(
-        casefile_views, "get_participant", lambda request, pk: Participant.objects.get(pk=pk)
+        casefile_views, "get_participant_file", lambda request, pk: Participant.objects.get(pk=pk)
     )
     monkeypatch.setattr(views, "participants_for", lambda staff: Participant.objects.all())
     monkeypatch.setattr(
