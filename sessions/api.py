@@ -291,9 +291,10 @@ class AttendanceViewSet(ScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMod
     own_window = ("since", "date_from", "date_to", "session")
 
     def get_queryset(self):
+        # The window is applied once, to the sessions (sessions_for): filtering the rows by
+        # their session's date as well joined every row to its session a second time.
         since = _window(self.request, self.action, self.own_window)
-        rows = Attendance.objects.filter(session__in=sessions_for(self.request.staff, since=since))
-        return rows if since is None else rows.filter(session__date__gte=since)
+        return Attendance.objects.filter(session__in=sessions_for(self.request.staff, since=since))
 
     @extend_schema(
         request=AttendanceUpdate, responses={200: AttendanceSerializer, 409: STALE_RESPONSE}

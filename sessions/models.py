@@ -422,6 +422,11 @@ class SessionQuerySet(models.QuerySet):
         return led.values("session_id").order_by(), coached.values("pk").order_by()
 
     def _expecting_caseload_of(self, user, since=None):
+        """The sessions where someone of the caseload is expected, read from the caseload's
+        attendance. It reads the caseload's whole history before the date drops the old rows,
+        but starting from the window's sessions instead costs more: at national scale the demo
+        coach's organisation has 26,000 sessions from 90 days back on, against 15,000
+        attendance rows in the caseload's three years (on SQLite 0.7 s against 0.05 s)."""
         caseload = Participant.objects.in_caseload_of(user)
         rows = Attendance.objects.filter(participant__in=caseload)
         if since is not None:
