@@ -38,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from evaluations.models import Cefr, DomainScore, Evaluation, FollowUpCall, Lang
 from participants import choices
 from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
-from reports.aggregates import Days, Median
+from reports.aggregates import Days, LocalDate, Median
 from reports.figures import Figure, Period, percent
 from reports.funder import WORK_READY
 from sessions.models import Attendance, GroupMembership
@@ -233,7 +233,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _waited_until(day) -> F:
-    return Days(day) - Days(TruncDate("waiting_since"))
+    return Days(day) - Days(LocalDate("waiting_since"))
 
 
 def _length_days():
@@ -248,7 +248,9 @@ COUNTED_AS_ENROLMENTS = ("exited", "completed", "ready", "reason:", "drop_out:",
 def _enrolment_facts(scope: Scope) -> Facts:
     period, span = scope.period, (scope.period.start, scope.period.end)
     in_scope = Q(referred_on__lte=period.end)
-    exited = in_scope & Q(exited_on__range=span)
+    # The narrowest test first: SQLite tests each condition on every enrolment, and most
+    # enrolments fail the first (did not leave, start or get referred in the period).
+    exited = Q(exited_on__range=span) & in_scope
     done = exited & Q(started_on__isnull=False)
     months = _length_days() / Value(DAYS_PER_MONTH)
     intake = EnrolmentStatusChange.objects.filter(
@@ -259,9 +261,9 @@ def _enrolment_facts(scope: Scope) -> Facts:
         changed_at__lt=_midnight(period.end + datetime.timedelta(days=1)),
     )
     conditions = {
-        "referred": in_scope & Q(referred_on__range=span),
+        "referred": Q(referred_on__range=span) & in_scope,
         "intake": in_scope & Q(Exists(intake)),
-        "admitted": in_scope & Q(started_on__range=span),
+        "admitted": Q(started_on__range=span) & in_scope,
         "active": in_scope & active_on(period),
         "exited": exited,
         "waiting": Q(status=Enrolment.Status.WAITING_LIST),
@@ -567,8 +569,9 @@ def _evaluations(scope: Scope) -> Section:
     ) * EVALUATION_SPAN + F("evaluation_id")
     pairs = (
         DomainScore.objects.filter(
-            in_scope(scope, "evaluation__enrolment__"),
-            active_on(scope.period, "evaluation__enrolment__"),
+            # The scope's enrolments as a list the evaluations are searched by, not a join:
+            # joined, SQLite reads the country's evaluations.
+            evaluation__enrolment__in=scope.active.values("pk"),
             evaluation__held_on__lte=scope.period.end,
             coach_score__isnull=False,
             domain__in=list(outcomes.BY_CODE),
