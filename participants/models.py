@@ -692,6 +692,13 @@ class EnrolmentStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
+        indexes = [
+            # Whether an enrolment reached a status during a period (the dashboard's intake),
+            # answered from the index alone.
+            models.Index(
+                fields=["enrolment", "to_status", "changed_at"], name="status_change_to_status"
+            ),
+        ]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 

@@ -1,9 +1,15 @@
 """What the reports ask the database to compute that Django does not say in its own words: the
-days between two dates, and a median, the same on PostgreSQL and on SQLite."""
+days between two dates, and a median, the same on PostgreSQL and on SQLite; and an instant's
+local day, faster on SQLite than Django says it."""
 
+import datetime
 import statistics
+import zoneinfo
 
+from django.conf import settings
+from django.db.backends.utils import split_tzname_delta
 from django.db.models import Aggregate, FloatField, Func
+from django.db.models.functions import TruncDate
 
 
 class Days(Func):
@@ -18,6 +24,32 @@ class Days(Func):
     def as_postgresql(self, compiler, connection, **extra):
         template = "CAST((%(expressions)s - DATE '2000-01-01') AS double precision)"
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _sqlite_local_date(value, tzname, conn_tzname):
+    """The day of an instant stored by SQLite (as text, in the connection's time zone) in the
+    time zone `tzname`, as Django's own django_datetime_cast_date gives it, at half its cost."""
+    if value is None:
+        return None
+    moment = datetime.datetime.fromisoformat(value).replace(tzinfo=zoneinfo.ZoneInfo(conn_tzname))
+    return moment.astimezone(zoneinfo.ZoneInfo(tzname)).date().isoformat()
+
+
+class LocalDate(TruncDate):
+    """TruncDate: the local day of an instant. On SQLite Django computes it in Python for each
+    row, parsing the text the slow way; this reads it with datetime.fromisoformat (the
+    dashboard's waiting times read it on thousands of rows at national scale)."""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        tzname = self.get_tzname()
+        if not tzname or not settings.USE_TZ or split_tzname_delta(tzname)[2]:
+            return self.as_sql(compiler, connection)  # naive, or a zone with an offset: Django's
+        sql, params = compiler.compile(self.lhs)
+        connection.ensure_connection()
+        connection.connection.create_function(
+            "PARCOURS_LOCAL_DATE", 3, _sqlite_local_date, deterministic=True
+        )
+        return f"PARCOURS_LOCAL_DATE({sql}, %s, %s)", (*params, tzname, connection.timezone_name)
 
 
 class _SqliteMedian:

@@ -29,14 +29,14 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from evaluations.models import Cefr, DomainScore, Evaluation, FollowUpCall, Lang
 from participants import choices
 from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
-from reports.aggregates import Days, Median
+from reports.aggregates import Days, LocalDate, Median
 from reports.figures import Figure, Period, percent
 from reports.funder import WORK_READY
 from sessions import months as attendance_months
@@ -232,7 +232,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _waited_until(day) -> F:
-    return Days(day) - Days(TruncDate("waiting_since"))
+    return Days(day) - Days(LocalDate("waiting_since"))
 
 
 def _length_days():
@@ -247,7 +247,9 @@ COUNTED_AS_ENROLMENTS = ("exited", "completed", "ready", "reason:", "drop_out:",
 def _enrolment_facts(scope: Scope) -> Facts:
     period, span = scope.period, (scope.period.start, scope.period.end)
     in_scope = Q(referred_on__lte=period.end)
-    exited = in_scope & Q(exited_on__range=span)
+    # The narrowest test first: SQLite tests each condition on every enrolment, and most
+    # enrolments fail the first (did not leave, start or get referred in the period).
+    exited = Q(exited_on__range=span) & in_scope
     done = exited & Q(started_on__isnull=False)
     months = _length_days() / Value(DAYS_PER_MONTH)
     intake = EnrolmentStatusChange.objects.filter(
@@ -258,9 +260,9 @@ def _enrolment_facts(scope: Scope) -> Facts:
         changed_at__lt=_midnight(period.end + datetime.timedelta(days=1)),
     )
     conditions = {
-        "referred": in_scope & Q(referred_on__range=span),
+        "referred": Q(referred_on__range=span) & in_scope,
         "intake": in_scope & Q(Exists(intake)),
-        "admitted": in_scope & Q(started_on__range=span),
+        "admitted": Q(started_on__range=span) & in_scope,
         "active": in_scope & active_on(period),
         "exited": exited,
         "waiting": Q(status=Enrolment.Status.WAITING_LIST),
@@ -591,8 +593,9 @@ def _evaluations(scope: Scope) -> Section:
     ) * EVALUATION_SPAN + F("evaluation_id")
     pairs = (
         DomainScore.objects.filter(
-            in_scope(scope, "evaluation__enrolment__"),
-            active_on(scope.period, "evaluation__enrolment__"),
+            # The scope's enrolments as a list the evaluations are searched by, not a join:
+            # joined, SQLite reads the country's evaluations.
+            evaluation__enrolment__in=scope.active.values("pk"),
             evaluation__held_on__lte=scope.period.end,
             coach_score__isnull=False,
             domain__in=list(outcomes.BY_CODE),
@@ -662,27 +665,23 @@ def _language(scope: Scope) -> Section:
             "against the latest. Up one level: a skill a whole CEFR level higher, none lower."
         ),  # fmt: skip
     )
-    tests = LanguageAssessment.objects.filter(
-        participant_id=OuterRef("participant_id"), assessed_on__lte=scope.period.end
-    ).order_by()
-    # The three skills' ranks (0 to 6) of a test as one number, oral·reading·writing.
-    ranks = tests.annotate(
-        ranks=_rank("oral") * 100 + _rank("reading") * 10 + _rank("writing")
-    ).values("ranks")
+    # Each test as one number that orders a person's tests (day, then id) and ends with the
+    # three skills' ranks (0 to 6), oral·reading·writing: the first test is the smallest, the
+    # latest the largest, read per person by one grouped query rather than two subqueries per
+    # test (below 2^63: integers on both databases, never a double).
+    day = Cast(Days("assessed_on") - Days(Value(EPOCH)), BigIntegerField())
+    ranks = _rank("oral") * 100 + _rank("reading") * 10 + _rank("writing")
+    key = (day * EVALUATION_SPAN + F("pk")) * 1000 + ranks
     per_person = (
         LanguageAssessment.objects.filter(
             participant_id__in=scope.active_people, assessed_on__lte=scope.period.end
         )
         .order_by()
         .values("participant_id")
-        .annotate(
-            tests=Count("pk"),
-            first=Subquery(ranks.order_by("assessed_on", "pk")[:1]),
-            last=Subquery(ranks.order_by("-assessed_on", "-pk")[:1]),
-        )
+        .annotate(tests=Count("pk"), first=Min(key) % 1000, last=Max(key) % 1000)
     )
     # Up one level (reports.funder.improved_one_level): tested twice, no skill lower, and not
-    # the same levels; read on the per-person columns, each test's subquery run once.
+    # the same levels; read on the per-person columns.
     up = Q(tests__gte=2) & ~Q(first=F("last"))
     for place in (100, 10, 1):
         up &= GreaterThanOrEqual(F("last") / place % 10, F("first") / place % 10)
@@ -797,9 +796,11 @@ def _follow_up(scope: Scope) -> Section:
             "reached, unreachable, still to call; in work or training among those reached."
         ),  # fmt: skip
     )
+    # The scope's enrolments as a list the calls are searched by (their enrolment index), not
+    # as a join: joined, SQLite reads the country's calls due in the period by status first.
     calls = (
         FollowUpCall.objects.filter(
-            in_scope(scope),
+            enrolment__in=scope.enrolments.values("pk"),
             due_on__range=(scope.period.start, min(scope.period.end, scope.today)),
         )
         .exclude(status=FollowUpCall.Status.CANCELLED)
