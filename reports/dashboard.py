@@ -450,7 +450,8 @@ def _attendance(scope: Scope) -> Section:
             f" FROM ({sql}) AS counted GROUP BY participant_id) AS people",
             (LOW_ATTENDANCE, *params),
         )
-        people, low, all_recorded, all_attended = cursor.fetchone()
+        # Whole numbers (PostgreSQL sums integers as numeric).
+        people, low, all_recorded, all_attended = (int(v) for v in cursor.fetchone())
     totals = {"people": people, "low": low, "all_recorded": all_recorded,
               "all_attended": all_attended}  # fmt: skip
     # The people behind the figures, read only when asked, from the attendance itself.

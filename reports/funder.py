@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Exists, Min, OuterRef, Q, Subquery, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -37,7 +39,8 @@ from programme.indicators import BREAKDOWNS, RULE_CHOICES, ActivityCategory
 from programme.models import ActivityMapping, Indicator, IndicatorTarget, Programme, Staff
 from reports.figures import AGE_BANDS, Period, age_band, percent
 from reports.models import ProjectFigure
-from sessions.models import Attendance, Session
+from sessions import months as attendance_months
+from sessions.models import Session
 
 WORK_READY = {
     choices.ExitDestination.ARTICLE_60,
@@ -318,34 +321,35 @@ def load_facts(
             by_kind[mapping.programme_id, mapping.session_kind_code].add(mapping.category)
     # Whether someone took part in an activity in a window ending on `until` only needs their
     # first attended day from the window's start: the database gives that, per person, kind
-    # and module, instead of every attended session since the programme began (100,000 rows
-    # for a programme's three years at national scale). Each day kept is a real attended day,
-    # so `window.contains(day)` answers as it would over all of them.
-    firsts = {
-        f"from_{i}": Min("session__date", filter=Q(session__date__gte=start))
-        for i, start in enumerate(starts)
-    }
-    group = ("participant_id", "session__programme_id", "session__kind__code",
-             "session__group__module_id")  # fmt: skip
-    attended = (
-        Attendance.objects.filter(
-            status__in=Attendance.ATTENDED,
-            session__programme__in=programmes,
-            session__cancelled_at__isnull=True,
-            session__date__lte=until,
-        )
-        .order_by()
-        .values(*group)
-        .annotate(**firsts)
-        .values_list(*group, *firsts)
-    )
+    # and module, from the attendance kept per month (sessions.months), instead of every
+    # attended session since the programme began (100,000 rows for a programme's three years
+    # at national scale). Each day kept is a real attended day, so `window.contains(day)`
+    # answers as it would over all of them.
+    try:
+        sql, params = attendance_months.first_attended(
+            [p.pk for p in programmes], starts, until
+        ).query.sql_with_params()
+    except EmptyResultSet:  # no programme
+        sql, params = None, ()
+    firsts = ", ".join(f"MIN(from_{i})" for i in range(len(starts)))
+    attended = []
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT participant_id, in_programme, code, of_module, {firsts}"
+                f" FROM ({sql}) AS firsts GROUP BY participant_id, in_programme, code, of_module",
+                params,
+            )
+            attended = cursor.fetchall()
     activities = defaultdict(lambda: defaultdict(list))
     for participant_id, programme_id, kind_code, module_id, *days in attended:
         if participant_id not in people:
             continue
         categories = by_kind.get((programme_id, kind_code), set()) | by_module.get(module_id, set())
         for category in categories:
-            activities[category][participant_id].extend((programme_id, day) for day in days if day)
+            activities[category][participant_id].extend(
+                (programme_id, _date(day)) for day in days if day
+            )
 
     events = defaultdict(lambda: defaultdict(list))
     for participant_id, kind, day in ParticipantEvent.objects.filter(
@@ -387,6 +391,11 @@ def load_facts(
         programmes, until, today or timezone.localdate(), people, activities, events,
         assessments, exit_answers, calls, mappings,
     )  # fmt: skip
+
+
+def _date(value) -> datetime.date:
+    """A day as the database cursor gives it: a date, or SQLite's ISO text."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 # Each rule: (facts, people who may count in the window, window, argument) -> ids that meet it.

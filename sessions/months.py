@@ -22,6 +22,7 @@ from django.db.models.functions import TruncMonth
 
 from sessions.models import Attendance, AttendanceMonth
 
+ONE_DAY = datetime.timedelta(days=1)
 COLUMNS = ("participant", "programme", "month", "kind", "module", "recorded", "attended",
            "first_attended")  # fmt: skip
 
@@ -130,5 +131,66 @@ def per_person(programmes, start: datetime.date, end: datetime.date) -> QuerySet
         .values("participant_id")
         .annotate(recorded=Sum("recorded"), attended=Sum("attended"))
         .values_list("participant_id", "recorded", "attended")
+    )
+    return kept.union(days, all=True)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return _next_month(day) - datetime.timedelta(days=1)
+
+
+FIRST_COLUMNS = ("participant_id", "in_programme", "code", "of_module")
+
+
+def first_attended(programmes, starts, until: datetime.date) -> QuerySet:
+    """Rows of (participant_id, programme, kind code, module, then for each of `starts` the
+    first day attended from it up to `until`), to take the smallest of per person, programme,
+    kind and module: the whole months up to `until` from the kept rows, the days of its own
+    month and of each start's month from the attendance itself (a start's month is kept
+    whole, but its first day attended may come before the start). One query (a UNION ALL)."""
+    last_whole = until if until == _month_end(until) else until.replace(day=1) - ONE_DAY
+    edges = Q(session__date__gt=last_whole)
+    for start in starts:
+        if start.day != 1:
+            edges |= Q(session__date__range=(start, _month_end(start)))
+    days = (
+        Attendance.objects.filter(
+            edges,
+            status__in=Attendance.ATTENDED,
+            session__programme__in=programmes,
+            session__cancelled_at__isnull=True,
+            session__date__lte=until,
+        )
+        .order_by()
+        .values("participant_id")
+        .annotate(
+            in_programme=F("session__programme_id"),
+            code=F("session__kind__code"),
+            of_module=F("session__group__module_id"),
+        )
+        .values(*FIRST_COLUMNS)
+        .annotate(
+            **{
+                f"from_{i}": Min("session__date", filter=Q(session__date__gte=start))
+                for i, start in enumerate(starts)
+            }
+        )
+        .values_list(*FIRST_COLUMNS, *(f"from_{i}" for i in range(len(starts))))
+    )
+    kept = (
+        AttendanceMonth.objects.filter(
+            programme__in=programmes, month__lte=last_whole, first_attended__isnull=False
+        )
+        .order_by()
+        .values("participant_id")
+        .annotate(in_programme=F("programme_id"), code=F("kind__code"), of_module=F("module_id"))
+        .values(*FIRST_COLUMNS)
+        .annotate(
+            **{
+                f"from_{i}": Min("first_attended", filter=Q(first_attended__gte=start))
+                for i, start in enumerate(starts)
+            }
+        )
+        .values_list(*FIRST_COLUMNS, *(f"from_{i}" for i in range(len(starts))))
     )
     return kept.union(days, all=True)
