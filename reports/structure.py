@@ -12,14 +12,14 @@ A person's phase, until a module plan per person exists, is read from their grou
 phase of the latest-placed module whose group they joined since they started, else the
 programme's first phase from their start date. They are in it from the day they joined its
 first group (or from their start). Fixed queries, whatever the number of groups, sessions or
-people (five in all; tests/reports/test_structure.py lists them).
+people (four in all; tests/reports/test_structure.py lists them).
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import DurationField, F, OuterRef, Subquery, Sum, Value
 from django.utils.translation import gettext as _
 
 from participants.models import Enrolment
@@ -97,29 +97,26 @@ def _weeks_inside(group: Group, module: Module, period: Period) -> float:
     return ((end - start).days + 1) / 7
 
 
-def _hours(start: datetime.time, end: datetime.time) -> float:
-    base = datetime.date.min
-    delta = datetime.datetime.combine(base, end) - datetime.datetime.combine(base, start)
-    return delta.total_seconds() / 3600
-
-
 def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list[Hours]]:
-    """The rows per module (in the programme's order) and per phase. Two queries."""
+    """The rows per module (in the programme's order) and per phase. One query: the groups
+    with their module and phase, and the length of their sessions held in the period."""
+    held = (
+        Session.objects.active()
+        .filter(group=OuterRef("pk"), date__gte=period.start, date__lte=period.end)
+        .order_by()
+        .values("group")
+        .annotate(length=Sum(F("end_time") - F("start_time"), output_field=DurationField()))
+        .values("length")
+    )
     groups = list(
         Group.objects.filter(programme__in=programmes, module__isnull=False)
         .select_related("module__phase")
+        .annotate(held=Subquery(held, output_field=DurationField()))
         .order_by("module__programme_id", "module__position", "module__name", "pk")
     )
-    held = (
-        Session.objects.active()
-        .filter(group__in=[g.pk for g in groups], date__gte=period.start, date__lte=period.end)
-        .values("group_id", "start_time", "end_time")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    delivered: dict[int, float] = defaultdict(float)
-    for row in held:
-        delivered[row["group_id"]] += row["count"] * _hours(row["start_time"], row["end_time"])
+    delivered = {
+        group.pk: group.held.total_seconds() / 3600 if group.held else 0.0 for group in groups
+    }
     modules: dict[int, Hours] = {}
     for group in groups:
         module = group.module
@@ -142,9 +139,9 @@ def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list
 
 def phase_overruns(programmes, today: datetime.date, enrolments=None) -> list[Overrun]:
     """Active people who have been in their phase longer than its longest expected length,
-    longest first. Four queries: the phases, the active enrolments (or those given) as plain
-    rows, the memberships of their groups in a phase, and the overrunning enrolments with
-    their participant and coach, the only ones read as instances."""
+    longest first. Three queries: the phases; the active enrolments (or those given) as plain
+    rows with the memberships of their people in a phase's group; the overrunning enrolments
+    with their participant and coach, the only ones read as instances."""
     phases: dict[int, list[Phase]] = defaultdict(list)
     for phase in Phase.objects.filter(programme__in=programmes).order_by("position", "pk"):
         phases[phase.programme_id].append(phase)
@@ -155,18 +152,31 @@ def phase_overruns(programmes, today: datetime.date, enrolments=None) -> list[Ov
     active = enrolments.filter(
         status=Enrolment.Status.ACTIVE, started_on__isnull=False, programme_id__in=list(phases)
     ).order_by()
-    joined: dict[tuple[int, int], list[tuple[Phase, datetime.date]]] = defaultdict(list)
     memberships = GroupMembership.objects.filter(
         participant__in=active.values("participant_id"),
         group__programme_id__in=list(phases),
         group__module__phase__isnull=False,
-    ).values_list("participant_id", "group__programme_id", "group__module__phase_id", "joined_on")
+    ).order_by()
+    # One query: the active enrolments' rows (0, pk, person, programme, start) and the
+    # memberships of their people in a phase's group (1, person, programme, phase, joined).
+    rows = active.values_list(Value(0), "pk", "participant_id", "programme_id", "started_on")
+    rows = rows.union(
+        memberships.values_list(
+            Value(1), "participant_id", "group__programme_id", "group__module__phase_id",
+            "joined_on",
+        ),
+        all=True,
+    )  # fmt: skip
     by_pk = {phase.pk: phase for listed in phases.values() for phase in listed}
-    for participant_id, programme_id, phase_id, joined_on in memberships:
-        joined[participant_id, programme_id].append((by_pk[phase_id], joined_on))
+    started, joined = [], defaultdict(list)
+    for which, *row in rows:
+        if which:
+            participant_id, programme_id, phase_id, joined_on = row
+            joined[participant_id, programme_id].append((by_pk[phase_id], joined_on))
+        else:
+            started.append(row)
     found = {}
-    rows = active.values_list("pk", "participant_id", "programme_id", "started_on")
-    for pk, participant_id, programme_id, started_on in rows:
+    for pk, participant_id, programme_id, started_on in started:
         reached = [
             (phase, day) for phase, day in joined[participant_id, programme_id] if day >= started_on
         ]

@@ -122,10 +122,10 @@ def test_queries_do_not_grow(programme, phases, coach, size, django_assert_num_q
         enrolment = active(programme, coach, D(2026, 1, 1))
         GroupMembership.objects.create(group=group, participant=enrolment.participant,
                                        joined_on=D(2026, 1, 5))  # fmt: skip
-    # 1. the groups of a module, with module and phase; 2. their sessions' hours, grouped;
-    # 3. the phases; 4. the active enrolments as rows; 5. their memberships of groups in a
-    # phase; 6. the enrolments overrunning their phase, with participant and coach
-    with django_assert_num_queries(6):
+    # 1. the groups of a module, with module, phase and the length of their sessions held;
+    # 2. the phases; 3. the active enrolments as rows with their people's memberships of
+    # groups in a phase; 4. the enrolments overrunning their phase, with participant and coach
+    with django_assert_num_queries(4):
         board = structure([programme], PERIOD, TODAY)
     assert len(board.modules) == size
     assert len(board.overruns) == (size + 1) // 2  # whose latest group is in orientation
