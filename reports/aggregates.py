@@ -1,6 +1,6 @@
 """What the reports ask the database to compute that Django does not say in its own words: the
-days between two dates, and a median, the same on PostgreSQL and on SQLite; and an instant's
-local day, faster on SQLite than Django says it."""
+days between two dates, the seconds between two times of day, and a median, the same on
+PostgreSQL and on SQLite; and an instant's local day, faster on SQLite than Django says it."""
 
 import datetime
 import statistics
@@ -50,6 +50,22 @@ class LocalDate(TruncDate):
             "PARCOURS_LOCAL_DATE", 3, _sqlite_local_date, deterministic=True
         )
         return f"PARCOURS_LOCAL_DATE({sql}, %s, %s)", (*params, tzname, connection.timezone_name)
+
+
+class Seconds(Func):
+    """A time of day as seconds since midnight, so that the difference of two is the seconds
+    between them (a float: sum it, then round). Django subtracts times on SQLite in Python,
+    row by row; julianday reads the text in SQLite itself."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "((julianday(%(expressions)s) - julianday('00:00')) * 86400)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 class _SqliteMedian:

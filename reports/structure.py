@@ -19,11 +19,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import DurationField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import FloatField, OuterRef, Subquery, Sum, Value
 from django.utils.translation import gettext as _
 
 from participants.models import Enrolment
 from programme.models import Module, Phase
+from reports.aggregates import Seconds
 from reports.figures import Period
 from sessions.models import Group, GroupMembership, Session
 
@@ -105,18 +106,16 @@ def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list
         .filter(group=OuterRef("pk"), date__gte=period.start, date__lte=period.end)
         .order_by()
         .values("group")
-        .annotate(length=Sum(F("end_time") - F("start_time"), output_field=DurationField()))
+        .annotate(length=Sum(Seconds("end_time") - Seconds("start_time")))
         .values("length")
     )
     groups = list(
         Group.objects.filter(programme__in=programmes, module__isnull=False)
         .select_related("module__phase")
-        .annotate(held=Subquery(held, output_field=DurationField()))
+        .annotate(held=Subquery(held, output_field=FloatField()))
         .order_by("module__programme_id", "module__position", "module__name", "pk")
     )
-    delivered = {
-        group.pk: group.held.total_seconds() / 3600 if group.held else 0.0 for group in groups
-    }
+    delivered = {group.pk: round(group.held) / 3600 if group.held else 0.0 for group in groups}
     modules: dict[int, Hours] = {}
     for group in groups:
         module = group.module

@@ -15,6 +15,8 @@ days at the period's edges from the attendance itself, as one query to aggregate
 """
 
 import datetime
+import operator
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
@@ -106,33 +108,38 @@ def per_person(programmes, start: datetime.date, end: datetime.date) -> QuerySet
     `start` and `end`: a person may have several rows (the kept months, the edge days), so
     sum them per person. One query (a UNION ALL), to use as a subquery."""
     months = whole_months(start, end)
-    edges = Q(session__date__range=(start, end))
+    # The edge days as plain ranges: "in the period but not in its whole months" misleads
+    # PostgreSQL's estimate into reading the whole attendance table (0.5 s instead of 0.02 s).
+    edges = [(start, end)]
     if months:
-        edges &= ~Q(session__date__range=months)
-    days = (
-        Attendance.objects.filter(
-            edges,
-            session__programme__in=programmes,
-            session__cancelled_at__isnull=True,
-            status__in=Attendance.RECORDED,
+        edges = [(start, months[0] - ONE_DAY), (months[1] + ONE_DAY, end)]
+        edges = [(first, last) for first, last in edges if first <= last]
+    parts = []
+    if months:
+        parts.append(
+            AttendanceMonth.objects.filter(programme__in=programmes, month__range=months)
+            .order_by()
+            .values("participant_id")
+            .annotate(recorded=Sum("recorded"), attended=Sum("attended"))
+            .values_list("participant_id", "recorded", "attended")
         )
-        .order_by()
-        .values("participant_id")
-        .annotate(
-            recorded=Count("pk"), attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED))
+    if edges:
+        parts.append(
+            Attendance.objects.filter(
+                reduce(operator.or_, (Q(session__date__range=edge) for edge in edges)),
+                session__programme__in=programmes,
+                session__cancelled_at__isnull=True,
+                status__in=Attendance.RECORDED,
+            )
+            .order_by()
+            .values("participant_id")
+            .annotate(
+                recorded=Count("pk"),
+                attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+            )
+            .values_list("participant_id", "recorded", "attended")
         )
-        .values_list("participant_id", "recorded", "attended")
-    )
-    if not months:
-        return days
-    kept = (
-        AttendanceMonth.objects.filter(programme__in=programmes, month__range=months)
-        .order_by()
-        .values("participant_id")
-        .annotate(recorded=Sum("recorded"), attended=Sum("attended"))
-        .values_list("participant_id", "recorded", "attended")
-    )
-    return kept.union(days, all=True)
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def _month_end(day: datetime.date) -> datetime.date:
