@@ -16,7 +16,7 @@ than kept monthly ones.
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -84,7 +84,7 @@ class Section:
         count: int | None = None,
     ) -> Figure:
         """A figure; `ids` the people (a set, or a query of their ids with `count` already
-        computed by the database)."""
+        computed by the database, or a function returning that query)."""
         figure = Figure(f"{self.key}.{len(self.rows)}", label, ids if ids is not None else set(),
                         value, bar, count)  # fmt: skip
         self.rows.append(figure)
@@ -105,14 +105,14 @@ class Dashboard:
             row
             for section in self.sections
             for row in section.rows
-            if isinstance(row.people, QuerySet) and "ids" not in row.__dict__
+            if isinstance(row.who, QuerySet) and "ids" not in row.__dict__
         ]
         if not rows:
             return
         parts = []
         for index, row in enumerate(rows):
-            person = row.people._fields[0]  # the one column the query reads
-            parts.append(row.people.values_list(Value(index, IntegerField()), person))
+            person = row.who._fields[0]  # the one column the query reads
+            parts.append(row.who.values_list(Value(index, IntegerField()), person))
         found = [set() for _row in rows]
         for index, person in parts[0].union(*parts[1:], all=True):
             found[index].add(person)
@@ -219,9 +219,12 @@ class Facts:
     values: dict
 
     def people(self, name: str):
-        """The figure's arguments: the people meeting the condition, as a query and a count."""
-        ids = self.rows.filter(self.conditions[name]).values_list("participant_id", flat=True)
-        return {"ids": ids.distinct(), "count": self.values[name]}
+        """The figure's arguments: the people meeting the condition (the query built when
+        asked) and their count."""
+        return {"ids": partial(self._meeting, name), "count": self.values[name]}
+
+    def _meeting(self, name: str) -> QuerySet:
+        return _people_of(self.rows.filter(self.conditions[name]))
 
     def enrolments(self, name: str) -> int:
         return self.values[f"{name} rows"]
@@ -356,6 +359,10 @@ def _staff_name(user: str):
     return Coalesce(NullIf(Trim(full), Value("")), f"{user}__username")
 
 
+def _people_of(rows: QuerySet) -> QuerySet:
+    return rows.values_list("participant_id", flat=True).distinct()
+
+
 def _caseloads(scope: Scope) -> Section:
     section = Section(
         "caseloads",
@@ -405,21 +412,22 @@ def _caseloads(scope: Scope) -> Section:
         )
         for which, name, count in cursor.fetchall():
             counts[which][name] = count
-    by_coach = {}
-    for name, count in counts[0].items():
-        if name:
-            mine = co_coached.filter(coach_name=name).values("enrolment_id")
-            who = active.filter(Q(coach_name=name) | Q(pk__in=mine))
-        else:
-            who = active.filter(coach__isnull=True)
+
+    def coached(name):  # a coach's people, the query built only when asked
+        if not name:
+            return _people_of(active.filter(coach__isnull=True))
+        mine = co_coached.filter(coach_name=name).values("enrolment_id")
+        return _people_of(active.filter(Q(coach_name=name) | Q(pk__in=mine)))
+
+    def grouped(name):
+        return _people_of(memberships.filter(group__name=name))
+
+    for name in sorted(counts[0], key=lambda name: name or _("No coach")):
         label = _("Coach: %(name)s") % {"name": name or _("No coach")}
-        by_coach[name or _("No coach")] = (label, who, count)
-    for name in sorted(by_coach):
-        label, who, count = by_coach[name]
-        section.add(label, who.values_list("participant_id", flat=True).distinct(), count=count)
+        section.add(label, partial(coached, name), count=counts[0][name])
     for name in sorted(counts[1]):
-        who = memberships.filter(group__name=name).values_list("participant_id", flat=True)
-        section.add(_("Group: %(name)s") % {"name": name}, who.distinct(), count=counts[1][name])
+        label = _("Group: %(name)s") % {"name": name}
+        section.add(label, partial(grouped, name), count=counts[1][name])
     return section
 
 
@@ -629,6 +637,10 @@ def _evaluations(scope: Scope) -> Section:
                    "after_mean": after}
             for code, n, people, improved, before, after in cursor.fetchall()
         }  # fmt: skip
+
+    def scored_in(code):
+        return pairs.filter(domain=code).values_list("person", flat=True)
+
     codes = [code for p in scope.programmes for code in p.outcome_domains]
     # A domain no programme scores any more comes after theirs, in the order of the codes.
     for code in dict.fromkeys([*codes, *sorted(found)]):
@@ -642,7 +654,7 @@ def _evaluations(scope: Scope) -> Section:
         }
         section.add(
             str(outcomes.BY_CODE[code].name),
-            pairs.filter(domain=code).values_list("person", flat=True),
+            partial(scored_in, code),
             value,
             bar=100 * row["improved"] / row["pairs"],
             count=row["people"],
@@ -695,11 +707,11 @@ def _language(scope: Scope) -> Section:
     def who(condition):
         return per_person.filter(condition).values_list("participant_id", flat=True)
 
-    section.add(_("Tested once"), who(Q(tests=1)), count=totals["once"])
-    section.add(_("Tested at least twice"), who(Q(tests__gte=2)), count=totals["twice"])
+    section.add(_("Tested once"), partial(who, Q(tests=1)), count=totals["once"])
+    section.add(_("Tested at least twice"), partial(who, Q(tests__gte=2)), count=totals["twice"])
     section.add(
         _("Up at least one level"),
-        who(up),
+        partial(who, up),
         f"{totals['improved']} ({percent(totals['improved'], totals['twice'])})",
         base=totals["twice"],
         count=totals["improved"],

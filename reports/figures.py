@@ -41,7 +41,9 @@ class Figure:
 
     The people may be given as a query of their ids with the count the database already
     computed: the page shows the count, and the query runs only when someone asks who they are
-    (the list behind the figure, the small-count rule of an output for a funder)."""
+    (the list behind the figure, the small-count rule of an output for a funder). A function
+    that returns that query puts off even building it (a page of hundreds of figures built
+    hundreds of queries it never ran)."""
 
     key: str
     label: str
@@ -51,8 +53,13 @@ class Figure:
     known_count: int | None = None
 
     @cached_property
+    def who(self) -> Iterable[int]:
+        """The people as given: a set, or a query of their ids."""
+        return self.people() if callable(self.people) else self.people
+
+    @cached_property
     def ids(self) -> set[int]:
-        return set(self.people)
+        return set(self.who)
 
     @property
     def count(self) -> int:

@@ -416,7 +416,7 @@ def people(request: HttpRequest) -> HttpResponse:
             programmes = [programme] if programme else list(form.fields["programme"].queryset)
             figure = dashboard(programmes, form.period).figure(key)
             # The figure's own query as a subquery: its people are not read on their own.
-            ids, label = figure.people, figure.label
+            ids, label = figure.who, figure.label
     except KeyError:
         raise Http404 from None
     participants = participants_for(request.staff).filter(pk__in=ids).select_related("coach")
