@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo import evaluations, people, portal, reminders, reports, sessions, todos, trajectories
+from evaluations import progress as domain_progress
 from sessions import months as attendance_months
 
 logger = logging.getLogger("parcours.demo")
@@ -79,10 +80,13 @@ def _load(*, scale: int, seed: int, today: datetime.date | None) -> dict:
     for step in STEPS:
         counts.update(step(rng, today))
         clock.done(f"{step.__module__}.{step.__name__}")
-    # Written in bulk above, past the services that keep it: the attendance kept per month
-    # for the reports, counted once for everyone.
+    # Written in bulk above, past the services that keep them: the attendance kept per month
+    # and the progress per outcome domain kept per enrolment for the reports, counted once
+    # for everyone.
     attendance_months.rebuild()
     clock.done("attendance kept per month")
+    domain_progress.rebuild()
+    clock.done("progress per outcome domain")
     return counts
 
 

@@ -240,6 +240,31 @@ class DomainScore(models.Model):
         return f"{self.get_domain_display()}: {self.coach_score}"
 
 
+class DomainProgress(models.Model):
+    """An enrolment's progress in one outcome domain, kept so the dashboard need not read
+    every score of a year: the coach's score at the baseline, the latest since (as one number
+    that orders them, ending with the score: evaluations.progress), and the day of the
+    enrolment's last evaluation, past which a period's figure must be read from the scores
+    themselves. Only enrolments with both scores in the domain have a row. Counted again by
+    `evaluations.progress.rebuild` whenever an evaluation is recorded or corrected, never
+    edited by hand (decision 29)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    domain = models.CharField(max_length=30)
+    before = models.PositiveSmallIntegerField()
+    latest = models.BigIntegerField()
+    evaluated_until = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["enrolment", "evaluated_until"], name="domain_progress_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id} · {self.domain}: {self.before} → {self.latest % 10}"
+
+
 class ExitReview(models.Model):
     """The review that closes a trajectory: a socio-professional summary, the recommended next
     step and the person the participant can still turn to. Exit reason and destination are

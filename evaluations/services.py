@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit import services as audit
+from evaluations import progress
 from evaluations.models import (
     CallAttempt,
     DomainScore,
@@ -204,6 +205,7 @@ def evaluation_record(
         evaluation.full_clean(validate_constraints=False)
         evaluation.save()
         rows = DomainScore.objects.bulk_create(_score_rows(evaluation, scores))
+        progress.rebuild(enrolment_ids=[enrolment.pk])
         audit.record_change(
             instance=evaluation,
             before=None,
@@ -266,6 +268,7 @@ def evaluation_update(
                 row.participant_scored_at = before.participant_scored_at
         evaluation.scores.all().delete()
         DomainScore.objects.bulk_create(rows)
+        progress.rebuild(enrolment_ids=[enrolment.pk])
         old_scores = {s.domain: (s.coach_score, s.participant_score) for s in given.values()}
         audit.record_event(
             action=audit.Action.UPDATE,

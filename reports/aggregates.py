@@ -1,6 +1,7 @@
 """What the reports ask the database to compute that Django does not say in its own words: the
-days between two dates, the seconds between two times of day, and a median, the same on
-PostgreSQL and on SQLite; and an instant's local day, faster on SQLite than Django says it."""
+seconds between two times of day and a median, the same on PostgreSQL and on SQLite; and an
+instant's local day, faster on SQLite than Django says it (the days between two dates:
+programme.sql.Days)."""
 
 import datetime
 import statistics
@@ -10,20 +11,6 @@ from django.conf import settings
 from django.db.backends.utils import split_tzname_delta
 from django.db.models import Aggregate, FloatField, Func
 from django.db.models.functions import TruncDate
-
-
-class Days(Func):
-    """A date as a number of days, so that the difference of two is the days between them (a
-    float, so that dividing it is the same division as Python's)."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="julianday(%(expressions)s)", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = "CAST((%(expressions)s - DATE '2000-01-01') AS double precision)"
-        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def _sqlite_local_date(value, tzname, conn_tzname):

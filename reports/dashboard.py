@@ -41,11 +41,13 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import Cefr, DomainScore, Evaluation, FollowUpCall, LanguageAssessment
+from evaluations import progress as domain_progress
+from evaluations.models import Cefr, DomainScore, FollowUpCall, LanguageAssessment
 from participants import choices
 from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
-from reports.aggregates import Days, LocalDate, Median
+from programme.sql import Days
+from reports.aggregates import LocalDate, Median
 from reports.figures import Figure, Period, percent
 from reports.funder import WORK_READY
 from sessions import months as attendance_months
@@ -55,11 +57,6 @@ from trajectory.models import Placement, Referral
 LOW_ATTENDANCE = 70  # % below which a person is listed as attending too little
 LENGTH_BANDS = [(0, 3), (3, 6), (6, 9), (9, 12), (12, 18), (18, None)]  # months
 DAYS_PER_MONTH = 30.44
-# Evaluations ordered as one number: days since EPOCH, below DAY_SPAN, then the id, below
-# EVALUATION_SPAN (kept exact in 63 bits and in a double).
-EPOCH = datetime.date(2000, 1, 1)
-DAY_SPAN = 100_000
-EVALUATION_SPAN = 1_000_000_000
 
 
 @dataclass
@@ -589,37 +586,13 @@ def _evaluations(scope: Scope) -> Section:
         ),
         chart=True,
     )
-    # evaluations.selectors.progress_since_baseline, per enrolment and domain, in one grouped
-    # query: the coach's baseline score against their latest score since (the exit
-    # evaluation's first, then the most recent by date, then the one recorded last), nothing
-    # held after the end. "Latest" is the largest of a number that orders the evaluations
-    # that way and ends with the score: (exit, day, evaluation id, score).
-    baseline = Q(evaluation__kind=Evaluation.Kind.BASELINE)
-    day = Cast(Days("evaluation__held_on") - Days(Value(EPOCH)), BigIntegerField())
-    order = (
-        Case(When(evaluation__kind=Evaluation.Kind.EXIT, then=Value(DAY_SPAN)), default=Value(0))
-        + day
-    ) * EVALUATION_SPAN + F("evaluation_id")
-    pairs = (
-        DomainScore.objects.filter(
-            # The scope's enrolments as a list the evaluations are searched by, not a join:
-            # joined, SQLite reads the country's evaluations.
-            evaluation__enrolment__in=scope.active.values("pk"),
-            evaluation__held_on__lte=scope.period.end,
-            coach_score__isnull=False,
-            domain__in=list(outcomes.BY_CODE),
-        )
-        .order_by()
-        .values("evaluation__enrolment_id", "domain")
-        .annotate(
-            person=Max("evaluation__enrolment__participant_id"),
-            before=Max(Case(When(baseline, then="coach_score"))),
-            latest=Max(Case(When(~baseline, then=order * 10 + F("coach_score")))),
-        )
-        .filter(before__isnull=False, latest__isnull=False)
-    )
+    # evaluations.selectors.progress_since_baseline, per enrolment and domain, read from the
+    # progress kept per enrolment (evaluations.progress): the coach's baseline score against
+    # their latest score since, nothing held after the end.
     try:
-        sql, params = pairs.query.sql_with_params()
+        sql, params = domain_progress.per_pair(
+            scope.active.values("pk"), scope.period.end
+        ).query.sql_with_params()
     except EmptyResultSet:  # no programme
         sql, params = "SELECT 1 AS domain, 1 AS person, 1 AS before, 1 AS latest WHERE 0 = 1", ()
     with connection.cursor() as cursor:
@@ -638,8 +611,15 @@ def _evaluations(scope: Scope) -> Section:
             for code, n, people, improved, before, after in cursor.fetchall()
         }  # fmt: skip
 
-    def scored_in(code):
-        return pairs.filter(domain=code).values_list("person", flat=True)
+    def scored_in(code):  # the people, read from the scores themselves when asked
+        scores = DomainScore.objects.filter(
+            # The scope's enrolments as a list the evaluations are searched by, not a join:
+            # joined, SQLite reads the country's evaluations.
+            evaluation__enrolment__in=scope.active.values("pk"),
+            evaluation__held_on__lte=scope.period.end,
+            domain=code,
+        )
+        return domain_progress.pairs(scores).values_list("person", flat=True)
 
     codes = [code for p in scope.programmes for code in p.outcome_domains]
     # A domain no programme scores any more comes after theirs, in the order of the codes.
@@ -682,9 +662,9 @@ def _language(scope: Scope) -> Section:
     # three skills' ranks (0 to 6), oral·reading·writing: the first test is the smallest, the
     # latest the largest, read per person by one grouped query rather than two subqueries per
     # test (below 2^63: integers on both databases, never a double).
-    day = Cast(Days("assessed_on") - Days(Value(EPOCH)), BigIntegerField())
+    day = Cast(Days("assessed_on") - Days(Value(domain_progress.EPOCH)), BigIntegerField())
     ranks = _rank("oral") * 100 + _rank("reading") * 10 + _rank("writing")
-    key = (day * EVALUATION_SPAN + F("pk")) * 1000 + ranks
+    key = (day * domain_progress.EVALUATION_SPAN + F("pk")) * 1000 + ranks
     per_person = (
         LanguageAssessment.objects.filter(
             participant_id__in=scope.active_people, assessed_on__lte=scope.period.end

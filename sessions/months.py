@@ -18,10 +18,10 @@ import datetime
 import operator
 from functools import reduce
 
-from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from programme.sql import insert_select
 from sessions.models import Attendance, AttendanceMonth
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -81,12 +81,7 @@ def rebuild(*, participant_ids: list[int] | None = None, programme_id: int | Non
 def insert(rows: QuerySet, model) -> None:
     """INSERT the rows of `counted` into the table of `model` (AttendanceMonth, or its
     historical version in a migration)."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in COLUMNS)
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {sql}", params)
+    insert_select(model, COLUMNS, rows)
 
 
 def whole_months(start: datetime.date, end: datetime.date):

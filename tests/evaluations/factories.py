@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from evaluations import progress
 from evaluations.models import (
     CallAttempt,
     DomainScore,
@@ -37,6 +38,7 @@ def make_evaluation(*, enrolment, scores: dict | None = None, **kwargs) -> Evalu
         DomainScore.objects.create(
             evaluation=evaluation, domain=domain, coach_score=coach, participant_score=own
         )
+    progress.rebuild(enrolment_ids=[enrolment.pk])  # as the services do
     return evaluation
 
 
