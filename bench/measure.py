@@ -32,6 +32,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from ops.runtime import settle  # noqa: E402
 from participants.models import Enrolment  # noqa: E402
 from programme.services import api_token_create  # noqa: E402
 from sessions.models import Attendance, Session  # noqa: E402
@@ -42,6 +43,9 @@ settings.STORAGES["staticfiles"]["BACKEND"] = (
 )
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
+
+# As a web process settles after start-up (config/wsgi.py): what is loaded, frozen.
+settle()
 
 
 def timed(client: Client, url: str, repeat: int = REPEAT, **headers) -> dict:

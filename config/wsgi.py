@@ -9,3 +9,8 @@ application = get_wsgi_application()
 from ops.checks import refuse_to_start_if_misconfigured  # noqa: E402
 
 refuse_to_start_if_misconfigured()
+
+# Loaded for good: the URL map and the views, out of the garbage collector's reach.
+from ops.runtime import settle  # noqa: E402
+
+settle()
