@@ -791,9 +791,12 @@ def _follow_up(scope: Scope) -> Section:
     )
     # The scope's enrolments as a list the calls are searched by (their enrolment index), not
     # as a join: joined, SQLite reads the country's calls due in the period by status first.
+    # The programmes again on the joined enrolment (the list implies them): PostgreSQL then
+    # reads only the scope's enrolments for their participant, not the whole table.
     calls = (
         FollowUpCall.objects.filter(
             enrolment__in=scope.enrolments.values("pk"),
+            enrolment__programme__in=scope.programmes,
             due_on__range=(scope.period.start, min(scope.period.end, scope.today)),
         )
         .exclude(status=FollowUpCall.Status.CANCELLED)
