@@ -1,5 +1,5 @@
 import datetime
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -95,12 +95,13 @@ def _charted(section, shown: dict, limit: int) -> str:
     return bar_chart(bars, str(section.title))
 
 
-def _people_url(source: str, form, key: str) -> str:
+def _people_urls(source: str, form):
+    """The link of each figure to the people behind it: `key` → URL (the period's part of the
+    address built once for the page's hundreds of figures)."""
     query = {
         "source": source,
         "start": form.cleaned_data["start"].isoformat(),
         "end": form.cleaned_data["end"].isoformat(),
-        "key": key,
     }
     if form.cleaned_data.get("programme"):
         query["programme"] = form.cleaned_data["programme"].pk
@@ -108,7 +109,8 @@ def _people_url(source: str, form, key: str) -> str:
     query += [("also", p.pk) for p in form.cleaned_data.get("also") or []]
     if form.cleaned_data.get("by_site"):
         query.append(("by_site", "on"))
-    return f"{reverse('reports:people')}?{urlencode(query)}"
+    base = f"{reverse('reports:people')}?{urlencode(query)}&key="
+    return lambda key: base + quote_plus(key)
 
 
 def _board(request, *, funder: bool):
@@ -128,6 +130,7 @@ def _board(request, *, funder: bool):
         shown = dashboard_shown(board, limit)
     else:
         shown = {row.key: row.shown for section in board.sections for row in section.rows}
+    people_url = _people_urls("dashboard", form)
     context.update(
         programme=chosen,
         programmes=programmes,
@@ -137,10 +140,7 @@ def _board(request, *, funder: bool):
             {
                 "section": section,
                 "chart": _charted(section, shown, limit),
-                "rows": [
-                    (row, _people_url("dashboard", form, row.key), shown[row.key])
-                    for row in section.rows
-                ],
+                "rows": [(row, people_url(row.key), shown[row.key]) for row in section.rows],
             }
             for section in board.sections
         ],
@@ -364,7 +364,7 @@ def funder_page(request: HttpRequest) -> HttpResponse:
             report=_display(
                 stored_figures(report),
                 small_count_limit(),
-                link=lambda key: _people_url("funder", form, key),
+                link=_people_urls("funder", form),
             ),
             entered=any(row.entered is not None for row in report.rows),
             snapshots=snapshots_for(request.staff)
