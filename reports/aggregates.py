@@ -1,15 +1,17 @@
 """What the reports ask the database to compute that Django does not say in its own words: the
-seconds between two times of day and a median, the same on PostgreSQL and on SQLite; and an
+seconds between two times of day and a median, the same on PostgreSQL and on SQLite; an
 instant's local day, faster on SQLite than Django says it (the days between two dates:
-programme.sql.Days)."""
+programme.sql.Days); and an aggregate of aggregates (`select_over`)."""
 
 import datetime
 import statistics
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.backends.utils import split_tzname_delta
-from django.db.models import Aggregate, FloatField, Func
+from django.db.models import Aggregate, FloatField, Func, QuerySet
 from django.db.models.functions import TruncDate
 
 
@@ -87,3 +89,19 @@ class Median(Aggregate):
         plain = self.copy()
         plain.function, plain.template = "PARCOURS_MEDIAN", "%(function)s(%(expressions)s)"
         return plain.as_sql(compiler, connection, **extra)
+
+
+def select_over(outer: str, *queries: QuerySet, params: tuple = ()) -> list[tuple] | None:
+    """The rows of `outer`, SQL that selects from the given queries as subqueries (`{0}`,
+    `{1}`… in it, in their order), in one statement: what Django does not say, such as
+    grouping the groups of a query again. `params` are the outer SQL's own, all before the
+    first subquery. None when a query can match nothing (Django then writes no SQL for it: a
+    report over no programme)."""
+    try:
+        compiled = [query.query.sql_with_params() for query in queries]
+    except EmptyResultSet:
+        return None
+    sql = outer.format(*(text for text, _params in compiled))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *(p for _text, each in compiled for p in each)))
+        return cursor.fetchall()

@@ -18,7 +18,6 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -47,7 +46,7 @@ from participants import choices
 from participants.models import Enrolment, EnrolmentCoach, EnrolmentStatusChange
 from programme import outcomes
 from programme.sql import Days
-from reports.aggregates import LocalDate, Median
+from reports.aggregates import LocalDate, Median, select_over
 from reports.figures import Figure, Period, percent
 from reports.funder import WORK_READY
 from sessions import months as attendance_months
@@ -394,21 +393,18 @@ def _caseloads(scope: Scope) -> Section:
         .annotate(people=Count("participant_id", distinct=True))
         .values_list("group__name", "people")
     )
-    try:
-        pairs_sql, pairs_params = pairs.query.sql_with_params()
-        groups_sql, groups_params = by_group.query.sql_with_params()
-    except EmptyResultSet:  # no programme
+    group = connection.ops.quote_name("group__name")
+    found = select_over(
+        "SELECT 0, coach_name, COUNT(*) FROM ({0}) AS pairs GROUP BY coach_name"
+        f" UNION ALL SELECT 1, {group}, people FROM ({{1}}) AS by_group",
+        pairs,
+        by_group,
+    )  # people per coach's name, per group's name: one query for both
+    if found is None:  # no programme
         return section
-    counts = ({}, {})  # people per coach's name, per group's name: one query for both
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 0, coach_name, COUNT(*) FROM ({pairs_sql}) AS pairs GROUP BY coach_name"
-            f" UNION ALL SELECT 1, {connection.ops.quote_name('group__name')}, people"
-            f" FROM ({groups_sql}) AS by_group",
-            (*pairs_params, *groups_params),
-        )
-        for which, name, count in cursor.fetchall():
-            counts[which][name] = count
+    counts = ({}, {})
+    for which, name, count in found:
+        counts[which][name] = count
 
     def coached(name):  # a coach's people, the query built only when asked
         if not name:
@@ -440,23 +436,19 @@ def _attendance(scope: Scope) -> Section:
     # Counted from the attendance kept per month (sessions.months: the days at the period's
     # edges from the rows themselves), per person, then over the people, in one query: at
     # national scale an organisation's year is some 340,000 attendance rows.
-    try:
-        sql, params = attendance_months.per_person(
+    found = select_over(
+        # Below the rate: 100 × attended / recorded < LOW_ATTENDANCE, in whole numbers.
+        "SELECT COUNT(*), COUNT(CASE WHEN recorded * %s - attended * 100 > 0 THEN 1 END),"
+        " COALESCE(SUM(recorded), 0), COALESCE(SUM(attended), 0)"
+        " FROM (SELECT participant_id, SUM(recorded) AS recorded, SUM(attended) AS attended"
+        " FROM ({0}) AS counted GROUP BY participant_id) AS people",
+        attendance_months.per_person(
             [p.pk for p in scope.programmes], scope.period.start, scope.period.end
-        ).query.sql_with_params()
-    except EmptyResultSet:  # no programme
-        sql, params = "SELECT 1 AS participant_id, 1 AS recorded, 1 AS attended WHERE 0 = 1", ()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Below the rate: 100 × attended / recorded < LOW_ATTENDANCE, in whole numbers.
-            "SELECT COUNT(*), COUNT(CASE WHEN recorded * %s - attended * 100 > 0 THEN 1 END),"
-            " COALESCE(SUM(recorded), 0), COALESCE(SUM(attended), 0)"
-            " FROM (SELECT participant_id, SUM(recorded) AS recorded, SUM(attended) AS attended"
-            f" FROM ({sql}) AS counted GROUP BY participant_id) AS people",
-            (LOW_ATTENDANCE, *params),
-        )
-        # Whole numbers (PostgreSQL sums integers as numeric).
-        people, low, all_recorded, all_attended = (int(v) for v in cursor.fetchone())
+        ),
+        params=(LOW_ATTENDANCE,),
+    )
+    # Whole numbers (PostgreSQL sums integers as numeric); none at all without a programme.
+    people, low, all_recorded, all_attended = (int(v) for v in (found or [(0, 0, 0, 0)])[0])
     totals = {"people": people, "low": low, "all_recorded": all_recorded,
               "all_attended": all_attended}  # fmt: skip
     # The people behind the figures, read only when asked, from the attendance itself.
@@ -589,27 +581,19 @@ def _evaluations(scope: Scope) -> Section:
     # evaluations.selectors.progress_since_baseline, per enrolment and domain, read from the
     # progress kept per enrolment (evaluations.progress): the coach's baseline score against
     # their latest score since, nothing held after the end.
-    try:
-        sql, params = domain_progress.per_pair(
-            scope.active.values("pk"), scope.period.end
-        ).query.sql_with_params()
-    except EmptyResultSet:  # no programme
-        sql, params = "SELECT 1 AS domain, 1 AS person, 1 AS before, 1 AS latest WHERE 0 = 1", ()
-    with connection.cursor() as cursor:
-        # Per domain, over the pairs (an aggregate of aggregates: Django says it as SQL).
-        cursor.execute(
-            "SELECT domain, COUNT(*), COUNT(DISTINCT person),"
-            " COUNT(DISTINCT CASE WHEN latest %% 10 > before THEN person END),"
-            " AVG(CAST(before AS DOUBLE PRECISION)),"
-            " AVG(CAST(latest %% 10 AS DOUBLE PRECISION))"
-            f" FROM ({sql}) pairs GROUP BY domain",
-            params,
-        )
-        found = {
-            code: {"pairs": n, "people": people, "improved": improved, "before": before,
-                   "after_mean": after}
-            for code, n, people, improved, before, after in cursor.fetchall()
-        }  # fmt: skip
+    rows = select_over(
+        # Per domain, over the pairs (an aggregate of aggregates).
+        "SELECT domain, COUNT(*), COUNT(DISTINCT person),"
+        " COUNT(DISTINCT CASE WHEN latest %% 10 > before THEN person END),"
+        " AVG(CAST(before AS DOUBLE PRECISION)), AVG(CAST(latest %% 10 AS DOUBLE PRECISION))"
+        " FROM ({0}) pairs GROUP BY domain",
+        domain_progress.per_pair(scope.active.values("pk"), scope.period.end),
+    )
+    found = {
+        code: {"pairs": n, "people": people, "improved": improved, "before": before,
+               "after_mean": after}
+        for code, n, people, improved, before, after in rows or []
+    }  # fmt: skip
 
     def scored_in(code):  # the people, read from the scores themselves when asked
         scores = DomainScore.objects.filter(

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,6 +35,7 @@ from participants import choices
 from participants.models import Enrolment, ParticipantEvent, age_on
 from programme.indicators import BREAKDOWNS, RULE_CHOICES, ActivityCategory
 from programme.models import ActivityMapping, Indicator, IndicatorTarget, Programme, Staff
+from reports.aggregates import select_over
 from reports.figures import AGE_BANDS, Period, age_band, percent
 from reports.models import ProjectFigure
 from sessions import months as attendance_months
@@ -325,24 +324,14 @@ def load_facts(
     # attended session since the programme began (100,000 rows for a programme's three years
     # at national scale). Each day kept is a real attended day, so `window.contains(day)`
     # answers as it would over all of them.
-    try:
-        sql, params = attendance_months.first_attended(
-            [p.pk for p in programmes], starts, until
-        ).query.sql_with_params()
-    except EmptyResultSet:  # no programme
-        sql, params = None, ()
     firsts = ", ".join(f"MIN(from_{i})" for i in range(len(starts)))
-    attended = []
-    if sql:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT participant_id, in_programme, code, of_module, {firsts}"
-                f" FROM ({sql}) AS firsts GROUP BY participant_id, in_programme, code, of_module",
-                params,
-            )
-            attended = cursor.fetchall()
+    attended = select_over(
+        f"SELECT participant_id, in_programme, code, of_module, {firsts}"
+        " FROM ({0}) AS firsts GROUP BY participant_id, in_programme, code, of_module",
+        attendance_months.first_attended([p.pk for p in programmes], starts, until),
+    )
     activities = defaultdict(lambda: defaultdict(list))
-    for participant_id, programme_id, kind_code, module_id, *days in attended:
+    for participant_id, programme_id, kind_code, module_id, *days in attended or []:
         if participant_id not in people:
             continue
         categories = by_kind.get((programme_id, kind_code), set()) | by_module.get(module_id, set())
