@@ -53,7 +53,8 @@ class Seconds(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
-        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+        # date_part gives a double; EXTRACT a numeric, a third slower to sum.
+        template = "date_part('epoch', %(expressions)s)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
