@@ -250,6 +250,8 @@ class DomainProgress(models.Model):
     edited by hand (decision 29)."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    # The enrolment's, read with it: a report over some programmes reads their rows only.
+    programme = models.ForeignKey("programme.Programme", on_delete=models.CASCADE, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     domain = models.CharField(max_length=30)
     before = models.PositiveSmallIntegerField()
@@ -258,7 +260,8 @@ class DomainProgress(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["enrolment", "evaluated_until"], name="domain_progress_idx")
+            models.Index(fields=["enrolment", "evaluated_until"], name="domain_progress_idx"),
+            models.Index(fields=["programme", "evaluated_until"], name="domain_progress_programme"),
         ]
 
     def __str__(self):

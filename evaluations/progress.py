@@ -41,7 +41,8 @@ EPOCH = datetime.date(2000, 1, 1)
 # DAY_SPAN, ids below EVALUATION_SPAN, exact in 63 bits on both databases.
 DAY_SPAN = 100_000
 EVALUATION_SPAN = 1_000_000_000
-COLUMNS = ("enrolment", "participant", "domain", "before", "latest", "evaluated_until")
+COLUMNS = ("enrolment", "programme", "participant", "domain", "before", "latest",
+           "evaluated_until")  # fmt: skip
 PAIR_COLUMNS = ("domain", "person", "before", "latest")
 
 
@@ -83,8 +84,12 @@ def counted(scores: QuerySet, evaluations: QuerySet) -> QuerySet:
     )
     return (
         pairs(scores)
-        .annotate(evaluated_until=Subquery(last))
-        .values_list("enrolment", "person", "domain", "before", "latest", "evaluated_until")
+        .annotate(
+            programme=Max("evaluation__enrolment__programme_id"), evaluated_until=Subquery(last)
+        )
+        .values_list(
+            "enrolment", "programme", "person", "domain", "before", "latest", "evaluated_until"
+        )
     )
 
 
@@ -101,11 +106,12 @@ def rebuild(*, enrolment_ids: list[int] | None = None) -> None:
     insert_select(DomainProgress, COLUMNS, counted(scores, Evaluation.objects.all()))
 
 
-def per_pair(enrolments: QuerySet, until: datetime.date) -> QuerySet:
-    """(domain, person, before, latest) of these enrolments (a query of their ids) as of the
-    end of the day `until`: the kept rows where nothing was evaluated after it, the scores
-    themselves for the rest. One query (a UNION ALL), to use as a subquery."""
-    kept = DomainProgress.objects.filter(enrolment__in=enrolments)
+def per_pair(programmes, enrolments: QuerySet, until: datetime.date) -> QuerySet:
+    """(domain, person, before, latest) of these enrolments (a query of their ids, in these
+    programmes) as of the end of the day `until`: the kept rows where nothing was evaluated
+    after it, the scores themselves for the rest. One query (a UNION ALL), to use as a
+    subquery."""
+    kept = DomainProgress.objects.filter(programme__in=programmes, enrolment__in=enrolments)
     evaluated_since = kept.filter(evaluated_until__gt=until).values("enrolment_id")
     scores = DomainScore.objects.filter(
         evaluation__enrolment__in=evaluated_since, evaluation__held_on__lte=until

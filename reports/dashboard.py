@@ -587,7 +587,7 @@ def _evaluations(scope: Scope) -> Section:
         " COUNT(DISTINCT CASE WHEN latest %% 10 > before THEN person END),"
         " AVG(CAST(before AS DOUBLE PRECISION)), AVG(CAST(latest %% 10 AS DOUBLE PRECISION))"
         " FROM ({0}) pairs GROUP BY domain",
-        domain_progress.per_pair(scope.active.values("pk"), scope.period.end),
+        domain_progress.per_pair(scope.programmes, scope.active.values("pk"), scope.period.end),
     )
     found = {
         code: {"pairs": n, "people": people, "improved": improved, "before": before,

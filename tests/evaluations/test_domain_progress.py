@@ -60,7 +60,7 @@ def test_recording_and_correcting_an_evaluation_keep_the_rows(programme, coach):
     assert (row.domain, row.before, row.latest % 10, row.evaluated_until) == (
         "oral_language", 1, 3, D(2025, 5, 5)
     )  # fmt: skip
-    assert row.participant_id == enrolment.participant_id
+    assert (row.participant_id, row.programme_id) == (enrolment.participant_id, programme.pk)
     services.evaluation_update(
         evaluation=midway, held_on=D(2025, 6, 2), version=midway.version, by=coach.user,
         scores=[ScoreRow("oral_language", 2), ScoreRow("social_network", 4)],
@@ -95,7 +95,9 @@ def test_per_pair_as_of_any_day_is_the_rule_on_the_scores_up_to_then(programme, 
     enrolments = list(Enrolment.objects.select_related("programme"))
     ids = Enrolment.objects.values("pk")
     for until in [D(2025, 1, 9), D(2025, 3, 1), D(2025, 6, 30), D(2025, 9, 1), D(2026, 1, 1)]:
-        read = Counter((d, p, b, latest % 10) for d, p, b, latest in progress.per_pair(ids, until))
+        read = Counter(
+            (d, p, b, latest % 10) for d, p, b, latest in progress.per_pair([programme], ids, until)
+        )
         assert read == as_the_rule_reads_it(enrolments, until), until
     assert sum(as_the_rule_reads_it(enrolments, D(2026, 1, 1)).values()) > 0
 
