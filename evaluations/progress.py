@@ -33,7 +33,7 @@ from django.db.models.functions import Cast
 
 from evaluations.models import DomainProgress, DomainScore, Evaluation
 from programme import outcomes
-from programme.sql import Days, insert_select
+from programme.sql import Days, recount
 
 EPOCH = datetime.date(2000, 1, 1)
 # "Latest" is the largest of a number that orders the evaluations and ends with the score:
@@ -102,8 +102,7 @@ def rebuild(*, enrolment_ids: list[int] | None = None) -> None:
     if enrolment_ids is not None:
         kept = kept.filter(enrolment_id__in=enrolment_ids)
         scores = scores.filter(evaluation__enrolment_id__in=enrolment_ids)
-    kept._raw_delete(kept.db)  # nothing refers to a kept row: no cascade to collect
-    insert_select(DomainProgress, COLUMNS, counted(scores, Evaluation.objects.all()))
+    recount(kept, COLUMNS, counted(scores, Evaluation.objects.all()))
 
 
 def per_pair(programmes, enrolments: QuerySet, until: datetime.date) -> QuerySet:

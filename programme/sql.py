@@ -1,6 +1,6 @@
 """What the apps ask the database in words Django does not have, the same on PostgreSQL and on
 SQLite: a date as a number of days, and an INSERT … SELECT of a query's rows (how the figures
-kept for the reports are counted again: sessions.months, evaluations.progress)."""
+kept for the reports are counted again: sessions.months, evaluations.progress, by `recount`)."""
 
 from django.db import connection
 from django.db.models import FloatField, Func, QuerySet
@@ -30,3 +30,11 @@ def insert_select(model, columns: tuple[str, ...], rows: QuerySet) -> None:
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({names}) {sql}", params)
+
+
+def recount(kept: QuerySet, columns: tuple[str, ...], rows: QuerySet) -> None:
+    """Replace the kept rows `kept` by `rows` counted afresh (see insert_select): two
+    statements, whatever their number. Nothing may refer to a kept row (no cascade is
+    collected)."""
+    kept._raw_delete(kept.db)
+    insert_select(kept.model, columns, rows)

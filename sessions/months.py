@@ -21,7 +21,7 @@ from functools import reduce
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from programme.sql import insert_select
+from programme.sql import insert_select, recount
 from sessions.models import Attendance, AttendanceMonth
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -74,8 +74,7 @@ def rebuild(*, participant_ids: list[int] | None = None, programme_id: int | Non
     if programme_id is not None:
         kept = kept.filter(programme_id=programme_id)
         rows = rows.filter(session__programme_id=programme_id)
-    kept._raw_delete(kept.db)  # nothing refers to a kept row: no cascade to collect
-    insert(counted(rows), AttendanceMonth)
+    recount(kept, COLUMNS, counted(rows))
 
 
 def insert(rows: QuerySet, model) -> None:
