@@ -111,17 +111,24 @@ def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list
     )
     groups = list(
         Group.objects.filter(programme__in=programmes, module__isnull=False)
-        .select_related("module__phase")
+        .select_related("module__phase", "module__programme")
         .annotate(held=Subquery(held, output_field=FloatField()))
         .order_by("module__programme_id", "module__position", "module__name", "pk")
     )
     delivered = {group.pk: round(group.held) / 3600 if group.held else 0.0 for group in groups}
+    # Over several programmes, each row names its programme: their modules and phases often
+    # share names ("Module collectif" in each).
+    several = len(programmes) > 1
+
+    def named(thing) -> str:
+        return f"{thing.programme.name} — {thing.name}" if several else thing.name
+
     modules: dict[int, Hours] = {}
     for group in groups:
         module = group.module
         row = modules.setdefault(
             module.pk,
-            Hours(module.name, phase=module.phase.name if module.phase else ""),
+            Hours(named(module), phase=module.phase.name if module.phase else ""),
         )
         planned = module.planned_hours(_weeks_inside(group, module, period))
         row.add(Hours(module.name, planned=planned, delivered=delivered[group.pk], groups=1))
@@ -129,8 +136,9 @@ def planned_and_delivered(programmes, period: Period) -> tuple[list[Hours], list
     for group in groups:
         if group.module.phase is not None:
             phase_of[group.module.pk] = group.module.phase
+            group.module.phase.programme = group.module.programme  # the same: not read again
     ordered = sorted(set(phase_of.values()), key=lambda p: (p.programme_id, p.position, p.pk))
-    phases = {phase.pk: Hours(phase.name) for phase in ordered}
+    phases = {phase.pk: Hours(named(phase)) for phase in ordered}
     for module_pk, phase in phase_of.items():
         phases[phase.pk].add(modules[module_pk])
     return list(modules.values()), list(phases.values())
@@ -190,7 +198,7 @@ def phase_overruns(programmes, today: datetime.date, enrolments=None) -> list[Ov
     if not found:
         return []
     overrunning = Enrolment.objects.filter(pk__in=list(found)).select_related(
-        "participant", "coach"
+        "participant", "coach", "programme"
     )
     overruns = [Overrun(enrolment, *found[enrolment.pk]) for enrolment in overrunning]
     overruns.sort(

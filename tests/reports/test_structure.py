@@ -12,7 +12,7 @@ from programme.models import Phase
 from reports.figures import Period
 from reports.structure import phase_overruns, planned_and_delivered, structure
 from sessions.models import GroupMembership
-from tests.factories import make_enrolment, make_module, make_participant
+from tests.factories import make_enrolment, make_module, make_participant, make_programme
 from tests.sessions.factories import make_group, make_session
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,27 @@ def test_planned_against_delivered_per_module_and_phase(programme, held):
     ]
     assert [row.label for row in modules] == ["Art", "Workshops", "Taster"]  # by position
     assert modules[1].gap_text == "-3 h" and modules[0].planned_text == "—"
+
+
+def test_over_several_programmes_each_row_names_its_programme(programme, held):
+    second = make_programme(organisation=programme.organisation, name="Second")
+    phase = Phase.objects.create(programme=second, name="Workshops", position=0)
+    module = make_module(programme=second, name="Workshops", kind="workshop", phase=phase,
+                         hours_per_week=2)  # fmt: skip
+    make_session(
+        programme=second,
+        group=make_group(programme=second, module=module, starts_on=D(2026, 1, 5)),
+        date=D(2026, 1, 8),
+        start_time=T(9),
+        end_time=T(11),
+    )
+    modules, phases = planned_and_delivered([programme, second], PERIOD)
+    name = programme.name
+    assert [(row.label, row.delivered) for row in modules] == [
+        (f"{name} — Art", 4.0), (f"{name} — Workshops", 21.0), (f"{name} — Taster", 3.0),
+        ("Second — Workshops", 2.0),
+    ]  # fmt: skip
+    assert [row.label for row in phases] == [f"{name} — Workshops", "Second — Workshops"]
 
 
 def test_a_group_that_ended_plans_nothing_after(programme, held):
