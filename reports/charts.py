@@ -19,7 +19,10 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str) -> SafeString:
         return mark_safe("")
     longest = max(length for _label, length, _text in rows) or 1
     height = len(rows) * (BAR_HEIGHT + GAP) + GAP
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    # Room after the longest bar for the longest text ("2.1 → 2.6 · 52 % improved"), at
+    # about 6.5 px a character of 11 px type: cut off at the edge otherwise.
+    longest_text = max(len(str(text)) for _label, _length, text in rows)
+    width = LABEL_WIDTH + BAR_WIDTH + max(VALUE_WIDTH, round(longest_text * 6.5) + 8)
     parts = [
         format_html(
             '<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -56,6 +59,7 @@ def bar_chart(rows: list[tuple[str, float, str]], title: str) -> SafeString:
     return mark_safe("".join(str(part) for part in parts))
 
 
-def _shorten(label: str, limit: int = 38) -> str:
+def _shorten(label: str, limit: int = 34) -> str:
+    """What fits left of the bars at 11 px type (38 characters ran past the picture's edge)."""
     label = str(label)
     return label if len(label) <= limit else label[: limit - 1] + "…"
