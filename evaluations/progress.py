@@ -60,9 +60,7 @@ def pairs(scores: QuerySet) -> QuerySet:
     return (
         scores.filter(coach_score__isnull=False, domain__in=list(outcomes.BY_CODE))
         .order_by()
-        .values("domain")
-        .annotate(enrolment=F("evaluation__enrolment_id"))
-        .values("enrolment", "domain")
+        .values("domain", enrolment=F("evaluation__enrolment_id"))
         .annotate(
             person=Max("evaluation__enrolment__participant_id"),
             before=Max(Case(When(baseline, then="coach_score"))),

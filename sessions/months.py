@@ -21,7 +21,7 @@ from functools import reduce
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from programme.sql import insert_select, recount
+from programme.sql import recount
 from sessions.models import Attendance, AttendanceMonth
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -77,12 +77,6 @@ def rebuild(*, participant_ids: list[int] | None = None, programme_id: int | Non
     recount(kept, COLUMNS, counted(rows))
 
 
-def insert(rows: QuerySet, model) -> None:
-    """INSERT the rows of `counted` into the table of `model` (AttendanceMonth, or its
-    historical version in a migration)."""
-    insert_select(model, COLUMNS, rows)
-
-
 def whole_months(start: datetime.date, end: datetime.date):
     """The first and last day of the run of whole months inside [start, end], or None."""
     first = start if start.day == 1 else _next_month(start)
@@ -102,13 +96,7 @@ def per_person(programmes, start: datetime.date, end: datetime.date) -> QuerySet
     `start` and `end`: a person may have several rows (the kept months, the edge days), so
     sum them per person. One query (a UNION ALL), to use as a subquery."""
     months = whole_months(start, end)
-    # The edge days as plain ranges: "in the period but not in its whole months" misleads
-    # PostgreSQL's estimate into reading the whole attendance table (0.5 s instead of 0.02 s).
-    edges = [(start, end)]
-    if months:
-        edges = [(start, months[0] - ONE_DAY), (months[1] + ONE_DAY, end)]
-        edges = [(first, last) for first, last in edges if first <= last]
-    parts = []
+    parts, edges = [], [(start, end)]
     if months:
         parts.append(
             AttendanceMonth.objects.filter(programme__in=programmes, month__range=months)
@@ -117,6 +105,10 @@ def per_person(programmes, start: datetime.date, end: datetime.date) -> QuerySet
             .annotate(recorded=Sum("recorded"), attended=Sum("attended"))
             .values_list("participant_id", "recorded", "attended")
         )
+        # The edge days as plain ranges: "in the period but not in its whole months" misleads
+        # PostgreSQL's estimate into reading the whole attendance table (0.5 s, not 0.02 s).
+        edges = [(start, months[0] - ONE_DAY), (months[1] + ONE_DAY, end)]
+        edges = [(first, last) for first, last in edges if first <= last]
     if edges:
         parts.append(
             Attendance.objects.filter(

@@ -3,13 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from programme.sql import insert_select
 from sessions import months
 
 
 def count_kept_months(apps, schema_editor):
     """The kept rows of all the attendance recorded so far (sessions.months)."""
     Attendance = apps.get_model("activities", "Attendance")
-    months.insert(months.counted(Attendance.objects.all()), apps.get_model("activities", "AttendanceMonth"))
+    AttendanceMonth = apps.get_model("activities", "AttendanceMonth")
+    insert_select(AttendanceMonth, months.COLUMNS, months.counted(Attendance.objects.all()))
 
 
 class Migration(migrations.Migration):
